@@ -1,0 +1,54 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is for developers and CI.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast test-e2e check bench install reference demo messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, load the real reference data and the demo accounts, serve on :8000
+run: $(STAMP)
+	$(MANAGE) migrate --no-input
+	$(MANAGE) compilemessages_if_needed
+	$(MANAGE) load_reference
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+## make test: the whole suite (browser tests run when /usr/bin/chromium is present)
+test: $(STAMP)
+	$(MANAGE) compilemessages_if_needed
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-e2e: $(STAMP)
+	$(MANAGE) compilemessages_if_needed
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy cmsfamily config
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-secret-key-for-deploy-check \
+	  DJANGO_ALLOWED_HOSTS=cms.example.org DATABASE_URL=sqlite:///:memory: \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+messages: $(STAMP)
+	$(MANAGE) makemessages -l fr -l es --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

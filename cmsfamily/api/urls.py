@@ -1,0 +1,25 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from cmsfamily.directory import api as directory_api
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("parties", directory_api.PartyViewSet, basename="party")
+router.register("instruments", directory_api.InstrumentViewSet, basename="instrument")
+router.register("memberships", directory_api.MembershipViewSet, basename="membership")
+router.register("organisations", directory_api.OrganisationViewSet, basename="organisation")
+router.register("focal-points", directory_api.FocalPointViewSet, basename="focal-point")
+router.register("nominations", directory_api.NominationViewSet, basename="nomination")
+
+urlpatterns = [
+    path("", include(router.urls)),
+]
+
+schema_urlpatterns = [
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

@@ -1,0 +1,307 @@
+"""Serializers and viewsets of the registry's open API. Routers live in cmsfamily.api."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cmsfamily.directory import choices, selectors, services
+from cmsfamily.directory.models import (
+    Appointment,
+    Instrument,
+    Membership,
+    Organisation,
+    Party,
+    Person,
+    Region,
+)
+from cmsfamily.directory.scope import scope_of
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name"]
+
+
+class PartySerializer(serializers.ModelSerializer):
+    region = RegionSerializer(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:party-detail", lookup_field="code")
+
+    class Meta:
+        model = Party
+        fields = [
+            "url",
+            "code",
+            "iso3",
+            "name",
+            "name_en",
+            "name_fr",
+            "name_es",
+            "region",
+            "entry_into_force",
+            "party_number",
+            "is_state",
+            "note",
+            "source",
+        ]
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    secretariat = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "name_fr",
+            "name_es",
+            "kind",
+            "in_effect",
+            "secretariat_name",
+            "secretariat",
+            "taxa",
+            "confidence",
+            "member_count",
+        ]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "party", "instrument", "kind", "start", "end", "source", "note"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "short_name",
+            "name",
+            "kind",
+            "party",
+            "website",
+            "description",
+            "source",
+            "is_demo",
+        ]
+
+
+class PublicPersonSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "honorific",
+            "given_name",
+            "family_name",
+            "position",
+            "organisation",
+            "is_demo",
+        ]
+
+
+class PrivatePersonSerializer(PublicPersonSerializer):
+    class Meta(PublicPersonSerializer.Meta):
+        fields = [*PublicPersonSerializer.Meta.fields, "email", "phone", "address", "languages"]
+
+
+class FocalPointSerializer(serializers.ModelSerializer):
+    person = serializers.SerializerMethodField()
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "role",
+            "party",
+            "organisation",
+            "instrument",
+            "start",
+            "end",
+            "status",
+            "person",
+            "is_demo",
+        ]
+
+    @extend_schema(exclude=True)
+    def get_person(self, appointment) -> dict:
+        scope = scope_of(self.context["request"].user)
+        private = (
+            scope.cms_secretariat
+            or appointment.party_id in scope.acting_parties
+            or appointment.organisation_id in scope.organisations
+            or appointment.person_id == scope.person_id
+        )
+        serializer = PrivatePersonSerializer if private else PublicPersonSerializer
+        return serializer(appointment.person).data
+
+
+class NominationSerializer(serializers.Serializer):
+    party = serializers.SlugRelatedField(slug_field="code", queryset=Party.objects.all())
+    role = serializers.ChoiceField(
+        choices=[(r.value, r.label) for r in choices.Role if r in choices.PARTY_ROLES]
+    )
+    instrument = serializers.SlugRelatedField(
+        slug_field="code", queryset=Instrument.objects.all(), required=False, allow_null=True
+    )
+    given_name = serializers.CharField(max_length=100)
+    family_name = serializers.CharField(max_length=100)
+    position = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.EmailField()
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if attrs.get("end") and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError(
+                {"end": _("An appointment cannot end before it starts.")}
+            )
+        return attrs
+
+
+class PartyFilterSet(filters.FilterSet):
+    region = filters.CharFilter(field_name="region__code")
+    instrument = filters.CharFilter(method="member_of")
+
+    class Meta:
+        model = Party
+        fields = ["region", "instrument"]
+
+    def member_of(self, queryset, name, value):
+        return queryset.filter(
+            memberships__instrument__code=value, memberships__end__isnull=True
+        ).distinct()
+
+
+class PartyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The Parties to the Convention, with ISO codes, region and date of entry into force."""
+
+    serializer_class = PartySerializer
+    lookup_field = "code"
+    filterset_class = PartyFilterSet
+    search_fields = ["name_en", "name_fr", "name_es", "code", "iso3"]
+    ordering_fields = ["name_en", "code", "entry_into_force", "party_number"]
+
+    def get_queryset(self):
+        return selectors.parties(self.request.user).order_by("name_en")
+
+    def get_object(self):
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = InstrumentSerializer
+    lookup_field = "code"
+    filterset_fields = ["kind"]
+    search_fields = ["name_en", "code", "taxa"]
+    ordering_fields = ["code", "in_effect"]
+
+    def get_queryset(self):
+        return selectors.instruments(self.request.user).order_by("in_effect", "code")
+
+
+class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = MembershipSerializer
+    filterset_fields = {"party__code": ["exact"], "instrument__code": ["exact"], "kind": ["exact"]}
+    ordering_fields = ["start"]
+
+    def get_queryset(self):
+        return selectors.memberships(self.request.user).order_by(
+            "instrument__code", "party__name_en"
+        )
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganisationSerializer
+    lookup_field = "slug"
+    filterset_fields = ["kind"]
+    search_fields = ["short_name", "name_en"]
+
+    def get_queryset(self):
+        return selectors.organisations(self.request.user).order_by("short_name")
+
+
+class FocalPointViewSet(viewsets.ReadOnlyModelViewSet):
+    """Current focal points: a query over confirmed appointments. Contact details only for those entitled."""
+
+    serializer_class = FocalPointSerializer
+    filterset_fields = {
+        "party__code": ["exact"],
+        "organisation__slug": ["exact"],
+        "instrument__code": ["exact"],
+        "role": ["exact"],
+    }
+
+    def get_queryset(self):
+        return selectors.current_focal_points(self.request.user).order_by(
+            "party__name_en", "role", "id"
+        )
+
+
+class NominationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Propose a focal point for a Party. The NFP of that Party or the CMS Secretariat may; a secretariat confirms."""
+
+    serializer_class = NominationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={201: FocalPointSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if not request.user.has_perm("directory.nominate_for_party", data["party"]):
+            raise PermissionDenied(
+                _("You may nominate focal points only for the Party you act for.")
+            )
+        try:
+            with transaction.atomic():
+                person = Person.objects.filter(
+                    email__iexact=data["email"]
+                ).first() or services.save_person(
+                    person=Person(
+                        given_name=data["given_name"],
+                        family_name=data["family_name"],
+                        position=data["position"],
+                        email=data["email"],
+                    ),
+                    by=request.user,
+                )
+                appointment = services.nominate(
+                    person=person,
+                    role=data["role"],
+                    by=request.user,
+                    party=data["party"],
+                    instrument=data.get("instrument"),
+                    start=data["start"],
+                    end=data.get("end"),
+                )
+        except DjangoValidationError as error:
+            detail = (
+                error.message_dict
+                if hasattr(error, "error_dict")
+                else {"non_field_errors": error.messages}
+            )
+            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            FocalPointSerializer(appointment, context={"request": request}).data, status=201
+        )

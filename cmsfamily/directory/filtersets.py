@@ -1,0 +1,123 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cmsfamily.directory import choices
+from cmsfamily.directory.models import Expertise, Instrument, Organisation, Party, Person, Region
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Free-text search over several fields (every language of a translated name)."""
+
+    def __init__(self, *args, fields, **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("method", self.search)
+        super().__init__(*args, **kwargs)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class PartyFilter(django_filters.FilterSet):
+    q = SearchFilter(fields=["name_en", "name_fr", "name_es", "code", "iso3"])
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), to_field_name="code", label=_("CMS region")
+    )
+    instrument = django_filters.ModelChoiceFilter(
+        queryset=Instrument.objects.all(),
+        to_field_name="code",
+        label=_("Member of"),
+        method="member_of",
+    )
+
+    class Meta:
+        model = Party
+        fields = ["q", "region", "instrument"]
+
+    def member_of(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            memberships__instrument=value, memberships__end__isnull=True
+        ).distinct()
+
+
+class InstrumentFilter(django_filters.FilterSet):
+    q = SearchFilter(fields=["name_en", "name_fr", "name_es", "code", "taxa"])
+    kind = django_filters.ChoiceFilter(choices=choices.InstrumentKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Instrument
+        fields = ["q", "kind"]
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = SearchFilter(fields=["name_en", "name_fr", "name_es", "short_name"])
+    kind = django_filters.ChoiceFilter(choices=choices.OrganisationKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = SearchFilter(fields=["given_name", "family_name", "position", "organisation__short_name"])
+    role = django_filters.ChoiceFilter(
+        choices=choices.Role.choices, label=_("Current role"), method="current_role"
+    )
+    party = django_filters.ModelChoiceFilter(
+        queryset=Party.objects.all(), to_field_name="code", label=_("Party"), method="for_party"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "role", "party"]
+
+    def current_role(self, queryset, name, value):
+        from cmsfamily.directory.models import Appointment
+
+        if not value:
+            return queryset
+        holders = Appointment.objects.current().filter(role=value).values("person_id")
+        return queryset.filter(pk__in=holders)
+
+    def for_party(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(appointments__party=value).distinct()
+
+
+class ExpertiseFilter(django_filters.FilterSet):
+    q = SearchFilter(fields=["topic", "species_group", "notes", "organisation__short_name"])
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=choices.OrganisationKind.PARTNER_NGO),
+        to_field_name="slug",
+        label=_("Partner"),
+    )
+    species_group = django_filters.CharFilter(lookup_expr="icontains", label=_("Species group"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), to_field_name="code", label=_("Region"), method="in_region"
+    )
+    language = django_filters.CharFilter(
+        field_name="languages", lookup_expr="icontains", label=_("Language")
+    )
+    availability = django_filters.ChoiceFilter(
+        choices=choices.Availability.choices, label=_("Availability")
+    )
+
+    class Meta:
+        model = Expertise
+        fields = ["q", "organisation", "species_group", "region", "language", "availability"]
+
+    def in_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        # Global expertise (no region) serves every region.
+        return queryset.filter(Q(region=value) | Q(region__isnull=True))

@@ -1,0 +1,372 @@
+"""The registry of the CMS Family: Parties, instruments, organisations, people and appointments.
+
+Region, Party, Instrument and Organisation get their history in apps.ready(), after
+modeltranslation has added the name_fr/name_es fields, so that translations are tracked too.
+"""
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cmsfamily.core.models import TimeStampedModel
+from cmsfamily.directory import choices
+from cmsfamily.directory.querysets import (
+    AppointmentQuerySet,
+    ExpertiseQuerySet,
+    PersonQuerySet,
+    PublicQuerySet,
+)
+from cmsfamily.directory.validators import validate_pdf
+
+
+class Region(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("CMS region")
+        verbose_name_plural = _("CMS regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Party(TimeStampedModel):
+    """A Party to the Convention. `code` is the ISO 3166 alpha-2 code (EU for the European Union)."""
+
+    code = models.CharField(_("ISO code"), max_length=2, unique=True)
+    iso3 = models.CharField(_("ISO alpha-3 code"), max_length=3, blank=True)
+    name = models.CharField(_("name"), max_length=150)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="parties", verbose_name=_("CMS region")
+    )
+    entry_into_force = models.DateField(_("entry into force"), null=True, blank=True)
+    party_number = models.PositiveSmallIntegerField(
+        _("Party number"), null=True, blank=True, unique=True
+    )
+    is_state = models.BooleanField(_("is a State"), default=True)
+    note = models.TextField(_("note on the data"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Party")
+        verbose_name_plural = _("Parties")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:party-detail", args=[self.code.lower()])
+
+
+class Organisation(TimeStampedModel):
+    slug = models.SlugField(_("short code"), max_length=60, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=choices.OrganisationKind.choices)
+    party = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("country"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("directory:organisation-detail", args=[self.slug])
+
+
+class Instrument(TimeStampedModel):
+    """The Convention, or an Agreement, MoU or initiative concluded under it."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=20, choices=choices.InstrumentKind.choices)
+    in_effect = models.DateField(_("in effect since"), null=True, blank=True)
+    secretariat_name = models.CharField(_("secretariat"), max_length=200, blank=True)
+    secretariat = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="instruments_served",
+        verbose_name=_("secretariat organisation"),
+    )
+    taxa = models.CharField(_("taxa covered"), max_length=250, blank=True)
+    confidence = models.CharField(_("confidence of the source"), max_length=20, blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["in_effect", "code"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def member_kind(self):
+        return (
+            choices.MembershipKind.SIGNATORY
+            if self.kind == choices.InstrumentKind.MOU
+            else choices.MembershipKind.PARTY
+        )
+
+    def get_absolute_url(self):
+        return reverse("directory:instrument-detail", args=[self.code])
+
+
+class Membership(TimeStampedModel):
+    """A Party's membership (as Party or Signatory) of an instrument, with dates where the source has them."""
+
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Party")
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("instrument"),
+    )
+    kind = models.CharField(_("as"), max_length=20, choices=choices.MembershipKind.choices)
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("until"), null=True, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["instrument__code", "party__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "instrument"],
+                condition=Q(end__isnull=True),
+                name="one_open_membership",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party} – {self.instrument.code}"
+
+
+class Person(TimeStampedModel):
+    """A person in the registry. Contact fields are private: only the Secretariat and colleagues see them."""
+
+    PUBLIC_FIELDS = ("honorific", "given_name", "family_name", "position", "organisation")
+
+    honorific = models.CharField(_("title"), max_length=20, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    languages = models.CharField(_("working languages"), max_length=100, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    is_demo = models.BooleanField(_("demo record"), default=False)
+    history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return " ".join(
+            part for part in (self.honorific, self.given_name, self.family_name) if part
+        )
+
+    def get_absolute_url(self):
+        return reverse("directory:person-detail", args=[self.pk])
+
+
+class Appointment(TimeStampedModel):
+    """A person in a role for a Party, organisation and/or instrument. History is kept, never overwritten."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=choices.Role.choices)
+    party = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("Party"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("organisation"),
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("instrument"),
+    )
+    start = models.DateField(_("from"), default=timezone.localdate)
+    end = models.DateField(_("until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=choices.AppointmentStatus.choices,
+        default=choices.AppointmentStatus.NOMINATED,
+    )
+    document = models.FileField(
+        _("confirming document"),
+        upload_to="appointments/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+        help_text=_("The official letter confirming the appointment, as a PDF."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+    history = HistoricalRecords()
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party"],
+                condition=Q(role=choices.Role.NFP, status=choices.AppointmentStatus.CONFIRMED),
+                name="one_confirmed_nfp_per_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="appointment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(party__isnull=False)
+                | Q(organisation__isnull=False)
+                | Q(instrument__isnull=False),
+                name="appointment_has_a_holder",
+            ),
+        ]
+        indexes = [models.Index(fields=["role", "status"])]
+        permissions = [("review_appointments", "Can confirm and end appointments")]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()}"
+
+    def get_absolute_url(self):
+        return reverse("directory:appointment-detail", args=[self.pk])
+
+    @property
+    def holder(self):
+        return self.party or self.organisation or self.instrument
+
+
+class Expertise(TimeStampedModel):
+    """What a Partner organisation offers to Parties (the circular of Partner expertise, seed 003)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="expertise",
+        verbose_name=_("organisation"),
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    species_group = models.CharField(_("species group"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("region"),
+        help_text=_("Empty: global"),
+    )
+    languages = models.CharField(_("languages"), max_length=100, blank=True)
+    availability = models.CharField(
+        _("availability"),
+        max_length=20,
+        choices=choices.Availability.choices,
+        default=choices.Availability.AVAILABLE,
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+    history = HistoricalRecords()
+
+    objects = ExpertiseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__short_name", "topic"]
+        verbose_name = _("expertise")
+        verbose_name_plural = _("expertise")
+
+    def __str__(self):
+        return f"{self.organisation}: {self.topic}"

@@ -1,0 +1,245 @@
+"""Load the real reference data shipped in data/reference into the registry.
+
+Idempotent: a record is saved only when a value differs, so a second run writes nothing
+(no new history rows, no changed timestamps). Gaps in the sources stay empty.
+"""
+
+import csv
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from cmsfamily.directory.choices import InstrumentKind, MembershipKind, OrganisationKind
+from cmsfamily.directory.models import Instrument, Membership, Organisation, Party, Region
+
+DATA_DIR = Path(settings.BASE_DIR) / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+TRANSLATED_LANGUAGES = ("fr", "es")
+
+REGIONS = [
+    ("africa", "Africa", _("Africa")),
+    ("asia", "Asia", _("Asia")),
+    ("europe", "Europe", _("Europe")),
+    ("oceania", "Oceania", _("Oceania")),
+    (
+        "south-central-america-caribbean",
+        "South and Central America and the Caribbean",
+        _("South and Central America and the Caribbean"),
+    ),
+    ("north-america", "North America", _("North America")),
+]
+
+# Names the Agreement sources use for a Party that cms_parties.csv names otherwise (same ISO code).
+NAME_ALIASES = {"Democratic Republic of the Congo": "CD"}
+
+# Agreement lists whose source says they are complete; names as the source gives them.
+COMPLETE_AGREEMENT_LISTS = {
+    "ASCOBANS": "ascobans",
+    "ACAP": "acap",
+    "Gorilla Agreement": "gorilla",
+    "Wadden Sea Seals Agreement": "wadden-sea-seals",
+}
+
+
+@dataclass
+class Report:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    def count(self, bucket: dict, model) -> None:
+        label = model._meta.verbose_name_plural
+        bucket[str(label)] = bucket.get(str(label), 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _upsert(report: Report, model, lookup: dict, values: dict):
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model.objects.create(**lookup, **values)
+        report.count(report.created, model)
+        return instance
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.save()
+        report.count(report.updated, model)
+    return instance
+
+
+def _date(raw: str) -> date | None:
+    return date.fromisoformat(raw) if raw else None
+
+
+def _territory_names(code: str) -> dict:
+    """French and Spanish country names from the Unicode CLDR (through Babel), never typed by hand."""
+    names = {}
+    for language in TRANSLATED_LANGUAGES:
+        names[f"name_{language}"] = Locale.parse(language).territories.get(code, "")
+    return names
+
+
+def _instrument_code(raw: str) -> str:
+    return slugify(raw.replace("_", "-"))
+
+
+def load_regions(report: Report) -> dict[str, Region]:
+    regions = {}
+    for order, (code, english, label) in enumerate(REGIONS):
+        values = {"name_en": english, "order": order}
+        for language in TRANSLATED_LANGUAGES:
+            with translation.override(language):
+                values[f"name_{language}"] = str(label)
+        regions[english] = _upsert(report, Region, {"code": code}, values)
+    return regions
+
+
+def load_parties(report: Report, regions: dict[str, Region]) -> dict[str, Party]:
+    parties = {}
+    with (REFERENCE_DIR / "cms_parties.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            is_eu = row["iso2"] == "EU"
+            note = row["note"]
+            if is_eu:
+                # The source fills EUU in the alpha-3 column; the EU has no ISO 3166 alpha-3 code.
+                note = "; ".join(
+                    filter(None, [note, "no ISO 3166 alpha-3 code (the source's 'EUU' is not one)"])
+                )
+            values = {
+                "iso3": "" if is_eu else row["iso3"],
+                "name_en": row["name"],
+                **_territory_names(row["iso2"]),
+                "region": regions[row["region"]],
+                "entry_into_force": _date(row["entry_into_force"]),
+                "party_number": int(row["party_number"]) if row["party_number"] else None,
+                "is_state": not is_eu,
+                "note": note,
+                "source": row["source"],
+            }
+            parties[row["iso2"]] = _upsert(report, Party, {"code": row["iso2"]}, values)
+    return parties
+
+
+def load_organisations(report: Report) -> dict[str, Organisation]:
+    organisations = {}
+    with (REFERENCE_DIR / "partner_ngos.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            values = {
+                "short_name": row["short_name"],
+                "name_en": row["name"],
+                "kind": OrganisationKind.PARTNER_NGO,
+                "source": row["source"],
+            }
+            organisations[row["short_name"]] = _upsert(
+                report, Organisation, {"slug": slugify(row["short_name"])}, values
+            )
+    return organisations
+
+
+def load_instruments(report: Report) -> dict[str, Instrument]:
+    secretariats = {}
+    with (DATA_DIR / "secretariats.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            organisation = _upsert(
+                report,
+                Organisation,
+                {"slug": row["slug"]},
+                {
+                    "short_name": row["short_name"],
+                    "name_en": row["name"],
+                    "kind": OrganisationKind.SECRETARIAT,
+                    "source": row["note"],
+                },
+            )
+            for code in row["instruments"].split():
+                secretariats[code] = organisation
+    instruments = {}
+    with (REFERENCE_DIR / "cms_instruments.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            values = {
+                "name_en": row["name"],
+                "kind": InstrumentKind(row["kind"]),
+                "in_effect": _date(row["in_effect"]),
+                "secretariat_name": row["secretariat"],
+                "secretariat": secretariats.get(row["code"]),
+                "taxa": row["taxa"],
+                "confidence": row["confidence"],
+                "source": "cms_instruments.csv",
+            }
+            instruments[row["code"]] = _upsert(
+                report, Instrument, {"code": _instrument_code(row["code"])}, values
+            )
+    return instruments
+
+
+def load_memberships(
+    report: Report, parties: dict[str, Party], instruments: dict[str, Instrument]
+) -> None:
+    convention = instruments["CMS"]
+    for party in parties.values():
+        _upsert(
+            report,
+            Membership,
+            {"party": party, "instrument": convention, "end": None},
+            {
+                "kind": MembershipKind.PARTY,
+                "start": party.entry_into_force,
+                "source": "cms_parties.csv (date of entry into force)",
+                "note": "" if party.entry_into_force else "date of entry into force not known",
+            },
+        )
+    by_name = {party.name_en: party for party in parties.values()}
+    by_code = {instrument.code: instrument for instrument in instruments.values()}
+    members = json.loads((REFERENCE_DIR / "agreement_members.json").read_text(encoding="utf-8"))
+    for key, code in COMPLETE_AGREEMENT_LISTS.items():
+        agreement = members["agreements"][key]
+        instrument = by_code[code]
+        for entry in agreement["parties_as_given"]:
+            name = entry if isinstance(entry, str) else entry["country"]
+            party = by_name.get(name) or parties.get(NAME_ALIASES.get(name, ""))
+            if party is None:
+                report.skipped.append(
+                    f"{instrument.code}: '{name}' is not a CMS Party in cms_parties.csv"
+                )
+                continue
+            detail = (
+                ""
+                if isinstance(entry, str)
+                else "; ".join(f"{k}: {v}" for k, v in entry.items() if k != "country" and v)
+            )
+            _upsert(
+                report,
+                Membership,
+                {"party": party, "instrument": instrument, "end": None},
+                {
+                    "kind": MembershipKind.PARTY,
+                    "start": None,
+                    "source": agreement["url"],
+                    "note": "; ".join(
+                        filter(None, [f"list as of {agreement.get('as_of', 'undated')}", detail])
+                    ),
+                },
+            )
+
+
+@transaction.atomic
+def load_reference_data() -> Report:
+    report = Report()
+    regions = load_regions(report)
+    parties = load_parties(report, regions)
+    load_organisations(report)
+    instruments = load_instruments(report)
+    load_memberships(report, parties, instruments)
+    return report

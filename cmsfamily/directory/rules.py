@@ -1,0 +1,80 @@
+"""Who may do what in the registry. Roles follow confirmed appointments (see scope.py)."""
+
+import rules
+
+from cmsfamily.directory.scope import scope_of
+
+
+@rules.predicate
+def is_cms_secretariat(user):
+    return scope_of(user).cms_secretariat
+
+
+@rules.predicate
+def is_secretariat(user):
+    return scope_of(user).is_secretariat
+
+
+@rules.predicate
+def acts_for_party(user, party):
+    return party is not None and party.pk in scope_of(user).acting_parties
+
+
+@rules.predicate
+def is_secretariat_of_instrument(user, instrument):
+    return instrument is not None and instrument.pk in scope_of(user).secretariat_instruments
+
+
+@rules.predicate
+def is_focal_point_of_organisation(user, organisation):
+    return organisation is not None and organisation.pk in scope_of(user).organisations
+
+
+@rules.predicate
+def reviews_appointment(user, appointment):
+    if appointment is None:
+        return False
+    scope = scope_of(user)
+    return (
+        appointment.instrument_id is not None
+        and appointment.instrument_id in scope.secretariat_instruments
+    )
+
+
+@rules.predicate
+def is_colleague_of_person(user, person):
+    """The person is the user, or works for a Party or organisation the user acts for."""
+    if person is None:
+        return False
+    scope = scope_of(user)
+    if person.pk == scope.person_id or (
+        person.organisation_id and person.organisation_id in scope.organisations
+    ):
+        return True
+    party_ids = {a.party_id for a in person.appointments.all() if a.party_id}
+    return bool(party_ids & scope.acting_parties)
+
+
+@rules.predicate
+def is_own_organisation_expertise(user, expertise):
+    return expertise is not None and expertise.organisation_id in scope_of(user).organisations
+
+
+# Registry records: the CMS Secretariat keeps them; an Agreement secretariat keeps its own memberships.
+rules.add_perm("directory.change_party", is_cms_secretariat)
+rules.add_perm("directory.change_instrument", is_cms_secretariat | is_secretariat_of_instrument)
+rules.add_perm("directory.manage_memberships", is_cms_secretariat | is_secretariat_of_instrument)
+rules.add_perm("directory.change_organisation", is_cms_secretariat | is_focal_point_of_organisation)
+rules.add_perm("directory.add_expertise", is_cms_secretariat | is_focal_point_of_organisation)
+rules.add_perm("directory.change_expertise", is_cms_secretariat | is_own_organisation_expertise)
+# Focal points: an NFP proposes for their own Party; only a secretariat confirms or ends.
+rules.add_perm("directory.nominate_for_party", is_cms_secretariat | acts_for_party)
+rules.add_perm(
+    "directory.nominate_for_organisation", is_cms_secretariat | is_focal_point_of_organisation
+)
+rules.add_perm("directory.review_appointments", is_secretariat)
+rules.add_perm("directory.confirm_appointment", is_cms_secretariat | reviews_appointment)
+rules.add_perm("directory.view_person_private", is_cms_secretariat | is_colleague_of_person)
+rules.add_perm("directory.change_person", is_cms_secretariat | is_colleague_of_person)
+rules.add_perm("directory.view_history", is_secretariat)
+rules.add_perm("accounts.send_invitation", is_secretariat)

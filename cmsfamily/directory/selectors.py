@@ -1,0 +1,109 @@
+"""Reads shared by pages, the API and (later) reports; every one takes the user and is scoped."""
+
+from django.db.models import Count, Prefetch, Q
+
+from cmsfamily.directory.choices import OrganisationKind, Role
+from cmsfamily.directory.models import (
+    Appointment,
+    Expertise,
+    Instrument,
+    Membership,
+    Organisation,
+    Party,
+    Person,
+)
+
+FOCAL_POINT_ROLES = [role for role in Role if role != Role.SECRETARIAT_OFFICER]
+
+
+def parties(user):
+    return Party.objects.visible_to(user).select_related("region")
+
+
+def instruments(user):
+    return (
+        Instrument.objects.visible_to(user)
+        .select_related("secretariat")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__end__isnull=True)))
+    )
+
+
+def organisations(user):
+    return Organisation.objects.visible_to(user).select_related("party")
+
+
+def people(user):
+    return Person.objects.visible_to(user).select_related("organisation")
+
+
+def expertise(user):
+    return Expertise.objects.visible_to(user).select_related("organisation", "region")
+
+
+def memberships(user):
+    return Membership.objects.visible_to(user).select_related("party", "instrument")
+
+
+def appointments(user):
+    return Appointment.objects.visible_to(user).select_related(
+        "person", "person__organisation", "party", "organisation", "instrument"
+    )
+
+
+def current_focal_points(user):
+    return appointments(user).current().filter(role__in=FOCAL_POINT_ROLES)
+
+
+def pending_nominations(user):
+    from cmsfamily.directory.scope import scope_of
+
+    scope = scope_of(user)
+    pending = appointments(user).filter(status="nominated")
+    if scope.cms_secretariat:
+        return pending
+    return pending.filter(instrument_id__in=scope.secretariat_instruments)
+
+
+def party_timeline(user, party):
+    return appointments(user).filter(party=party).order_by("-start", "-id")
+
+
+def people_with_appointments(user, queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "appointments",
+            queryset=appointments(user).order_by("-start"),
+            to_attr="visible_appointments",
+        )
+    )
+
+
+def partner_organisations(user):
+    return organisations(user).filter(kind=OrganisationKind.PARTNER_NGO)
+
+
+def search(user, query: str, limit: int = 10):
+    query = query.strip()
+    if not query:
+        return {}
+    name = Q(name_en__icontains=query) | Q(name_fr__icontains=query) | Q(name_es__icontains=query)
+    return {
+        "parties": list(
+            parties(user).filter(name | Q(code__iexact=query) | Q(iso3__iexact=query))[:limit]
+        ),
+        "instruments": list(
+            Instrument.objects.visible_to(user).filter(
+                name | Q(code__icontains=query) | Q(taxa__icontains=query)
+            )[:limit]
+        ),
+        "organisations": list(
+            organisations(user).filter(name | Q(short_name__icontains=query))[:limit]
+        ),
+        "people": list(
+            people(user).filter(
+                Q(given_name__icontains=query)
+                | Q(family_name__icontains=query)
+                | Q(position__icontains=query)
+            )[:limit]
+        ),
+    }

@@ -1,0 +1,217 @@
+"""Every write to the registry: one transaction each, with its history and domain event inside it."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
+
+from cmsfamily.accounts import services as account_services
+from cmsfamily.accounts.models import Invitation
+from cmsfamily.core.services import record_event
+from cmsfamily.directory.choices import (
+    INSTRUMENT_ROLES,
+    ORGANISATION_ROLES,
+    PARTY_ROLES,
+    AppointmentStatus,
+    Role,
+)
+from cmsfamily.directory.models import Appointment, Expertise, Membership, Person
+
+
+def _check_holder(*, role, party, organisation, instrument):
+    errors = {}
+    if role in PARTY_ROLES and party is None:
+        errors["party"] = _("A %(role)s is appointed for a Party.") % {"role": Role(role).label}
+    if role in ORGANISATION_ROLES and organisation is None:
+        errors["organisation"] = _("A %(role)s is appointed for an organisation.") % {
+            "role": Role(role).label
+        }
+    if role in INSTRUMENT_ROLES and instrument is None:
+        errors["instrument"] = _("Choose the instrument this %(role)s serves.") % {
+            "role": Role(role).label
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_dates(start, end):
+    if end is not None and start is not None and end < start:
+        raise ValidationError({"end": _("An appointment cannot end before it starts.")})
+
+
+@transaction.atomic
+def nominate(
+    *,
+    person: Person,
+    role: str,
+    by,
+    party=None,
+    organisation=None,
+    instrument=None,
+    start: date | None = None,
+    end: date | None = None,
+    document=None,
+    note: str = "",
+    is_demo: bool = False,
+) -> Appointment:
+    """Propose a person for a role. Nothing changes for the current holder until a secretariat confirms."""
+    start = start or timezone.localdate()
+    _check_holder(role=role, party=party, organisation=organisation, instrument=instrument)
+    _check_dates(start, end)
+    appointment = Appointment(
+        person=person,
+        role=role,
+        party=party,
+        organisation=organisation,
+        instrument=instrument,
+        start=start,
+        end=end,
+        status=AppointmentStatus.NOMINATED,
+        note=note,
+        nominated_by=by if by is not None and by.is_authenticated else None,
+        is_demo=is_demo,
+    )
+    if document:
+        appointment.document = document
+    appointment.full_clean()
+    appointment.save()
+    update_change_reason(appointment, "nominated")
+    record_event(kind="appointment.nominated", target=appointment, actor=by, role=role)
+    return appointment
+
+
+@transaction.atomic
+def confirm(*, appointment: Appointment, by, document=None, on: date | None = None) -> Appointment:
+    """Confirm a nomination. A Party has one confirmed NFP: confirming a new one ends the previous one."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != AppointmentStatus.NOMINATED:
+        raise ValidationError(
+            _("Only a nominated appointment can be confirmed; this one is %(status)s.")
+            % {"status": appointment.get_status_display()}
+        )
+    if document:
+        appointment.document = document
+        appointment.full_clean(exclude=["person", "party", "organisation", "instrument"])
+    if appointment.role == Role.NFP:
+        previous = Appointment.objects.select_for_update().filter(
+            party=appointment.party, role=Role.NFP, status=AppointmentStatus.CONFIRMED
+        )
+        for old in previous:
+            _end(
+                old,
+                by=by,
+                on=max(old.start, appointment.start - timedelta(days=1)),
+                reason="replaced",
+            )
+    appointment.status = AppointmentStatus.CONFIRMED
+    appointment.confirmed_by = by
+    appointment.confirmed_at = timezone.now()
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("This Party already has a confirmed National Focal Point.")
+        ) from exc
+    update_change_reason(appointment, "confirmed")
+    record_event(kind="appointment.confirmed", target=appointment, actor=by, role=appointment.role)
+    return appointment
+
+
+def _end(appointment: Appointment, *, by, on: date, reason: str):
+    _check_dates(appointment.start, on)
+    appointment.status = AppointmentStatus.ENDED
+    appointment.end = on
+    appointment.save()
+    update_change_reason(appointment, reason)
+    record_event(
+        kind="appointment.ended", target=appointment, actor=by, reason=reason, end=on.isoformat()
+    )
+
+
+@transaction.atomic
+def end(*, appointment: Appointment, by, on: date | None = None) -> Appointment:
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status == AppointmentStatus.ENDED:
+        raise ValidationError(_("This appointment has already ended."))
+    _end(appointment, by=by, on=on or timezone.localdate(), reason="ended")
+    return appointment
+
+
+@transaction.atomic
+def add_membership(
+    *, party, instrument, by, kind=None, start=None, end=None, source="", note=""
+) -> Membership:
+    membership = Membership(
+        party=party,
+        instrument=instrument,
+        kind=kind or instrument.member_kind,
+        start=start,
+        end=end,
+        source=source,
+        note=note,
+    )
+    if end is not None and start is not None and end < start:
+        raise ValidationError({"end": _("A membership cannot end before it starts.")})
+    if (
+        end is None
+        and Membership.objects.filter(party=party, instrument=instrument, end__isnull=True).exists()
+    ):
+        raise ValidationError(
+            _("%(party)s is already a member of %(instrument)s.")
+            % {"party": party, "instrument": instrument.code}
+        )
+    membership.full_clean(validate_constraints=False)
+    membership.save()
+    record_event(kind="membership.added", target=membership, actor=by, instrument=instrument.code)
+    return membership
+
+
+@transaction.atomic
+def save_expertise(*, expertise: Expertise, by) -> Expertise:
+    created = expertise.pk is None
+    expertise.full_clean()
+    expertise.save()
+    record_event(
+        kind="expertise.created" if created else "expertise.updated", target=expertise, actor=by
+    )
+    return expertise
+
+
+@transaction.atomic
+def save_person(*, person: Person, by) -> Person:
+    person.full_clean()
+    person.save()
+    record_event(kind="person.saved", target=person, actor=by)
+    return person
+
+
+@transaction.atomic
+def invite(*, person: Person, by, purpose: str, base_url: str) -> Invitation:
+    if not person.email:
+        raise ValidationError({"email": _("Add the person's email address before inviting them.")})
+    return account_services.send_invitation(
+        email=person.email, by=by, purpose=purpose, base_url=base_url
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, password: str):
+    """Create the account and link it to the registry's person with the invited address."""
+    person = (
+        Person.objects.select_for_update()
+        .filter(email__iexact=invitation.email, user__isnull=True)
+        .first()
+    )
+    user = account_services.accept_invitation(
+        invitation=invitation,
+        password=password,
+        full_name=f"{person.given_name} {person.family_name}" if person else "",
+    )
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user", "modified"])
+    return user

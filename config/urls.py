@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cmsfamily.api.urls import schema_urlpatterns
+from cmsfamily.directory import views as directory_views
+
+urlpatterns = [
+    path("", directory_views.home, name="home"),
+    path("search/", directory_views.search, name="search"),
+    path("", include("cmsfamily.directory.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("cmsfamily.api.urls")),
+    *schema_urlpatterns,
+    path("admin/", admin.site.urls),
+]
