@@ -1,6 +1,9 @@
 """Web-layer helpers every app's list pages share: filtered, sortable tables that export."""
 
+from typing import Any
+
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -29,9 +32,8 @@ class FilteredTableView(SingleTableMixin, FilterView):
     export_name = "export"
     exclude_columns: tuple[str, ...] = ()
     template_name = "core/list.html"
-    page_title = ""
-    filterset_class = None
-    strict = False
+    page_title: str | Promise = ""
+    filterset_class: Any = None
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("export")

@@ -3,7 +3,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.directory import choices
-from cmsfamily.directory.models import Expertise, Instrument, Organisation, Party, Person, Region
+from cmsfamily.directory.models import (
+    Appointment,
+    Expertise,
+    Instrument,
+    Organisation,
+    Party,
+    Person,
+    Region,
+)
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -121,3 +129,14 @@ class ExpertiseFilter(django_filters.FilterSet):
             return queryset
         # Global expertise (no region) serves every region.
         return queryset.filter(Q(region=value) | Q(region__isnull=True))
+
+
+class NominationFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=choices.Role.choices, label=_("Role"))
+    party = django_filters.ModelChoiceFilter(
+        queryset=Party.objects.all(), to_field_name="code", label=_("Party")
+    )
+
+    class Meta:
+        model = Appointment
+        fields = ["role", "party"]

@@ -191,8 +191,6 @@ class Membership(TimeStampedModel):
 class Person(TimeStampedModel):
     """A person in the registry. Contact fields are private: only the Secretariat and colleagues see them."""
 
-    PUBLIC_FIELDS = ("honorific", "given_name", "family_name", "position", "organisation")
-
     honorific = models.CharField(_("title"), max_length=20, blank=True)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)

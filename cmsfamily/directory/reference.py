@@ -188,19 +188,19 @@ def load_memberships(
     report: Report, parties: dict[str, Party], instruments: dict[str, Instrument]
 ) -> None:
     convention = instruments["CMS"]
-    for party in parties.values():
+    for each in parties.values():
         _upsert(
             report,
             Membership,
-            {"party": party, "instrument": convention, "end": None},
+            {"party": each, "instrument": convention, "end": None},
             {
                 "kind": MembershipKind.PARTY,
-                "start": party.entry_into_force,
+                "start": each.entry_into_force,
                 "source": "cms_parties.csv (date of entry into force)",
-                "note": "" if party.entry_into_force else "date of entry into force not known",
+                "note": "" if each.entry_into_force else "date of entry into force not known",
             },
         )
-    by_name = {party.name_en: party for party in parties.values()}
+    by_name = {name: parties[code] for name, code in Party.objects.values_list("name_en", "code")}
     by_code = {instrument.code: instrument for instrument in instruments.values()}
     members = json.loads((REFERENCE_DIR / "agreement_members.json").read_text(encoding="utf-8"))
     for key, code in COMPLETE_AGREEMENT_LISTS.items():

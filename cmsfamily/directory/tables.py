@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.directory.models import (
@@ -26,6 +27,18 @@ class PartyTable(tables.Table):
         fields = ("name", "code", "iso3", "region", "entry_into_force", "party_number")
         attrs = {"class": "data-table"}
         order_by = ("name",)
+
+    # Unknown dates and numbers go last in both directions, on SQLite and PostgreSQL alike.
+    def order_entry_into_force(self, queryset, is_descending):
+        return _nulls_last(queryset, "entry_into_force", is_descending), True
+
+    def order_party_number(self, queryset, is_descending):
+        return _nulls_last(queryset, "party_number", is_descending), True
+
+
+def _nulls_last(queryset, field, is_descending):
+    expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
+    return queryset.order_by(expression, "code")
 
 
 class InstrumentTable(tables.Table):

@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from cmsfamily.accounts.models import Invitation
 from cmsfamily.core.selectors import events_for, history_rows
@@ -17,6 +18,7 @@ from cmsfamily.directory import choices, selectors, services
 from cmsfamily.directory.filtersets import (
     ExpertiseFilter,
     InstrumentFilter,
+    NominationFilter,
     OrganisationFilter,
     PartyFilter,
     PersonFilter,
@@ -145,17 +147,17 @@ class CircularView(FilteredTableView):
         return queryset.filter(is_demo=False)
 
 
-class PendingNominationsView(LoginRequiredMixin, ListView):
+class PendingNominationsView(LoginRequiredMixin, FilteredTableView):
+    table_class = AppointmentTable
+    filterset_class = NominationFilter
+    export_name = "nominations-to-confirm"
+    exclude_columns = ("review",)
+    page_title = gettext_lazy("Nominations to confirm")
     template_name = "directory/pending.html"
 
     def get_queryset(self):
         _require(self.request.user, "directory.review_appointments")
         return selectors.pending_nominations(self.request.user).order_by("start", "id")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["table"] = AppointmentTable(context["object_list"], orderable=False)
-        return context
 
 
 # ---------------------------------------------------------------- Parties
@@ -171,8 +173,13 @@ def party_detail(request, code):
     party = _party(request, code)
     user = request.user
     timeline = list(selectors.party_timeline(user, party))
+    today = timezone.localdate()
     current = [
-        a for a in timeline if a.status == choices.AppointmentStatus.CONFIRMED and a.end is None
+        a
+        for a in timeline
+        if a.status == choices.AppointmentStatus.CONFIRMED
+        and a.start <= today
+        and (a.end is None or a.end >= today)
     ]
     context = {
         "party": party,
