@@ -63,3 +63,28 @@ def test_production_starts_with_a_secure_configuration():
         DJANGO_ENV="production", DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="cms.example.org"
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_translation_catalogues_are_complete(language):
+    from babel.messages.pofile import read_po
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    missing = [
+        m.id
+        for m in catalog
+        if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not missing, f"untranslated in {language}: {missing[:10]}"
+    assert not fuzzy, f"fuzzy in {language}: {fuzzy[:10]}"
+
+
+def test_the_interface_speaks_french(client):
+    client.cookies["django_language"] = "fr"
+    page = client.get("/parties/").content.decode()
+    assert "Allemagne" in page and "Parties" in page and "Appliquer" in page
+    assert '<html lang="fr">' in page
