@@ -3,7 +3,15 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.directory import choices
-from cmsfamily.directory.models import Appointment, Expertise, Instrument, Membership, Party, Person
+from cmsfamily.directory.models import (
+    Appointment,
+    Expertise,
+    Instrument,
+    Membership,
+    Organisation,
+    Party,
+    Person,
+)
 from cmsfamily.directory.validators import validate_pdf
 
 
@@ -123,6 +131,43 @@ class ExpertiseForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class OrganisationForm(forms.ModelForm):
+    """The Secretariat adds IGOs, ministries and secretariats; a Partner keeps its own details."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "short_name",
+            "name_en",
+            "name_fr",
+            "name_es",
+            "kind",
+            "party",
+            "website",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "name_en": _("Name (English)"),
+            "name_fr": _("Name (French)"),
+            "name_es": _("Name (Spanish)"),
+        }
+
+    def __init__(self, *args, may_change_kind: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name_en"].required = True
+        self.fields["party"].queryset = Party.objects.order_by("name_en")
+        self.fields["party"].help_text = _("For a national ministry or agency: its country.")
+        if self.instance.pk:
+            del self.fields["slug"]  # the short code is used in addresses and the API
+        if not may_change_kind:
+            for name in ("kind", "party", "short_name"):
+                self.fields.pop(name, None)
 
 
 class PersonForm(forms.ModelForm):

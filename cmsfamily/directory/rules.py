@@ -64,6 +64,7 @@ def is_own_organisation_expertise(user, expertise):
 rules.add_perm("directory.change_party", is_cms_secretariat)
 rules.add_perm("directory.change_instrument", is_cms_secretariat | is_secretariat_of_instrument)
 rules.add_perm("directory.manage_memberships", is_cms_secretariat | is_secretariat_of_instrument)
+rules.add_perm("directory.add_organisation", is_cms_secretariat)
 rules.add_perm("directory.change_organisation", is_cms_secretariat | is_focal_point_of_organisation)
 rules.add_perm("directory.add_expertise", is_cms_secretariat | is_focal_point_of_organisation)
 rules.add_perm("directory.change_expertise", is_cms_secretariat | is_own_organisation_expertise)

@@ -18,7 +18,7 @@ from cmsfamily.directory.choices import (
     AppointmentStatus,
     Role,
 )
-from cmsfamily.directory.models import Appointment, Expertise, Membership, Person
+from cmsfamily.directory.models import Appointment, Expertise, Membership, Organisation, Person
 
 
 def _check_holder(*, role, party, organisation, instrument):
@@ -179,6 +179,19 @@ def save_expertise(*, expertise: Expertise, by) -> Expertise:
         kind="expertise.created" if created else "expertise.updated", target=expertise, actor=by
     )
     return expertise
+
+
+@transaction.atomic
+def save_organisation(*, organisation: Organisation, by) -> Organisation:
+    created = organisation.pk is None
+    organisation.full_clean()
+    organisation.save()
+    record_event(
+        kind="organisation.created" if created else "organisation.updated",
+        target=organisation,
+        actor=by,
+    )
+    return organisation
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ urlpatterns = [
     path("instruments/<slug:code>/history/", views.instrument_history, name="instrument-history"),
     path("instruments/<slug:code>/members/add/", views.membership_add, name="membership-add"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path("organisations/add/", views.organisation_edit, name="organisation-add"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation-edit"),
     path(
         "organisations/<slug:slug>/history/",
         views.organisation_history,

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,11 +32,13 @@ from cmsfamily.directory.forms import (
     InviteForm,
     MembershipForm,
     NominationForm,
+    OrganisationForm,
     PersonForm,
 )
 from cmsfamily.directory.models import (
     Expertise,
     Instrument,
+    Organisation,
     Person,
 )
 from cmsfamily.directory.tables import (
@@ -112,6 +115,7 @@ class OrganisationListView(FilteredTableView):
     filterset_class = OrganisationFilter
     export_name = "organisations"
     page_title = gettext_lazy("Organisations")
+    template_name = "directory/organisation_list.html"
 
     def get_queryset(self):
         return selectors.organisations(self.request.user)
@@ -352,6 +356,36 @@ def organisation_detail(request, slug):
         "can_view_history": user.has_perm("directory.view_history", organisation),
     }
     return render(request, "directory/organisation_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, slug=None):
+    user = request.user
+    if slug is None:
+        _require(user, "directory.add_organisation")
+        organisation = Organisation()
+    else:
+        organisation = _organisation(request, slug)
+        _require(user, "directory.change_organisation", organisation)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        may_change_kind=user.has_perm("directory.add_organisation"),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_organisation(organisation=form.instance, by=user)
+        messages.success(
+            request, _("%(organisation)s was saved.") % {"organisation": form.instance}
+        )
+        return redirect(form.instance)
+    title = (
+        _("Edit %(organisation)s") % {"organisation": organisation}
+        if slug
+        else _("Add an organisation")
+    )
+    back = organisation.get_absolute_url() if slug else reverse("directory:organisation-list")
+    return render(request, "directory/form_page.html", {"form": form, "title": title, "back": back})
 
 
 @login_required

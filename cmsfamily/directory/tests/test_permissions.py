@@ -428,3 +428,64 @@ def test_the_registry_api_is_read_only(client_as, request, persona, expected, me
         "/api/parties/DE/", {"name": "x"}, content_type="application/json"
     )
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    matrix(
+        anonymous=LOGIN,
+        nfp_kenya=403,
+        nfp_germany=403,
+        birdlife_fp=403,
+        secretariat=302,
+        eurobats_officer=403,
+    ),
+)
+def test_only_the_cms_secretariat_adds_organisations(client_as, request, persona, expected):
+    from cmsfamily.directory.models import Organisation
+
+    data = {
+        "slug": "kws",
+        "short_name": "KWS",
+        "name_en": "Kenya Wildlife Service",
+        "kind": "ministry",
+        "party": request.getfixturevalue("kenya").pk,
+    }
+    assert status_of(client_as, request, persona, "POST", "/organisations/add/", data) == expected
+    assert Organisation.objects.filter(slug="kws").exists() == (persona == "secretariat")
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    matrix(
+        anonymous=LOGIN,
+        nfp_kenya=403,
+        nfp_germany=403,
+        birdlife_fp=302,
+        secretariat=302,
+        eurobats_officer=403,
+    ),
+)
+def test_a_partner_keeps_its_own_details(client_as, request, persona, expected):
+    from cmsfamily.directory.models import Organisation
+
+    data = {
+        "name_en": "BirdLife International",
+        "website": "https://www.birdlife.org",
+        "kind": "partner_ngo",
+        "short_name": "BirdLife",
+    }
+    assert (
+        status_of(client_as, request, persona, "POST", "/organisations/birdlife/edit/", data)
+        == expected
+    )
+    birdlife = Organisation.objects.get(slug="birdlife")
+    assert (birdlife.website == "https://www.birdlife.org") == (
+        expected == 302 and persona != "anonymous"
+    )
+    assert birdlife.kind == "partner_ngo"
+
+
+def test_a_partner_cannot_edit_another_partner(client_as, birdlife_fp):
+    response = client_as(birdlife_fp).post("/organisations/wwf/edit/", {"name_en": "Hijacked"})
+    assert response.status_code == 403

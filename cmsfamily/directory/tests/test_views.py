@@ -296,3 +296,40 @@ def test_the_nomination_queue_filters_exports_and_has_bounded_queries(
         "/appointments/pending/", {"party": "KE", "export": "csv"}
     ).content.decode()
     assert exported.count("Scientific Councillor") == 3 and "Review" not in exported
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"slug": "birdlife"}, "slug", "already exists"),
+        ({"website": "not a url"}, "website", "valid URL"),
+        ({"name_en": ""}, "name_en", "required"),
+        ({"kind": "cartel"}, "kind", "valid choice"),
+        ({"slug": "no spaces please"}, "slug", "valid"),
+    ],
+)
+def test_organisation_form_bad_input(client, secretariat, data, field, message):
+    from cmsfamily.directory.models import Organisation
+
+    client.force_login(secretariat)
+    body = {
+        "slug": "kws",
+        "short_name": "KWS",
+        "name_en": "Kenya Wildlife Service",
+        "kind": "ministry",
+    }
+    body.update(data)
+    before = Organisation.objects.count()
+    response = client.post("/organisations/add/", body)
+    assert message in str(response.context["form"].errors[field])
+    assert Organisation.objects.count() == before
+
+
+def test_a_partner_may_not_change_its_kind(client, birdlife_fp):
+    from cmsfamily.directory.models import Organisation
+
+    client.force_login(birdlife_fp)
+    client.post(
+        "/organisations/birdlife/edit/", {"name_en": "BirdLife International", "kind": "igo"}
+    )
+    assert Organisation.objects.get(slug="birdlife").kind == "partner_ngo"
