@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -100,6 +100,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
         ]
 
 
+PUBLIC_PERSON_FIELDS = ("id", "honorific", "given_name", "family_name", "position", "is_demo")
+PRIVATE_PERSON_FIELDS = ("email", "phone", "address", "languages")
+
+
 class PublicPersonSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -142,17 +146,24 @@ class FocalPointSerializer(serializers.ModelSerializer):
             "is_demo",
         ]
 
-    @extend_schema(exclude=True)
+    @extend_schema_field(PrivatePersonSerializer)
     def get_person(self, appointment) -> dict:
+        """Contact fields only for the Secretariat and the focal points of the same Party or organisation.
+
+        Built as a plain dict: one nested serializer per row costs more than the rest of the page.
+        """
         scope = scope_of(self.context["request"].user)
-        private = (
+        person = appointment.person
+        data = {field: getattr(person, field) for field in PUBLIC_PERSON_FIELDS}
+        data["organisation"] = person.organisation.slug if person.organisation_id else None
+        if (
             scope.cms_secretariat
             or appointment.party_id in scope.acting_parties
             or appointment.organisation_id in scope.organisations
             or appointment.person_id == scope.person_id
-        )
-        serializer = PrivatePersonSerializer if private else PublicPersonSerializer
-        return serializer(appointment.person).data
+        ):
+            data.update({field: getattr(person, field) for field in PRIVATE_PERSON_FIELDS})
+        return data
 
 
 class NominationSerializer(serializers.Serializer):
