@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -161,8 +163,9 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, may_change_kind: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name_en"].required = True
-        self.fields["party"].queryset = Party.objects.order_by("name_en")
-        self.fields["party"].help_text = _("For a national ministry or agency: its country.")
+        party_field = cast(forms.ModelChoiceField, self.fields["party"])
+        party_field.queryset = Party.objects.order_by("name_en")
+        party_field.help_text = _("For a national ministry or agency: its country.")
         if self.instance.pk:
             del self.fields["slug"]  # the short code is used in addresses and the API
         if not may_change_kind:
