@@ -1,0 +1,84 @@
+"""Browser tests: pytest-django's live_server driven by Playwright (sync API) in Debian's Chromium.
+
+These tests need a transactional database (the live server answers from another thread), and the
+flush after each of them empties every table, including the registry the root conftest loads once
+per test database. So:
+
+* each test (re)loads what it needs through the ``registry`` fixture (root ``conftest.load_registry``);
+* the browser tests run in their own pytest invocation (``make test`` runs them after the unit
+  tests; ``make test-e2e`` runs them alone), so the flush never reaches a unit test.
+
+No browser is ever downloaded: Playwright launches /usr/bin/chromium (Debian's package). Without it
+the tests are skipped, unless CMS_REQUIRE_BROWSER=1 (as in CI), where a missing browser fails them.
+"""
+
+import os
+
+import pytest
+
+import conftest as root_conftest
+from tests.e2e.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    TIMEOUT_MS,
+    axe_violations,
+    sign_in,
+)
+
+# Playwright's sync API runs an asyncio loop in the test thread, and Django would then refuse the
+# ORM calls made there (loading the registry, the flush after each test). Only the test thread is
+# concerned: the live server answers requests in its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CMS_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (CMS_REQUIRE_BROWSER=1: the browser tests may not be skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing: install Debian's chromium package to run these")
+    from playwright.sync_api import sync_playwright  # a dev dependency: missing means broken
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies) per test: 1280 x 900, English."""
+    context = browser.new_context(viewport=DESKTOP, locale="en")
+    context.set_default_timeout(TIMEOUT_MS)
+    new_page = context.new_page()
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def registry(transactional_db):
+    """The reference data and the five personas, reloaded when a previous test's flush emptied them."""
+    from cmsfamily.accounts.models import User
+
+    if not User.objects.filter(email=root_conftest.PERSONAS["secretariat"][0]).exists():
+        root_conftest.load_registry()
+
+
+@pytest.fixture
+def login():
+    """login(page, live_server, persona_key): sign in through the real login form."""
+    return sign_in
+
+
+@pytest.fixture
+def axe():
+    """axe(page, exclude=[selectors]) -> the serious and critical axe-core violations."""
+    return axe_violations
