@@ -1,0 +1,154 @@
+"""A closed-loop load generator: each client holds a keep-alive connection to 127.0.0.1 and sends
+its next request as soon as the previous answer has been read in full."""
+
+import http.client
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+from bench.server import HOST
+
+# Connection errors that mean a kept-alive connection was closed by the server while idle.
+STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+MAX_ERRORS = 20
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    accept: str
+    content_type: str  # the Content-Type a correct answer starts with
+
+
+@dataclass
+class Measurement:
+    target: Target
+    latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # wall time of the whole run
+    body_bytes: int = 0
+    timed_out: bool = False
+    server_cpu_ms: float | None = None  # CPU time of the server (and PostgreSQL) per request
+    connections_opened: int = 0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    def percentile(self, q: float) -> float:
+        """Nearest-rank percentile in milliseconds."""
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+class Client:
+    """One browser-like client: a keep-alive connection and the cookies the site set."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection: http.client.HTTPConnection | None = None
+        self.cookies: dict[str, str] = {}
+        self.opened = 0  # connections opened: the server closes some to spread the load
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def get(self, target: Target) -> tuple[int, str, bytes]:
+        headers = {"Accept": target.accept, "Accept-Encoding": "identity"}
+        for attempt in (1, 2):
+            reused = self.connection is not None
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+                self.opened += 1
+            if self.cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            try:
+                self.connection.request("GET", target.path, headers=headers)
+                response = self.connection.getresponse()
+                body = response.read()
+            except STALE:
+                self.close()
+                if reused and attempt == 1:
+                    continue  # the server closed an idle connection: open a new one once
+                raise
+            except (OSError, http.client.HTTPException):
+                self.close()
+                raise
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, _, value = cookie.split(";", 1)[0].partition("=")
+                self.cookies[name.strip()] = value.strip()
+            if response.will_close:
+                self.close()
+            return response.status, response.getheader("Content-Type", ""), body
+        raise AssertionError("unreachable")
+
+
+def run(
+    clients: list[Client],
+    target: Target,
+    requests: int,
+    *,
+    time_limit: float,
+    stop: threading.Event,
+) -> Measurement:
+    """Send `requests` requests to the target from all clients at once; stop at the time limit."""
+    measurement = Measurement(target)
+    lock = threading.Lock()
+    remaining = [requests]
+    deadline = time.monotonic() + time_limit
+
+    def take() -> bool:
+        with lock:
+            if remaining[0] <= 0 or stop.is_set():
+                return False
+            if time.monotonic() > deadline:
+                measurement.timed_out = True
+                return False
+            remaining[0] -= 1
+            return True
+
+    def fail(message: str) -> None:
+        with lock:
+            measurement.errors.append(message)
+            if len(measurement.errors) >= MAX_ERRORS:
+                remaining[0] = 0
+
+    def work(client: Client) -> None:
+        while take():
+            started = time.perf_counter()
+            try:
+                status, content_type, body = client.get(target)
+            except (OSError, http.client.HTTPException) as error:
+                fail(f"{type(error).__name__}: {error}")
+                continue
+            elapsed = time.perf_counter() - started
+            if status != 200 or not content_type.startswith(target.content_type):
+                fail(f"HTTP {status} ({content_type or 'no Content-Type'})")
+                continue
+            with lock:
+                measurement.latencies.append(elapsed)
+                measurement.body_bytes = len(body)
+
+    threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
+    opened = sum(client.opened for client in clients)
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.1)
+    except BaseException:
+        stop.set()  # Ctrl-C: clients stop after their current request
+        raise
+    measurement.seconds = time.perf_counter() - started
+    measurement.connections_opened = sum(client.opened for client in clients) - opened
+    return measurement
