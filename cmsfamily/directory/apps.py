@@ -13,6 +13,11 @@ class DirectoryConfig(AppConfig):
         # modeltranslation (earlier in INSTALLED_APPS) has added the name_xx fields by now.
         from simple_history import register
 
+        from cmsfamily.core.events import register_labels
+        from cmsfamily.directory.events import LABELS
+
+        register_labels(LABELS)
+
         for name in TRANSLATED_MODELS:
             model = self.get_model(name)
             if not hasattr(model, "history"):

@@ -333,3 +333,12 @@ def test_a_partner_may_not_change_its_kind(client, birdlife_fp):
         "/organisations/birdlife/edit/", {"name_en": "BirdLife International", "kind": "igo"}
     )
     assert Organisation.objects.get(slug="birdlife").kind == "partner_ngo"
+
+
+def test_events_are_shown_in_words_in_the_users_language(client, secretariat, germany):
+    appointment = Appointment.objects.current().get(party=germany, role="nfp")
+    client.force_login(secretariat)
+    page = client.get(appointment.get_absolute_url()).content.decode()
+    assert "appointment.confirmed" not in page and "Confirmed" in page
+    client.cookies["django_language"] = "es"
+    assert "Propuesto" in client.get(appointment.get_absolute_url()).content.decode()

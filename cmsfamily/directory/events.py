@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "appointment.nominated": _("Nominated"),
+    "appointment.confirmed": _("Confirmed"),
+    "appointment.ended": _("Ended"),
+    "membership.added": _("Membership added"),
+    "expertise.created": _("Expertise added"),
+    "expertise.updated": _("Expertise updated"),
+    "organisation.created": _("Organisation added"),
+    "organisation.updated": _("Organisation updated"),
+    "person.saved": _("Contact details saved"),
+    "invitation.sent": _("Invitation sent"),
+    "invitation.accepted": _("Invitation accepted"),
+}
