@@ -1,7 +1,6 @@
 """Serializers and viewsets of the registry's open API. Routers live in cmsfamily.api."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -285,27 +284,16 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
                 _("You may nominate focal points only for the Party you act for.")
             )
         try:
-            with transaction.atomic():
-                person = Person.objects.filter(
-                    email__iexact=data["email"]
-                ).first() or services.save_person(
-                    person=Person(
-                        given_name=data["given_name"],
-                        family_name=data["family_name"],
-                        position=data["position"],
-                        email=data["email"],
-                    ),
-                    by=request.user,
-                )
-                appointment = services.nominate(
-                    person=person,
-                    role=data["role"],
-                    by=request.user,
-                    party=data["party"],
-                    instrument=data.get("instrument"),
-                    start=data["start"],
-                    end=data.get("end"),
-                )
+            appointment = services.nominate_contact(
+                email=data["email"],
+                details={field: data[field] for field in ("given_name", "family_name", "position")},
+                role=data["role"],
+                by=request.user,
+                party=data["party"],
+                instrument=data.get("instrument"),
+                start=data["start"],
+                end=data.get("end"),
+            )
         except DjangoValidationError as error:
             detail = (
                 error.message_dict

@@ -9,7 +9,8 @@ LABELS = {
     "expertise.updated": _("Expertise updated"),
     "organisation.created": _("Organisation added"),
     "organisation.updated": _("Organisation updated"),
-    "person.saved": _("Contact details saved"),
+    "person.created": _("Person added"),
+    "person.updated": _("Contact details saved"),
     "invitation.sent": _("Invitation sent"),
     "invitation.accepted": _("Invitation accepted"),
 }

@@ -84,6 +84,23 @@ def nominate(
 
 
 @transaction.atomic
+def nominate_contact(
+    *, email: str, details: dict, role: str, by, organisation=None, **appointment
+) -> Appointment:
+    """Nominate the registry's person with this email address, adding them from `details` if new.
+
+    `details` holds the person's fields (given_name, family_name, position ...); `appointment`
+    the arguments of nominate() (party, instrument, start, end, document, note).
+    """
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        person = save_person(
+            person=Person(email=email, organisation=organisation, **details), by=by
+        )
+    return nominate(person=person, role=role, by=by, organisation=organisation, **appointment)
+
+
+@transaction.atomic
 def confirm(*, appointment: Appointment, by, document=None, on: date | None = None) -> Appointment:
     """Confirm a nomination. A Party has one confirmed NFP: confirming a new one ends the previous one."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -170,36 +187,28 @@ def add_membership(
     return membership
 
 
+def _save_record(instance, *, by, event: str):
+    """Validate and save a registry record with its '<event>.created' or '<event>.updated' event."""
+    created = instance.pk is None
+    instance.full_clean()
+    instance.save()
+    record_event(kind=f"{event}.{'created' if created else 'updated'}", target=instance, actor=by)
+    return instance
+
+
 @transaction.atomic
 def save_expertise(*, expertise: Expertise, by) -> Expertise:
-    created = expertise.pk is None
-    expertise.full_clean()
-    expertise.save()
-    record_event(
-        kind="expertise.created" if created else "expertise.updated", target=expertise, actor=by
-    )
-    return expertise
+    return _save_record(expertise, by=by, event="expertise")
 
 
 @transaction.atomic
 def save_organisation(*, organisation: Organisation, by) -> Organisation:
-    created = organisation.pk is None
-    organisation.full_clean()
-    organisation.save()
-    record_event(
-        kind="organisation.created" if created else "organisation.updated",
-        target=organisation,
-        actor=by,
-    )
-    return organisation
+    return _save_record(organisation, by=by, event="organisation")
 
 
 @transaction.atomic
 def save_person(*, person: Person, by) -> Person:
-    person.full_clean()
-    person.save()
-    record_event(kind="person.saved", target=person, actor=by)
-    return person
+    return _save_record(person, by=by, event="person")
 
 
 @transaction.atomic

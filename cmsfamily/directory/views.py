@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +38,6 @@ from cmsfamily.directory.models import (
     Expertise,
     Instrument,
     Organisation,
-    Person,
 )
 from cmsfamily.directory.tables import (
     AppointmentTable,
@@ -212,30 +210,21 @@ def _nominate(request, *, holder, holder_kwargs, roles, instruments, back):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                person = Person.objects.filter(email__iexact=data["email"]).first()
-                if person is None:
-                    person = Person(
-                        honorific=data["honorific"],
-                        given_name=data["given_name"],
-                        family_name=data["family_name"],
-                        position=data["position"],
-                        email=data["email"],
-                        phone=data["phone"],
-                        organisation=holder_kwargs.get("organisation"),
-                    )
-                    services.save_person(person=person, by=request.user)
-                appointment = services.nominate(
-                    person=person,
-                    role=data["role"],
-                    by=request.user,
-                    instrument=data.get("instrument"),
-                    start=data["start"],
-                    end=data["end"],
-                    document=data["document"],
-                    note=data["note"],
-                    **holder_kwargs,
-                )
+            appointment = services.nominate_contact(
+                email=data["email"],
+                details={
+                    field: data[field]
+                    for field in ("honorific", "given_name", "family_name", "position", "phone")
+                },
+                role=data["role"],
+                by=request.user,
+                instrument=data.get("instrument"),
+                start=data["start"],
+                end=data["end"],
+                document=data["document"],
+                note=data["note"],
+                **holder_kwargs,
+            )
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -244,7 +233,7 @@ def _nominate(request, *, holder, holder_kwargs, roles, instruments, back):
                 _(
                     "%(person)s was nominated as %(role)s. The Secretariat will confirm the appointment."
                 )
-                % {"person": person, "role": appointment.get_role_display()},
+                % {"person": appointment.person, "role": appointment.get_role_display()},
             )
             return redirect(back)
     return render(
