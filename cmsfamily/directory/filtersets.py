@@ -19,7 +19,7 @@ class SearchFilter(django_filters.CharFilter):
 
     def __init__(self, *args, fields, **kwargs):
         self.search_fields = fields
-        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("label", _("Search this list"))
         kwargs.setdefault("method", self.search)
         super().__init__(*args, **kwargs)
 
