@@ -51,7 +51,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class InstrumentSerializer(serializers.ModelSerializer):
-    secretariat = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    secretariat = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     member_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -82,7 +82,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -104,7 +104,7 @@ PRIVATE_PERSON_FIELDS = ("email", "phone", "address", "languages")
 
 
 class PublicPersonSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Person
@@ -119,16 +119,25 @@ class PublicPersonSerializer(serializers.ModelSerializer):
         ]
 
 
-class PrivatePersonSerializer(PublicPersonSerializer):
+class FocalPointPersonSerializer(PublicPersonSerializer):
+    """The person of a focal point as documented: contact fields appear only for those entitled."""
+
+    email = serializers.EmailField(
+        required=False, help_text=_("Only for the Secretariat and colleagues.")
+    )
+    phone = serializers.CharField(required=False)
+    address = serializers.CharField(required=False)
+    languages = serializers.CharField(required=False)
+
     class Meta(PublicPersonSerializer.Meta):
-        fields = [*PublicPersonSerializer.Meta.fields, "email", "phone", "address", "languages"]
+        fields = [*PublicPersonSerializer.Meta.fields, *PRIVATE_PERSON_FIELDS]
 
 
 class FocalPointSerializer(serializers.ModelSerializer):
     person = serializers.SerializerMethodField()
-    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Appointment
@@ -145,7 +154,7 @@ class FocalPointSerializer(serializers.ModelSerializer):
             "is_demo",
         ]
 
-    @extend_schema_field(PrivatePersonSerializer)
+    @extend_schema_field(FocalPointPersonSerializer)
     def get_person(self, appointment) -> dict:
         """Contact fields only for the Secretariat and the focal points of the same Party or organisation.
 
