@@ -5,6 +5,7 @@ LABELS = {
     "appointment.confirmed": _("Confirmed"),
     "appointment.ended": _("Ended"),
     "membership.added": _("Membership added"),
+    "membership.ended": _("Membership ended"),
     "expertise.created": _("Expertise added"),
     "expertise.updated": _("Expertise updated"),
     "organisation.created": _("Organisation added"),

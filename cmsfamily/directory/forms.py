@@ -119,6 +119,10 @@ class MembershipForm(forms.ModelForm):
         return data
 
 
+class EndMembershipForm(forms.Form):
+    end = forms.DateField(label=_("Last day of membership"), widget=DateInput())
+
+
 class ExpertiseForm(forms.ModelForm):
     class Meta:
         model = Expertise

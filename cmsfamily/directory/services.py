@@ -187,6 +187,20 @@ def add_membership(
     return membership
 
 
+@transaction.atomic
+def end_membership(*, membership: Membership, by, on: date) -> Membership:
+    """A Party leaves an instrument (withdrawal, or a Signatory's MoU lapses): dated, never deleted."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.end is not None:
+        raise ValidationError(_("This membership has already ended."))
+    if membership.start is not None and on < membership.start:
+        raise ValidationError({"end": _("A membership cannot end before it starts.")})
+    membership.end = on
+    membership.save(update_fields=["end", "modified"])
+    record_event(kind="membership.ended", target=membership, actor=by, end=on.isoformat())
+    return membership
+
+
 def _save_record(instance, *, by, event: str):
     """Validate and save a registry record with its '<event>.created' or '<event>.updated' event."""
     created = instance.pk is None

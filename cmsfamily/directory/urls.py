@@ -13,6 +13,9 @@ urlpatterns = [
     path("instruments/<slug:code>/", views.instrument_detail, name="instrument-detail"),
     path("instruments/<slug:code>/history/", views.instrument_history, name="instrument-history"),
     path("instruments/<slug:code>/members/add/", views.membership_add, name="membership-add"),
+    path(
+        "instruments/<slug:code>/members/<int:pk>/end/", views.membership_end, name="membership-end"
+    ),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/add/", views.organisation_edit, name="organisation-add"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),

@@ -27,6 +27,7 @@ from cmsfamily.directory.forms import (
     AcceptInvitationForm,
     ConfirmForm,
     EndForm,
+    EndMembershipForm,
     ExpertiseForm,
     InviteForm,
     MembershipForm,
@@ -319,6 +320,41 @@ def membership_add(request, code):
         {
             "form": form,
             "title": _("Add a member to %(instrument)s") % {"instrument": instrument.code},
+            "back": instrument.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_end(request, code, pk):
+    instrument = _instrument(request, code)
+    _require(request.user, "directory.manage_memberships", instrument)
+    membership = get_object_or_404(
+        selectors.memberships(request.user), pk=pk, instrument=instrument, end__isnull=True
+    )
+    form = EndMembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_membership(
+                membership=membership, by=request.user, on=form.cleaned_data["end"]
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The membership of %(party)s in %(instrument)s was ended.")
+                % {"party": membership.party, "instrument": instrument.code},
+            )
+            return redirect(instrument)
+    return render(
+        request,
+        "directory/form_page.html",
+        {
+            "form": form,
+            "title": _("End the membership of %(party)s in %(instrument)s")
+            % {"party": membership.party, "instrument": instrument.code},
             "back": instrument.get_absolute_url(),
         },
     )

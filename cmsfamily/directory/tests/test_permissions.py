@@ -489,3 +489,24 @@ def test_a_partner_keeps_its_own_details(client_as, request, persona, expected):
 def test_a_partner_cannot_edit_another_partner(client_as, birdlife_fp):
     response = client_as(birdlife_fp).post("/organisations/wwf/edit/", {"name_en": "Hijacked"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    matrix(
+        anonymous=LOGIN,
+        nfp_kenya=403,
+        nfp_germany=403,
+        birdlife_fp=403,
+        secretariat=302,
+        eurobats_officer=403,
+    ),
+)
+def test_only_a_secretariat_of_the_instrument_ends_a_membership(
+    client_as, request, persona, expected
+):
+    membership = Membership.objects.get(instrument__code="ascobans", party__code="DE")
+    url = reverse("directory:membership-end", args=["ascobans", membership.pk])
+    assert status_of(client_as, request, persona, "POST", url, {"end": "2030-01-01"}) == expected
+    membership.refresh_from_db()
+    assert (membership.end is not None) == (persona == "secretariat")

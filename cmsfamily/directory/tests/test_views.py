@@ -342,3 +342,29 @@ def test_events_are_shown_in_words_in_the_users_language(client, secretariat, ge
     assert "appointment.confirmed" not in page and "Confirmed" in page
     client.cookies["django_language"] = "es"
     assert "Propuesto" in client.get(appointment.get_absolute_url()).content.decode()
+
+
+def test_ending_a_membership_keeps_it_dated_and_reports_bad_dates(client, secretariat):
+    from datetime import date
+
+    from cmsfamily.directory.models import Membership
+
+    membership = Membership.objects.get(instrument__code="cms", party__code="DE")
+    url = f"/instruments/cms/members/{membership.pk}/end/"
+    client.force_login(secretariat)
+    response = client.post(url, {"end": "1900-01-01"})
+    assert "cannot end before it starts" in str(response.context["form"].errors["end"])
+    response = client.post(url, {"end": "not a date"})
+    assert "valid date" in str(response.context["form"].errors["end"])
+    membership.refresh_from_db()
+    assert membership.end is None
+    assert client.post(url, {"end": "2030-06-30"}).status_code == 302
+    membership.refresh_from_db()
+    assert membership.end == date(2030, 6, 30) and membership.history.first().end == date(
+        2030, 6, 30
+    )
+    assert client.get(url).status_code == 404  # an ended membership cannot be ended again
+    assert (
+        "Germany"
+        not in client.get("/instruments/cms/").content.decode().split("members recorded")[1]
+    )
