@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -10,6 +11,21 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import TableExport
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def require_perm(user, perm, obj=None):
+    """Every write and every restricted page asks the rules; deny by default."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def show_errors_on_form(form, error: ValidationError):
+    """Put a service's ValidationError on the form: at its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 def error_page(request, *, title, message, status, back=None):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.views.generic import DetailView
 
 from cmsfamily.accounts.models import Invitation
 from cmsfamily.core.selectors import events_for, history_rows
-from cmsfamily.core.views import FilteredTableView
+from cmsfamily.core.views import FilteredTableView, require_perm, show_errors_on_form
 from cmsfamily.directory import choices, selectors, services
 from cmsfamily.directory.filtersets import (
     ExpertiseFilter,
@@ -48,20 +48,6 @@ from cmsfamily.directory.tables import (
     PartyTable,
     PersonTable,
 )
-
-
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _apply_validation_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 # ---------------------------------------------------------------- home and search
 
@@ -159,7 +145,7 @@ class PendingNominationsView(LoginRequiredMixin, FilteredTableView):
     template_name = "directory/pending.html"
 
     def get_queryset(self):
-        _require(self.request.user, "directory.review_appointments")
+        require_perm(self.request.user, "directory.review_appointments")
         return selectors.pending_nominations(self.request.user).order_by("start", "id")
 
 
@@ -200,7 +186,7 @@ def party_detail(request, code):
 @login_required
 def party_history(request, code):
     party = _party(request, code)
-    _require(request.user, "directory.view_history", party)
+    require_perm(request.user, "directory.view_history", party)
     return _history(request, party, back=party.get_absolute_url())
 
 
@@ -227,7 +213,7 @@ def _nominate(request, *, holder, holder_kwargs, roles, instruments, back):
                 **holder_kwargs,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_errors_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -246,7 +232,7 @@ def _nominate(request, *, holder, holder_kwargs, roles, instruments, back):
 @require_http_methods(["GET", "POST"])
 def party_nominate(request, code):
     party = _party(request, code)
-    _require(request.user, "directory.nominate_for_party", party)
+    require_perm(request.user, "directory.nominate_for_party", party)
     roles = [choices.Role(role) for role in choices.Role if role in choices.PARTY_ROLES]
     instruments = Instrument.objects.exclude(code="cms")
     return _nominate(
@@ -291,7 +277,7 @@ def instrument_detail(request, code):
 @login_required
 def instrument_history(request, code):
     instrument = _instrument(request, code)
-    _require(request.user, "directory.view_history", instrument)
+    require_perm(request.user, "directory.view_history", instrument)
     return _history(request, instrument, back=instrument.get_absolute_url())
 
 
@@ -299,14 +285,14 @@ def instrument_history(request, code):
 @require_http_methods(["GET", "POST"])
 def membership_add(request, code):
     instrument = _instrument(request, code)
-    _require(request.user, "directory.manage_memberships", instrument)
+    require_perm(request.user, "directory.manage_memberships", instrument)
     form = MembershipForm(request.POST or None, initial={"kind": instrument.member_kind})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.add_membership(instrument=instrument, by=request.user, **data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_errors_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -329,7 +315,7 @@ def membership_add(request, code):
 @require_http_methods(["GET", "POST"])
 def membership_end(request, code, pk):
     instrument = _instrument(request, code)
-    _require(request.user, "directory.manage_memberships", instrument)
+    require_perm(request.user, "directory.manage_memberships", instrument)
     membership = get_object_or_404(
         selectors.memberships(request.user), pk=pk, instrument=instrument, end__isnull=True
     )
@@ -340,7 +326,7 @@ def membership_end(request, code, pk):
                 membership=membership, by=request.user, on=form.cleaned_data["end"]
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_errors_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -388,11 +374,11 @@ def organisation_detail(request, slug):
 def organisation_edit(request, slug=None):
     user = request.user
     if slug is None:
-        _require(user, "directory.add_organisation")
+        require_perm(user, "directory.add_organisation")
         organisation = Organisation()
     else:
         organisation = _organisation(request, slug)
-        _require(user, "directory.change_organisation", organisation)
+        require_perm(user, "directory.change_organisation", organisation)
     form = OrganisationForm(
         request.POST or None,
         instance=organisation,
@@ -416,7 +402,7 @@ def organisation_edit(request, slug=None):
 @login_required
 def organisation_history(request, slug):
     organisation = _organisation(request, slug)
-    _require(request.user, "directory.view_history", organisation)
+    require_perm(request.user, "directory.view_history", organisation)
     return _history(request, organisation, back=organisation.get_absolute_url())
 
 
@@ -424,7 +410,7 @@ def organisation_history(request, slug):
 @require_http_methods(["GET", "POST"])
 def organisation_nominate(request, slug):
     organisation = _organisation(request, slug)
-    _require(request.user, "directory.nominate_for_organisation", organisation)
+    require_perm(request.user, "directory.nominate_for_organisation", organisation)
     return _nominate(
         request,
         holder=organisation,
@@ -440,13 +426,13 @@ def organisation_nominate(request, slug):
 def expertise_edit(request, slug, pk=None):
     organisation = _organisation(request, slug)
     if pk is None:
-        _require(request.user, "directory.add_expertise", organisation)
+        require_perm(request.user, "directory.add_expertise", organisation)
         expertise = Expertise(organisation=organisation)
     else:
         expertise = get_object_or_404(
             Expertise.objects.visible_to(request.user), pk=pk, organisation=organisation
         )
-        _require(request.user, "directory.change_expertise", expertise)
+        require_perm(request.user, "directory.change_expertise", expertise)
     form = ExpertiseForm(request.POST or None, instance=expertise)
     if request.method == "POST" and form.is_valid():
         services.save_expertise(expertise=form.instance, by=request.user)
@@ -494,7 +480,7 @@ def _person(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
     person = _person(request, pk)
-    _require(request.user, "directory.change_person", person)
+    require_perm(request.user, "directory.change_person", person)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         services.save_person(person=form.instance, by=request.user)
@@ -514,7 +500,7 @@ def person_edit(request, pk):
 @login_required
 def person_history(request, pk):
     person = _person(request, pk)
-    _require(request.user, "directory.view_history", person)
+    require_perm(request.user, "directory.view_history", person)
     return _history(request, person, back=person.get_absolute_url())
 
 
@@ -522,7 +508,7 @@ def person_history(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_invite(request, pk):
     person = _person(request, pk)
-    _require(request.user, "accounts.send_invitation")
+    require_perm(request.user, "accounts.send_invitation")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -533,7 +519,7 @@ def person_invite(request, pk):
                 base_url=request.build_absolute_uri("/")[:-1],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_errors_on_form(form, error)
         else:
             messages.success(
                 request, _("An invitation was sent to %(email)s.") % {"email": person.email}
@@ -613,7 +599,7 @@ def appointment_detail(request, pk):
 @require_http_methods(["POST"])
 def appointment_confirm(request, pk):
     appointment = _appointment(request, pk)
-    _require(request.user, "directory.confirm_appointment", appointment)
+    require_perm(request.user, "directory.confirm_appointment", appointment)
     form = ConfirmForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -646,7 +632,7 @@ def appointment_confirm(request, pk):
 @require_http_methods(["POST"])
 def appointment_end(request, pk):
     appointment = _appointment(request, pk)
-    _require(request.user, "directory.confirm_appointment", appointment)
+    require_perm(request.user, "directory.confirm_appointment", appointment)
     form = EndForm(request.POST, appointment=appointment)
     if form.is_valid():
         try:
@@ -693,7 +679,7 @@ def appointment_document(request, pk):
 @login_required
 def appointment_history(request, pk):
     appointment = _appointment(request, pk)
-    _require(request.user, "directory.view_history", appointment)
+    require_perm(request.user, "directory.view_history", appointment)
     return _history(request, appointment, back=appointment.get_absolute_url())
 
 
