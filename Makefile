@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) compilemessages_if_needed
 	$(MANAGE) load_reference
+	$(MANAGE) load_strategy
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cmsfamily.core",
     "cmsfamily.accounts",
     "cmsfamily.directory",
+    "cmsfamily.strategy",
     "cmsfamily.api",
 ]
 

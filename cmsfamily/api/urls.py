@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from cmsfamily.directory import api as directory_api
+from cmsfamily.strategy import api as strategy_api
 
 app_name = "api"
 
@@ -13,6 +14,13 @@ router.register("memberships", directory_api.MembershipViewSet, basename="member
 router.register("organisations", directory_api.OrganisationViewSet, basename="organisation")
 router.register("focal-points", directory_api.FocalPointViewSet, basename="focal-point")
 router.register("nominations", directory_api.NominationViewSet, basename="nomination")
+router.register("strategic-plans", strategy_api.StrategicPlanViewSet, basename="strategic-plan")
+router.register("targets", strategy_api.TargetViewSet, basename="target")
+router.register("aichi-targets", strategy_api.AichiTargetViewSet, basename="aichi-target")
+router.register("sdgs", strategy_api.SdgViewSet, basename="sdg")
+router.register("gbf-targets", strategy_api.GbfTargetViewSet, basename="gbf-target")
+router.register("indicators", strategy_api.IndicatorViewSet, basename="indicator")
+router.register("target-mappings", strategy_api.MappingViewSet, basename="target-mapping")
 
 urlpatterns = [
     path("", include(router.urls)),

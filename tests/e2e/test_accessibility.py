@@ -1,4 +1,4 @@
-"""Every page of the registry passes axe-core (no serious or critical violation), fits a 390 px
+"""Every page of the registry and the Strategic Plan passes axe-core (no serious or critical violation), fits a 390 px
 phone without horizontal scrolling, and starts with a working skip link."""
 
 import pytest
@@ -34,6 +34,10 @@ PAGES = [
     ("nominate-ke", "/parties/ke/nominate/", "secretariat"),
     ("appointment", "/appointments/{appointment}/", "all"),
     ("api-docs", "/api/docs/", "all"),
+    ("strategy", "/strategy/", "all"),
+    ("plan-spms", "/strategy/spms-2015-2023/", "all"),
+    ("target-10", "/strategy/spms-2015-2023/targets/10/", "all"),
+    ("matrix", "/strategy/spms-2015-2023/matrix/", "all"),
 ]
 
 # Swagger UI's own widgets (rendered by the vendored bundle from drf-spectacular-sidecar) have

@@ -1,0 +1,130 @@
+"""Load the Strategic Plan for Migratory Species 2015-2023 and the Aichi, SDG and GBF lists.
+
+Idempotent like cmsfamily.directory.reference: a record is saved only when a value differs, so a
+second run writes nothing. Only English texts are loaded: no French or Spanish official text is in
+the reference files, and official text is never machine-translated (modeltranslation falls back to
+English). No indicator and no SDG or GBF mapping is in the sources, so none is loaded.
+"""
+
+import csv
+import json
+
+from django.db import transaction
+
+from cmsfamily.directory.reference import REFERENCE_DIR, Report, _upsert
+from cmsfamily.strategy.choices import Confidence
+from cmsfamily.strategy.models import (
+    AichiTarget,
+    GbfTarget,
+    Goal,
+    StrategicPlan,
+    SustainableDevelopmentGoal,
+    Target,
+    TargetAichiLink,
+)
+
+PLAN_FILE = "strategic_plan_migratory_species_2015_2023.json"
+PLAN_CODE = "spms-2015-2023"
+# sources.aichi_mapping: "T1->1 and T10->11 confirmed; the rest medium confidence, ..."
+CONFIRMED_AICHI_LINKS = {(1, 1), (10, 11)}
+
+
+def _rows(name: str) -> list[dict]:
+    with (REFERENCE_DIR / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_global_targets(report: Report) -> None:
+    for row in _rows("aichi_targets.csv"):
+        _upsert(
+            report,
+            AichiTarget,
+            {"number": int(row["number"])},
+            {
+                "strategic_goal": row["strategic_goal"],
+                "short_title_en": row["short_title"],
+                "source": "aichi_targets.csv (short titles, not the official text)",
+            },
+        )
+    for row in _rows("sdgs.csv"):
+        _upsert(
+            report,
+            SustainableDevelopmentGoal,
+            {"number": int(row["number"])},
+            {"short_title_en": row["short_title"], "source": "sdgs.csv"},
+        )
+    for row in _rows("gbf_targets.csv"):
+        _upsert(
+            report,
+            GbfTarget,
+            {"number": int(row["number"])},
+            {
+                "short_title_en": row["short_title"],
+                "confidence": row["confidence"],
+                "source": "gbf_targets.csv (short titles)",
+            },
+        )
+
+
+def load_plan(report: Report) -> StrategicPlan:
+    data = json.loads((REFERENCE_DIR / PLAN_FILE).read_text(encoding="utf-8"))
+    sources = data["sources"]
+    plan = _upsert(
+        report,
+        StrategicPlan,
+        {"code": PLAN_CODE},
+        {
+            "title_en": data["title"],
+            "adopted_by": data["adopted_by"],
+            "start_year": 2015,
+            "end_year": 2023,
+            "source": PLAN_FILE,
+            "successor_note": data["successor"],
+            "is_current": False,  # superseded by its successor (see successor_note)
+        },
+    )
+    goals = {}
+    for goal in data["goals"]:
+        goals[goal["number"]] = _upsert(
+            report,
+            Goal,
+            {"plan": plan, "number": goal["number"]},
+            {
+                "text_en": goal["text"],
+                "confidence": Confidence.MEDIUM,
+                "source": f"{PLAN_FILE}: {sources['goal_texts']}",
+            },
+        )
+    aichi = {each.number: each for each in AichiTarget.objects.all()}
+    mapping_source = f"{PLAN_FILE}: {sources['aichi_mapping']}"
+    for row in data["targets"]:
+        target = _upsert(
+            report,
+            Target,
+            {"plan": plan, "number": row["number"]},
+            {
+                "goal": goals[row["goal"]],
+                "text_en": row["text"],
+                "source": f"{PLAN_FILE}: {sources['target_texts']}",
+            },
+        )
+        for number in row["aichi"]:
+            confirmed = (row["number"], number) in CONFIRMED_AICHI_LINKS
+            _upsert(
+                report,
+                TargetAichiLink,
+                {"target": target, "global_target": aichi[number]},
+                {
+                    "confidence": Confidence.CONFIRMED if confirmed else Confidence.MEDIUM,
+                    "source": mapping_source,
+                },
+            )
+    return plan
+
+
+@transaction.atomic
+def load_strategy_data() -> Report:
+    report = Report()
+    load_global_targets(report)
+    load_plan(report)
+    return report

@@ -1,0 +1,218 @@
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from cmsfamily.core.selectors import events_for, history_rows
+from cmsfamily.core.views import error_page, require_perm, show_errors_on_form
+from cmsfamily.strategy import selectors, services
+from cmsfamily.strategy.choices import MappingKind
+from cmsfamily.strategy.forms import IndicatorForm, MappingForm
+from cmsfamily.strategy.models import MAPPINGS, Indicator
+
+MATRIX_KINDS = (MappingKind.AICHI, MappingKind.GBF)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan(request, code):
+    return get_object_or_404(selectors.plans(request.user), code=code)
+
+
+def _target(request, code, number):
+    return get_object_or_404(
+        selectors.targets(request.user).prefetch_related("indicators"),
+        plan__code=code,
+        number=number,
+    )
+
+
+def plan_list(request):
+    return render(request, "strategy/plan_list.html", {"plans": selectors.plans(request.user)})
+
+
+def plan_detail(request, code):
+    plan = _plan(request, code)
+    return render(
+        request,
+        "strategy/plan_detail.html",
+        {"plan": plan, "goals": selectors.goals_with_targets(request.user, plan)},
+    )
+
+
+def target_detail(request, code, number):
+    target = _target(request, code, number)
+    user = request.user
+    language = (get_language() or "en").split("-")[0]
+    texts = [
+        (lang, name, getattr(target, f"text_{lang}"))
+        for lang, name in (("en", _("English")), ("fr", _("French")), ("es", _("Spanish")))
+        if getattr(target, f"text_{lang}")
+    ]
+    context = {
+        "target": target,
+        "plan": target.plan,
+        "texts": texts,
+        "missing_own_language": language != "en" and not getattr(target, f"text_{language}", ""),
+        "mappings": [
+            (MappingKind(kind), list(getattr(target, related).all()))
+            for kind, (_m, _g, related) in MAPPINGS.items()
+        ],
+        "indicators": list(target.indicators.all()),
+        "can_edit": user.has_perm("strategy.change_indicator"),
+        "can_add_indicator": user.has_perm("strategy.add_indicator"),
+        "can_map": user.has_perm("strategy.manage_mappings"),
+        "can_view_history": user.has_perm("strategy.view_history", target),
+    }
+    return render(request, "strategy/target_detail.html", context)
+
+
+@login_required
+def target_history(request, code, number):
+    target = _target(request, code, number)
+    require_perm(request.user, "strategy.view_history", target)
+    return render(
+        request,
+        "directory/history.html",
+        {
+            "object": target,
+            "rows": history_rows(target),
+            "events": events_for(target)[:100],
+            "back": target.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, code, number, pk=None):
+    target = _target(request, code, number)
+    if pk is None:
+        require_perm(request.user, "strategy.add_indicator")
+        indicator = Indicator(target=target)
+        title = _("Add an indicator to %(target)s") % {"target": target}
+    else:
+        indicator = get_object_or_404(
+            Indicator.objects.visible_to(request.user), pk=pk, target=target
+        )
+        require_perm(request.user, "strategy.change_indicator", indicator)
+        title = _("Edit indicator %(code)s") % {"code": indicator.code}
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in IndicatorForm.Meta.fields}
+        try:
+            if pk is None:
+                services.create_indicator(target=target, by=request.user, **values)
+            else:
+                services.update_indicator(indicator=indicator, by=request.user, **values)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The indicator was saved."))
+            return redirect(target)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "directory/form_page.html",
+        {"form": form, "title": title, "back": target.get_absolute_url()},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_add(request, code, number):
+    target = _target(request, code, number)
+    require_perm(request.user, "strategy.manage_mappings", target)
+    form = MappingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.add_mapping(target=target, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(target)s is now mapped to %(global)s.")
+                % {"target": target, "global": link.global_target.label},
+            )
+            return redirect(target)
+    return render(
+        request,
+        "directory/form_page.html",
+        {
+            "form": form,
+            "title": _("Map %(target)s to a global target") % {"target": target},
+            "back": target.get_absolute_url(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def mapping_remove(request, code, number, kind, pk):
+    target = _target(request, code, number)
+    require_perm(request.user, "strategy.manage_mappings", target)
+    if kind not in MappingKind.values:
+        raise Http404
+    link_model = MAPPINGS[MappingKind(kind)][0]
+    link = get_object_or_404(
+        link_model.objects.select_related("global_target"), pk=pk, target=target
+    )
+    label = link.global_target.label
+    services.remove_mapping(link=link, by=request.user)
+    messages.success(request, _("The mapping to %(global)s was removed.") % {"global": label})
+    return redirect(target)
+
+
+def matrix(request, code):
+    plan = _plan(request, code)
+    export_format = request.GET.get("export")
+    if export_format is not None and export_format != "xlsx":
+        return error_page(
+            request,
+            title=_("Export not available"),
+            message=_("“%(format)s” is not an export format of the matrix. Choose XLSX.")
+            % {"format": export_format},
+            status=400,
+            back=request.path,
+        )
+    tables = [
+        (MappingKind(kind), *selectors.matrix(request.user, plan, kind)) for kind in MATRIX_KINDS
+    ]
+    if export_format == "xlsx":
+        return _matrix_xlsx(plan, tables)
+    return render(request, "strategy/matrix.html", {"plan": plan, "tables": tables})
+
+
+def _matrix_xlsx(plan, tables):
+    """One sheet per framework: a plan target per row, a global target per column, the confidence where linked."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for kind, columns, rows, _has_links in tables:
+        sheet = workbook.create_sheet(title=str(kind.label)[:31])
+        sheet.append([_("Target"), *[column.label for column in columns]])
+        sheet.append([_("Short title"), *[column.short_title for column in columns]])
+        for target, links in rows:
+            sheet.append(
+                [str(target), *[link.get_confidence_display() if link else "" for link in links]]
+            )
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for cell in sheet[2]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "B3"
+        sheet.column_dimensions["A"].width = 14
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}-mapping-matrix.xlsx"'
+    return response
