@@ -3,44 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from cmsfamily.core.testing import LOGIN, everyone, matrix, status_of
 from cmsfamily.directory import services
 from cmsfamily.directory.choices import Role
 from cmsfamily.directory.models import Appointment, Expertise, Membership, Person
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = [
-    "anonymous",
-    "nfp_kenya",
-    "nfp_germany",
-    "birdlife_fp",
-    "secretariat",
-    "eurobats_officer",
-]
-LOGIN = 302  # anonymous visitors are sent to the sign-in page
-
-
-def matrix(**expected):
-    """matrix(anonymous=200, nfp_kenya=403, ...) -> parametrize rows, one per persona."""
-    assert set(expected) == set(PERSONAS), (
-        f"every persona needs an expectation: {set(PERSONAS) - set(expected)}"
-    )
-    return [pytest.param(persona, status, id=persona) for persona, status in expected.items()]
-
-
-def everyone(status):
-    return matrix(**dict.fromkeys(PERSONAS, status))
-
-
-def status_of(client_as, request, persona, method, url, data=None):
-    user = (
-        request.getfixturevalue(persona)
-        if persona != "anonymous"
-        else request.getfixturevalue("anonymous")
-    )
-    client = client_as(user)
-    response = client.post(url, data or {}) if method == "POST" else client.get(url)
-    return response.status_code
 
 
 @pytest.fixture

@@ -2,29 +2,12 @@
 
 import pytest
 
+from cmsfamily.core.testing import LOGIN, client_for, everyone, matrix
 from cmsfamily.strategy.models import Indicator, Target, TargetAichiLink
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "nfp_kenya",
-    "nfp_germany",
-    "birdlife_fp",
-    "secretariat",
-    "eurobats_officer",
-]
-LOGIN = 302
 PLAN = "/strategy/spms-2015-2023"
-
-
-def matrix(**expected):
-    assert set(expected) == set(PERSONAS), set(PERSONAS) - set(expected)
-    return [pytest.param(persona, status, id=persona) for persona, status in expected.items()]
-
-
-def everyone(status):
-    return matrix(**dict.fromkeys(PERSONAS, status))
 
 
 def cms_secretariat_only(*, anonymous, others=403, allowed=200):
@@ -36,10 +19,6 @@ def cms_secretariat_only(*, anonymous, others=403, allowed=200):
         secretariat=allowed,
         eurobats_officer=others,
     )
-
-
-def client_for(client_as, request, persona):
-    return client_as(request.getfixturevalue(persona))
 
 
 @pytest.fixture

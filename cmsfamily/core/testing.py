@@ -1,0 +1,39 @@
+"""Helpers for the permission-matrix tests of every app: who reads, who writes, who is refused.
+
+The personas are the fixtures of the root conftest.py (anonymous, the NFPs of Kenya and Germany,
+BirdLife's focal point, a CMS Secretariat officer and a EUROBATS Secretariat officer).
+"""
+
+import pytest
+
+PERSONAS = [
+    "anonymous",
+    "nfp_kenya",
+    "nfp_germany",
+    "birdlife_fp",
+    "secretariat",
+    "eurobats_officer",
+]
+LOGIN = 302  # anonymous visitors are sent to the sign-in page
+
+
+def matrix(**expected):
+    """matrix(anonymous=200, nfp_kenya=403, ...) -> parametrize rows, one per persona; all required."""
+    missing = set(PERSONAS) - set(expected)
+    assert not missing, f"every persona needs an expectation: {missing}"
+    return [pytest.param(persona, status, id=persona) for persona, status in expected.items()]
+
+
+def everyone(status):
+    return matrix(**dict.fromkeys(PERSONAS, status))
+
+
+def client_for(client_as, request, persona):
+    """A test client signed in as the named persona (the anonymous one stays signed out)."""
+    return client_as(request.getfixturevalue(persona))
+
+
+def status_of(client_as, request, persona, method, url, data=None):
+    client = client_for(client_as, request, persona)
+    response = client.post(url, data or {}) if method == "POST" else client.get(url)
+    return response.status_code
