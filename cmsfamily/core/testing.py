@@ -28,6 +28,18 @@ def everyone(status):
     return matrix(**dict.fromkeys(PERSONAS, status))
 
 
+def cms_secretariat_only(*, anonymous, others=403, allowed=200):
+    """Only the CMS Secretariat may; the anonymous visitor gets `anonymous` (a redirect or 403)."""
+    return matrix(
+        anonymous=anonymous,
+        nfp_kenya=others,
+        nfp_germany=others,
+        birdlife_fp=others,
+        secretariat=allowed,
+        eurobats_officer=others,
+    )
+
+
 def client_for(client_as, request, persona):
     """A test client signed in as the named persona (the anonymous one stays signed out)."""
     return client_as(request.getfixturevalue(persona))

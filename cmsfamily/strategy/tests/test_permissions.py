@@ -2,23 +2,12 @@
 
 import pytest
 
-from cmsfamily.core.testing import LOGIN, client_for, everyone, matrix
+from cmsfamily.core.testing import LOGIN, client_for, cms_secretariat_only, everyone, matrix
 from cmsfamily.strategy.models import Indicator, Target, TargetAichiLink
 
 pytestmark = pytest.mark.django_db
 
 PLAN = "/strategy/spms-2015-2023"
-
-
-def cms_secretariat_only(*, anonymous, others=403, allowed=200):
-    return matrix(
-        anonymous=anonymous,
-        nfp_kenya=others,
-        nfp_germany=others,
-        birdlife_fp=others,
-        secretariat=allowed,
-        eurobats_officer=others,
-    )
 
 
 @pytest.fixture
