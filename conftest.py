@@ -14,6 +14,7 @@ from cmsfamily.directory.choices import Role
 from cmsfamily.directory.models import Instrument, Organisation, Party, Person
 from cmsfamily.directory.reference import load_reference_data
 from cmsfamily.strategy.reference import load_strategy_data
+from cmsfamily.workplans.reference import load_workplans_data
 
 PERSONAS = {
     # key: (email, role, party code, organisation slug, instrument code)
@@ -65,6 +66,7 @@ def create_persona(key: str) -> User:
 def load_registry():
     load_reference_data()
     load_strategy_data()
+    load_workplans_data()
     for key in PERSONAS:
         create_persona(key)
 

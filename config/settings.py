@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cmsfamily.accounts",
     "cmsfamily.directory",
     "cmsfamily.strategy",
+    "cmsfamily.workplans",
     "cmsfamily.api",
 ]
 

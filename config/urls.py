@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", directory_views.search, name="search"),
     path("", include("cmsfamily.directory.urls")),
     path("strategy/", include("cmsfamily.strategy.urls")),
+    path("workplans/", include("cmsfamily.workplans.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("cmsfamily.api.urls")),

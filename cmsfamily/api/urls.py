@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from cmsfamily.directory import api as directory_api
 from cmsfamily.strategy import api as strategy_api
+from cmsfamily.workplans import api as workplans_api
 
 app_name = "api"
 
@@ -21,6 +22,9 @@ router.register("sdgs", strategy_api.SdgViewSet, basename="sdg")
 router.register("gbf-targets", strategy_api.GbfTargetViewSet, basename="gbf-target")
 router.register("indicators", strategy_api.IndicatorViewSet, basename="indicator")
 router.register("target-mappings", strategy_api.MappingViewSet, basename="target-mapping")
+router.register("work-programmes", workplans_api.WorkProgrammeViewSet, basename="work-programme")
+router.register("activities", workplans_api.ActivityViewSet, basename="activity")
+router.register("progress-updates", workplans_api.ProgressUpdateViewSet, basename="progress-update")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -38,6 +38,9 @@ PAGES = [
     ("plan-spms", "/strategy/spms-2015-2023/", "all"),
     ("target-10", "/strategy/spms-2015-2023/targets/10/", "all"),
     ("matrix", "/strategy/spms-2015-2023/matrix/", "all"),
+    ("workplans", "/workplans/", "all"),
+    ("programme-res-10-9", "/workplans/res-10-9/", "all"),
+    ("activity-5-2", "/workplans/res-10-9/activities/5.2/", "all"),
 ]
 
 # Swagger UI's own widgets (rendered by the vendored bundle from drf-spectacular-sidecar) have

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkplansConfig(AppConfig):
+    name = "cmsfamily.workplans"
+    label = "workplans"
+    verbose_name = _("Work programmes")
+
+    def ready(self):
+        from cmsfamily.core.events import register_labels
+        from cmsfamily.workplans.events import LABELS
+
+        register_labels(LABELS)

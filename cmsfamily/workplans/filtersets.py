@@ -1,0 +1,16 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from cmsfamily.directory.filtersets import SearchFilter
+from cmsfamily.workplans.choices import ProgrammeKind, ProgrammeStatus
+from cmsfamily.workplans.models import WorkProgramme
+
+
+class WorkProgrammeFilter(django_filters.FilterSet):
+    q = SearchFilter(fields=["code", "title", "source"])
+    kind = django_filters.ChoiceFilter(choices=ProgrammeKind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=ProgrammeStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = WorkProgramme
+        fields = ["q", "kind", "status"]

@@ -1,0 +1,87 @@
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from cmsfamily.workplans.models import Activity, ProgressUpdate, ResourceLine, WorkProgramme
+from cmsfamily.workplans.reference import DATA_DIR, load_workplans_data
+
+pytestmark = pytest.mark.django_db
+
+RES_10_9 = json.loads((DATA_DIR / "res_10_9_progress_cop11.json").read_text(encoding="utf-8"))
+JWP = json.loads((DATA_DIR / "cbd_cms_jwp_2012_2014.json").read_text(encoding="utf-8"))
+
+
+def test_counts_match_the_json_files():
+    for data in (RES_10_9, JWP):
+        programme = WorkProgramme.objects.get(code=data["programme"]["code"])
+        assert programme.activities.count() == len(data["activities"])
+        assert ProgressUpdate.objects.filter(activity__programme=programme).count() == sum(
+            len(row.get("updates", [])) for row in data["activities"]
+        )
+        assert ResourceLine.objects.filter(activity__programme=programme).count() == sum(
+            len(row.get("resources", [])) for row in data["activities"]
+        )
+        assert programme.status == "published" and programme.owner.slug == "cms-secretariat"
+
+
+def test_res_10_9_has_16_areas_and_two_kinds_of_update():
+    areas = Activity.objects.filter(programme__code="res-10-9", parent=None)
+    assert sorted(int(area.number) for area in areas) == list(range(1, 17))
+    kinds = set(
+        ProgressUpdate.objects.filter(activity__programme__code="res-10-9").values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == {"short_term_progress", "medium_term_plan"}
+    # 16.3 sits in area 5, where the document places it.
+    assert Activity.objects.get(programme__code="res-10-9", number="16.3").parent.number == "5"
+
+
+def test_the_25000_euro_need_of_5_2_is_not_secured():
+    line = ResourceLine.objects.get(activity__programme__code="res-10-9", amount__isnull=False)
+    assert line.activity.number == "5.2"
+    assert (line.amount, line.currency, line.secured) == (Decimal("25000"), "EUR", False)
+    assert line.used_or_needed == "needed" and line.type == "voluntary_contribution"
+
+
+def test_joint_work_plan_has_24_activities_6_headings_and_plan_level_aichi_targets():
+    programme = WorkProgramme.objects.get(code="cbd-cms-jwp-2012-2014")
+    assert programme.activities.filter(parent=None).count() == 6
+    assert programme.activities.exclude(parent=None).count() == 24
+    assert sorted(programme.aichi_targets.values_list("number", flat=True)) == [5, 9, 11, 12]
+    assert not Activity.aichi_targets.through.objects.exists()
+    assert not Activity.targets.through.objects.exists()
+    assert str(programme.start) == "2012-01-01" and str(programme.end) == "2014-12-31"
+    five_one = programme.activities.get(number="5.1")
+    assert five_one.parent.number == "1" and five_one.timeframe_text == "2012-14"
+
+
+def test_sample_texts_equal_the_json():
+    row = next(row for row in RES_10_9["activities"] if row["number"] == "1.1")
+    activity = Activity.objects.get(programme__code="res-10-9", number="1.1")
+    assert activity.title == row["title"] and activity.timeframe_text == "short-term"
+    assert activity.updates.get(kind="short_term_progress").text == row["updates"][0]["text"]
+    assert "line 60" in activity.source
+    jwp_row = next(row for row in JWP["activities"] if row["number"] == "2.2")
+    assert (
+        Activity.objects.get(programme__code=JWP["programme"]["code"], number="2.2").title
+        == (jwp_row["title"])
+    )
+
+
+def test_a_second_run_changes_nothing(capsys):
+    assert not load_workplans_data().changed
+    call_command("load_workplans")
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_a_changed_value_is_restored():
+    activity = Activity.objects.get(programme__code="res-10-9", number="1.1")
+    activity.title = "Edited"
+    activity.save()
+    report = load_workplans_data()
+    assert report.updated == {"activities": 1} and not report.created
+    activity.refresh_from_db()
+    assert activity.title.startswith("CMS Secretariat and Standing Committee")

@@ -1,0 +1,177 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cmsfamily.workplans.choices import ProgrammeStatus
+from cmsfamily.workplans.models import Activity, ProgressUpdate, ResourceLine, WorkProgramme
+from cmsfamily.workplans.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+RES = "/workplans/res-10-9"
+
+
+def test_the_tree_shows_areas_sub_activities_updates_and_resources(client):
+    html = client.get(f"{RES}/").content.decode()
+    assert html.count('<h3><a href="/workplans/res-10-9/activities/') == 16
+    assert "Short-term progress" in html and "Medium-term plan" in html
+    assert "EUR 25,000.00" in html and "not secured" in html
+    assert "Converted totals: not yet available" in html
+
+
+def test_the_funding_summary_counts_needed_amounts_per_currency_and_the_gaps(client):
+    response = client.get(f"{RES}/")
+    funding = response.context["funding"]
+    lines = ResourceLine.objects.filter(activity__programme__code="res-10-9")
+    assert funding["needed"] == [("EUR", 25000)]
+    assert funding["lines"] == lines.count()
+    assert funding["without_amount"] == lines.filter(amount__isnull=True).count()
+    assert (
+        funding["needed_without_amount"]
+        == lines.filter(amount__isnull=True, used_or_needed="needed").count()
+    )
+
+
+def test_the_joint_work_plan_shows_its_aichi_targets_and_timeframes(client):
+    html = client.get("/workplans/cbd-cms-jwp-2012-2014/").content.decode()
+    for number in (5, 9, 11, 12):
+        assert f"Aichi {number}<" in html
+    assert "2012-14 (2012-01-01 – 2014-12-31)" in html
+
+
+def test_the_activity_page_shows_updates_resources_and_source(client):
+    html = client.get(f"{RES}/activities/5.2/").content.decode()
+    assert "approximately €25,000 is needed" in html
+    assert "line 99" in html
+    assert "none linked by the document" in html
+
+
+def test_the_list_filters_and_exports(client):
+    response = client.get("/workplans/", {"kind": "joint_work_plan"})
+    assert [row.record.code for row in response.context["table"].rows] == ["cbd-cms-jwp-2012-2014"]
+    csv = client.get("/workplans/", {"export": "csv"}).content.decode()
+    assert "res-10-9" in csv and "cbd-cms-jwp-2012-2014" in csv
+    assert client.get("/workplans/", {"export": "pdf"}).status_code == 400
+
+
+def test_posting_progress_shows_it(client, secretariat):
+    client.force_login(secretariat)
+    url = f"{RES}/activities/5.2/"
+    data = {"kind": "progress", "status": "in_progress", "date": "2025-03-01", "text": "Draft done"}
+    response = client.post(f"{url}progress/", data)
+    assert response.status_code == 302 and response["Location"] == url
+    assert "Draft done" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "progress", "status": "unknown", "text": ""}, "text"),
+        ({"kind": "gossip", "status": "unknown", "text": "x"}, "kind"),
+        ({"kind": "progress", "status": "unknown", "text": "x", "date": "31/02/2025"}, "date"),
+    ],
+)
+def test_bad_progress_is_shown_at_the_field(client, secretariat, data, field):
+    client.force_login(secretariat)
+    response = client.post(f"{RES}/activities/5.2/progress/", data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not ProgressUpdate.objects.filter(author=secretariat).exists()
+
+
+def test_progress_on_a_closed_programme_is_refused_on_the_page(client, secretariat):
+    shared = factories.birdlife_programme(status=ProgrammeStatus.CLOSED)
+    client.force_login(secretariat)
+    page = client.get("/workplans/birdlife-shared/activities/1.1/").content.decode()
+    assert "is closed" in page and "Post progress" not in page
+    response = client.post(
+        "/workplans/birdlife-shared/activities/1.1/progress/",
+        {"kind": "progress", "status": "unknown", "text": "Late"},
+    )
+    assert response.status_code == 400
+    assert "is closed" in response.content.decode()
+    assert not ProgressUpdate.objects.filter(activity__programme=shared).exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"number": "5.2", "title": "Again"}, "number", "already has an activity numbered 5.2"),
+        ({"number": "5.x", "title": "X"}, "number", "separated by dots"),
+        (
+            {"number": "17", "title": "X", "start": "2015-01-01", "end": "2014-01-01"},
+            "end",
+            "before the start",
+        ),
+    ],
+)
+def test_bad_activities_are_shown_at_the_field(client, secretariat, data, field, message):
+    client.force_login(secretariat)
+    before = Activity.objects.count()
+    response = client.post(f"{RES}/activities/add/", data)
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert Activity.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"amount": "-1", "currency": "EUR"}, "amount"),
+        ({"amount": "1", "currency": "EURO"}, "currency"),
+    ],
+)
+def test_bad_resource_lines_are_shown_at_the_field(client, secretariat, values, field):
+    client.force_login(secretariat)
+    before = ResourceLine.objects.count()
+    data = {"description": "X", "type": "other", "used_or_needed": "needed", "secured": "unknown"}
+    response = client.post(f"{RES}/activities/5.2/resources/add/", {**data, **values})
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert ResourceLine.objects.count() == before
+
+
+def _big_programme(size):
+    big = factories.programme(f"big-{size}")
+    for area_number in range(1, size // 10 + 1):
+        area = factories.activity(big, str(area_number))
+        for sub in range(1, 10):
+            activity = factories.activity(big, f"{area_number}.{sub}", parent=area)
+            ProgressUpdate.objects.create(activity=activity, kind="progress", text="p")
+            ProgressUpdate.objects.create(activity=activity, kind="medium_term_plan", text="m")
+            ResourceLine.objects.create(
+                activity=activity, description="r", type="other", amount=1, currency="EUR"
+            )
+    return big
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "birdlife_fp", "secretariat"])
+def test_the_tree_page_needs_the_same_queries_whatever_its_size(
+    client_as, request, django_assert_max_num_queries, persona
+):
+    client = client_as(request.getfixturevalue(persona))
+    small, large = _big_programme(20), _big_programme(200)
+    counts = []
+    for programme in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/workplans/{programme.code}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(14):
+        client.get(f"/workplans/{large.code}/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/workplans/", "/workplans/?export=xlsx", f"{RES}/activities/5.2/", f"{RES}/activities/5/"],
+)
+@pytest.mark.parametrize("persona", ["anonymous", "nfp_kenya", "secretariat"])
+def test_pages_have_a_bounded_number_of_queries(
+    client_as, request, django_assert_max_num_queries, url, persona
+):
+    for number in range(5):
+        factories.programme(f"extra-{number}")
+    client = client_as(request.getfixturevalue(persona))
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
+    assert WorkProgramme.objects.count() >= 7

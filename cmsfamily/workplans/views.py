@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cmsfamily.core.views import FilteredTableView, require_perm, show_errors_on_form
+from cmsfamily.workplans import selectors, services
+from cmsfamily.workplans.filtersets import WorkProgrammeFilter
+from cmsfamily.workplans.forms import ActivityForm, ProgressForm, ResourceLineForm
+from cmsfamily.workplans.tables import WorkProgrammeTable
+
+
+class ProgrammeListView(FilteredTableView):
+    table_class = WorkProgrammeTable
+    filterset_class = WorkProgrammeFilter
+    export_name = "work-programmes"
+    page_title = gettext_lazy("Work programmes")
+
+    def get_queryset(self):
+        return selectors.programmes(self.request.user)
+
+
+programme_list = ProgrammeListView.as_view()
+
+
+def _programme(request, code):
+    return get_object_or_404(selectors.programmes(request.user), code=code)
+
+
+def _activity(request, code, number):
+    return get_object_or_404(
+        selectors.activity_detail(request.user), programme__code=code, number=number
+    )
+
+
+def programme_detail(request, code):
+    programme = _programme(request, code)
+    context = {
+        "programme": programme,
+        "tree": selectors.activity_tree(request.user, programme),
+        "funding": selectors.funding_summary(request.user, programme),
+        "aichi_targets": list(programme.aichi_targets.order_by("number")),
+        "can_add_activity": request.user.has_perm("workplans.add_activity", programme),
+    }
+    return render(request, "workplans/programme_detail.html", context)
+
+
+def _activity_page(request, activity, form, status=200):
+    user = request.user
+    context = {
+        "activity": activity,
+        "programme": activity.programme,
+        "updates": list(activity.updates.all()),
+        "resources": list(activity.resources.all()),
+        "targets": list(activity.targets.all()),
+        "aichi_targets": list(activity.aichi_targets.all()),
+        "children": list(activity.children.all()),
+        "can_post": user.has_perm("workplans.post_progress", activity)
+        and not activity.programme.is_closed,
+        "can_add_resource": user.has_perm("workplans.change_activity", activity)
+        and not activity.programme.is_closed,
+        "form": form,
+    }
+    return render(request, "workplans/activity_detail.html", context, status=status)
+
+
+def activity_detail(request, code, number):
+    activity = _activity(request, code, number)
+    return _activity_page(request, activity, ProgressForm())
+
+
+@login_required
+@require_POST
+def post_progress(request, code, number):
+    activity = _activity(request, code, number)
+    require_perm(request.user, "workplans.post_progress", activity)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_progress(activity=activity, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The progress update was posted."))
+            return redirect(activity)
+    return _activity_page(request, activity, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_add(request, code):
+    programme = _programme(request, code)
+    require_perm(request.user, "workplans.add_activity", programme)
+    form = ActivityForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.add_activity(
+                programme=programme, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The activity was added."))
+            return redirect(activity)
+    return render(
+        request,
+        "directory/form_page.html",
+        {
+            "form": form,
+            "title": _("Add an activity to %(programme)s") % {"programme": programme.code},
+            "back": programme.get_absolute_url(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_add(request, code, number):
+    activity = _activity(request, code, number)
+    require_perm(request.user, "workplans.change_activity", activity)
+    form = ResourceLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in ResourceLineForm.Meta.fields}
+        try:
+            services.add_resource_line(activity=activity, by=request.user, **values)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The resource line was added."))
+            return redirect(activity)
+    return render(
+        request,
+        "directory/form_page.html",
+        {
+            "form": form,
+            "title": _("Add a resource line to activity %(number)s") % {"number": activity.number},
+            "back": activity.get_absolute_url(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
