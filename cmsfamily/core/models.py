@@ -45,3 +45,17 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.target_type}:{self.target_id}"
+
+
+def track_history_of_translated_models(app_config, model_names) -> None:
+    """Register simple-history for models with modeltranslation fields, from AppConfig.ready().
+
+    modeltranslation adds the name_fr/name_es fields when apps are ready; a HistoricalRecords
+    declared on the class would be built before them and so would not track the translations.
+    """
+    from simple_history import register
+
+    for name in model_names:
+        model = app_config.get_model(name)
+        if not hasattr(model, "history"):
+            register(model)

@@ -10,15 +10,10 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Registry of the CMS Family")
 
     def ready(self):
-        # modeltranslation (earlier in INSTALLED_APPS) has added the name_xx fields by now.
-        from simple_history import register
-
         from cmsfamily.core.events import register_labels
+        from cmsfamily.core.models import track_history_of_translated_models
         from cmsfamily.directory.events import LABELS
 
         register_labels(LABELS)
 
-        for name in TRANSLATED_MODELS:
-            model = self.get_model(name)
-            if not hasattr(model, "history"):
-                register(model)
+        track_history_of_translated_models(self, TRANSLATED_MODELS)

@@ -19,6 +19,7 @@ from cmsfamily.strategy.models import (
     SustainableDevelopmentGoal,
     Target,
 )
+from cmsfamily.strategy.services import INDICATOR_FIELDS
 
 
 def _bad_request(error: DjangoValidationError) -> Response:
@@ -119,16 +120,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "plan",
             "target_number",
             "target",
-            "code",
             "name",
-            "name_en",
-            "name_fr",
-            "name_es",
-            "definition",
-            "unit",
-            "data_source",
-            "baseline",
-            "responsible_body",
+            *INDICATOR_FIELDS,
         ]
         read_only_fields = ["name"]
         # Duplicate codes are reported by the service, in the same words as on the page.

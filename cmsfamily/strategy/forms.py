@@ -3,22 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.strategy.choices import Confidence, MappingKind
 from cmsfamily.strategy.models import Indicator
+from cmsfamily.strategy.services import INDICATOR_FIELDS
 
 
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name_en",
-            "name_fr",
-            "name_es",
-            "definition",
-            "unit",
-            "data_source",
-            "baseline",
-            "responsible_body",
-        ]
+        fields = list(INDICATOR_FIELDS)
         labels = {
             "name_en": _("Name (English)"),
             "name_fr": _("Name (French)"),

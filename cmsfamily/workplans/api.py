@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from cmsfamily.workplans import selectors, services
 from cmsfamily.workplans.choices import UpdateKind, UpdateStatus
 from cmsfamily.workplans.models import Activity, ProgressUpdate, WorkProgramme
+from cmsfamily.workplans.services import ACTIVITY_FIELDS
 
 
 def _bad_request(error: DjangoValidationError) -> Response:
@@ -56,13 +57,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "programme",
             "number",
             "parent",
-            "title",
-            "description",
-            "timeframe_text",
-            "start",
-            "end",
-            "lead",
-            "source",
+            *ACTIVITY_FIELDS,
         ]
 
 
