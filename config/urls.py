@@ -8,6 +8,7 @@ urlpatterns = [
     path("", directory_views.home, name="home"),
     path("search/", directory_views.search, name="search"),
     path("", include("cmsfamily.directory.urls")),
+    path("", include("cmsfamily.core.urls")),
     path("strategy/", include("cmsfamily.strategy.urls")),
     path("workplans/", include("cmsfamily.workplans.urls")),
     path("accounts/", include("allauth.urls")),

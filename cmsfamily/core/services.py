@@ -1,6 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from cmsfamily.core.models import Event
+from cmsfamily.core.models import Event, ExchangeRate
 
 
 def record_event(*, kind: str, target, actor=None, **data) -> Event:
@@ -15,3 +17,29 @@ def record_event(*, kind: str, target, actor=None, **data) -> Event:
         actor=actor if actor is not None and actor.is_authenticated else None,
         data=data,
     )
+
+
+@transaction.atomic
+def set_exchange_rate(
+    *, currency: str, quote: str, rate, valid_from, source: str, by
+) -> ExchangeRate:
+    """Record a rate, or correct the one of the same day; the history keeps the old value."""
+    currency, quote = currency.strip().upper(), quote.strip().upper()
+    existing = ExchangeRate.objects.filter(
+        currency=currency, quote=quote, valid_from=valid_from
+    ).first()
+    exchange_rate = existing or ExchangeRate(currency=currency, quote=quote, valid_from=valid_from)
+    exchange_rate.rate = rate
+    exchange_rate.source = source
+    exchange_rate.entered_by = by if by is not None and by.is_authenticated else None
+    exchange_rate.full_clean(validate_constraints=False)
+    if currency == quote:
+        raise ValidationError({"quote": _("Choose two different currencies.")})
+    exchange_rate.save()
+    record_event(
+        kind="exchange_rate.corrected" if existing else "exchange_rate.set",
+        target=exchange_rate,
+        actor=by,
+        rate=str(rate),
+    )
+    return exchange_rate

@@ -2,13 +2,24 @@
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import TableExport
+
+from cmsfamily.core import services
+from cmsfamily.core.filtersets import ExchangeRateFilter
+from cmsfamily.core.forms import ExchangeRateForm
+from cmsfamily.core.models import ExchangeRate
+from cmsfamily.core.tables import ExchangeRateTable
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -93,3 +104,53 @@ class FilteredTableView(SingleTableMixin, FilterView):
         query.pop("page", None)
         context["export_query"] = query.urlencode()
         return context
+
+
+class ExchangeRateListView(FilteredTableView):
+    """The dated exchange-rate table every converted amount is computed with (public to read)."""
+
+    table_class = ExchangeRateTable
+    filterset_class = ExchangeRateFilter
+    export_name = "exchange-rates"
+    page_title = gettext_lazy("Exchange rates")
+    template_name = "core/exchange_rates.html"
+
+    def get_queryset(self):
+        return ExchangeRate.objects.order_by("currency", "quote", "-valid_from")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("core.add_exchangerate")
+        return context
+
+
+exchange_rate_list = ExchangeRateListView.as_view()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exchange_rate_add(request):
+    require_perm(request.user, "core.add_exchangerate")
+    form = ExchangeRateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rate = services.set_exchange_rate(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("Saved: %(rate)s.") % {"rate": rate})
+            return redirect("exchange-rate-list")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Add an exchange rate"),
+            "intro": _(
+                "A rate is in force from its date until a later one replaces it. Entering a rate "
+                "for a day that already has one corrects it; the history keeps the old value."
+            ),
+            "back": reverse("exchange-rate-list"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

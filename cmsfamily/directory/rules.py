@@ -79,3 +79,6 @@ rules.add_perm("directory.view_person_private", is_cms_secretariat | is_colleagu
 rules.add_perm("directory.change_person", is_cms_secretariat | is_colleague_of_person)
 rules.add_perm("directory.view_history", is_secretariat)
 rules.add_perm("accounts.send_invitation", is_secretariat)
+# The exchange-rate table lives in core (work programmes and contributions both convert with it);
+# who keeps it is a question of appointments, so the rule is stated here.
+rules.add_perm("core.add_exchangerate", is_cms_secretariat)

@@ -302,7 +302,7 @@ def membership_add(request, code):
             return redirect(instrument)
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("Add a member to %(instrument)s") % {"instrument": instrument.code},
@@ -336,7 +336,7 @@ def membership_end(request, code, pk):
             return redirect(instrument)
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("End the membership of %(party)s in %(instrument)s")
@@ -396,7 +396,7 @@ def organisation_edit(request, slug=None):
         else _("Add an organisation")
     )
     back = organisation.get_absolute_url() if slug else reverse("directory:organisation-list")
-    return render(request, "directory/form_page.html", {"form": form, "title": title, "back": back})
+    return render(request, "core/form_page.html", {"form": form, "title": title, "back": back})
 
 
 @login_required
@@ -440,7 +440,7 @@ def expertise_edit(request, slug, pk=None):
         return redirect(organisation)
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("Expertise of %(organisation)s") % {"organisation": organisation},
@@ -488,7 +488,7 @@ def person_edit(request, pk):
         return redirect(person)
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("Contact details of %(person)s") % {"person": person},
@@ -527,7 +527,7 @@ def person_invite(request, pk):
             return redirect(person)
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("Invite %(person)s to the platform") % {"person": person},
@@ -561,7 +561,7 @@ def invitation_accept(request, token):
         return redirect("account_login")
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("Choose your password"),

@@ -120,7 +120,7 @@ def indicator_edit(request, code, number, pk=None):
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {"form": form, "title": title, "back": target.get_absolute_url()},
         status=status,
     )
@@ -146,7 +146,7 @@ def mapping_add(request, code, number):
             return redirect(target)
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("Map %(target)s to a global target") % {"target": target},

@@ -9,6 +9,10 @@ class WorkplansConfig(AppConfig):
 
     def ready(self):
         from cmsfamily.core.events import register_labels
+        from cmsfamily.core.models import track_history_of_translated_models
         from cmsfamily.workplans.events import LABELS
 
         register_labels(LABELS)
+        track_history_of_translated_models(
+            self, ("WorkProgramme", "Activity", "ProgressUpdate", "ResourceLine")
+        )

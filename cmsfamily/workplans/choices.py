@@ -15,6 +15,15 @@ class ProgrammeStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ONGOING = "ongoing", _("ongoing")
+    COMPLETED = "completed", _("completed")
+    POSTPONED = "postponed", _("postponed")
+    CANCELLED = "cancelled", _("cancelled")
+    UNKNOWN = "unknown", _("not stated")
+
+
 class UpdateKind(models.TextChoices):
     SHORT_TERM_PROGRESS = "short_term_progress", _("Short-term progress")
     MEDIUM_TERM_PLAN = "medium_term_plan", _("Medium-term plan")

@@ -50,3 +50,26 @@ class ResourceLineForm(forms.ModelForm):
     class Meta:
         model = ResourceLine
         fields = ["description", "type", "used_or_needed", "amount", "currency", "secured"]
+
+
+REPORTING_CURRENCIES = ("EUR", "USD")
+
+
+class FundingForm(forms.Form):
+    """The currency and the date a funding gap is converted for (?currency=USD&on=2014-11-01)."""
+
+    currency = forms.ChoiceField(
+        label=_("Show in"),
+        choices=[(code, code) for code in REPORTING_CURRENCIES],
+        initial="EUR",
+    )
+    on = forms.DateField(
+        label=_("At the rates of"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("YYYY-MM-DD; the rate in force on that day is used."),
+    )
+
+    def __init__(self, data, *, today):
+        super().__init__(
+            {"currency": data.get("currency", "EUR"), "on": data.get("on", today.isoformat())}
+        )

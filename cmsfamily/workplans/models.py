@@ -1,4 +1,8 @@
-"""Work programmes: their numbered activity tree, progress updates and resource lines."""
+"""Work programmes: their numbered activity tree, progress updates and resource lines.
+
+Titles, descriptions and texts are translated (modeltranslation adds title_fr, title_es ...), so
+their history is registered in apps.ready(), after those fields exist.
+"""
 
 import re
 
@@ -7,10 +11,10 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from cmsfamily.core.models import TimeStampedModel
+from cmsfamily.core.models import TimeStampedModel, validate_currency
 from cmsfamily.workplans.choices import (
+    ActivityStatus,
     ProgrammeKind,
     ProgrammeStatus,
     ResourceType,
@@ -64,7 +68,6 @@ class WorkProgramme(TimeStampedModel):
         verbose_name=_("Aichi Biodiversity Targets"),
     )
     source = models.TextField(_("source"), blank=True)
-    history = HistoricalRecords()
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -118,6 +121,21 @@ class Activity(TimeStampedModel):
         related_name="led_activities",
         verbose_name=_("lead"),
     )
+    partners = models.ManyToManyField(
+        "directory.Organisation",
+        blank=True,
+        related_name="partner_in_activities",
+        verbose_name=_("partner organisations"),
+    )
+    partner_parties = models.ManyToManyField(
+        "directory.Party",
+        blank=True,
+        related_name="partner_in_activities",
+        verbose_name=_("partner Parties"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.UNKNOWN
+    )
     targets = models.ManyToManyField(
         "strategy.Target",
         blank=True,
@@ -131,7 +149,6 @@ class Activity(TimeStampedModel):
         verbose_name=_("Aichi Biodiversity Targets"),
     )
     source = models.TextField(_("source"), blank=True)
-    history = HistoricalRecords()
 
     objects = ActivityQuerySet.as_manager()
 
@@ -171,7 +188,6 @@ class ProgressUpdate(TimeStampedModel):
         verbose_name=_("author"),
     )
     source = models.TextField(_("source"), blank=True)
-    history = HistoricalRecords()
 
     objects = ActivityPartQuerySet.as_manager()
 
@@ -205,16 +221,11 @@ class ResourceLine(TimeStampedModel):
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(
-        _("currency"),
-        max_length=3,
-        null=True,
-        blank=True,
-        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO code, e.g. EUR."))],
+        _("currency"), max_length=3, null=True, blank=True, validators=[validate_currency]
     )
     secured = models.BooleanField(_("secured"), null=True, blank=True)
     budget_line = models.CharField(_("budget line"), max_length=200, blank=True)
     source = models.TextField(_("source"), blank=True)
-    history = HistoricalRecords()
 
     objects = ActivityPartQuerySet.as_manager()
 

@@ -30,6 +30,7 @@ from cmsfamily.workplans.models import (
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "workplans"
 FILES = ("res_10_9_progress_cop11.json", "cbd_cms_jwp_2012_2014.json")
 OWNER_SLUG = "cms-secretariat"
+TRANSLATED_LANGUAGES = ("fr", "es")
 SEEDS = {"seeds/002_6b481c85ec1c3061.txt": "seed 002", "seeds/001_14ceee32eeaa4701.txt": "seed 001"}
 
 
@@ -48,6 +49,26 @@ def _timeframe(row: dict) -> tuple[str, date | None, date | None]:
     return raw or "", None, None
 
 
+def _translations(code: str) -> dict[str, dict]:
+    """The unofficial French and Spanish translations of a programme, where the project has them."""
+    found = {}
+    for language in TRANSLATED_LANGUAGES:
+        path = DATA_DIR / "translations" / f"{code}.{language}.json"
+        if path.exists():
+            found[language] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
+def _texts(translations: dict, field: str, english: str, pick, *, english_too: bool = True) -> dict:
+    """{field_en: english, field_fr: ..., field_es: ...}; a language without a file is left empty."""
+    values = {f"{field}_en": english} if english_too else {}
+    for language in TRANSLATED_LANGUAGES:
+        values[f"{field}_{language}"] = (
+            pick(translations[language]) if language in translations else ""
+        )
+    return values
+
+
 def _set_m2m(report: Report, manager, wanted: set) -> None:
     if {each.pk for each in manager.all()} != {each.pk for each in wanted}:
         manager.set(wanted)
@@ -57,6 +78,7 @@ def _set_m2m(report: Report, manager, wanted: set) -> None:
 def load_programme(report: Report, name: str) -> WorkProgramme:
     data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
     meta = data["programme"]
+    translations = _translations(meta["code"])
     document = meta["source"]["document"]
     seed = SEEDS.get(meta["source"]["file"], meta["source"]["file"])
     programme = _upsert(
@@ -64,7 +86,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
         WorkProgramme,
         {"code": meta["code"]},
         {
-            "title": meta["title"],
+            **_texts(translations, "title", meta["title"], ("programme", "title")),
             "kind": meta["kind"],
             "owner": Organisation.objects.get(slug=OWNER_SLUG),
             "start": _date(meta["period"]["start"]),
@@ -78,6 +100,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
 
     activities: dict[str, Activity] = {}
     for row in data["activities"]:
+        number = row["number"]
         text, start, end = _timeframe(row)
         activity = _upsert(
             report,
@@ -86,8 +109,13 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
             {
                 "parent": activities[row["parent"]] if row["parent"] else None,
                 "sort_key": sort_key_for(row["number"]),
-                "title": row["title"],
-                "description": row.get("description") or "",
+                **_texts(translations, "title", row["title"], ("activities", number, "title")),
+                **_texts(
+                    translations,
+                    "description",
+                    row.get("description") or "",
+                    ("activities", number, "description"),
+                ),
                 "timeframe_text": text,
                 "start": start,
                 "end": end,
@@ -104,7 +132,16 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
                     "kind": update["kind"],
                     "source": _source(document, seed, update["source"]),
                 },
-                {"text": update["text"], "status": UpdateStatus.UNKNOWN, "date": None},
+                {
+                    **_texts(
+                        translations,
+                        "text",
+                        update["text"],
+                        ("updates", f"{number}/{update['kind']}/{update['source']['line']}"),
+                    ),
+                    "status": UpdateStatus.UNKNOWN,
+                    "date": None,
+                },
             )
         for line in row.get("resources", []):
             amount = line.get("amount")
@@ -113,10 +150,17 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
                 ResourceLine,
                 {
                     "activity": activity,
-                    "description": line["description"],
+                    "description_en": line["description"],
                     "source": _source(document, seed, line["source"]),
                 },
                 {
+                    **_texts(
+                        translations,
+                        "description",
+                        line["description"],
+                        ("resources", f"{number}/{line['source']['line']}"),
+                        english_too=False,
+                    ),
                     "type": line["type"],
                     "used_or_needed": line.get("used_or_needed") or UsedOrNeeded.UNKNOWN,
                     "amount": Decimal(str(amount)) if amount is not None else None,

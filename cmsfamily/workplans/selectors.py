@@ -1,10 +1,13 @@
 """Reads shared by the pages and the API; every one takes the user and is scoped."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 
+from cmsfamily.core.selectors import Conversion, Converter, MissingRate
 from cmsfamily.workplans.choices import UpdateKind, UsedOrNeeded
 from cmsfamily.workplans.models import Activity, ProgressUpdate, ResourceLine, WorkProgramme
 
@@ -44,29 +47,38 @@ def activity_detail(user):
     )
 
 
-def activity_tree(user, programme):
+def activity_tree(user, programme, *, with_parts=True):
     """The programme's activities as [(activity, [children ...])], every level in four queries.
 
-    Each activity gets `latest_updates` (the most recent update of each kind) and its resource
-    lines, whatever the size of the programme.
+    Each activity gets `updates_by_kind` (kind -> its updates, latest first, the undated after
+    the dated on every database), `latest_updates` (the most recent update of each kind) and its
+    resource lines, whatever the size of the programme. `with_parts=False` leaves updates and
+    resources out (one query) for pages that show only the tree and its dates.
     """
-    rows = list(
+    activities = (
         Activity.objects.visible_to(user)
         .filter(programme=programme)
         .select_related("lead")
-        .prefetch_related(
-            Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-date", "-pk")),
-            Prefetch("resources", queryset=ResourceLine.objects.order_by("pk")),
-        )
         .order_by("sort_key")
     )
+    if with_parts:
+        latest_first = ProgressUpdate.objects.select_related("author").order_by(
+            F("date").desc(nulls_last=True), "-pk"
+        )
+        activities = activities.prefetch_related(
+            Prefetch("updates", queryset=latest_first),
+            Prefetch("resources", queryset=ResourceLine.objects.order_by("pk")),
+        )
+    rows = list(activities)
     children = defaultdict(list)
     for activity in rows:
         activity.programme = programme  # their URLs need its code: no query per activity
-        latest = {}
-        for update in activity.updates.all():
-            latest.setdefault(update.kind, update)
-        activity.latest_updates = [latest[kind] for kind in UpdateKind.values if kind in latest]
+        if with_parts:
+            by_kind: dict[str, list] = {kind: [] for kind in UpdateKind.values}
+            for update in activity.updates.all():
+                by_kind.setdefault(update.kind, []).append(update)
+            activity.updates_by_kind = by_kind
+            activity.latest_updates = [updates[0] for updates in by_kind.values() if updates]
         children[activity.parent_id].append(activity)
     for activity in rows:
         activity.child_list = children.get(activity.pk, [])
@@ -75,23 +87,148 @@ def activity_tree(user, programme):
     return [a for a in rows if a.parent_id is None or a.parent_id not in known]
 
 
-def funding_summary(user, programme) -> dict:
-    """Per currency, the sum of the 'needed' amounts that are stated; lines without one counted.
+def walk(tree):
+    """Every activity of an `activity_tree`, parents before children."""
+    for activity in tree:
+        yield activity
+        yield from walk(activity.child_list)
 
-    No exchange-rate conversion yet: amounts in different currencies are never added together.
+
+@dataclass
+class Funding:
+    """Needed, secured and the gap of a set of resource lines, converted into one currency.
+
+    Amounts are first summed per currency (`per_currency`), then converted with the rates in force
+    on `on`. A missing rate leaves the converted figures empty and says why in `error`: a gap is
+    never computed as if the amount were zero. Lines stating no amount are counted, not summed.
     """
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    lines = ResourceLine.objects.visible_to(user).filter(activity__programme=programme)
-    summary = {"lines": 0, "without_amount": 0, "needed_lines": 0, "needed_without_amount": 0}
-    for amount, currency, used_or_needed in lines.values_list(
-        "amount", "currency", "used_or_needed"
-    ):
+
+    currency: str
+    on: date
+    per_currency: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    conversions: list[Conversion] = field(default_factory=list)
+    lines: int = 0
+    without_amount: int = 0
+    needed_without_amount: int = 0
+    needed: Decimal | None = None
+    secured: Decimal | None = None
+    error: str = ""
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.needed is None or self.secured is None:
+            return None
+        return self.needed - self.secured
+
+    def add(self, amount, currency, used_or_needed, secured) -> None:
         needed = used_or_needed == UsedOrNeeded.NEEDED
-        summary["lines"] += 1
-        summary["needed_lines"] += needed
+        self.lines += 1
         if amount is None or not currency:
-            summary["without_amount"] += 1
-            summary["needed_without_amount"] += needed
-        elif needed:
-            totals[currency] += amount
-    return {**summary, "needed": sorted(totals.items())}
+            self.without_amount += 1
+            self.needed_without_amount += needed
+            return
+        sums = self.per_currency.setdefault(
+            currency, {"needed": Decimal(0), "secured": Decimal(0)}
+        )
+        if needed:
+            sums["needed"] += amount
+        if secured:
+            sums["secured"] += amount
+
+    def convert(self, converter: Converter) -> "Funding":
+        needed = secured = Decimal(0)
+        try:
+            for currency, sums in sorted(self.per_currency.items()):
+                for key in ("needed", "secured"):
+                    if sums[key]:
+                        conversion = converter.convert(sums[key], currency)
+                        self.conversions.append(conversion)
+                        needed += conversion.value if key == "needed" else 0
+                        secured += conversion.value if key == "secured" else 0
+        except MissingRate as missing:
+            self.error = missing.message
+            return self
+        self.needed, self.secured = needed, secured
+        return self
+
+
+def funding(user, programme, *, currency: str, on: date) -> tuple[Funding, dict[int, Funding]]:
+    """The programme's funding and each activity's, in `currency` at the rates of `on`.
+
+    Two queries whatever the size: the resource lines, and the exchange rates.
+    """
+    converter = Converter(currency, on)
+    total = Funding(currency, on)
+    per_activity: dict[int, Funding] = {}
+    lines = ResourceLine.objects.visible_to(user).filter(activity__programme=programme)
+    for activity_id, *values in lines.values_list(
+        "activity_id", "amount", "currency", "used_or_needed", "secured"
+    ):
+        total.add(*values)
+        per_activity.setdefault(activity_id, Funding(currency, on)).add(*values)
+    total.convert(converter)
+    for each in per_activity.values():
+        each.convert(converter)
+    return total, per_activity
+
+
+def activity_funding(user, activity, *, currency: str, on: date) -> Funding:
+    converter = Converter(currency, on)
+    result = Funding(currency, on)
+    for values in ResourceLine.objects.visible_to(user).filter(activity=activity).values_list(
+        "amount", "currency", "used_or_needed", "secured"
+    ):
+        result.add(*values)
+    return result.convert(converter)
+
+
+@dataclass
+class ReportRow:
+    """One activity of a progress report, in the columns of seed 002's Annex."""
+
+    activity: Activity
+    depth: int
+    parent_number: str
+    progress: list[ProgressUpdate] = field(default_factory=list)
+    plan: list[ProgressUpdate] = field(default_factory=list)
+    resources: list[ResourceLine] = field(default_factory=list)
+
+    @property
+    def is_reported(self) -> bool:
+        return bool(self.progress or self.plan or self.resources)
+
+    @property
+    def is_area(self) -> bool:
+        """It has sub-activities: the seed gives such an area a description, not the columns."""
+        return bool(self.activity.child_list)
+
+
+def progress_report(user, programme) -> list[ReportRow]:
+    """The programme's activities in tree order (1, 1.1, 1.2, 2 ...) in the shape of the Annex of
+    UNEP/CMS/COP11/Doc.16.1: each with its progress (short-term progress and plain progress
+    updates, latest first), its plan (medium-term plan updates) and its resource lines.
+
+    The queries of `activity_tree`, whatever the size of the programme.
+    """
+    rows: list[ReportRow] = []
+
+    def add(activities, depth, parent_number):
+        for activity in activities:
+            rows.append(
+                ReportRow(
+                    activity=activity,
+                    depth=depth,
+                    parent_number=parent_number,
+                    progress=[
+                        update
+                        for update in activity.updates.all()
+                        if update.kind != UpdateKind.MEDIUM_TERM_PLAN
+                    ],
+                    plan=activity.updates_by_kind[UpdateKind.MEDIUM_TERM_PLAN],
+                    resources=list(activity.resources.all()),
+                )
+            )
+            add(activity.child_list, depth + 1, activity.number)
+
+    add(activity_tree(user, programme), 0, "")
+    return rows

@@ -2,14 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cmsfamily.core.views import FilteredTableView, require_perm, show_errors_on_form
+from cmsfamily.core.views import (
+    FilteredTableView,
+    error_page,
+    require_perm,
+    show_errors_on_form,
+)
 from cmsfamily.workplans import selectors, services
 from cmsfamily.workplans.filtersets import WorkProgrammeFilter
-from cmsfamily.workplans.forms import ActivityForm, ProgressForm, ResourceLineForm
+from cmsfamily.workplans.forms import ActivityForm, FundingForm, ProgressForm, ResourceLineForm
 from cmsfamily.workplans.tables import WorkProgrammeTable
 
 
@@ -36,14 +42,42 @@ def _activity(request, code, number):
     )
 
 
+def _funding_form(request) -> FundingForm:
+    return FundingForm(request.GET, today=timezone.localdate())
+
+
+def _bad_funding_form(request, form: FundingForm, back):
+    problems = "; ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+    )
+    return error_page(
+        request,
+        title=_("The funding cannot be shown with these settings"),
+        message=problems,
+        status=400,
+        back=back,
+    )
+
+
 def programme_detail(request, code):
     programme = _programme(request, code)
+    funding_form = _funding_form(request)
+    if not funding_form.is_valid():
+        return _bad_funding_form(request, funding_form, programme.get_absolute_url())
+    funding, per_activity = selectors.funding(
+        request.user, programme, **funding_form.cleaned_data
+    )
+    tree = selectors.activity_tree(request.user, programme)
+    for activity in selectors.walk(tree):
+        activity.funding = per_activity.get(activity.pk)
     context = {
         "programme": programme,
-        "tree": selectors.activity_tree(request.user, programme),
-        "funding": selectors.funding_summary(request.user, programme),
+        "tree": tree,
+        "funding": funding,
+        "funding_form": funding_form,
         "aichi_targets": list(programme.aichi_targets.order_by("number")),
         "can_add_activity": request.user.has_perm("workplans.add_activity", programme),
+        "can_edit": request.user.has_perm("workplans.change_workprogramme", programme),
     }
     return render(request, "workplans/programme_detail.html", context)
 
@@ -107,7 +141,7 @@ def activity_add(request, code):
             return redirect(activity)
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("Add an activity to %(programme)s") % {"programme": programme.code},
@@ -134,7 +168,7 @@ def resource_add(request, code, number):
             return redirect(activity)
     return render(
         request,
-        "directory/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": _("Add a resource line to activity %(number)s") % {"number": activity.number},

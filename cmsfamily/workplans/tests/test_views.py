@@ -1,9 +1,14 @@
+from datetime import date
+from decimal import Decimal
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from cmsfamily.core.services import set_exchange_rate
 from cmsfamily.workplans.choices import ProgrammeStatus
 from cmsfamily.workplans.models import Activity, ProgressUpdate, ResourceLine, WorkProgramme
+from cmsfamily.workplans.selectors import walk
 from cmsfamily.workplans.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -16,20 +21,72 @@ def test_the_tree_shows_areas_sub_activities_updates_and_resources(client):
     assert html.count('<h3><a href="/workplans/res-10-9/activities/') == 16
     assert "Short-term progress" in html and "Medium-term plan" in html
     assert "EUR 25,000.00" in html and "not secured" in html
-    assert "Converted totals: not yet available" in html
+    assert "Funding gap (needed − secured)" in html
 
 
-def test_the_funding_summary_counts_needed_amounts_per_currency_and_the_gaps(client):
+def test_the_funding_gap_in_euros_is_the_seeds_25000_and_the_lines_without_amount_are_counted(
+    client,
+):
     response = client.get(f"{RES}/")
     funding = response.context["funding"]
     lines = ResourceLine.objects.filter(activity__programme__code="res-10-9")
-    assert funding["needed"] == [("EUR", 25000)]
-    assert funding["lines"] == lines.count()
-    assert funding["without_amount"] == lines.filter(amount__isnull=True).count()
+    assert funding.per_currency == {"EUR": {"needed": Decimal(25000), "secured": Decimal(0)}}
+    assert (funding.needed, funding.secured, funding.gap) == (25000, 0, 25000)
+    assert funding.lines == lines.count()
+    assert funding.without_amount == lines.filter(amount__isnull=True).count()
     assert (
-        funding["needed_without_amount"]
+        funding.needed_without_amount
         == lines.filter(amount__isnull=True, used_or_needed="needed").count()
     )
+    html = response.content.decode()
+    assert "25,000.00 EUR" in html
+    activity = next(a for a in walk(response.context["tree"][4:5]) if a.number == "5.2")
+    assert activity.funding.gap == 25000
+
+
+def test_a_missing_rate_is_an_error_never_a_zero(client):
+    response = client.get(f"{RES}/", {"currency": "USD", "on": "2014-11-01"})
+    assert response.status_code == 200
+    funding = response.context["funding"]
+    assert funding.gap is None and funding.needed is None
+    assert "No exchange rate from EUR to USD on or before 2014-11-01" in funding.error
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_the_gap_is_converted_with_the_rate_in_force_on_the_date(client, secretariat):
+    with transaction.atomic():
+        set_exchange_rate(
+            currency="EUR",
+            quote="USD",
+            rate=Decimal("1.25"),
+            valid_from=date(2014, 1, 1),
+            source="test rate",
+            by=secretariat,
+        )
+        set_exchange_rate(
+            currency="EUR",
+            quote="USD",
+            rate=Decimal("1.10"),
+            valid_from=date(2015, 1, 1),
+            source="later test rate",
+            by=secretariat,
+        )
+    funding = client.get(f"{RES}/", {"currency": "USD", "on": "2014-11-01"}).context["funding"]
+    assert (funding.needed, funding.gap) == (Decimal("31250.00"), Decimal("31250.00"))
+    assert funding.conversions[0].working == "25,000.00 EUR × 1.25 = 31,250.00 USD"
+    later = client.get(f"{RES}/", {"currency": "USD", "on": "2026-01-01"}).context["funding"]
+    assert later.gap == Decimal("27500.00")
+    before = client.get(f"{RES}/", {"currency": "USD", "on": "2013-12-31"}).context["funding"]
+    assert before.gap is None and before.error
+
+
+@pytest.mark.parametrize(
+    "query", [{"currency": "XXX"}, {"currency": "usd "}, {"on": "2014-13-01"}, {"on": "soon"}]
+)
+def test_bad_funding_settings_are_refused_with_a_message(client, query):
+    response = client.get(f"{RES}/", query)
+    assert response.status_code == 400
+    assert "The funding cannot be shown with these settings" in response.content.decode()
 
 
 def test_the_joint_work_plan_shows_its_aichi_targets_and_timeframes(client):

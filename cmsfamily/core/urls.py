@@ -1,0 +1,8 @@
+from django.urls import path
+
+from cmsfamily.core import views
+
+urlpatterns = [
+    path("exchange-rates/", views.exchange_rate_list, name="exchange-rate-list"),
+    path("exchange-rates/add/", views.exchange_rate_add, name="exchange-rate-add"),
+]
