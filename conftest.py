@@ -146,3 +146,13 @@ def kenya(db):
 @pytest.fixture
 def germany(db):
     return Party.objects.get(code="DE")
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A French request leaves French active in the thread; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

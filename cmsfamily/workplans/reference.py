@@ -59,14 +59,35 @@ def _translations(code: str) -> dict[str, dict]:
     return found
 
 
-def _texts(translations: dict, field: str, english: str, pick, *, english_too: bool = True) -> dict:
-    """{field_en: english, field_fr: ..., field_es: ...}; a language without a file is left empty."""
+def _texts(
+    translations: dict, field: str, english: str, path: tuple, *, english_too: bool = True
+) -> dict:
+    """{field_en: english, field_fr: ..., field_es: ...} with the translation found at `path`.
+
+    A text the file lacks is left empty: pages fall back to English (a test checks that the
+    shipped files translate every text).
+    """
     values = {f"{field}_en": english} if english_too else {}
     for language in TRANSLATED_LANGUAGES:
-        values[f"{field}_{language}"] = (
-            pick(translations[language]) if language in translations else ""
-        )
+        text = translations.get(language)
+        for key in path:
+            text = text.get(key) if isinstance(text, dict) else None
+        values[f"{field}_{language}"] = text or ""
     return values
+
+
+def _resource_keys(row: dict) -> list[str]:
+    """Keys of an activity's resource lines in the translation files: '<number>/<line>', or
+    '<number>/<line>/<k>' (k from 1, in file order) where several lines share a source line."""
+    number = row["number"]
+    lines = [line["source"]["line"] for line in row.get("resources", [])]
+    seen: dict[int, int] = {}
+    keys = []
+    for source_line in lines:
+        seen[source_line] = seen.get(source_line, 0) + 1
+        key = f"{number}/{source_line}"
+        keys.append(f"{key}/{seen[source_line]}" if lines.count(source_line) > 1 else key)
+    return keys
 
 
 def _set_m2m(report: Report, manager, wanted: set) -> None:
@@ -143,7 +164,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
                     "date": None,
                 },
             )
-        for line in row.get("resources", []):
+        for line, key in zip(row.get("resources", []), _resource_keys(row), strict=True):
             amount = line.get("amount")
             _upsert(
                 report,
@@ -158,7 +179,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
                         translations,
                         "description",
                         line["description"],
-                        ("resources", f"{number}/{line['source']['line']}"),
+                        ("resources", key),
                         english_too=False,
                     ),
                     "type": line["type"],
