@@ -1,4 +1,5 @@
-"""`make bench`: response times of the registry's list pages and API, against a static-file floor.
+"""`make bench`: response times of the registry's and a work programme's pages and API, against a
+static-file floor.
 
 Generates (or reuses) the synthetic Family, serves it with gunicorn on 127.0.0.1 with the
 production settings, and measures each target with concurrent keep-alive clients. Prints a
@@ -40,6 +41,12 @@ def _arguments(argv):
     parser.add_argument(
         "--time-limit", type=float, default=60, help="seconds per target before it is cut short"
     )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=load.TIMEOUT,
+        help=f"seconds a client waits for one answer before it counts an error ({load.TIMEOUT})",
+    )
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--workers", type=_positive, default=3)
     parser.add_argument("--threads", type=_positive, default=2, help="threads per gthread worker")
@@ -62,11 +69,15 @@ def _raise_interrupt(signum, frame):
 
 def _targets(floor_path: str) -> list[load.Target]:
     html, json_ = "text/html,application/xhtml+xml", "application/json"
+    tree = f"/workplans/{generate.PROGRAMME_CODE}/"
+    activities = f"/api/activities/?programme={generate.PROGRAMME_CODE}"
     return [
         load.Target(f"floor: GET {floor_path}", floor_path, "text/css,*/*;q=0.1", "text/css"),
         load.Target("GET /parties/ (HTML)", "/parties/", html, "text/html"),
         load.Target("GET /api/parties/", "/api/parties/", json_, "application/json"),
         load.Target("GET /api/focal-points/", "/api/focal-points/", json_, "application/json"),
+        load.Target(f"GET {tree} (HTML)", tree, html, "text/html"),
+        load.Target(f"GET {activities}", activities, json_, "application/json"),
     ]
 
 
@@ -75,7 +86,7 @@ def _measure(args, env, targets, stop) -> tuple[list[load.Measurement], cpu.CpuU
     postgresql = env["DATABASE_URL"].startswith(("postgres://", "postgresql://"))
     measurements = []
     with server.serve(env, config, ready_path=targets[0].path) as (port, server_pgid):
-        clients = [load.Client(port) for _ in range(args.clients)]
+        clients = [load.Client(port, args.request_timeout) for _ in range(args.clients)]
         watch = cpu.CpuWatch(server_pgid, postgresql=postgresql)
         try:
             for target in targets:

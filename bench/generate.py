@@ -1,9 +1,12 @@
 """Generate a synthetic CMS Family of realistic size into a database of its own.
 
 The real reference data (Parties, instruments, organisations) is loaded first; synthetic Parties,
-an instrument, people and appointments with their history are added on top. Everything synthetic
-is marked: Person.is_demo / Appointment.is_demo, family names "Synthetic-<n>", notes "synthetic".
-The result is deterministic (seeded) and is reused by later runs when it is complete.
+an instrument, people and appointments with their history are added on top, and a synthetic work
+programme with its activity tree, progress updates and resource lines. Everything synthetic is
+marked: Person.is_demo / Appointment.is_demo, family names "Synthetic-<n>", notes "synthetic",
+titles "Synthetic ...", sources starting with "synthetic". The result is deterministic (seeded) and
+is reused by later runs when it is complete; a database made before the work programme existed
+gets the programme added.
 
     python -m bench.generate [--fresh]
 
@@ -36,6 +39,15 @@ PEOPLE = 5_000
 APPOINTMENTS = 20_000
 BATCH = 2_000
 
+PROGRAMME_CODE = "synthetic-programme"
+# A programme of its own seed, so that adding it to an older database gives the same programme.
+PROGRAMME_SEED = SEED + 1
+AREAS = 40
+SUB_ACTIVITIES = 49  # per area: 40 areas + 40 × 49 sub-activities = 2,000 activities
+ACTIVITIES = AREAS * (1 + SUB_ACTIVITIES)
+PROGRESS_UPDATES = 20_000
+RESOURCE_LINES = 1_500
+
 GIVEN_NAMES = [
     "Amina", "Bongani", "Carlos", "Dilnoza", "Elena", "Farid", "Grace", "Hiroshi", "Ines",
     "Jamal", "Kalinda", "Lars", "Mariam", "Nikolai", "Olusegun", "Priya", "Quentin", "Rosa",
@@ -62,6 +74,32 @@ LANGUAGES = [
     "English, Spanish",
     "French, Spanish",
 ]
+ACTIVITY_VERBS = [
+    "Strengthen", "Review", "Develop", "Coordinate", "Assess", "Promote", "Support", "Monitor",
+]  # fmt: skip
+ACTIVITY_SUBJECTS = [
+    "flyway site networks",
+    "national reporting on migratory species",
+    "capacity building for focal points",
+    "bycatch mitigation in coastal fisheries",
+    "ecological connectivity across range States",
+    "illegal killing of migratory birds",
+    "marine debris affecting migratory species",
+    "synergies with biodiversity-related conventions",
+    "resource mobilisation for Agreements and MOUs",
+    "outreach to non-Party range States",
+]
+UPDATE_SENTENCES = [
+    "A regional workshop was held and its report circulated to the range States.",
+    "Guidelines were drafted and sent to the Scientific Council for comment.",
+    "Funding for a second phase is being sought from voluntary contributions.",
+    "Two range States joined the initiative during the period.",
+    "Work was delayed by staff changes in the Secretariat.",
+    "A questionnaire was sent to focal points; 34 replies were received.",
+    "The task force met online three times.",
+    "Data were compiled into the online reporting system.",
+]
+CURRENCIES = ["EUR", "EUR", "EUR", "USD", "USD", "CHF"]
 
 
 @dataclass
@@ -190,16 +228,46 @@ def counts() -> dict[str, int]:
         "confirmed_nfps": Appointment.objects.filter(
             Q(role=Role.NFP) & Q(status=AppointmentStatus.CONFIRMED)
         ).count(),
+        **programme_counts(),
     }
 
 
-def is_complete(found: dict[str, int]) -> bool:
+def programme_counts() -> dict[str, int]:
+    from cmsfamily.workplans.models import Activity, ProgressUpdate, ResourceLine, WorkProgramme
+
+    programme = WorkProgramme.objects.filter(code=PROGRAMME_CODE, source=MARKER)
+    return {
+        "synthetic_programmes": WorkProgramme.objects.filter(source=MARKER).count(),
+        "programme_activities": Activity.objects.filter(programme__in=programme).count(),
+        "programme_updates": ProgressUpdate.objects.filter(
+            activity__programme__in=programme
+        ).count(),
+        "programme_resource_lines": ResourceLine.objects.filter(
+            activity__programme__in=programme
+        ).count(),
+    }
+
+
+def family_is_complete(found: dict[str, int]) -> bool:
     return (
         found["synthetic_parties"] == SYNTHETIC_PARTIES
         and found["synthetic_instruments"] == 1
         and found["people"] == PEOPLE
         and found["appointments"] == APPOINTMENTS
     )
+
+
+def programme_is_complete(found: dict[str, int]) -> bool:
+    return (
+        found["synthetic_programmes"] == 1
+        and found["programme_activities"] == ACTIVITIES
+        and found["programme_updates"] == PROGRESS_UPDATES
+        and found["programme_resource_lines"] == RESOURCE_LINES
+    )
+
+
+def is_complete(found: dict[str, int]) -> bool:
+    return family_is_complete(found) and programme_is_complete(found)
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -495,6 +563,112 @@ def _insert_rows(model, rows: list[dict]) -> None:
             cursor.executemany(statement, params[offset : offset + BATCH])
 
 
+def _add_programme() -> None:
+    """The synthetic work programme: a numbered tree, its progress updates and resource lines."""
+    from django.db import transaction
+
+    from cmsfamily.directory.choices import OrganisationKind
+    from cmsfamily.directory.models import Organisation
+    from cmsfamily.workplans.choices import (
+        ProgrammeKind,
+        ProgrammeStatus,
+        ResourceType,
+        UpdateKind,
+        UpdateStatus,
+        UsedOrNeeded,
+    )
+    from cmsfamily.workplans.models import (
+        Activity,
+        ProgressUpdate,
+        ResourceLine,
+        WorkProgramme,
+        sort_key_for,
+    )
+
+    rng = random.Random(PROGRAMME_SEED)
+    leads = list(
+        Organisation.objects.filter(
+            kind__in=[OrganisationKind.PARTNER_NGO, OrganisationKind.SECRETARIAT]
+        ).order_by("slug")
+    )
+    with transaction.atomic():
+        programme = WorkProgramme.objects.create(
+            code=PROGRAMME_CODE,
+            title="Synthetic work programme (benchmark data)",
+            kind=ProgrammeKind.COP_RESOLUTION,
+            owner=Organisation.objects.filter(slug="cms-secretariat").first(),
+            start=date(2020, 1, 1),
+            end=date(2026, 12, 31),
+            status=ProgrammeStatus.PUBLISHED,
+            source=MARKER,
+        )
+
+        def activity(number: str, parent=None) -> Activity:
+            start = date(2020, 1, 1) + _days(rng, 0, 3 * 365)
+            subject = f"{rng.choice(ACTIVITY_VERBS)} {rng.choice(ACTIVITY_SUBJECTS)}"
+            return Activity(
+                programme=programme,
+                number=number,
+                sort_key=sort_key_for(number),
+                parent=parent,
+                title=f"Synthetic activity {number}: {subject}",
+                description=f"Synthetic description of activity {number}. {subject}.",
+                timeframe_text=f"{start.year}–{start.year + 2}" if rng.random() < 0.6 else "",
+                start=start if rng.random() < 0.5 else None,
+                end=start + _days(rng, 180, 3 * 365) if rng.random() < 0.5 else None,
+                lead=rng.choice(leads) if rng.random() < 0.6 else None,
+                source=MARKER,
+            )
+
+        areas = Activity.objects.bulk_create(
+            [activity(str(area)) for area in range(1, AREAS + 1)], batch_size=BATCH
+        )
+        subs = Activity.objects.bulk_create(
+            [
+                activity(f"{area.number}.{sub}", parent=area)
+                for area in areas
+                for sub in range(1, SUB_ACTIVITIES + 1)
+            ],
+            batch_size=BATCH,
+        )
+        everything = areas + subs
+        kinds = [UpdateKind.PROGRESS, UpdateKind.SHORT_TERM_PROGRESS, UpdateKind.MEDIUM_TERM_PLAN]
+        statuses = list(UpdateStatus.values)
+        updates = []
+        for number in range(1, PROGRESS_UPDATES + 1):
+            target = rng.choice(everything)
+            kind = rng.choices(kinds, [50, 30, 20])[0]
+            text = " ".join(rng.sample(UPDATE_SENTENCES, rng.randint(1, 4)))
+            updates.append(
+                ProgressUpdate(
+                    activity=target,
+                    kind=kind,
+                    date=ANCHOR - _days(rng, 0, 6 * 365) if rng.random() < 0.9 else None,
+                    text=f"Synthetic update {number} on activity {target.number}. {text}",
+                    status=rng.choice(statuses),
+                    source=MARKER,
+                )
+            )
+        ProgressUpdate.objects.bulk_create(updates, batch_size=BATCH)
+        lines = []
+        for number in range(1, RESOURCE_LINES + 1):
+            stated = rng.random() < 0.7  # the others state no amount: a gap, not zero
+            lines.append(
+                ResourceLine(
+                    activity=rng.choice(subs),
+                    description=f"Synthetic resource line {number}",
+                    type=rng.choice(ResourceType.values),
+                    used_or_needed=rng.choice(UsedOrNeeded.values),
+                    amount=rng.randint(1, 400) * 1_000 if stated else None,
+                    currency=rng.choice(CURRENCIES) if stated else None,
+                    secured=rng.choice([True, False, None]),
+                    budget_line=f"Synthetic budget line {rng.randint(1, 30)}",
+                    source=MARKER,
+                )
+            )
+        ResourceLine.objects.bulk_create(lines, batch_size=BATCH)
+
+
 def _generate() -> None:
     from django.db import transaction
 
@@ -519,6 +693,7 @@ def _generate() -> None:
         )
         pools = _add_people(rng, parties, partners, secretariats)
         _add_appointments(rng, parties, pools, secretariats)
+    _add_programme()
 
 
 def prepare(*, fresh: bool = False) -> dict:
@@ -528,18 +703,25 @@ def prepare(*, fresh: bool = False) -> dict:
         _reset_database()
     _migrate()
     found = counts()
-    reused = is_complete(found)
-    if not reused:
-        if found["parties"] or found["people"]:
+    how = "reused"
+    if family_is_complete(found) and not found["synthetic_programmes"]:
+        # A database generated before the work programme was part of the data: add it only.
+        _add_programme()
+        how = "reused, work programme added"
+    elif not is_complete(found):
+        if found["parties"] or found["people"] or found["synthetic_programmes"]:
             _reset_database()
             _migrate()
         _generate()
+        how = "generated"
+    if how != "reused":
         found = counts()
         if not is_complete(found):
             raise SystemExit(f"Generation finished but the database is incomplete: {found}")
     return {
         "database": display_url(database_url()),
-        "reused": reused,
+        "reused": how == "reused",
+        "how": how,
         "seconds": round(time.perf_counter() - started, 2),
         "seed": SEED,
         "version": VERSION,
@@ -549,15 +731,17 @@ def prepare(*, fresh: bool = False) -> dict:
 
 def describe(result: dict) -> str:
     found = result["counts"]
-    how = "reused" if result["reused"] else "generated"
     return (
-        f"{result['database']}: {how} in {result['seconds']:.1f} s — "
+        f"{result['database']}: {result['how']} in {result['seconds']:.1f} s — "
         f"{found['parties']} Parties ({found['synthetic_parties']} synthetic), "
         f"{found['instruments']} instruments ({found['synthetic_instruments']} synthetic), "
         f"{found['people']:,} people, {found['appointments']:,} appointments "
         f"({found['appointment_history']:,} history rows, "
         f"{found['current_focal_points']:,} current focal points, "
-        f"{found['confirmed_nfps']} confirmed NFPs)"
+        f"{found['confirmed_nfps']} confirmed NFPs); work programme {PROGRAMME_CODE}: "
+        f"{found['programme_activities']:,} activities, "
+        f"{found['programme_updates']:,} progress updates, "
+        f"{found['programme_resource_lines']:,} resource lines"
     )
 
 

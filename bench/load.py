@@ -12,6 +12,10 @@ from bench.server import HOST
 # Connection errors that mean a kept-alive connection was closed by the server while idle.
 STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 MAX_ERRORS = 20
+# A slow answer is a result, not an error: under 20 clients on 2 cores a page that costs 2–3 s of
+# CPU queues for tens of seconds. The timeout only catches a server that has stopped answering.
+# A client that gave up would also leave its request running into the next target's measurement.
+TIMEOUT = 120
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,9 @@ class Measurement:
 class Client:
     """One browser-like client: a keep-alive connection and the cookies the site set."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, timeout: float = TIMEOUT):
         self.port = port
+        self.timeout = timeout
         self.connection: http.client.HTTPConnection | None = None
         self.cookies: dict[str, str] = {}
         self.opened = 0  # connections opened: the server closes some to spread the load
@@ -66,7 +71,7 @@ class Client:
         for attempt in (1, 2):
             reused = self.connection is not None
             if self.connection is None:
-                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
                 self.opened += 1
             if self.cookies:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())

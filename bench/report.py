@@ -13,6 +13,10 @@ COLUMNS = (
 )
 
 
+def _rate(per_second: float) -> str:
+    return f"{per_second:.1f}" if per_second < 10 else f"{per_second:.0f}"
+
+
 def _ratio(value: float, floor: float) -> str:
     return f"{value / floor:.1f}×" if floor else "–"
 
@@ -23,17 +27,21 @@ def table(floor: Measurement, measurements: list[Measurement], sql: dict[str, St
     floor_p95 = floor.percentile(95) if floor.requests else 0
     for m in measurements:
         statements = sql.get(m.target.path)
+        # The SQL is measured in-process: it is known even when no timed request succeeded.
+        sql_cells = (
+            f"| {statements.count} | {statements.seconds * 1000:.1f} |"
+            if statements
+            else "| – | – |"
+        )
         if not m.requests:
-            rows.append(f"| {m.target.name} | 0 | – | – | – | – | – | – | – | – |")
+            rows.append(f"| {m.target.name} | 0 | – | – | – | – | – | – {sql_cells}")
             continue
         p50, p95 = m.percentile(50), m.percentile(95)
         rows.append(
             f"| {m.target.name} | {m.requests}{' (time limit)' if m.timed_out else ''} "
-            f"| {p50:.1f} | {p95:.1f} | {m.throughput:.0f} "
+            f"| {p50:.1f} | {p95:.1f} | {_rate(m.throughput)} "
             f"| {_ratio(p50, floor_p50)} | {_ratio(p95, floor_p95)} "
-            f"| {'–' if m.server_cpu_ms is None else f'{m.server_cpu_ms:.1f}'} "
-            f"| {statements.count if statements else '–'} "
-            f"| {f'{statements.seconds * 1000:.1f}' if statements else '–'} |"
+            f"| {'–' if m.server_cpu_ms is None else f'{m.server_cpu_ms:.1f}'} {sql_cells}"
         )
     return "\n".join(rows)
 
