@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(MANAGE) compilemessages_if_needed
 	$(MANAGE) load_reference
 	$(MANAGE) load_strategy
-	$(MANAGE) load_workplans
+	$(MANAGE) load_workplans --demo
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from cmsfamily.core import api as core_api
 from cmsfamily.directory import api as directory_api
 from cmsfamily.strategy import api as strategy_api
 from cmsfamily.workplans import api as workplans_api
@@ -24,6 +25,8 @@ router.register("indicators", strategy_api.IndicatorViewSet, basename="indicator
 router.register("target-mappings", strategy_api.MappingViewSet, basename="target-mapping")
 router.register("work-programmes", workplans_api.WorkProgrammeViewSet, basename="work-programme")
 router.register("activities", workplans_api.ActivityViewSet, basename="activity")
+router.register("resource-lines", workplans_api.ResourceLineViewSet, basename="resource-line")
+router.register("exchange-rates", core_api.ExchangeRateViewSet, basename="exchange-rate")
 router.register("progress-updates", workplans_api.ProgressUpdateViewSet, basename="progress-update")
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from cmsfamily.core.api import bad_request
 from cmsfamily.strategy import selectors, services
 from cmsfamily.strategy.choices import Confidence, MappingKind
 from cmsfamily.strategy.models import (
@@ -20,13 +21,6 @@ from cmsfamily.strategy.models import (
     Target,
 )
 from cmsfamily.strategy.services import INDICATOR_FIELDS
-
-
-def _bad_request(error: DjangoValidationError) -> Response:
-    detail = (
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    )
-    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
 
 class AichiTargetSerializer(serializers.ModelSerializer):
@@ -212,7 +206,7 @@ class IndicatorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             indicator = services.create_indicator(target=target, by=request.user, **values)
         except DjangoValidationError as error:
-            return _bad_request(error)
+            return bad_request(error)
         return Response(self.get_serializer(indicator).data, status=status.HTTP_201_CREATED)
 
 
@@ -229,5 +223,5 @@ class MappingViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         try:
             link = services.add_mapping(by=request.user, **serializer.validated_data)
         except DjangoValidationError as error:
-            return _bad_request(error)
+            return bad_request(error)
         return Response(LinkSerializer(link).data, status=status.HTTP_201_CREATED)

@@ -1,5 +1,7 @@
 """Reads shared by the pages and the API; every one takes the user and is scoped."""
 
+from typing import Any
+
 from django.db.models import Count, Prefetch
 
 from cmsfamily.strategy.models import (
@@ -86,3 +88,44 @@ def matrix(user, plan, kind):
         .order_by("number")
     ]
     return columns, rows, bool(links)
+
+
+def work_serving(user, target) -> dict:
+    """The work programmes and activities that serve a target, read through reverse relations
+    (workplans is a higher app; strategy never imports it).
+
+    `direct`: activities the Secretariat linked to the target. `through_aichi`: programmes and
+    activities linked to an Aichi Target that this target maps to (e.g. the CBD-CMS Joint Work
+    Plan names Aichi Targets 5, 9, 11 and 12), each with the Aichi Targets that make the link.
+    A fixed number of queries whatever the number of mappings.
+    """
+    aichi = {
+        link.global_target_id: link.global_target
+        for link in target.aichi_links.select_related("global_target")
+    }
+    programme_model: Any = AichiTarget._meta.get_field("work_programmes").related_model
+    activity_model: Any = AichiTarget._meta.get_field("activities").related_model
+    direct = list(
+        target.activities.visible_to(user)
+        .select_related("programme")
+        .order_by("programme__code", "sort_key")
+    )
+    programmes = list(
+        programme_model.objects.visible_to(user)
+        .filter(aichi_targets__in=aichi)
+        .distinct()
+        .prefetch_related("aichi_targets")
+        .order_by("code")
+    )
+    activities = list(
+        activity_model.objects.visible_to(user)
+        .filter(aichi_targets__in=aichi)
+        .exclude(pk__in=[activity.pk for activity in direct])
+        .distinct()
+        .select_related("programme")
+        .prefetch_related("aichi_targets")
+        .order_by("programme__code", "sort_key")
+    )
+    for record in (*programmes, *activities):
+        record.shared_aichi = [t for t in record.aichi_targets.all() if t.pk in aichi]
+    return {"direct": direct, "programmes": programmes, "activities": activities}

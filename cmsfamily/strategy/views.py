@@ -66,6 +66,7 @@ def target_detail(request, code, number):
             for kind, (_m, _g, related) in MAPPINGS.items()
         ],
         "indicators": list(target.indicators.all()),
+        "work": selectors.work_serving(user, target),
         "can_edit": user.has_perm("strategy.change_indicator"),
         "can_add_indicator": user.has_perm("strategy.add_indicator"),
         "can_map": user.has_perm("strategy.manage_mappings"),

@@ -1,8 +1,9 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.workplans.choices import UpdateKind, UpdateStatus
-from cmsfamily.workplans.models import NUMBER_PATTERN, Activity, ResourceLine
+from cmsfamily.workplans.models import NUMBER_PATTERN, Activity, ResourceLine, WorkProgramme
 
 
 class ProgressForm(forms.Form):
@@ -17,33 +18,138 @@ class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ActivityForm(forms.Form):
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LANGUAGE_NAMES = {"en": _("in English"), "fr": _("in French"), "es": _("in Spanish")}
+
+
+def label_languages(form: forms.BaseForm) -> None:
+    """'Title [en]' (modeltranslation's label) becomes 'Title in English', in the user's language."""
+    for name, field in form.fields.items():
+        base, _sep, language = name.rpartition("_")
+        if language in LANGUAGE_NAMES and base:
+            model_field = form._meta.model._meta.get_field(base)  # type: ignore[attr-defined]
+            field.label = f"{capfirst(model_field.verbose_name)} {LANGUAGE_NAMES[language]}"
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = WorkProgramme
+        fields = [
+            "code",
+            "title_en",
+            "title_fr",
+            "title_es",
+            "kind",
+            "owner",
+            "partner",
+            "start",
+            "end",
+            "status",
+            "aichi_targets",
+            "source",
+        ]
+        widgets = {
+            "title_en": forms.Textarea(attrs={"rows": 2}),
+            "title_fr": forms.Textarea(attrs={"rows": 2}),
+            "title_es": forms.Textarea(attrs={"rows": 2}),
+            "start": DATE,
+            "end": DATE,
+            "source": forms.Textarea(attrs={"rows": 2}),
+            "aichi_targets": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "code": _("Short, unique, used in addresses, e.g. birdlife-2027-2029."),
+            "title_fr": _("Optional; English is shown where no translation is given."),
+            "partner": _(
+                "The Partner NGO of a shared work programme; its focal point edits the activities."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title_en"].required = True
+        label_languages(self)
+        if self.instance.pk:
+            self.fields["code"].disabled = True  # addresses and exports use it
+
+    def validate_unique(self):
+        """The service reports a taken code, in the user's language."""
+
+    def _post_clean(self):
+        """The service validates and saves: nothing is half-applied to the instance here."""
+
+
+class ActivityForm(forms.ModelForm):
     number = forms.RegexField(
         label=_("Number"),
         regex=NUMBER_PATTERN,
         max_length=20,
         error_messages={"invalid": _("Use numbers separated by dots, e.g. 1.2.")},
     )
-    parent = forms.ModelChoiceField(
-        label=_("Parent activity"), queryset=Activity.objects.none(), required=False
-    )
-    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    timeframe_text = forms.CharField(label=_("Timeframe"), required=False, max_length=100)
-    start = forms.DateField(
-        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "number",
+            "parent",
+            "title_en",
+            "title_fr",
+            "title_es",
+            "description_en",
+            "description_fr",
+            "description_es",
+            "timeframe_text",
+            "start",
+            "end",
+            "status",
+            "lead",
+            "partners",
+            "partner_parties",
+            "targets",
+            "aichi_targets",
+        ]
+        widgets = {
+            "title_en": forms.Textarea(attrs={"rows": 2}),
+            "title_fr": forms.Textarea(attrs={"rows": 2}),
+            "title_es": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+            "description_fr": forms.Textarea(attrs={"rows": 3}),
+            "description_es": forms.Textarea(attrs={"rows": 3}),
+            "start": DATE,
+            "end": DATE,
+            "partners": forms.SelectMultiple(attrs={"size": 6}),
+            "partner_parties": forms.SelectMultiple(attrs={"size": 6}),
+            "targets": forms.CheckboxSelectMultiple,
+            "aichi_targets": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "timeframe_text": _("As the document words it, e.g. short term, 2012-14."),
+            "partners": _("Hold Ctrl (⌘ on a Mac) to choose several."),
+            "partner_parties": _("Hold Ctrl (⌘ on a Mac) to choose several."),
+        }
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["title_en"].required = True
+        label_languages(self)
         parent = self.fields["parent"]
         assert isinstance(parent, forms.ModelChoiceField)
-        parent.queryset = Activity.objects.filter(programme=programme).order_by("sort_key")
+        siblings = Activity.objects.filter(programme=programme).order_by("sort_key")
+        if self.instance.pk:
+            siblings = siblings.exclude(pk=self.instance.pk)
+        parent.queryset = siblings
+        targets = self.fields["targets"]
+        assert isinstance(targets, forms.ModelMultipleChoiceField)
+        targets.queryset = targets.queryset.select_related("plan")
+
+    def validate_unique(self):
+        """The service reports a duplicate number, in the user's language."""
+
+    def _post_clean(self):
+        """The service validates and saves: nothing is half-applied to the instance here."""
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class ResourceLineForm(forms.ModelForm):

@@ -1,22 +1,37 @@
-"""Scoped querysets: published programmes are public; the CMS Secretariat also sees drafts."""
+"""Scoped querysets: published programmes are public; the CMS Secretariat also sees drafts, and a
+Partner's focal point sees its own shared programme in every state."""
+
+from django.db.models import Q
 
 from cmsfamily.core.models import RestrictedQuerySet
-from cmsfamily.workplans.choices import ProgrammeStatus
+from cmsfamily.workplans.choices import ProgrammeKind, ProgrammeStatus
 
 PUBLIC_STATUSES = (ProgrammeStatus.PUBLISHED,)
 
 
-def _sees_all(user) -> bool:
+def _programme_filter(user, prefix: str) -> Q | None:
+    """None: everything; otherwise the programmes this user may read."""
     from cmsfamily.directory.rules import is_cms_secretariat
+    from cmsfamily.directory.scope import scope_of
 
-    return bool(is_cms_secretariat(user))
+    if is_cms_secretariat(user):
+        return None
+    visible = Q(**{f"{prefix}status__in": PUBLIC_STATUSES})
+    organisations = scope_of(user).organisations
+    if organisations:
+        visible |= Q(
+            **{
+                f"{prefix}kind": ProgrammeKind.PARTNER_SHARED,
+                f"{prefix}partner__in": organisations,
+            }
+        )
+    return visible
 
 
 class ProgrammeQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
-        if _sees_all(user):
-            return self.all()
-        return self.filter(status__in=PUBLIC_STATUSES)
+        visible = _programme_filter(user, "")
+        return self.all() if visible is None else self.filter(visible)
 
 
 class ProgrammePartQuerySet(RestrictedQuerySet):
@@ -25,9 +40,8 @@ class ProgrammePartQuerySet(RestrictedQuerySet):
     programme_path = "programme"
 
     def visible_to(self, user):
-        if _sees_all(user):
-            return self.all()
-        return self.filter(**{f"{self.programme_path}__status__in": PUBLIC_STATUSES})
+        visible = _programme_filter(user, f"{self.programme_path}__")
+        return self.all() if visible is None else self.filter(visible)
 
 
 class ActivityQuerySet(ProgrammePartQuerySet):

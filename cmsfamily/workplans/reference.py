@@ -42,11 +42,21 @@ def _source(document: str, seed: str, source: dict) -> str:
     return f"{document} ({seed}, line {source['line']}): {source['paragraph']}"
 
 
+# Seed 002, line 24: "The activities are divided into those for implementation in the short term
+# (2012-2014); those in the medium term (2015-2017) and long term (2018-2020)."
+TERMS = {
+    "short-term": (date(2012, 1, 1), date(2014, 12, 31)),
+    "medium-term": (date(2015, 1, 1), date(2017, 12, 31)),
+    "short- and medium-term": (date(2012, 1, 1), date(2017, 12, 31)),
+}
+
+
 def _timeframe(row: dict) -> tuple[str, date | None, date | None]:
     raw = row.get("timeframe")
     if isinstance(raw, dict):
         return raw.get("text") or "", _date(raw.get("start")), _date(raw.get("end"))
-    return raw or "", None, None
+    start, end = TERMS.get(raw or "", (None, None))
+    return raw or "", start, end
 
 
 def _translations(code: str) -> dict[str, dict]:

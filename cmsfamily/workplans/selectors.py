@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch
 
 from cmsfamily.core.selectors import Conversion, Converter, MissingRate
+from cmsfamily.strategy.models import AichiTarget, Target, TargetAichiLink
 from cmsfamily.workplans.choices import UpdateKind, UsedOrNeeded
 from cmsfamily.workplans.models import Activity, ProgressUpdate, ResourceLine, WorkProgramme
 
@@ -43,6 +44,9 @@ def activity_detail(user):
         "resources",
         "targets__plan",
         "aichi_targets",
+        "programme__aichi_targets",
+        "partners",
+        "partner_parties",
         Prefetch("children", queryset=Activity.objects.order_by("sort_key")),
     )
 
@@ -74,7 +78,7 @@ def activity_tree(user, programme, *, with_parts=True):
     for activity in rows:
         activity.programme = programme  # their URLs need its code: no query per activity
         if with_parts:
-            by_kind: dict[str, list] = {kind: [] for kind in UpdateKind.values}
+            by_kind = {kind: [] for kind in UpdateKind.values}
             for update in activity.updates.all():
                 by_kind.setdefault(update.kind, []).append(update)
             activity.updates_by_kind = by_kind
@@ -85,6 +89,24 @@ def activity_tree(user, programme, *, with_parts=True):
     known = {activity.pk for activity in rows}
     # Roots: no parent, or a parent outside what this user may see (never dropped silently).
     return [a for a in rows if a.parent_id is None or a.parent_id not in known]
+
+
+def targets_through_aichi(activity) -> list[tuple[Target, list[AichiTarget]]]:
+    """Strategic Plan targets mapped to an Aichi Target the activity or its programme names,
+    each with those Aichi Targets; the direct links are left out."""
+    aichi = {t.pk: t for t in activity.aichi_targets.all()}
+    aichi.update({t.pk: t for t in activity.programme.aichi_targets.all()})
+    direct = {t.pk for t in activity.targets.all()}
+    links = (
+        TargetAichiLink.objects.filter(global_target__in=aichi)
+        .exclude(target__in=direct)
+        .select_related("target__plan")
+        .order_by("target__plan__code", "target__number")
+    )
+    found: dict[int, tuple[Target, list[AichiTarget]]] = {}
+    for link in links:
+        found.setdefault(link.target_id, (link.target, []))[1].append(aichi[link.global_target_id])
+    return list(found.values())
 
 
 def walk(tree):
@@ -127,9 +149,7 @@ class Funding:
             self.without_amount += 1
             self.needed_without_amount += needed
             return
-        sums = self.per_currency.setdefault(
-            currency, {"needed": Decimal(0), "secured": Decimal(0)}
-        )
+        sums = self.per_currency.setdefault(currency, {"needed": Decimal(0), "secured": Decimal(0)})
         if needed:
             sums["needed"] += amount
         if secured:
@@ -175,8 +195,10 @@ def funding(user, programme, *, currency: str, on: date) -> tuple[Funding, dict[
 def activity_funding(user, activity, *, currency: str, on: date) -> Funding:
     converter = Converter(currency, on)
     result = Funding(currency, on)
-    for values in ResourceLine.objects.visible_to(user).filter(activity=activity).values_list(
-        "amount", "currency", "used_or_needed", "secured"
+    for values in (
+        ResourceLine.objects.visible_to(user)
+        .filter(activity=activity)
+        .values_list("amount", "currency", "used_or_needed", "secured")
     ):
         result.add(*values)
     return result.convert(converter)
@@ -189,6 +211,7 @@ class ReportRow:
     activity: Activity
     depth: int
     parent_number: str
+    has_children: bool = False
     progress: list[ProgressUpdate] = field(default_factory=list)
     plan: list[ProgressUpdate] = field(default_factory=list)
     resources: list[ResourceLine] = field(default_factory=list)
@@ -200,7 +223,12 @@ class ReportRow:
     @property
     def is_area(self) -> bool:
         """It has sub-activities: the seed gives such an area a description, not the columns."""
-        return bool(self.activity.child_list)
+        return self.has_children
+
+    @property
+    def heading_level(self) -> int:
+        """h2 for the top level under the report's h1, one deeper per level, h6 at most."""
+        return min(self.depth + 2, 6)
 
 
 def progress_report(user, programme) -> list[ReportRow]:
@@ -219,6 +247,7 @@ def progress_report(user, programme) -> list[ReportRow]:
                     activity=activity,
                     depth=depth,
                     parent_number=parent_number,
+                    has_children=bool(activity.child_list),
                     progress=[
                         update
                         for update in activity.updates.all()

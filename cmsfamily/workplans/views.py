@@ -1,8 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,9 +17,15 @@ from cmsfamily.core.views import (
     require_perm,
     show_errors_on_form,
 )
-from cmsfamily.workplans import selectors, services
+from cmsfamily.workplans import outputs, selectors, services
 from cmsfamily.workplans.filtersets import WorkProgrammeFilter
-from cmsfamily.workplans.forms import ActivityForm, FundingForm, ProgressForm, ResourceLineForm
+from cmsfamily.workplans.forms import (
+    ActivityForm,
+    FundingForm,
+    ProgrammeForm,
+    ProgressForm,
+    ResourceLineForm,
+)
 from cmsfamily.workplans.tables import WorkProgrammeTable
 
 
@@ -48,7 +58,8 @@ def _funding_form(request) -> FundingForm:
 
 def _bad_funding_form(request, form: FundingForm, back):
     problems = "; ".join(
-        f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+        f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+        for name, errors in form.errors.items()
     )
     return error_page(
         request,
@@ -64,9 +75,7 @@ def programme_detail(request, code):
     funding_form = _funding_form(request)
     if not funding_form.is_valid():
         return _bad_funding_form(request, funding_form, programme.get_absolute_url())
-    funding, per_activity = selectors.funding(
-        request.user, programme, **funding_form.cleaned_data
-    )
+    funding, per_activity = selectors.funding(request.user, programme, **funding_form.cleaned_data)
     tree = selectors.activity_tree(request.user, programme)
     for activity in selectors.walk(tree):
         activity.funding = per_activity.get(activity.pk)
@@ -90,11 +99,17 @@ def _activity_page(request, activity, form, status=200):
         "updates": list(activity.updates.all()),
         "resources": list(activity.resources.all()),
         "targets": list(activity.targets.all()),
+        "derived_targets": selectors.targets_through_aichi(activity),
         "aichi_targets": list(activity.aichi_targets.all()),
         "children": list(activity.children.all()),
+        "partners": list(activity.partners.all()),
+        "partner_parties": list(activity.partner_parties.all()),
+        "funding": selectors.activity_funding(
+            user, activity, currency="EUR", on=timezone.localdate()
+        ),
         "can_post": user.has_perm("workplans.post_progress", activity)
         and not activity.programme.is_closed,
-        "can_add_resource": user.has_perm("workplans.change_activity", activity)
+        "can_edit": user.has_perm("workplans.change_activity", activity)
         and not activity.programme.is_closed,
         "form": form,
     }
@@ -123,6 +138,58 @@ def post_progress(request, code, number):
     return _activity_page(request, activity, form, status=400)
 
 
+def _form_page(request, form, *, title, back, intro=""):
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "back": back, "intro": intro},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_add(request):
+    require_perm(request.user, "workplans.add_workprogramme")
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            programme = services.create_programme(by=request.user, **values)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The work programme was created."))
+            return redirect(programme)
+    return _form_page(
+        request, form, title=_("New work programme"), back=reverse("workplans:programme-list")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, code):
+    programme = _programme(request, code)
+    require_perm(request.user, "workplans.change_workprogramme", programme)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        values.pop("code")
+        try:
+            services.update_programme(programme=programme, by=request.user, **values)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The work programme was saved."))
+            return redirect(programme)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(programme)s") % {"programme": programme.code},
+        back=programme.get_absolute_url(),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_add(request, code):
@@ -131,23 +198,39 @@ def activity_add(request, code):
     form = ActivityForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.add_activity(
-                programme=programme, by=request.user, **form.cleaned_data
-            )
+            activity = services.add_activity(programme=programme, by=request.user, **form.values())
         except ValidationError as error:
             show_errors_on_form(form, error)
         else:
             messages.success(request, _("The activity was added."))
             return redirect(activity)
-    return render(
+    return _form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Add an activity to %(programme)s") % {"programme": programme.code},
-            "back": programme.get_absolute_url(),
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        title=_("Add an activity to %(programme)s") % {"programme": programme.code},
+        back=programme.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, code, number):
+    activity = _activity(request, code, number)
+    require_perm(request.user, "workplans.change_activity", activity)
+    form = ActivityForm(request.POST or None, instance=activity, programme=activity.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.update_activity(activity=activity, by=request.user, **form.values())
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect(activity)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit activity %(number)s") % {"number": activity.number},
+        back=activity.get_absolute_url(),
     )
 
 
@@ -176,3 +259,77 @@ def resource_add(request, code, number):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# Outputs: the progress report (HTML, PDF, DOCX), the whole programme (XLSX), the timeline.
+# Whoever may read the programme may read them; a programme they may not see is a 404.
+
+
+def _report_context(request, programme, *, for_pdf=False):
+    rows = selectors.progress_report(request.user, programme)
+    return {
+        "programme": programme,
+        "rows": rows,
+        "generated": timezone.now(),
+        "counts": {
+            "activities": len(rows),
+            "updates": sum(len(row.progress) + len(row.plan) for row in rows),
+            "resources": sum(len(row.resources) for row in rows),
+        },
+        "for_pdf": for_pdf,
+    }
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def progress_report(request, code):
+    programme = _programme(request, code)
+    return render(request, "workplans/progress_report.html", _report_context(request, programme))
+
+
+def progress_report_pdf(request, code):
+    programme = _programme(request, code)
+    html = render_to_string(
+        "workplans/progress_report.html",
+        _report_context(request, programme, for_pdf=True),
+        request=request,
+    )
+    try:
+        pdf = outputs.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except outputs.PdfUnavailable:
+        return error_page(
+            request,
+            title=_("PDF not available"),
+            message=_(
+                "Making a PDF needs the Pango library, which is not installed on this server. "
+                "The report can be read as a web page (and printed from it) or downloaded as DOCX."
+            ),
+            status=503,
+            back=reverse("workplans:progress-report", args=[programme.code]),
+        )
+    return _download(pdf, "application/pdf", f"{programme.code}-progress-report.pdf")
+
+
+def progress_report_docx(request, code):
+    programme = _programme(request, code)
+    rows = selectors.progress_report(request.user, programme)
+    content = outputs.report_docx(programme, rows, generated=timezone.now())
+    return _download(content, outputs.DOCX_TYPE, f"{programme.code}-progress-report.docx")
+
+
+def programme_xlsx(request, code):
+    programme = _programme(request, code)
+    rows = selectors.progress_report(request.user, programme)
+    content = outputs.programme_xlsx(programme, rows, generated=timezone.now())
+    return _download(content, outputs.XLSX_TYPE, f"{programme.code}-programme.xlsx")
+
+
+def programme_timeline(request, code):
+    programme = _programme(request, code)
+    tree = selectors.activity_tree(request.user, programme, with_parts=False)
+    context = {"programme": programme, "timeline": outputs.timeline(programme, tree)}
+    return render(request, "workplans/programme_timeline.html", context)

@@ -41,6 +41,14 @@ PAGES = [
     ("workplans", "/workplans/", "all"),
     ("programme-res-10-9", "/workplans/res-10-9/", "all"),
     ("activity-5-2", "/workplans/res-10-9/activities/5.2/", "all"),
+    ("activity-jwp-2-1", "/workplans/cbd-cms-jwp-2012-2014/activities/2.1/", "all"),
+    ("programme-usd", "/workplans/res-10-9/?currency=USD", "all"),
+    ("report-res-10-9", "/workplans/res-10-9/report/", "all"),
+    ("timeline-jwp", "/workplans/cbd-cms-jwp-2012-2014/timeline/", "all"),
+    ("exchange-rates", "/exchange-rates/", "all"),
+    ("exchange-rate-add", "/exchange-rates/add/", "secretariat"),
+    ("programme-add", "/workplans/add/", "secretariat"),
+    ("activity-edit", "/workplans/res-10-9/activities/5.2/edit/", "secretariat"),
 ]
 
 # Swagger UI's own widgets (rendered by the vendored bundle from drf-spectacular-sidecar) have

@@ -1,5 +1,6 @@
 import pytest
 
+from cmsfamily.directory.models import Organisation
 from cmsfamily.workplans.choices import ProgrammeStatus
 from cmsfamily.workplans.models import Activity, ProgressUpdate
 from cmsfamily.workplans.tests import factories
@@ -57,7 +58,11 @@ def test_progress_on_a_closed_programme_gets_400(client, secretariat):
 
 
 def test_a_draft_programme_activity_is_not_postable_by_its_lead(client, birdlife_fp):
-    activity = factories.birdlife_programme(ProgrammeStatus.DRAFT).activities.get(number="1.1")
+    """BirdLife leads 1.1 of a draft programme that is not its shared one: it cannot see it."""
+    draft = factories.programme(
+        "draft-secretariat-plan", status=ProgrammeStatus.DRAFT, kind="cop_resolution"
+    )
+    activity = factories.activity(draft, "1", lead=Organisation.objects.get(slug="birdlife"))
     client.force_login(birdlife_fp)
     response = client.post(
         "/api/progress-updates/",
@@ -65,6 +70,18 @@ def test_a_draft_programme_activity_is_not_postable_by_its_lead(client, birdlife
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_a_partner_works_on_its_own_shared_programme_while_it_is_a_draft(client, birdlife_fp):
+    activity = factories.birdlife_programme(ProgrammeStatus.DRAFT).activities.get(number="1.1")
+    client.force_login(birdlife_fp)
+    assert client.get("/workplans/birdlife-shared/").status_code == 200
+    response = client.post(
+        "/api/progress-updates/",
+        {"activity": activity.pk, "kind": "progress", "text": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
 
 
 @pytest.mark.parametrize(

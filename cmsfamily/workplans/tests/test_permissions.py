@@ -77,7 +77,7 @@ def test_edit_forms_are_for_the_cms_secretariat(client_as, request, url, persona
     ("persona", "expected"), cms_secretariat_only(anonymous=LOGIN, allowed=302)
 )
 def test_adding_an_activity(client_as, request, persona, expected):
-    data = {"number": "16.9", "title": "A new activity", "parent": ""}
+    data = {"number": "16.9", "title_en": "A new activity", "parent": "", "status": "unknown"}
     response = client_for(client_as, request, persona).post(f"{RES}/activities/add/", data)
     assert response.status_code == expected
     created = Activity.objects.filter(programme__code="res-10-9", number="16.9").exists()
@@ -177,3 +177,55 @@ def test_the_progress_form_is_shown_to_those_who_may_post(client_as, request, pe
     factories.birdlife_programme()
     page = client_for(client_as, request, persona).get("/workplans/birdlife-shared/activities/1.1/")
     assert ("Post progress" in page.content.decode()) == expected
+
+
+@pytest.mark.parametrize("url", ["/workplans/add/", f"{RES}/edit/"])
+@pytest.mark.parametrize(("persona", "expected"), cms_secretariat_only(anonymous=LOGIN))
+def test_programme_forms_are_for_the_cms_secretariat(client_as, request, url, persona, expected):
+    assert client_for(client_as, request, persona).get(url).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "persona", "expected"),
+    [
+        pytest.param(url, *param.values, id=f"{url}-{param.id}")
+        for url, birdlife in (
+            ("/workplans/birdlife-shared/activities/1.2/edit/", 200),
+            ("/workplans/birdlife-shared/activities/add/", 200),
+            (f"{RES}/activities/5.2/edit/", 403),
+        )
+        for param in matrix(
+            anonymous=LOGIN,
+            nfp_kenya=403,
+            nfp_germany=403,
+            birdlife_fp=birdlife,
+            secretariat=200,
+            eurobats_officer=403,
+        )
+    ],
+)
+def test_a_partner_edits_the_activities_of_its_own_shared_programme_only(
+    client_as, request, url, persona, expected
+):
+    factories.birdlife_programme()
+    assert client_for(client_as, request, persona).get(url).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    matrix(
+        anonymous=404,
+        nfp_kenya=404,
+        nfp_germany=404,
+        birdlife_fp=200,
+        secretariat=200,
+        eurobats_officer=404,
+    ),
+)
+def test_a_draft_shared_programme_is_seen_by_its_partner_and_the_cms_secretariat(
+    client_as, request, persona, expected
+):
+    factories.birdlife_programme(ProgrammeStatus.DRAFT)
+    client = client_for(client_as, request, persona)
+    assert client.get("/workplans/birdlife-shared/").status_code == expected
+    assert client.get("/workplans/birdlife-shared/activities/1.1/").status_code == expected

@@ -62,6 +62,10 @@ def test_sample_texts_equal_the_json():
     row = next(row for row in RES_10_9["activities"] if row["number"] == "1.1")
     activity = Activity.objects.get(programme__code="res-10-9", number="1.1")
     assert activity.title == row["title"] and activity.timeframe_text == "short-term"
+    # seed 002, line 24: short term is 2012-2014, medium term 2015-2017
+    assert (str(activity.start), str(activity.end)) == ("2012-01-01", "2014-12-31")
+    medium = Activity.objects.filter(programme__code="res-10-9", timeframe_text="medium-term")
+    assert {(str(a.start), str(a.end)) for a in medium} == {("2015-01-01", "2017-12-31")}
     assert activity.updates.get(kind="short_term_progress").text == row["updates"][0]["text"]
     assert "line 60" in activity.source
     jwp_row = next(row for row in JWP["activities"] if row["number"] == "2.2")
@@ -85,3 +89,36 @@ def test_a_changed_value_is_restored():
     assert report.updated == {"activities": 1} and not report.created
     activity.refresh_from_db()
     assert activity.title.startswith("CMS Secretariat and Standing Committee")
+
+
+def test_every_text_of_the_seed_programmes_is_in_french_and_spanish():
+    """data/workplans/translations: unofficial translations of every title, text and line."""
+    for language in ("fr", "es"):
+        assert not WorkProgramme.objects.filter(**{f"title_{language}": ""}).exists()
+        assert not Activity.objects.filter(**{f"title_{language}": ""}).exists()
+        assert (
+            not Activity.objects.exclude(description_en="")
+            .filter(**{f"description_{language}": ""})
+            .exists()
+        )
+        assert not ProgressUpdate.objects.filter(**{f"text_{language}": ""}).exists()
+        assert not ResourceLine.objects.filter(**{f"description_{language}": ""}).exists()
+    need = ResourceLine.objects.get(activity__programme__code="res-10-9", amount=25000)
+    assert "25 000 €" in need.description_fr and "25.000 €" in need.description_es
+
+
+def test_a_french_reader_gets_the_programme_in_french_with_the_unofficial_notice(client):
+    client.cookies["django_language"] = "fr"
+    html = client.get("/workplans/res-10-9/activities/5.2/").content.decode()
+    assert "contribution volontaire (on estime qu&#x27;environ 25 000 € sont nécessaires)" in html
+    assert "traduction non officielle" in html.lower()
+
+
+def test_the_demonstration_programme_is_made_once_and_stays_private(client):
+    from cmsfamily.workplans.demo import CODE, load_demo_programme
+
+    assert load_demo_programme() is True
+    assert load_demo_programme() is False
+    programme = WorkProgramme.objects.get(code=CODE)
+    assert programme.status == "draft" and "Demonstration" in programme.title_en
+    assert client.get(f"/workplans/{CODE}/").status_code == 404

@@ -22,7 +22,7 @@ def test_add_activity_computes_a_natural_sort_key_and_records_an_event(res, secr
         programme=res,
         number="16.10",
         parent=res.activities.get(number="16"),
-        title="New",
+        title_en="New",
         by=secretariat,
     )
     numbers = list(res.activities.filter(parent__number="16").values_list("number", flat=True))
@@ -33,7 +33,7 @@ def test_add_activity_computes_a_natural_sort_key_and_records_an_event(res, secr
 
 def test_a_duplicate_number_is_refused_at_the_number_field(res, secretariat):
     with pytest.raises(ValidationError) as error:
-        services.add_activity(programme=res, number="5.2", title="Again", by=secretariat)
+        services.add_activity(programme=res, number="5.2", title_en="Again", by=secretariat)
     assert "already has an activity numbered 5.2" in error.value.message_dict["number"][0]
     assert res.activities.filter(number="5.2").count() == 1
 
@@ -41,7 +41,9 @@ def test_a_duplicate_number_is_refused_at_the_number_field(res, secretariat):
 def test_a_parent_from_another_programme_is_refused(res, secretariat):
     other = Activity.objects.get(programme__code="cbd-cms-jwp-2012-2014", number="1")
     with pytest.raises(ValidationError) as error:
-        services.add_activity(programme=res, number="17", parent=other, title="X", by=secretariat)
+        services.add_activity(
+            programme=res, number="17", parent=other, title_en="X", by=secretariat
+        )
     assert "same programme" in error.value.message_dict["parent"][0]
     assert not res.activities.filter(number="17").exists()
 
@@ -62,7 +64,7 @@ def test_an_end_before_the_start_is_refused(res, secretariat):
         services.add_activity(
             programme=res,
             number="17",
-            title="X",
+            title_en="X",
             start="2015-01-01",
             end="2014-01-01",
             by=secretariat,

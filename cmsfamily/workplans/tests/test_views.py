@@ -6,6 +6,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cmsfamily.core.services import set_exchange_rate
+from cmsfamily.directory.models import Organisation
+from cmsfamily.strategy.models import AichiTarget, Target
 from cmsfamily.workplans.choices import ProgrammeStatus
 from cmsfamily.workplans.models import Activity, ProgressUpdate, ResourceLine, WorkProgramme
 from cmsfamily.workplans.selectors import walk
@@ -100,7 +102,7 @@ def test_the_activity_page_shows_updates_resources_and_source(client):
     html = client.get(f"{RES}/activities/5.2/").content.decode()
     assert "approximately €25,000 is needed" in html
     assert "line 99" in html
-    assert "none linked by the document" in html
+    assert "none linked" in html
 
 
 def test_the_list_filters_and_exports(client):
@@ -153,10 +155,10 @@ def test_progress_on_a_closed_programme_is_refused_on_the_page(client, secretari
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"number": "5.2", "title": "Again"}, "number", "already has an activity numbered 5.2"),
-        ({"number": "5.x", "title": "X"}, "number", "separated by dots"),
+        ({"number": "5.2", "title_en": "Again"}, "number", "already has an activity numbered 5.2"),
+        ({"number": "5.x", "title_en": "X"}, "number", "separated by dots"),
         (
-            {"number": "17", "title": "X", "start": "2015-01-01", "end": "2014-01-01"},
+            {"number": "17", "title_en": "X", "start": "2015-01-01", "end": "2014-01-01"},
             "end",
             "before the start",
         ),
@@ -165,7 +167,7 @@ def test_progress_on_a_closed_programme_is_refused_on_the_page(client, secretari
 def test_bad_activities_are_shown_at_the_field(client, secretariat, data, field, message):
     client.force_login(secretariat)
     before = Activity.objects.count()
-    response = client.post(f"{RES}/activities/add/", data)
+    response = client.post(f"{RES}/activities/add/", {"status": "unknown", **data})
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert Activity.objects.count() == before
@@ -229,6 +231,98 @@ def test_pages_have_a_bounded_number_of_queries(
     for number in range(5):
         factories.programme(f"extra-{number}")
     client = client_as(request.getfixturevalue(persona))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
     assert WorkProgramme.objects.count() >= 7
+
+
+def test_the_secretariat_creates_a_programme_on_a_page(client, secretariat):
+    client.force_login(secretariat)
+    data = {
+        "code": "cms-ngo-2027",
+        "title_en": "Shared programme",
+        "title_es": "Programa compartido",
+        "kind": "partner_shared",
+        "partner": Organisation.objects.get(slug="birdlife").pk,
+        "status": "draft",
+        "aichi_targets": [AichiTarget.objects.get(number=11).pk],
+    }
+    response = client.post("/workplans/add/", data)
+    assert response.status_code == 302 and response["Location"] == "/workplans/cms-ngo-2027/"
+    programme = WorkProgramme.objects.get(code="cms-ngo-2027")
+    assert programme.title_es == "Programa compartido"
+    client.post("/workplans/cms-ngo-2027/edit/", {**data, "code": "ignored", "status": "published"})
+    programme.refresh_from_db()
+    assert (programme.code, programme.status) == ("cms-ngo-2027", "published")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"code": "res-10-9"}, "code"),
+        ({"code": "add"}, "code"),
+        ({"code": "has spaces"}, "code"),
+        ({"partner": ""}, "partner"),
+        ({"start": "2029-01-01", "end": "2028-01-01"}, "end"),
+        ({"title_en": ""}, "title_en"),
+    ],
+)
+def test_bad_programmes_are_shown_at_the_field(client, secretariat, data, field):
+    client.force_login(secretariat)
+    good = {
+        "code": "new-programme",
+        "title_en": "New",
+        "kind": "partner_shared",
+        "partner": Organisation.objects.get(slug="birdlife").pk,
+        "status": "draft",
+    }
+    before = WorkProgramme.objects.count()
+    response = client.post("/workplans/add/", {**good, **data})
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert WorkProgramme.objects.count() == before
+
+
+def test_editing_an_activity_links_targets_which_then_show_on_the_target_page(client, secretariat):
+    client.force_login(secretariat)
+    target = Target.objects.get(plan__code="spms-2015-2023", number=10)
+    activity = Activity.objects.get(programme__code="res-10-9", number="5.2")
+    data = {
+        "number": "5.2",
+        "parent": activity.parent_id,
+        "title_en": activity.title_en,
+        "title_fr": "Titre français",
+        "status": "ongoing",
+        "targets": [target.pk],
+        "partners": [Organisation.objects.get(slug="birdlife").pk],
+    }
+    response = client.post(f"{RES}/activities/5.2/edit/", data)
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == "ongoing" and activity.title_fr == "Titre français"
+    page = client.get(target.get_absolute_url()).content.decode()
+    assert f'href="{activity.get_absolute_url()}"' in page
+    assert "Target 10" in client.get(activity.get_absolute_url()).content.decode()
+
+
+def test_an_activity_cannot_be_moved_under_its_own_child_on_the_page(client, secretariat):
+    client.force_login(secretariat)
+    area = Activity.objects.get(programme__code="res-10-9", number="5")
+    child = Activity.objects.get(programme__code="res-10-9", number="5.2")
+    data = {"number": "5", "parent": child.pk, "title_en": area.title_en, "status": "unknown"}
+    response = client.post(f"{RES}/activities/5/edit/", data)
+    assert response.status_code == 400
+    assert "own ancestor" in " ".join(response.context["form"].errors["parent"])
+    area.refresh_from_db()
+    assert area.parent is None
+
+
+def test_the_joint_work_plan_reaches_the_targets_mapped_to_its_aichi_targets(client):
+    """Seed 001 names Aichi 5, 9, 11, 12 for the whole plan; SPMS targets mapped to them list it."""
+    linked = Target.objects.filter(aichi_links__global_target__number__in=[5, 9, 11, 12]).first()
+    assert linked is not None
+    page = client.get(linked.get_absolute_url()).content.decode()
+    assert 'href="/workplans/cbd-cms-jwp-2012-2014/"' in page
+    activity_page = client.get("/workplans/cbd-cms-jwp-2012-2014/activities/2.1/").content.decode()
+    assert "Strategic Plan targets through Aichi Targets" in activity_page
+    assert linked.get_absolute_url() in activity_page

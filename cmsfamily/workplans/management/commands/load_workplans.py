@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from cmsfamily.workplans.demo import load_demo_programme
 from cmsfamily.workplans.reference import load_workplans_data
 
 
@@ -9,7 +10,16 @@ class Command(BaseCommand):
         "(idempotent: a second run changes nothing)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Also create the demonstration shared programme of the demo BirdLife account.",
+        )
+
     def handle(self, *args, **options):
+        if options["demo"] and load_demo_programme():
+            self.stdout.write("created the demonstration programme demo-birdlife-shared (a draft)")
         report = load_workplans_data()
         if not report.changed:
             self.stdout.write("Work programme data is up to date; nothing changed.")

@@ -1,0 +1,55 @@
+"""What every app's API shares: validation errors as 400s, and the exchange-rate endpoint."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cmsfamily.core import services
+from cmsfamily.core.models import ExchangeRate
+
+
+def bad_request(error: DjangoValidationError) -> Response:
+    """A service's ValidationError as a 400 naming each field (or non_field_errors)."""
+    detail = (
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )
+    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+
+
+def require(request, perm, obj=None, message=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied(message)
+
+
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExchangeRate
+        fields = ["id", "currency", "quote", "rate", "valid_from", "source"]
+        validators: list = []  # a rate of the same day corrects the earlier one
+
+
+class ExchangeRateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The dated exchange rates: read by everyone, kept by the CMS Secretariat.
+    `?currency=EUR&quote=USD` to filter."""
+
+    serializer_class = ExchangeRateSerializer
+    filterset_fields = ["currency", "quote"]
+
+    def get_queryset(self):
+        return ExchangeRate.objects.order_by("currency", "quote", "-valid_from", "pk")
+
+    def create(self, request, *args, **kwargs):
+        require(
+            request, "core.add_exchangerate", message=_("Only the CMS Secretariat keeps the rates.")
+        )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                rate = services.set_exchange_rate(by=request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            return bad_request(error)
+        return Response(self.get_serializer(rate).data, status=status.HTTP_201_CREATED)
