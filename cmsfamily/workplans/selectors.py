@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Max, Prefetch
 
 from cmsfamily.core.selectors import Conversion, Converter, MissingRate
 from cmsfamily.strategy.models import AichiTarget, Target, TargetAichiLink
@@ -65,6 +65,8 @@ def activity_tree(user, programme, *, with_parts=True):
         .select_related("lead")
         .order_by("sort_key")
     )
+    if not with_parts:
+        activities = activities.defer(*LONG_TEXTS)
     if with_parts:
         latest_first = ProgressUpdate.objects.select_related("author").order_by(
             F("date").desc(nulls_last=True), "-pk"
@@ -89,6 +91,84 @@ def activity_tree(user, programme, *, with_parts=True):
     known = {activity.pk for activity in rows}
     # Roots: no parent, or a parent outside what this user may see (never dropped silently).
     return [a for a in rows if a.parent_id is None or a.parent_id not in known]
+
+
+LONG_TEXTS = ("description", "description_en", "description_fr", "description_es", "source")
+OUTLINE_ROWS_PER_PAGE = 150
+
+
+@dataclass
+class OutlinePage:
+    """One page of a programme's outline: whole top-level areas, about `OUTLINE_ROWS_PER_PAGE`
+    rows, each row (activity, depth). A programme of a few hundred activities is one page."""
+
+    rows: list[tuple[Activity, int]]
+    number: int
+    pages: int
+    activities: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def outline(user, programme, *, page: int = 1) -> OutlinePage:
+    """The tree as indented rows, paginated by whole areas, in three queries at any size: the
+    tree's skeleton (ids and parents only), the page's activities (without their long texts),
+    and the number and latest date of their updates.
+
+    Raises ValueError for a page that does not exist.
+    """
+    skeleton = list(
+        Activity.objects.visible_to(user)
+        .filter(programme=programme)
+        .order_by("sort_key")
+        .values_list("pk", "parent_id")
+    )
+    known = {pk for pk, _parent in skeleton}
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in skeleton:
+        # A parent outside what this user may see makes a root (never dropped silently).
+        children[parent_id if parent_id in known else None].append(pk)
+
+    def flatten(pk: int, depth: int):
+        yield pk, depth
+        for child in children.get(pk, []):
+            yield from flatten(child, depth + 1)
+
+    pages: list[list[tuple[int, int]]] = []
+    for root in children.get(None, []):
+        group = list(flatten(root, 0))
+        if not pages or (pages[-1] and len(pages[-1]) + len(group) > OUTLINE_ROWS_PER_PAGE):
+            pages.append([])
+        pages[-1].extend(group)
+    pages = pages or [[]]
+    if not 1 <= page <= len(pages):
+        raise ValueError(page)
+    wanted = pages[page - 1]
+    loaded = Activity.objects.filter(pk__in=[pk for pk, _depth in wanted]).select_related("lead")
+    by_pk = {activity.pk: activity for activity in loaded.defer(*LONG_TEXTS)}
+    counts = {
+        row["activity_id"]: row
+        for row in ProgressUpdate.objects.filter(activity__in=by_pk)
+        .values("activity_id")
+        .annotate(count=Count("pk"), latest=Max("date"))
+        .order_by()
+    }
+    rows = []
+    for pk, depth in wanted:
+        activity = by_pk[pk]
+        activity.programme = programme  # its URL needs the code: no query per row
+        activity.is_area = bool(children.get(pk))
+        found = counts.get(pk, {})
+        activity.update_count = found.get("count", 0)
+        activity.latest_update = found.get("latest")
+        rows.append((activity, depth))
+    return OutlinePage(rows, page, len(pages), len(skeleton))
 
 
 def targets_through_aichi(activity) -> list[tuple[Target, list[AichiTarget]]]:

@@ -75,13 +75,26 @@ def programme_detail(request, code):
     funding_form = _funding_form(request)
     if not funding_form.is_valid():
         return _bad_funding_form(request, funding_form, programme.get_absolute_url())
+    raw_page = request.GET.get("page", "1")
+    try:
+        outline = selectors.outline(request.user, programme, page=int(raw_page))
+    except ValueError:
+        return error_page(
+            request,
+            title=_("No such page"),
+            message=_("This programme's outline has no page “%(page)s”.") % {"page": raw_page},
+            status=404,
+            back=programme.get_absolute_url(),
+        )
     funding, per_activity = selectors.funding(request.user, programme, **funding_form.cleaned_data)
-    tree = selectors.activity_tree(request.user, programme)
-    for activity in selectors.walk(tree):
+    for activity, _depth in outline.rows:
         activity.funding = per_activity.get(activity.pk)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "programme": programme,
-        "tree": tree,
+        "outline": outline,
+        "page_query": query.urlencode(),
         "funding": funding,
         "funding_form": funding_form,
         "aichi_targets": list(programme.aichi_targets.order_by("number")),
