@@ -136,3 +136,64 @@ def test_the_form_shows_bad_input_at_its_field(client, secretariat, data, field)
 def test_the_empty_table_says_what_it_means(client):
     html = client.get("/exchange-rates/").content.decode()
     assert "No exchange rate has been entered yet" in html
+
+
+@pytest.mark.parametrize(("persona", "expected"), everyone(200))
+def test_everyone_reads_the_rates_through_the_api(client_as, request, persona, expected):
+    _rate("EUR", "USD", "1.1", date(2024, 1, 1))
+    response = client_for(client_as, request, persona).get("/api/exchange-rates/?currency=EUR")
+    assert response.status_code == expected
+    assert response.json()["results"][0]["rate"] == "1.10000000"
+
+
+@pytest.mark.parametrize(("persona", "expected"), cms_secretariat_only(anonymous=403, allowed=201))
+def test_only_the_cms_secretariat_adds_a_rate_through_the_api(
+    client_as, request, persona, expected
+):
+    data = {
+        "currency": "EUR",
+        "quote": "USD",
+        "rate": "1.0823",
+        "valid_from": "2026-11-01",
+        "source": "UN",
+    }
+    response = client_for(client_as, request, persona).post(
+        "/api/exchange-rates/", data, content_type="application/json"
+    )
+    assert response.status_code == expected
+    assert ExchangeRate.objects.exists() == (expected == 201)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"rate": "-1"}, "rate"),
+        ({"rate": "many"}, "rate"),
+        ({"currency": "ZZZ"}, "currency"),
+        ({"quote": "EUR"}, "quote"),
+        ({"valid_from": "2026-13-01"}, "valid_from"),
+    ],
+)
+def test_the_api_refuses_bad_rates_at_their_field(client, secretariat, data, field):
+    client.force_login(secretariat)
+    good = {
+        "currency": "EUR",
+        "quote": "USD",
+        "rate": "1.1",
+        "valid_from": "2026-11-01",
+        "source": "UN",
+    }
+    response = client.post(
+        "/api/exchange-rates/", {**good, **data}, content_type="application/json"
+    )
+    assert response.status_code == 400 and field in response.json()
+    assert not ExchangeRate.objects.exists()
+
+
+def test_the_rate_list_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for day in range(1, 29):
+        _rate("EUR", "USD", "1.1", date(2024, 2, day))
+    with django_assert_max_num_queries(4):
+        assert client.get("/api/exchange-rates/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/exchange-rates/").status_code == 200

@@ -25,6 +25,8 @@ PUBLIC = [
     "/api/activities/",
     "/api/activities/?programme=res-10-9",
     "/api/progress-updates/",
+    "/api/resource-lines/",
+    "/api/resource-lines/?programme=res-10-9",
 ]
 
 
