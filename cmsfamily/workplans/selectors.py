@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Max, Prefetch
 
@@ -161,7 +162,7 @@ def outline(user, programme, *, page: int = 1) -> OutlinePage:
     }
     rows = []
     for pk, depth in wanted:
-        activity = by_pk[pk]
+        activity: Any = by_pk[pk]  # gains the outline's attributes below
         activity.programme = programme  # its URL needs the code: no query per row
         activity.is_area = bool(children.get(pk))
         found = counts.get(pk, {})
