@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cmsfamily.directory",
     "cmsfamily.strategy",
     "cmsfamily.workplans",
+    "cmsfamily.contributions",
     "cmsfamily.api",
 ]
 

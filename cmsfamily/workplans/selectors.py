@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch
+from django.db.models import Count, F, Max, Prefetch, Sum
 
 from cmsfamily.core.selectors import Conversion, Converter, MissingRate
 from cmsfamily.strategy.models import AichiTarget, Target, TargetAichiLink
@@ -215,6 +215,7 @@ class Funding:
     needed_without_amount: int = 0
     needed: Decimal | None = None
     secured: Decimal | None = None
+    secured_by_contributions: Decimal = Decimal(0)  # in US dollars
     error: str = ""
 
     @property
@@ -235,6 +236,14 @@ class Funding:
             sums["needed"] += amount
         if secured:
             sums["secured"] += amount
+
+    def add_secured(self, amount: Decimal, currency: str) -> None:
+        """Money validated in the contributions ledger for the activity (one source of truth)."""
+        self.secured_by_contributions += amount
+        sums = self.per_currency.setdefault(
+            currency, {"needed": Decimal(0), "secured": Decimal(0)}
+        )
+        sums["secured"] += amount
 
     def convert(self, converter: Converter) -> "Funding":
         needed = secured = Decimal(0)
@@ -267,6 +276,11 @@ def funding(user, programme, *, currency: str, on: date) -> tuple[Funding, dict[
     ):
         total.add(*values)
         per_activity.setdefault(activity_id, Funding(currency, on)).add(*values)
+    for activity_id, amount in _secured_money(user, activity__programme=programme):
+        total.add_secured(amount, SECURED_CURRENCY)
+        per_activity.setdefault(activity_id, Funding(currency, on)).add_secured(
+            amount, SECURED_CURRENCY
+        )
     total.convert(converter)
     for each in per_activity.values():
         each.convert(converter)
@@ -282,7 +296,28 @@ def activity_funding(user, activity, *, currency: str, on: date) -> Funding:
         .values_list("amount", "currency", "used_or_needed", "secured")
     ):
         result.add(*values)
+    for _activity_id, amount in _secured_money(user, activity=activity):
+        result.add_secured(amount, SECURED_CURRENCY)
     return result.convert(converter)
+
+
+SECURED_CURRENCY = "USD"  # the ledger keeps every value in US dollars as well
+
+
+def _secured_money(user, **where):
+    """(activity id, US dollars) of validated money contributions to activities, read through
+    the reverse relation: the contributions app is higher than workplans, which never imports it."""
+    ledger: Any = Activity._meta.get_field("contributions").related_model
+    return (
+        ledger.objects.visible_to(user)
+        .validated()
+        .current()
+        .filter(kind="money", **where)
+        .values("activity_id")
+        .annotate(total=Sum("base_value"))
+        .values_list("activity_id", "total")
+        .order_by()
+    )
 
 
 @dataclass
