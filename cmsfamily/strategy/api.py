@@ -5,10 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cmsfamily.core.api import bad_request
+from cmsfamily.core.api import bad_request, require
 from cmsfamily.strategy import selectors, services
 from cmsfamily.strategy.choices import Confidence, MappingKind
 from cmsfamily.strategy.models import (
@@ -21,6 +20,9 @@ from cmsfamily.strategy.models import (
     Target,
 )
 from cmsfamily.strategy.services import INDICATOR_FIELDS
+
+WRITE_METHODS = ["get", "post", "patch", "head", "options"]  # PATCH only: no PUT, no DELETE
+REQUIRED_ENGLISH = {"required": True, "allow_blank": False, "allow_null": False}
 
 
 class AichiTargetSerializer(serializers.ModelSerializer):
@@ -55,7 +57,23 @@ class GoalSerializer(serializers.ModelSerializer):
         fields = ["number", "text", "text_en", "text_fr", "text_es", "confidence", "source"]
 
 
+class GoalWriteSerializer(GoalSerializer):
+    """A goal on its own: `plan` (its code) is set when the goal is created and never changes;
+    `text` is in the language asked for; write text_en (required), text_fr and text_es."""
+
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=StrategicPlan.objects.all())
+
+    class Meta(GoalSerializer.Meta):
+        fields = ["id", "plan", *GoalSerializer.Meta.fields]
+        read_only_fields = ["text"]
+        extra_kwargs = {"text_en": REQUIRED_ENGLISH}
+        validators: list = []  # the service reports a taken number in the user's language
+
+
 class StrategicPlanSerializer(serializers.ModelSerializer):
+    """`title` is in the language asked for; write title_en (required), title_fr and title_es.
+    The code is given when the plan is created and never changes."""
+
     goals = GoalSerializer(many=True, read_only=True)
 
     class Meta:
@@ -74,11 +92,19 @@ class StrategicPlanSerializer(serializers.ModelSerializer):
             "source",
             "goals",
         ]
+        read_only_fields = ["title"]
+        # The service reports a taken code in the user's language, in the words of the page.
+        extra_kwargs = {"title_en": REQUIRED_ENGLISH, "code": {"validators": []}}
+        validators: list = []
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    goal = serializers.IntegerField(source="goal.number", read_only=True)
+    """`plan` (its code) is set when the target is created and never changes; `goal` is the
+    number of a goal of that plan. `text` is in the language asked for; write text_en
+    (required), text_fr and text_es."""
+
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=StrategicPlan.objects.all())
+    goal = serializers.IntegerField(source="goal.number", min_value=1)
     aichi_targets = LinkSerializer(source="aichi_links", many=True, read_only=True)
     sdgs = LinkSerializer(source="sdg_links", many=True, read_only=True)
     gbf_targets = LinkSerializer(source="gbf_links", many=True, read_only=True)
@@ -99,6 +125,9 @@ class TargetSerializer(serializers.ModelSerializer):
             "sdgs",
             "gbf_targets",
         ]
+        read_only_fields = ["text"]
+        extra_kwargs = {"text_en": REQUIRED_ENGLISH}
+        validators: list = []  # the service reports a taken number in the user's language
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -139,24 +168,181 @@ class TargetFilterSet(filters.FilterSet):
         fields = ["plan", "goal"]
 
 
-class StrategicPlanViewSet(viewsets.ReadOnlyModelViewSet):
-    """Strategic plans with their goals."""
+def _require_secretariat(request, perm, obj=None):
+    require(request, perm, obj, _("Only the CMS Secretariat edits the Strategic Plan."))
+
+
+def _plan_cannot_change(record, values) -> Response | None:
+    plan = values.pop("plan", record.plan)
+    if plan != record.plan:
+        return Response(
+            {"plan": [_("A goal or target stays in the plan it was created in.")]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return None
+
+
+def _goal_of(plan, values) -> Goal:
+    """The goal named by its number in the plan (the `goal` field of a target)."""
+    number = values.pop("goal")["number"]
+    goal = Goal.objects.filter(plan=plan, number=number).first()
+    if goal is None:
+        raise DjangoValidationError(
+            {
+                "goal": _("%(plan)s has no goal numbered %(number)s.")
+                % {"plan": plan.code, "number": number}
+            }
+        )
+    return goal
+
+
+class WriteThroughServices:
+    """create and partial_update (PATCH only) call the app's services: one transaction each,
+    with its history and event; a service's ValidationError is a 400 naming the field."""
+
+    def _saved(self, make, code=status.HTTP_200_OK):
+        try:
+            record = make()
+        except DjangoValidationError as error:
+            return bad_request(error)
+        reread = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(reread).data, status=code)
+
+
+class StrategicPlanViewSet(
+    WriteThroughServices,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Strategic plans with their goals. Read by everyone; created and changed (PATCH) by the
+    CMS Secretariat, e.g. to enter a successor plan."""
 
     serializer_class = StrategicPlanSerializer
+    http_method_names = WRITE_METHODS
     lookup_field = "code"
 
     def get_queryset(self):
         return selectors.plans(self.request.user).prefetch_related("goals").order_by("code")
 
+    def create(self, request, *args, **kwargs):
+        _require_secretariat(request, "strategy.add_strategicplan")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        code = values.pop("code")
+        return self._saved(
+            lambda: services.create_plan(code=code, by=request.user, **values),
+            status.HTTP_201_CREATED,
+        )
 
-class TargetViewSet(viewsets.ReadOnlyModelViewSet):
-    """Targets of strategic plans, each with its mappings to Aichi Targets, SDGs and GBF targets."""
+    def partial_update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        _require_secretariat(request, "strategy.change_strategicplan", plan)
+        serializer = self.get_serializer(plan, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        if values.pop("code", plan.code) != plan.code:
+            return Response(
+                {"code": [_("The code of a plan cannot change.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return self._saved(lambda: services.update_plan(plan=plan, by=request.user, **values))
+
+
+class GoalFilterSet(filters.FilterSet):
+    plan = filters.CharFilter(field_name="plan__code")
+
+    class Meta:
+        model = Goal
+        fields = ["plan"]
+
+
+class GoalViewSet(
+    WriteThroughServices,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Goals of strategic plans (`?plan=spms-2015-2023`). Read by everyone; added and changed
+    (PATCH) by the CMS Secretariat."""
+
+    serializer_class = GoalWriteSerializer
+    http_method_names = WRITE_METHODS
+    filterset_class = GoalFilterSet
+
+    def get_queryset(self):
+        return selectors.goals(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        _require_secretariat(request, "strategy.add_goal")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        plan = values.pop("plan")
+        return self._saved(
+            lambda: services.add_goal(plan=plan, by=request.user, **values),
+            status.HTTP_201_CREATED,
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        goal = self.get_object()
+        _require_secretariat(request, "strategy.change_goal", goal)
+        serializer = self.get_serializer(goal, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        refused = _plan_cannot_change(goal, values)
+        return refused or self._saved(
+            lambda: services.update_goal(goal=goal, by=request.user, **values)
+        )
+
+
+class TargetViewSet(
+    WriteThroughServices,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Targets of strategic plans, each with its mappings to Aichi Targets, SDGs and GBF targets.
+    Read by everyone; added and changed (PATCH) by the CMS Secretariat."""
 
     serializer_class = TargetSerializer
+    http_method_names = WRITE_METHODS
     filterset_class = TargetFilterSet
 
     def get_queryset(self):
         return selectors.targets(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        _require_secretariat(request, "strategy.add_target")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        plan = values.pop("plan")
+
+        def add():
+            return services.add_target(
+                plan=plan, goal=_goal_of(plan, values), by=request.user, **values
+            )
+
+        return self._saved(add, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        target = self.get_object()
+        _require_secretariat(request, "strategy.change_target", target)
+        serializer = self.get_serializer(target, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        refused = _plan_cannot_change(target, values)
+        if refused:
+            return refused
+
+        def update():
+            if "goal" in values:
+                values["goal"] = _goal_of(target.plan, values)
+            return services.update_target(target=target, by=request.user, **values)
+
+        return self._saved(update)
 
 
 class AichiTargetViewSet(viewsets.ReadOnlyModelViewSet):
@@ -181,11 +367,6 @@ class GbfTargetViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.gbf_targets(self.request.user)
-
-
-def _require_secretariat(request, perm):
-    if not request.user.has_perm(perm):
-        raise PermissionDenied(_("Only the CMS Secretariat edits the Strategic Plan."))
 
 
 class IndicatorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

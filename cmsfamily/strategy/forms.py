@@ -1,20 +1,102 @@
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from cmsfamily.core.forms import label_languages
 from cmsfamily.strategy.choices import Confidence, MappingKind
-from cmsfamily.strategy.models import Indicator
-from cmsfamily.strategy.services import INDICATOR_FIELDS
+from cmsfamily.strategy.models import Goal, Indicator, StrategicPlan, Target
+from cmsfamily.strategy.services import GOAL_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS, TARGET_FIELDS
+
+ENGLISH_SHOWN = _("Optional; English is shown where no translation is given.")
+TEXT = forms.Textarea(attrs={"rows": 3})
+SOURCE = forms.Textarea(attrs={"rows": 2})
+
+
+class ServiceValidatedForm(forms.ModelForm):
+    """A form whose service validates and saves: the form checks types and required fields only."""
+
+    def validate_unique(self):
+        """The service reports a taken code or number, in the user's language."""
+
+    def _post_clean(self):
+        """Nothing is half-applied to the instance here; the service sets and checks the values."""
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name != "code"}
+
+    def _translated(self, field: str) -> None:
+        self.fields[f"{field}_en"].required = True
+        for language in ("fr", "es"):
+            self.fields[f"{field}_{language}"].help_text = ENGLISH_SHOWN
+        label_languages(self)
+
+
+class PlanForm(ServiceValidatedForm):
+    class Meta:
+        model = StrategicPlan
+        fields = ["code", *PLAN_FIELDS]
+        widgets = {
+            "title_en": SOURCE,
+            "title_fr": SOURCE,
+            "title_es": SOURCE,
+            "successor_note": SOURCE,
+            "source": SOURCE,
+        }
+        help_texts = {
+            "code": _("Short, unique, used in addresses, e.g. spms-2024-2032. It cannot change."),
+            "adopted_by": _("The decision that adopted the plan, e.g. Resolution 14.2 (COP14)."),
+            "is_current": _("Marking this plan current marks the other plans superseded."),
+            "successor_note": _("For a superseded plan: the plan that replaced it."),
+            "source": _("The document the plan is taken from."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._translated("title")
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+
+class GoalForm(ServiceValidatedForm):
+    class Meta:
+        model = Goal
+        fields = list(GOAL_FIELDS)
+        widgets = {"text_en": TEXT, "text_fr": TEXT, "text_es": TEXT, "source": SOURCE}
+        help_texts = {
+            "confidence": _(
+                "How sure the source is of the text; leave empty for an official text."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._translated("text")
+
+
+def _goal_choice(goal: Goal) -> str:
+    return f"{goal}: {Truncator(goal.text).words(12)}"
+
+
+class TargetForm(ServiceValidatedForm):
+    class Meta:
+        model = Target
+        fields = list(TARGET_FIELDS)
+        widgets = {"text_en": TEXT, "text_fr": TEXT, "text_es": TEXT, "source": SOURCE}
+        help_texts = {"number": _("Targets are numbered through the whole plan, e.g. 17.")}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._translated("text")
+        goal = self.fields["goal"]
+        assert isinstance(goal, forms.ModelChoiceField)
+        goal.queryset = Goal.objects.filter(plan=plan).order_by("number")
+        goal.label_from_instance = _goal_choice  # type: ignore[method-assign]
 
 
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = list(INDICATOR_FIELDS)
-        labels = {
-            "name_en": _("Name (English)"),
-            "name_fr": _("Name (French)"),
-            "name_es": _("Name (Spanish)"),
-        }
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
             "data_source": forms.Textarea(attrs={"rows": 2}),
@@ -23,6 +105,7 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name_en"].required = True
+        label_languages(self)
 
 
 class MappingForm(forms.Form):

@@ -33,6 +33,10 @@ def targets(user):
     )
 
 
+def goals(user):
+    return Goal.objects.visible_to(user).select_related("plan").order_by("plan__code", "number")
+
+
 def goals_with_targets(user, plan):
     return (
         Goal.objects.visible_to(user)

@@ -6,7 +6,28 @@ from django.utils.translation import gettext as _
 
 from cmsfamily.core.services import record_event
 from cmsfamily.strategy.choices import MappingKind
-from cmsfamily.strategy.models import MAPPINGS, Indicator, Target
+from cmsfamily.strategy.models import MAPPINGS, Goal, Indicator, StrategicPlan, Target
+
+TEXT_LANGUAGES = ("en", "fr", "es")
+PLAN_FIELDS = (
+    *(f"title_{language}" for language in TEXT_LANGUAGES),
+    "adopted_by",
+    "start_year",
+    "end_year",
+    "is_current",
+    "successor_note",
+    "source",
+)
+GOAL_FIELDS = (
+    "number",
+    *(f"text_{language}" for language in TEXT_LANGUAGES),
+    "confidence",
+    "source",
+)
+TARGET_FIELDS = ("goal", "number", *(f"text_{language}" for language in TEXT_LANGUAGES), "source")
+RESERVED_PLAN_CODES = frozenset({"add"})  # /strategy/add/ is the form, not a plan
+FIRST_YEAR = 1979  # the Convention was concluded in Bonn in 1979; no plan of it is older
+LAST_YEAR = 2100
 
 INDICATOR_FIELDS = (
     "code",
@@ -19,6 +40,195 @@ INDICATOR_FIELDS = (
     "baseline",
     "responsible_body",
 )
+
+
+def _known(values: dict, fields) -> None:
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _raise_if_invalid(instance, errors: dict[str, list[str]], *, translated: str) -> None:
+    """The service's errors and the model's own field errors, reported together.
+
+    The untranslated `translated` field (modeltranslation's view of the current language) is
+    left out: the English field is checked instead, with a message that names it.
+    """
+    try:
+        instance.full_clean(exclude=[translated], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_number(instance, errors: dict[str, list[str]]) -> None:
+    if instance.number is not None and instance.number < 1:
+        _add(errors, "number", _("Numbers start at 1."))
+
+
+def _check_english(instance, field: str, errors: dict[str, list[str]]) -> None:
+    if not (getattr(instance, f"{field}_en") or "").strip():
+        _add(errors, f"{field}_en", _("Give the text in English, the language of the record."))
+
+
+def _check_plan(plan: StrategicPlan) -> None:
+    errors: dict[str, list[str]] = {}
+    if plan.code in RESERVED_PLAN_CODES:
+        _add(
+            errors,
+            "code",
+            _("“%(code)s” is a reserved word; choose another code.") % {"code": plan.code},
+        )
+    elif StrategicPlan.objects.filter(code=plan.code).exclude(pk=plan.pk).exists():
+        _add(
+            errors,
+            "code",
+            _("A strategic plan with the code “%(code)s” exists.") % {"code": plan.code},
+        )
+    if not (getattr(plan, "title_en", "") or "").strip():
+        _add(errors, "title_en", _("Give the title in English, the language of the record."))
+    for field in ("start_year", "end_year"):
+        year = getattr(plan, field)
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            _add(
+                errors,
+                field,
+                _("Give a year between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+    if plan.start_year and plan.end_year and plan.end_year < plan.start_year:
+        _add(errors, "end_year", _("The last year is before the first year."))
+    _raise_if_invalid(plan, errors, translated="title")
+
+
+def _supersede_others(plan: StrategicPlan) -> list[str]:
+    """One plan is current: making this one current marks the others superseded (each save is
+    kept in their history)."""
+    if not plan.is_current:
+        return []
+    others = list(
+        StrategicPlan.objects.select_for_update().filter(is_current=True).exclude(pk=plan.pk)
+    )
+    for other in others:
+        other.is_current = False
+        other.save()
+    return [other.code for other in others]
+
+
+@transaction.atomic
+def create_plan(*, code: str, by, **values) -> StrategicPlan:
+    """A strategic plan (e.g. the successor of the current one); its goals and targets follow."""
+    _known(values, PLAN_FIELDS)
+    plan = StrategicPlan(code=code, **values)
+    _check_plan(plan)
+    superseded = _supersede_others(plan)
+    plan.save()
+    record_event(kind="plan.created", target=plan, actor=by, superseded=superseded)
+    return plan
+
+
+@transaction.atomic
+def update_plan(*, plan: StrategicPlan, by, **values) -> StrategicPlan:
+    """Change a plan; the code stays (addresses and exports use it). Every change is kept in the
+    plan's history, the official texts loaded from the reference files included."""
+    _known(values, PLAN_FIELDS)
+    plan = StrategicPlan.objects.select_for_update().get(pk=plan.pk)
+    changed = [name for name, value in values.items() if getattr(plan, name) != value]
+    for name in changed:
+        setattr(plan, name, values[name])
+    _check_plan(plan)
+    superseded = _supersede_others(plan)
+    plan.save()
+    record_event(
+        kind="plan.changed", target=plan, actor=by, fields=sorted(changed), superseded=superseded
+    )
+    return plan
+
+
+def _check_goal(goal: Goal) -> None:
+    errors: dict[str, list[str]] = {}
+    if Goal.objects.filter(plan=goal.plan_id, number=goal.number).exclude(pk=goal.pk).exists():
+        _add(
+            errors,
+            "number",
+            _("This plan already has a goal numbered %(number)s.") % {"number": goal.number},
+        )
+    _check_number(goal, errors)
+    _check_english(goal, "text", errors)
+    _raise_if_invalid(goal, errors, translated="text")
+
+
+@transaction.atomic
+def add_goal(*, plan: StrategicPlan, by, **values) -> Goal:
+    _known(values, GOAL_FIELDS)
+    goal = Goal(plan=plan, **values)
+    _check_goal(goal)
+    goal.save()
+    # Goals have no page of their own: their events appear in the plan's history.
+    record_event(kind="goal.added", target=plan, actor=by, number=goal.number)
+    return goal
+
+
+@transaction.atomic
+def update_goal(*, goal: Goal, by, **values) -> Goal:
+    _known(values, GOAL_FIELDS)
+    goal = Goal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    changed = [name for name, value in values.items() if getattr(goal, name) != value]
+    for name in changed:
+        setattr(goal, name, values[name])
+    _check_goal(goal)
+    goal.save()
+    record_event(
+        kind="goal.changed", target=goal.plan, actor=by, number=goal.number, fields=sorted(changed)
+    )
+    return goal
+
+
+def _check_target(target: Target) -> None:
+    errors: dict[str, list[str]] = {}
+    if target.goal_id is not None and target.goal.plan_id != target.plan_id:
+        _add(errors, "goal", _("The goal must belong to the same plan as the target."))
+    duplicates = Target.objects.filter(plan=target.plan_id, number=target.number)
+    if target.number is not None and duplicates.exclude(pk=target.pk).exists():
+        _add(
+            errors,
+            "number",
+            _("This plan already has a target numbered %(number)s.") % {"number": target.number},
+        )
+    _check_number(target, errors)
+    _check_english(target, "text", errors)
+    _raise_if_invalid(target, errors, translated="text")
+
+
+@transaction.atomic
+def add_target(*, plan: StrategicPlan, by, **values) -> Target:
+    _known(values, TARGET_FIELDS)
+    target = Target(plan=plan, **values)
+    _check_target(target)
+    target.save()
+    record_event(kind="target.added", target=target, actor=by, goal=target.goal.number)
+    return target
+
+
+@transaction.atomic
+def update_target(*, target: Target, by, **values) -> Target:
+    """Change a target's goal, number or texts. The official texts of a loaded plan may be
+    corrected too: the target's history keeps every earlier version."""
+    _known(values, TARGET_FIELDS)
+    target = Target.objects.select_for_update().select_related("plan", "goal").get(pk=target.pk)
+    changed = [name for name, value in values.items() if getattr(target, name) != value]
+    for name in changed:
+        setattr(target, name, values[name])
+    _check_target(target)
+    target.save()
+    record_event(kind="target.changed", target=target, actor=by, fields=sorted(changed))
+    return target
 
 
 def _check_indicator_code(*, target: Target, code: str, exclude_pk=None) -> None:

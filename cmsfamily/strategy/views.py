@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,8 +16,8 @@ from cmsfamily.core.selectors import events_for, history_rows
 from cmsfamily.core.views import error_page, require_perm, show_errors_on_form
 from cmsfamily.strategy import selectors, services
 from cmsfamily.strategy.choices import MappingKind
-from cmsfamily.strategy.forms import IndicatorForm, MappingForm
-from cmsfamily.strategy.models import MAPPINGS, Indicator
+from cmsfamily.strategy.forms import GoalForm, IndicatorForm, MappingForm, PlanForm, TargetForm
+from cmsfamily.strategy.models import MAPPINGS, Goal, Indicator, Target
 
 MATRIX_KINDS = (MappingKind.AICHI, MappingKind.GBF)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,16 +35,197 @@ def _target(request, code, number):
     )
 
 
+def _form_page(request, form, *, title, back, intro=""):
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "back": back, "intro": intro},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def plan_list(request):
-    return render(request, "strategy/plan_list.html", {"plans": selectors.plans(request.user)})
+    return render(
+        request,
+        "strategy/plan_list.html",
+        {
+            "plans": selectors.plans(request.user),
+            "can_add": request.user.has_perm("strategy.add_strategicplan"),
+        },
+    )
 
 
 def plan_detail(request, code):
     plan = _plan(request, code)
+    user = request.user
+    goals = list(selectors.goals_with_targets(user, plan))
     return render(
         request,
         "strategy/plan_detail.html",
-        {"plan": plan, "goals": selectors.goals_with_targets(request.user, plan)},
+        {
+            "plan": plan,
+            "goals": goals,
+            "can_edit": user.has_perm("strategy.change_strategicplan", plan),
+            "can_add_goal": user.has_perm("strategy.add_goal", plan),
+            "can_edit_goal": user.has_perm("strategy.change_goal", plan),
+            "can_add_target": bool(goals) and user.has_perm("strategy.add_target", plan),
+            "can_view_history": user.has_perm("strategy.view_history", plan),
+        },
+    )
+
+
+@login_required
+def plan_history(request, code):
+    plan = _plan(request, code)
+    require_perm(request.user, "strategy.view_history", plan)
+    return render(
+        request,
+        "directory/history.html",
+        {
+            "object": plan,
+            "rows": history_rows(plan),
+            "events": events_for(plan)[:100],
+            "back": plan.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_add(request):
+    require_perm(request.user, "strategy.add_strategicplan")
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(
+                code=form.cleaned_data["code"], by=request.user, **form.values()
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The strategic plan was created. Add its goals next."))
+            return redirect(plan)
+    return _form_page(
+        request,
+        form,
+        title=_("New strategic plan"),
+        back=reverse("strategy:plan-list"),
+        intro=_(
+            "A successor plan is entered in three steps: the plan, then its goals, then its "
+            "targets, each from the plan's page."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, code):
+    plan = _plan(request, code)
+    require_perm(request.user, "strategy.change_strategicplan", plan)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(plan=plan, by=request.user, **form.values())
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The strategic plan was saved."))
+            return redirect(plan)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(plan)s") % {"plan": plan.title},
+        back=plan.get_absolute_url(),
+        intro=_("Every change is kept in the plan's history."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, code, number=None):
+    plan = _plan(request, code)
+    if number is None:
+        require_perm(request.user, "strategy.add_goal", plan)
+        goal = Goal(plan=plan)
+        title = _("Add a goal to %(plan)s") % {"plan": plan.title}
+    else:
+        goal = get_object_or_404(Goal.objects.visible_to(request.user), plan=plan, number=number)
+        require_perm(request.user, "strategy.change_goal", goal)
+        title = _("Edit %(goal)s of %(plan)s") % {"goal": goal, "plan": plan.title}
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if number is None:
+                services.add_goal(plan=plan, by=request.user, **form.values())
+            else:
+                services.update_goal(goal=goal, by=request.user, **form.values())
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The goal was saved."))
+            return redirect(plan)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=plan.get_absolute_url(),
+        intro=_("Every change is kept in the plan's history.") if number is not None else "",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_add(request, code):
+    plan = _plan(request, code)
+    require_perm(request.user, "strategy.add_target", plan)
+    initial = {}
+    goal_number = request.GET.get("goal", "")
+    if goal_number.isdigit():
+        initial["goal"] = Goal.objects.filter(plan=plan, number=int(goal_number)).first()
+    form = TargetForm(request.POST or None, initial=initial, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = services.add_target(plan=plan, by=request.user, **form.values())
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The target was added. Map it to the global targets next."))
+            return redirect(target)
+    return _form_page(
+        request,
+        form,
+        title=_("Add a target to %(plan)s") % {"plan": plan.title},
+        back=plan.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, code, number):
+    target = get_object_or_404(
+        Target.objects.visible_to(request.user).select_related("plan", "goal"),
+        plan__code=code,
+        number=number,
+    )
+    require_perm(request.user, "strategy.change_target", target)
+    form = TargetForm(request.POST or None, instance=target, plan=target.plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = services.update_target(target=target, by=request.user, **form.values())
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The target was saved."))
+            return redirect(target)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(target)s of %(plan)s") % {"target": target, "plan": target.plan.title},
+        back=target.get_absolute_url(),
+        intro=_(
+            "Correct an official text only against the adopted document. Every earlier version "
+            "is kept in the target's history."
+        ),
     )
 
 
@@ -67,6 +249,7 @@ def target_detail(request, code, number):
         ],
         "indicators": list(target.indicators.all()),
         "work": selectors.work_serving(user, target),
+        "can_edit_target": user.has_perm("strategy.change_target", target),
         "can_edit": user.has_perm("strategy.change_indicator"),
         "can_add_indicator": user.has_perm("strategy.add_indicator"),
         "can_map": user.has_perm("strategy.manage_mappings"),
@@ -118,13 +301,7 @@ def indicator_edit(request, code, number, pk=None):
         else:
             messages.success(request, _("The indicator was saved."))
             return redirect(target)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "core/form_page.html",
-        {"form": form, "title": title, "back": target.get_absolute_url()},
-        status=status,
-    )
+    return _form_page(request, form, title=title, back=target.get_absolute_url())
 
 
 @login_required
@@ -145,15 +322,11 @@ def mapping_add(request, code, number):
                 % {"target": target, "global": link.global_target.label},
             )
             return redirect(target)
-    return render(
+    return _form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Map %(target)s to a global target") % {"target": target},
-            "back": target.get_absolute_url(),
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        title=_("Map %(target)s to a global target") % {"target": target},
+        back=target.get_absolute_url(),
     )
 
 

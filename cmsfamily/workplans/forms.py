@@ -1,7 +1,7 @@
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from cmsfamily.core.forms import label_languages
 from cmsfamily.workplans.choices import UpdateKind, UpdateStatus
 from cmsfamily.workplans.models import NUMBER_PATTERN, Activity, ResourceLine, WorkProgramme
 
@@ -19,16 +19,6 @@ class ProgressForm(forms.Form):
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-LANGUAGE_NAMES = {"en": _("in English"), "fr": _("in French"), "es": _("in Spanish")}
-
-
-def label_languages(form: forms.BaseForm) -> None:
-    """'Title [en]' (modeltranslation's label) becomes 'Title in English', in the user's language."""
-    for name, field in form.fields.items():
-        base, _sep, language = name.rpartition("_")
-        if language in LANGUAGE_NAMES and base:
-            model_field = form._meta.model._meta.get_field(base)  # type: ignore[attr-defined]
-            field.label = f"{capfirst(model_field.verbose_name)} {LANGUAGE_NAMES[language]}"
 
 
 class ProgrammeForm(forms.ModelForm):

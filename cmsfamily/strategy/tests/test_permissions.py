@@ -156,7 +156,7 @@ def test_api_mapping_post(client_as, request, persona, expected):
     assert response.status_code == expected
 
 
-@pytest.mark.parametrize("url", ["/api/targets/", "/api/aichi-targets/", "/api/strategic-plans/"])
+@pytest.mark.parametrize("url", ["/api/aichi-targets/", "/api/sdgs/", "/api/gbf-targets/"])
 @pytest.mark.parametrize(("persona", "expected"), everyone(405))
 def test_read_only_endpoints_refuse_writes(client_as, request, url, persona, expected):
     response = client_for(client_as, request, persona).post(
