@@ -24,6 +24,7 @@ run: $(STAMP)
 	$(MANAGE) load_reference
 	$(MANAGE) load_strategy
 	$(MANAGE) load_workplans --demo
+	$(MANAGE) load_contributions
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
 from cmsfamily.directory import api as directory_api
 from cmsfamily.strategy import api as strategy_api
@@ -17,6 +18,7 @@ router.register("organisations", directory_api.OrganisationViewSet, basename="or
 router.register("focal-points", directory_api.FocalPointViewSet, basename="focal-point")
 router.register("nominations", directory_api.NominationViewSet, basename="nomination")
 router.register("strategic-plans", strategy_api.StrategicPlanViewSet, basename="strategic-plan")
+router.register("goals", strategy_api.GoalViewSet, basename="goal")
 router.register("targets", strategy_api.TargetViewSet, basename="target")
 router.register("aichi-targets", strategy_api.AichiTargetViewSet, basename="aichi-target")
 router.register("sdgs", strategy_api.SdgViewSet, basename="sdg")
@@ -26,6 +28,15 @@ router.register("target-mappings", strategy_api.MappingViewSet, basename="target
 router.register("work-programmes", workplans_api.WorkProgrammeViewSet, basename="work-programme")
 router.register("activities", workplans_api.ActivityViewSet, basename="activity")
 router.register("resource-lines", workplans_api.ResourceLineViewSet, basename="resource-line")
+router.register("contributions", contributions_api.ContributionViewSet, basename="contribution")
+router.register(
+    "valuation-rules", contributions_api.ValuationRuleViewSet, basename="valuation-rule"
+)
+router.register(
+    "assessed-contributions",
+    contributions_api.AssessedContributionViewSet,
+    basename="assessed-contribution",
+)
 router.register("exchange-rates", core_api.ExchangeRateViewSet, basename="exchange-rate")
 router.register("progress-updates", workplans_api.ProgressUpdateViewSet, basename="progress-update")
 

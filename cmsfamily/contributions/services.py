@@ -180,6 +180,12 @@ def _check(values: dict) -> None:
         raise ValidationError(errors)
 
 
+def validate_values(values: dict) -> None:
+    """Everything log_contribution checks, without writing: a bulk upload validates every row
+    before it saves any."""
+    _build(dict(values))
+
+
 def _build(values: dict, **extra) -> Contribution:
     unknown = set(values) - set(CONTRIBUTION_FIELDS)
     if unknown:

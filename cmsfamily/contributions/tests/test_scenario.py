@@ -1,0 +1,43 @@
+"""Seed 003's estimate, recomputed with the ledger's rules beside the figures the seed prints."""
+
+from decimal import Decimal
+
+import pytest
+
+from cmsfamily.contributions.models import ValuationRule
+from cmsfamily.contributions.reference import load_seed_rules
+from cmsfamily.contributions.scenario import seed_003_estimate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_rules_are_loaded_once_with_their_source():
+    assert load_seed_rules() == 2
+    assert load_seed_rules() == 0
+    staff = ValuationRule.objects.get(kind="staff_time")
+    meeting = ValuationRule.objects.get(kind="meeting_attendance")
+    assert (staff.value, meeting.value) == (Decimal(300), Decimal(365))
+    assert "lines 1144–1147" in staff.source and "no period" in staff.source
+
+
+def test_each_part_and_the_total_are_computed_with_their_working_beside_the_seed():
+    load_seed_rules()
+    scenario = seed_003_estimate()
+    parts = {part.key: part for part in scenario.parts}
+    assert parts["projects"].computed == parts["projects"].stated == Decimal(19_000_000)
+    assert parts["staff_time"].computed == Decimal(1_900_000)
+    assert "no working days" in parts["staff_time"].why
+    meetings = parts["meeting_attendance"]
+    assert (meetings.computed, meetings.stated) == (Decimal(665_760), Decimal(166_440))
+    assert meetings.working == ["19 × 4 × 4 × 6 = 1,824 days × 365.00 USD = 665,760.00 USD"]
+    assert "8,760.00 USD per Partner" in meetings.why and "24 days" in meetings.why
+    assert scenario.stated_sum == Decimal(21_066_440)
+    assert scenario.computed_total == Decimal(21_565_760)
+    assert scenario.stated_total["text"] == "more than US$21 million each year"
+
+
+def test_without_rules_the_scenario_says_which_rule_is_missing():
+    scenario = seed_003_estimate()
+    assert any("No valuation rule for Meeting attendance" in error for error in scenario.errors)
+    meetings = next(part for part in scenario.parts if part.key == "meeting_attendance")
+    assert meetings.computed is None
