@@ -49,6 +49,8 @@ PAGES = [
     ("exchange-rate-add", "/exchange-rates/add/", "secretariat"),
     ("programme-add", "/workplans/add/", "secretariat"),
     ("activity-edit", "/workplans/res-10-9/activities/5.2/edit/", "secretariat"),
+    ("plan-add", "/strategy/add/", "secretariat"),
+    ("target-edit", "/strategy/spms-2015-2023/targets/10/edit/", "secretariat"),
 ]
 
 # Swagger UI's own widgets (rendered by the vendored bundle from drf-spectacular-sidecar) have
