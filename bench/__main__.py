@@ -1,9 +1,10 @@
-"""`make bench`: response times of the registry's and a work programme's pages and API, against a
-static-file floor.
+"""`make bench`: response times of the registry's, a work programme's and the contributions
+ledger's pages and API, against a static-file floor; and the ledger's totals beside raw SQL.
 
-Generates (or reuses) the synthetic Family, serves it with gunicorn on 127.0.0.1 with the
-production settings, and measures each target with concurrent keep-alive clients. Prints a
-Markdown note and writes bench/out/results.json. Exits non-zero on errors, never on slowness.
+Generates (or reuses) the synthetic Family, times the ledger's totals in-process beside the raw SQL
+of the same aggregate, serves the Family with gunicorn on 127.0.0.1 with the production settings,
+and measures each target with concurrent keep-alive clients. Prints a Markdown note and writes
+bench/out/results.json. Exits non-zero on errors, never on slowness.
 """
 
 import argparse
@@ -17,7 +18,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from bench import cpu, generate, load, queries, report, server
+from bench import cpu, generate, ledger, load, queries, report, server
 
 # CPUs used by other processes during the measurement above which the note warns.
 BUSY = 0.25
@@ -50,6 +51,12 @@ def _arguments(argv):
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--workers", type=_positive, default=3)
     parser.add_argument("--threads", type=_positive, default=2, help="threads per gthread worker")
+    parser.add_argument(
+        "--totals-repetitions",
+        type=_positive,
+        default=ledger.REPETITIONS,
+        help=f"runs of the ledger's totals and of their raw SQL, median taken ({ledger.REPETITIONS})",
+    )
     return parser.parse_args(argv)
 
 
@@ -126,6 +133,17 @@ def main(argv=None) -> int:
         env = server.production_env(url)
         print("Collecting static files (production storage) ...", flush=True)
         targets = _targets(server.collectstatic(env))
+        partners = ledger.partners()
+        partner = ledger.partner_target(partners[0][0]) if partners else None
+        if partner:
+            targets.append(partner)
+        print(
+            f"Timing the ledger's totals by {' × '.join(ledger.BY)} beside their raw SQL "
+            f"({args.totals_repetitions} runs each) ...",
+            flush=True,
+        )
+        totals = ledger.measure_totals(args.totals_repetitions)
+        totals["partner_pages"] = ledger.measure_partner_pages(partners)
         sql = queries.measure(targets[1:])
         print(f"Measuring with {args.clients} clients ...", flush=True)
         measurements, cpu_use = _measure(args, env, targets, stop)
@@ -175,6 +193,8 @@ def main(argv=None) -> int:
         ]
     print()
     print(report.note(header, floor, measurements, sql, footer))
+    print()
+    print(report.ledger_note(totals, data["database"]))
     meta = {
         "date": now.isoformat(timespec="seconds"),
         "revision": _git_revision(),
@@ -194,6 +214,7 @@ def main(argv=None) -> int:
         "warmup_per_target": args.warmup,
         "requests_per_target": args.requests,
         "data": data,
+        "ledger_totals": totals,
         "seconds_total": round(time.perf_counter() - started, 1),
     }
     results_path = generate.OUT_DIR / "results.json"

@@ -1,12 +1,13 @@
 """Generate a synthetic CMS Family of realistic size into a database of its own.
 
 The real reference data (Parties, instruments, organisations) is loaded first; synthetic Parties,
-an instrument, people and appointments with their history are added on top, and a synthetic work
-programme with its activity tree, progress updates and resource lines. Everything synthetic is
-marked: Person.is_demo / Appointment.is_demo, family names "Synthetic-<n>", notes "synthetic",
-titles "Synthetic ...", sources starting with "synthetic". The result is deterministic (seeded) and
-is reused by later runs when it is complete; a database made before the work programme existed
-gets the programme added.
+an instrument, people and appointments with their history are added on top, a synthetic work
+programme with its activity tree, progress updates and resource lines, and a contributions ledger
+of a million entries (bench/ledger.py). Everything synthetic is marked: Person.is_demo /
+Appointment.is_demo, family names "Synthetic-<n>", notes "synthetic", titles and descriptions
+"Synthetic ...", sources starting with "synthetic". The result is deterministic (seeded) and is
+reused by later runs when it is complete; a database made before the work programme or the ledger
+existed gets the missing part added.
 
     python -m bench.generate [--fresh]
 
@@ -210,6 +211,7 @@ def _migrate() -> None:
 def counts() -> dict[str, int]:
     from django.db.models import Q
 
+    from bench import ledger
     from cmsfamily.directory.choices import AppointmentStatus, Role
     from cmsfamily.directory.models import Appointment, Instrument, Party, Person
     from cmsfamily.directory.selectors import FOCAL_POINT_ROLES
@@ -229,6 +231,7 @@ def counts() -> dict[str, int]:
             Q(role=Role.NFP) & Q(status=AppointmentStatus.CONFIRMED)
         ).count(),
         **programme_counts(),
+        **ledger.counts(),
     }
 
 
@@ -267,7 +270,9 @@ def programme_is_complete(found: dict[str, int]) -> bool:
 
 
 def is_complete(found: dict[str, int]) -> bool:
-    return family_is_complete(found) and programme_is_complete(found)
+    from bench import ledger
+
+    return family_is_complete(found) and programme_is_complete(found) and ledger.is_complete(found)
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -698,21 +703,40 @@ def _generate() -> None:
 
 def prepare(*, fresh: bool = False) -> dict:
     """Make sure the bench database holds the complete generated Family. Call setup_django first."""
+    from bench import ledger
+
     started = time.perf_counter()
     if fresh:
         _reset_database()
     _migrate()
     found = counts()
     how = "reused"
-    if family_is_complete(found) and not found["synthetic_programmes"]:
-        # A database generated before the work programme was part of the data: add it only.
-        _add_programme()
-        how = "reused, work programme added"
-    elif not is_complete(found):
-        if found["parties"] or found["people"] or found["synthetic_programmes"]:
+    ledger_seconds = None
+    programme_usable = programme_is_complete(found) or not found["synthetic_programmes"]
+    ledger_usable = ledger.is_complete(found) or not found["contributions"]
+    if family_is_complete(found) and programme_usable and ledger_usable:
+        # A database generated before the work programme or the ledger was part of the data:
+        # add what is missing only.
+        added = []
+        if not found["synthetic_programmes"]:
+            _add_programme()
+            added.append("work programme")
+        if not found["contributions"]:
+            ledger_seconds = ledger.add()
+            added.append("ledger")
+        if added:
+            how = f"reused, {' and '.join(added)} added"
+    else:
+        if (
+            found["parties"]
+            or found["people"]
+            or found["synthetic_programmes"]
+            or found["contributions"]
+        ):
             _reset_database()
             _migrate()
         _generate()
+        ledger_seconds = ledger.add()
         how = "generated"
     if how != "reused":
         found = counts()
@@ -723,6 +747,7 @@ def prepare(*, fresh: bool = False) -> dict:
         "reused": how == "reused",
         "how": how,
         "seconds": round(time.perf_counter() - started, 2),
+        "ledger_seconds": None if ledger_seconds is None else round(ledger_seconds, 1),
         "seed": SEED,
         "version": VERSION,
         "counts": found,
@@ -730,6 +755,8 @@ def prepare(*, fresh: bool = False) -> dict:
 
 
 def describe(result: dict) -> str:
+    from bench import ledger
+
     found = result["counts"]
     return (
         f"{result['database']}: {result['how']} in {result['seconds']:.1f} s — "
@@ -741,7 +768,12 @@ def describe(result: dict) -> str:
         f"{found['confirmed_nfps']} confirmed NFPs); work programme {PROGRAMME_CODE}: "
         f"{found['programme_activities']:,} activities, "
         f"{found['programme_updates']:,} progress updates, "
-        f"{found['programme_resource_lines']:,} resource lines"
+        f"{found['programme_resource_lines']:,} resource lines; {ledger.describe(found)}"
+        + (
+            f" (the ledger generated in {result['ledger_seconds']:.0f} s)"
+            if result.get("ledger_seconds")
+            else ""
+        )
     )
 
 

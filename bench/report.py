@@ -1,6 +1,7 @@
 """The results as a Markdown note to paste into an issue, and as JSON in bench/out/results.json."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from bench.load import Measurement
@@ -88,3 +89,101 @@ def as_json(meta: dict, floor: Measurement, measurements: list[Measurement], sql
 
 def write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _partner_pages(result: dict) -> list[str]:
+    if not result or "skipped" in result:
+        return [f"- Partner page: skipped ({result.get('skipped', 'no Partner in the ledger')})."]
+    lines = ["- Partner page, one request in-process (queries / SQL ms):"]
+    by_who: dict[str, list[str]] = {}
+    for page in result["pages"]:
+        by_who.setdefault(page["who"], []).append(
+            f"{page['queries']} queries / {page['sql_ms']:.0f} ms for `{page['path']}` "
+            f"({page['entries']:,} entries)"
+        )
+    lines += [f"  - {who}: {'; '.join(pages)}" for who, pages in by_who.items()]
+    verdict = "constant" if result["constant"] else "**not constant**"
+    lines.append(f"  - query count for the Partner with the most and the fewest entries: {verdict}")
+    return lines
+
+
+def _cpu(use: dict | None) -> list[str]:
+    if not use:
+        return []
+    database = f"PostgreSQL {use['postgresql']:.2f}, " if use["postgresql"] else ""
+    lines = [
+        f"- CPUs in use during the timing: this process {use['this_process']:.2f}, {database}"
+        f"other processes {use['other']:.2f} (of {use['cpus']})"
+    ]
+    if use["other"] > 0.25:
+        lines.append("- **Other processes were busy during the timing: compare the ratios.**")
+    return lines
+
+
+def ledger_note(totals: dict, database: str) -> str:
+    """The ledger's totals beside the raw SQL of the same aggregate, as Markdown."""
+    median, runs = totals["median_ms"], totals["ms"]
+    raw = median["raw SQL"]
+    labels = {
+        "totals()": f"`selectors.totals(secretariat, by={tuple(totals['by'])}, "
+        f"currency={totals['currency']!r}, on={totals['on']})`",
+        "raw SQL": "the raw SQL below, through the cursor",
+        "Django's SQL (cursor)": "the SQL totals() sends, through the cursor",
+    }
+    met = totals["ratio"] <= totals["target_ratio"]
+    lines = [
+        f"### Ledger totals by {' × '.join(totals['by'])} in {totals['currency']}, "
+        "beside their raw SQL",
+        "",
+        f"- {database}; measured in the benchmark's process before the load test, "
+        f"{totals['repetitions']} interleaved runs of each, median",
+        *_cpu(totals.get("cpu_use")),
+        "",
+        "| statement | median ms | runs ms | rows | / raw SQL |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for name, label in labels.items():
+        lines.append(
+            f"| {label} | {median[name]:.0f} | {', '.join(f'{ms:.0f}' for ms in runs[name])} "
+            f"| {totals['rows']:,} | {median[name] / raw:.2f}× |"
+        )
+    largest = "; ".join(
+        f"{kind} {year} {'no target' if code == 'None' else f'{code} target {number}'}: "
+        f"{Decimal(total):,}"
+        for kind, year, code, number, total in totals["largest_rows"]
+    )
+    lines += [
+        "",
+        f"**totals() / raw SQL: {totals['ratio']:.2f}× (target ≤ {totals['target_ratio']}×: "
+        f"{'met' if met else 'NOT met'})**",
+        "",
+        f"- Same rows: totals(), the raw SQL and Django's SQL give the same {totals['rows']:,} "
+        f"rows, equal to the cent; grand total {Decimal(totals['grand_total_usd']):,} USD; "
+        f"largest: {largest}",
+        *_partner_pages(totals.get("partner_pages", {})),
+        "",
+        "<details><summary>The two statements and their plans</summary>",
+        "",
+        "Raw SQL:",
+        "",
+        "```sql",
+        totals["raw_sql"],
+        "```",
+        "",
+        "The SQL totals() sends (parameters in place):",
+        "",
+        "```sql",
+        totals["django_sql"],
+        "```",
+    ]
+    for name, plan in totals["plans"].items():
+        lines += [
+            "",
+            f"Plan of {'the raw SQL' if name == 'raw SQL' else name}:",
+            "",
+            "```",
+            plan,
+            "```",
+        ]
+    lines += ["", "</details>"]
+    return "\n".join(lines)
