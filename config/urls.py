@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("cmsfamily.core.urls")),
     path("strategy/", include("cmsfamily.strategy.urls")),
     path("workplans/", include("cmsfamily.workplans.urls")),
+    path("contributions/", include("cmsfamily.contributions.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("cmsfamily.api.urls")),

@@ -31,10 +31,12 @@ class ContributionQuerySet(RestrictedQuerySet):
         return self.filter(visible)
 
     def current(self):
-        """Entries not replaced by a correction: what totals count. Written as NOT EXISTS so that
+        """Entries not replaced by a validated correction: what totals count (an entry keeps
+        counting until the Secretariat validates its correction). Written as NOT EXISTS so that
         PostgreSQL plans an anti-join (the LEFT JOIN … IS NULL form made the totals of a million
         entries 2.1× slower than the raw SQL; this form is 1.1×)."""
-        return self.filter(~Exists(self.model.objects.filter(corrects=OuterRef("pk"))))
+        replaced = self.model.objects.filter(corrects=OuterRef("pk"), validated_at__isnull=False)
+        return self.filter(~Exists(replaced))
 
     def validated(self):
         return self.filter(validated_at__isnull=False)

@@ -45,3 +45,7 @@ rules.add_perm("contributions.validate_contribution", is_cms_secretariat)
 rules.add_perm("contributions.correct_contribution", is_cms_secretariat | is_own_contribution)
 rules.add_perm("contributions.add_valuationrule", is_cms_secretariat)
 rules.add_perm("contributions.manage_assessed", is_cms_secretariat)
+# An entry's change history and its evidence document (which may be an invoice or a contract) are
+# for the contributor's own focal points and the CMS Secretariat, not for everyone who sees it.
+rules.add_perm("contributions.view_history", is_cms_secretariat | is_own_contribution)
+rules.add_perm("contributions.view_evidence", is_cms_secretariat | is_own_contribution)

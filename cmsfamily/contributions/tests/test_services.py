@@ -291,3 +291,26 @@ def test_validated_money_for_an_activity_is_what_its_funding_gap_counts_as_secur
     )
     page = client.get("/workplans/res-10-9/", {"on": "2024-12-31"}).content.decode()
     assert "of which validated money in the contributions ledger" in page
+
+
+def test_an_entry_counts_until_its_correction_is_validated(
+    seed_rules, birdlife, birdlife_fp, secretariat
+):
+    entry = _log(
+        birdlife_fp,
+        contributor_organisation=birdlife,
+        kind="staff_time",
+        days=Decimal(10),
+        start=date(2024, 1, 1),
+        status="spent",
+        description="Survey",
+    )
+    with transaction.atomic():
+        services.validate_contribution(contribution=entry, by=secretariat)
+        correction = services.correct_contribution(original=entry, by=birdlife_fp, days=Decimal(20))
+    totals = selectors.totals(secretariat, by=("kind",), on=date(2024, 12, 31))
+    assert [row["total_usd"] for row in totals.rows] == [Decimal("3000.00")]
+    with transaction.atomic():
+        services.validate_contribution(contribution=correction, by=secretariat)
+    totals = selectors.totals(secretariat, by=("kind",), on=date(2024, 12, 31))
+    assert [row["total_usd"] for row in totals.rows] == [Decimal("6000.00")]

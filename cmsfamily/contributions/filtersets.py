@@ -1,0 +1,74 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from cmsfamily.contributions.choices import Kind, Status
+from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
+from cmsfamily.directory.filtersets import SearchFilter
+from cmsfamily.directory.models import Instrument, Organisation, Party
+
+
+class ContributionFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        fields=[
+            "description",
+            "contributor_organisation__short_name",
+            "contributor_organisation__name",
+            "contributor_party__name",
+            "instrument__code",
+        ]
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="contributor_organisation",
+        queryset=Organisation.objects.order_by("short_name"),
+        to_field_name="slug",
+        label=_("Contributing organisation"),
+    )
+    party = django_filters.ModelChoiceFilter(
+        field_name="contributor_party",
+        queryset=Party.objects.order_by("name"),
+        to_field_name="code",
+        label=_("Contributing Party"),
+    )
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    year = django_filters.NumberFilter(
+        field_name="start", lookup_expr="year", label=_("Year (of the start)")
+    )
+    validated = django_filters.ChoiceFilter(
+        choices=[("yes", _("validated")), ("no", _("awaiting validation"))],
+        label=_("Validation"),
+        method="by_validation",
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["q", "organisation", "party", "kind", "status", "year", "validated"]
+
+    def by_validation(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(validated_at__isnull=False)
+        if value == "no":
+            return queryset.filter(validated_at__isnull=True)
+        return queryset
+
+
+class AssessedFilter(django_filters.FilterSet):
+    party = django_filters.ModelChoiceFilter(
+        queryset=Party.objects.order_by("name"), to_field_name="code", label=_("Party")
+    )
+    instrument = django_filters.ModelChoiceFilter(
+        queryset=Instrument.objects.order_by("code"), to_field_name="code", label=_("Instrument")
+    )
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    class Meta:
+        model = AssessedContribution
+        fields = ["party", "instrument", "year"]
+
+
+class ValuationRuleFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = ValuationRule
+        fields = ["kind"]

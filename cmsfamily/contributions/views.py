@@ -1,0 +1,605 @@
+"""The ledger's pages: the list, an entry with its working, the forms that log, edit, validate and
+correct entries, the valuation rules, the totals, the assessed contributions and a Partner's page.
+
+Every read goes through selectors (scoped to the user), every write through services."""
+
+from decimal import Decimal
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from cmsfamily.contributions import selectors, services
+from cmsfamily.contributions.choices import Kind
+from cmsfamily.contributions.filtersets import (
+    AssessedFilter,
+    ContributionFilter,
+    ValuationRuleFilter,
+)
+from cmsfamily.contributions.forms import (
+    AssessedForm,
+    ContributionForm,
+    PaymentForm,
+    TotalsForm,
+    ValuationRuleForm,
+    service_errors,
+)
+from cmsfamily.contributions.tables import (
+    AssessedTable,
+    ContributionTable,
+    ValuationRuleTable,
+    amount,
+    quantity_text,
+    recipients,
+)
+from cmsfamily.core.selectors import events_for, history_rows
+from cmsfamily.core.views import (
+    EXPORT_FORMATS,
+    FilteredTableView,
+    error_page,
+    require_perm,
+    show_errors_on_form,
+)
+from cmsfamily.directory.models import Organisation
+from cmsfamily.directory.scope import scope_of
+
+CENT = Decimal("0.01")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# -- the ledger --------------------------------------------------------------------------------
+
+
+class ContributionListView(FilteredTableView):
+    table_class = ContributionTable
+    filterset_class = ContributionFilter
+    export_name = "contributions"
+    page_title = gettext_lazy("Contributions ledger")
+    template_name = "contributions/list.html"
+
+    def get_queryset(self):
+        return selectors.ledger(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("contributions.add_contribution")
+        return context
+
+
+contribution_list = ContributionListView.as_view()
+
+
+def _entry(request, pk):
+    """An entry the user may see; any other is a 404, whether it exists or not."""
+    return get_object_or_404(selectors.entry_page(request.user), pk=pk)
+
+
+def contribution_detail(request, pk):
+    entry = _entry(request, pk)
+    user = request.user
+    corrects, corrected_by = selectors.correction_chain(user, entry)
+    context = {
+        "entry": entry,
+        "quantity": quantity_text(entry),
+        "recipients": recipients(entry),
+        "value": f"{amount(entry.value)} {entry.value_currency}",
+        "base_value": f"{amount(entry.base_value)} {services.BASE_CURRENCY}",
+        "corrects": corrects,
+        "corrected_by": corrected_by,
+        "can_edit": user.has_perm("contributions.change_contribution", entry),
+        "can_validate": not entry.is_validated
+        and user.has_perm("contributions.validate_contribution", entry),
+        "can_correct": entry.is_validated
+        and not entry.replaced
+        and user.has_perm("contributions.correct_contribution", entry),
+        "can_view_history": user.has_perm("contributions.view_history", entry),
+        "can_view_evidence": user.has_perm("contributions.view_evidence", entry),
+    }
+    return render(request, "contributions/detail.html", context)
+
+
+CONTRIBUTION_FORM_INTRO = gettext_lazy(
+    "Staff time, meeting attendance and hosting are valued with the valuation rule in force on "
+    "the start date; money and in-kind contributions keep their amount and currency. Every value "
+    "is also converted to US dollars at the exchange rate of its date. The CMS Secretariat "
+    "validates each entry before it counts in the totals."
+)
+
+
+def _contribution_form_page(request, form, *, title, back, intro=CONTRIBUTION_FORM_INTRO):
+    return render(
+        request,
+        "contributions/contribution_form.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "back": back,
+            "quantity_help": [
+                (Kind.MONEY.label, _("amount and currency")),
+                (Kind.IN_KIND.label, _("amount and currency (the value of the goods or services)")),
+                (Kind.STAFF_TIME.label, _("days (person-days)")),
+                (Kind.HOSTING.label, _("days (person-days of the hosting)")),
+                (Kind.MEETING_ATTENDANCE.label, _("people × meetings × days per meeting")),
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_add(request):
+    require_perm(request.user, "contributions.add_contribution")
+    form = ContributionForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.log_contribution(by=request.user, **form.values())
+        except ValidationError as error:
+            show_errors_on_form(form, service_errors(error))
+        else:
+            messages.success(
+                request,
+                _("Logged: %(working)s. The CMS Secretariat will validate it.")
+                % {"working": entry.working},
+            )
+            return redirect(entry)
+    return _contribution_form_page(
+        request, form, title=_("Log a contribution"), back=reverse("contributions:list")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_edit(request, pk):
+    entry = _entry(request, pk)
+    if entry.is_validated:
+        return error_page(
+            request,
+            title=_("A validated contribution cannot be changed"),
+            message=_(
+                "This contribution was validated on %(date)s. To change it, log a correction: "
+                "a new entry that replaces it in the totals while the original stays as it was."
+            )
+            % {"date": timezone.localdate(entry.validated_at).isoformat()},
+            status=403,
+            back=entry.get_absolute_url(),
+        )
+    require_perm(request.user, "contributions.change_contribution", entry)
+    form = ContributionForm(
+        request.POST or None, request.FILES or None, instance=entry, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.update_contribution(
+                contribution=entry, by=request.user, **form.values()
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, service_errors(error))
+        else:
+            messages.success(request, _("Saved: %(working)s.") % {"working": entry.working})
+            return redirect(entry)
+    return _contribution_form_page(
+        request,
+        form,
+        title=_("Edit contribution No. %(number)s") % {"number": entry.pk},
+        back=entry.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_correct(request, pk):
+    original = _entry(request, pk)
+    require_perm(request.user, "contributions.correct_contribution", original)
+    if not original.is_validated or original.replaced:
+        message = (
+            _("This entry is not validated yet: edit it instead of correcting it.")
+            if not original.is_validated
+            else _("This entry has been corrected already; correct the correction.")
+        )
+        return error_page(
+            request,
+            title=_("No correction possible"),
+            message=message,
+            status=409,
+            back=original.get_absolute_url(),
+        )
+    form = ContributionForm(
+        request.POST or None, request.FILES or None, instance=original, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.correct_contribution(
+                original=original, by=request.user, **form.values()
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, service_errors(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The correction was logged as No. %(number)s. Once validated it replaces "
+                    "No. %(original)s in the totals."
+                )
+                % {"number": correction.pk, "original": original.pk},
+            )
+            return redirect(correction)
+    return _contribution_form_page(
+        request,
+        form,
+        title=_("Log a correction of contribution No. %(number)s") % {"number": original.pk},
+        back=original.get_absolute_url(),
+        intro=_(
+            "The validated entry stays as it was. The form starts from its figures: change what "
+            "was wrong. The correction is a new entry that the CMS Secretariat validates; from "
+            "then on the totals count it instead of the original."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def contribution_validate(request, pk):
+    entry = _entry(request, pk)
+    require_perm(request.user, "contributions.validate_contribution", entry)
+    try:
+        services.validate_contribution(contribution=entry, by=request.user)
+    except ValidationError as error:
+        return error_page(
+            request,
+            title=_("Not validated"),
+            message=" ".join(error.messages),
+            status=409,
+            back=entry.get_absolute_url(),
+        )
+    messages.success(request, _("Contribution No. %(number)s is validated.") % {"number": pk})
+    return redirect(entry)
+
+
+@login_required
+def contribution_history(request, pk):
+    entry = _entry(request, pk)
+    require_perm(request.user, "contributions.view_history", entry)
+    return render(
+        request,
+        "directory/history.html",
+        {
+            "object": entry,
+            "rows": history_rows(entry),
+            "events": events_for(entry)[:100],
+            "back": entry.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def contribution_evidence(request, pk):
+    """The evidence document: for the contributor's focal points and the CMS Secretariat."""
+    entry = _entry(request, pk)
+    if not entry.evidence or not request.user.has_perm("contributions.view_evidence", entry):
+        raise Http404
+    return FileResponse(
+        entry.evidence.open("rb"),
+        content_type="application/pdf",
+        filename=f"contribution-{entry.pk}-evidence.pdf",
+    )
+
+
+# -- valuation rules ---------------------------------------------------------------------------
+
+
+class ValuationRuleListView(FilteredTableView):
+    table_class = ValuationRuleTable
+    filterset_class = ValuationRuleFilter
+    export_name = "valuation-rules"
+    page_title = gettext_lazy("Valuation rules")
+    template_name = "contributions/rules.html"
+
+    def get_queryset(self):
+        return selectors.valuation_rules()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("contributions.add_valuationrule")
+        return context
+
+
+rule_list = ValuationRuleListView.as_view()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_add(request):
+    require_perm(request.user, "contributions.add_valuationrule")
+    form = ValuationRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.add_valuation_rule(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("Saved: %(rule)s.") % {"rule": rule})
+            return redirect("contributions:rule-list")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Add a valuation rule"),
+            "intro": _(
+                "A rule gives the value of one unit (a day) of a kind of contribution from a date. "
+                "Entries keep the rule they were valued with, so a new rule never changes old "
+                "figures. To change a rate, end the rule in force and add one that starts the "
+                "day after: rules of one kind cannot overlap."
+            ),
+            "back": reverse("contributions:rule-list"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# -- totals ------------------------------------------------------------------------------------
+
+
+def _label(name: str, row: dict) -> str:
+    """What a totals row is, along one breakdown, in words."""
+    none = _("none named")
+    if name == "kind":
+        return str(Kind(row["kind"]).label)
+    if name == "year":
+        return str(row["year"])
+    if name == "contributor_organisation":
+        return row["contributor_organisation__name"] or _("(a Party)")
+    if name == "contributor_party":
+        return row["contributor_party__name"] or _("(an organisation)")
+    if name == "instrument":
+        code = row["instrument__code"]
+        return code.upper() if code else none
+    if name == "activity":
+        if row["activity__number"] is None:
+            return none
+        return _("Activity %(number)s (%(programme)s)") % {
+            "number": row["activity__number"],
+            "programme": row["activity__programme__code"],
+        }
+    if row["target__number"] is None:
+        return none
+    return _("Target %(number)s (%(plan)s)") % {
+        "number": row["target__number"],
+        "plan": row["target__plan__code"],
+    }
+
+
+def _totals_rows(result) -> list[dict]:
+    largest = max((row["total_usd"] for row in result.rows), default=Decimal(0))
+    return [
+        {
+            "labels": [_label(name, row) for name in result.by],
+            # SQLite's SUM drops the scale of decimals: 6000.00 would be exported as 6000.
+            "total_usd": row["total_usd"].quantize(CENT),
+            "total": row["total"],
+            "width": round(row["total_usd"] / largest * 100, 1) if largest else 0,
+        }
+        for row in result.rows
+    ]
+
+
+def _totals_export(result, rows, export_format):
+    names = dict(TotalsForm.BREAKDOWNS)
+    headers = [str(names[name]) for name in result.by]
+    headers.append(_("Total (USD)"))
+    if result.currency != services.BASE_CURRENCY:
+        headers.append(_("Total (%(currency)s)") % {"currency": result.currency})
+    data = tablib.Dataset(headers=headers)
+    for row in rows:
+        values = [*row["labels"], row["total_usd"]]
+        if result.currency != services.BASE_CURRENCY:
+            values.append(row["total"] if row["total"] is not None else "")
+        data.append(values)
+    content = data.export(export_format)
+    response = HttpResponse(
+        content.encode() if isinstance(content, str) else content,
+        content_type="text/csv; charset=utf-8" if export_format == "csv" else XLSX_TYPE,
+    )
+    filename = f"contribution-totals-{'-'.join(result.by)}.{export_format}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def totals(request):
+    form = TotalsForm(request.GET)
+    export_format = request.GET.get("export")
+    if export_format is not None and export_format not in EXPORT_FORMATS:
+        return error_page(
+            request,
+            title=_("Export not available"),
+            message=_("“%(format)s” is not an export format. Choose CSV or XLSX.")
+            % {"format": export_format},
+            status=400,
+            back=request.path,
+        )
+    if not form.is_valid():
+        return render(
+            request, "contributions/totals.html", {"form": form, "result": None}, status=400
+        )
+    data = form.cleaned_data
+    result = selectors.totals(
+        request.user, by=form.breakdown(), currency=data["currency"], on=data["on"]
+    )
+    rows = _totals_rows(result)
+    if export_format:
+        return _totals_export(result, rows, export_format)
+    names = dict(TotalsForm.BREAKDOWNS)
+    query = request.GET.copy()
+    query.pop("export", None)
+    context = {
+        "form": form,
+        "result": result,
+        "rows": rows,
+        "headers": [names[name] for name in result.by],
+        "grand_total_usd": sum((row["total_usd"] for row in rows), Decimal(0)),
+        "grand_total": None if result.error else sum((row["total"] for row in rows), Decimal(0)),
+        # Without a rate the converted column would only repeat the error on every row.
+        "show_converted": result.currency != services.BASE_CURRENCY and not result.error,
+        "export_formats": EXPORT_FORMATS,
+        "export_query": query.urlencode(),
+    }
+    return render(request, "contributions/totals.html", context)
+
+
+# -- assessed contributions --------------------------------------------------------------------
+
+
+class AssessedListView(LoginRequiredMixin, FilteredTableView):
+    table_class = AssessedTable
+    filterset_class = AssessedFilter
+    export_name = "assessed-contributions"
+    page_title = gettext_lazy("Assessed contributions")
+    template_name = "contributions/assessed.html"
+
+    def get_queryset(self):
+        return selectors.assessed(self.request.user)
+
+    def get_table_kwargs(self):
+        return {
+            "this_year": timezone.localdate().year,
+            "can_manage": self.request.user.has_perm("contributions.manage_assessed"),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_manage"] = user.has_perm("contributions.manage_assessed")
+        context["acts_for_a_party"] = bool(scope_of(user).acting_parties)
+        context["arrears"] = list(selectors.arrears(user, today=timezone.localdate()))
+        return context
+
+
+assessed_list = AssessedListView.as_view()
+
+
+def _form_page(request, form, *, title, back, intro=""):
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "back": back, "intro": intro},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessed_set(request):
+    require_perm(request.user, "contributions.manage_assessed")
+    form = AssessedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            assessed = services.set_assessed_contribution(
+                party=values.pop("party"),
+                instrument=values.pop("instrument"),
+                year=values.pop("year"),
+                by=request.user,
+                **values,
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("Saved: %(assessed)s.") % {"assessed": assessed})
+            return redirect("contributions:assessed")
+    return _form_page(
+        request,
+        form,
+        title=_("Set an assessed contribution"),
+        back=reverse("contributions:assessed"),
+        intro=_(
+            "What a Party owes to an instrument's budget for a year. Setting a year again "
+            "replaces the figures; the history keeps the old ones."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_add(request, pk):
+    require_perm(request.user, "contributions.manage_assessed")
+    assessed = get_object_or_404(selectors.assessed(request.user), pk=pk)
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_payment(assessed=assessed, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The payment was recorded."))
+            return redirect("contributions:assessed")
+    outstanding = max(assessed.amount - assessed.paid, Decimal(0))
+    return _form_page(
+        request,
+        form,
+        title=_("Record a payment: %(assessed)s") % {"assessed": assessed},
+        back=reverse("contributions:assessed"),
+        intro=_("Assessed %(amount)s %(currency)s; paid so far %(paid)s; outstanding %(due)s.")
+        % {
+            "amount": amount(assessed.amount),
+            "currency": assessed.currency,
+            "paid": amount(assessed.paid),
+            "due": amount(outstanding),
+        },
+    )
+
+
+# -- a contributor's own page ------------------------------------------------------------------
+
+
+def _by_year_and_kind(rows: list[dict]) -> dict:
+    """The organisation's totals as a table: a row per year, a column per kind given."""
+    kinds = [kind for kind in Kind if any(row["kind"] == kind for row in rows)]
+    years: dict[int, dict] = {}
+    for row in rows:
+        years.setdefault(row["year"], {})[row["kind"]] = row["total"]
+    return {
+        "kinds": [kind.label for kind in kinds],
+        "years": [
+            {
+                "year": year,
+                "cells": [cells.get(kind) for kind in kinds],
+                "total": sum(cells.values(), Decimal(0)),
+            }
+            for year, cells in years.items()
+        ],
+        "kind_totals": [
+            sum((row["total"] for row in rows if row["kind"] == kind), Decimal(0)) for kind in kinds
+        ],
+        "total": sum((row["total"] for row in rows), Decimal(0)),
+    }
+
+
+def organisation_page(request, slug):
+    organisation = get_object_or_404(Organisation.objects.all(), slug=slug)
+    user = request.user
+    table = ContributionTable(
+        selectors.ledger(user).filter(contributor_organisation=organisation),
+        exclude=("contributor",),
+    )
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {
+        "organisation": organisation,
+        "table": table,
+        "totals": _by_year_and_kind(selectors.organisation_totals(user, organisation)),
+        "awaiting": selectors.awaiting_validation(user, organisation),
+        "is_own": user.has_perm("directory.change_organisation", organisation),
+        "can_add": user.has_perm("contributions.add_contribution"),
+    }
+    return render(request, "contributions/organisation.html", context)
