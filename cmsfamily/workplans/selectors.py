@@ -240,9 +240,7 @@ class Funding:
     def add_secured(self, amount: Decimal, currency: str) -> None:
         """Money validated in the contributions ledger for the activity (one source of truth)."""
         self.secured_by_contributions += amount
-        sums = self.per_currency.setdefault(
-            currency, {"needed": Decimal(0), "secured": Decimal(0)}
-        )
+        sums = self.per_currency.setdefault(currency, {"needed": Decimal(0), "secured": Decimal(0)})
         sums["secured"] += amount
 
     def convert(self, converter: Converter) -> "Funding":
