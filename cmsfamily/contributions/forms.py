@@ -411,3 +411,21 @@ class PaymentForm(forms.ModelForm):
 
     def _post_clean(self):
         """The service validates and saves."""
+
+
+class UploadForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Contributions of"), queryset=Organisation.objects.none()
+    )
+    workbook = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_("At most 5 MB; the sheet “Contributions” of the template."),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+        if organisations.count() == 1:
+            field.initial = organisations.first()

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
@@ -191,3 +192,43 @@ def awaiting_validation(user, organisation) -> dict:
         .order_by()
         .aggregate(entries=Count("pk"), total=Sum("base_value"))
     )
+
+
+@dataclass
+class FundingNeed:
+    activity: Any  # a workplans Activity (read through the workplans selectors)
+    programme: Any
+    funding: Any  # workplans.selectors.Funding
+
+
+def donor_view(user, *, currency: str, on: date) -> tuple[list[FundingNeed], list[str]]:
+    """Activities of published work programmes that still need funds (seed 003's donor-oriented
+    document of planned and partly funded work): a gap above zero after validated contributions,
+    or a need stated without an amount. Largest gap first; errors name any missing rate."""
+    from cmsfamily.workplans import selectors as workplans
+    from cmsfamily.workplans.choices import ProgrammeStatus
+    from cmsfamily.workplans.models import Activity
+
+    needs: list[FundingNeed] = []
+    errors: list[str] = []
+    programmes = workplans.programmes(user).filter(status=ProgrammeStatus.PUBLISHED)
+    for programme in programmes:
+        _total, per_activity = workplans.funding(user, programme, currency=currency, on=on)
+        wanted = {
+            pk: funding
+            for pk, funding in per_activity.items()
+            if (funding.gap or 0) > 0 or funding.needed_without_amount or funding.error
+        }
+        for funding in wanted.values():
+            if funding.error and funding.error not in errors:
+                errors.append(funding.error)
+        activities = Activity.objects.filter(pk__in=wanted).defer(
+            "description", "description_en", "description_fr", "description_es", "source"
+        )
+        for activity in activities:
+            activity.programme = programme
+            needs.append(FundingNeed(activity, programme, wanted[activity.pk]))
+    needs.sort(
+        key=lambda need: (-(need.funding.gap or 0), need.programme.code, need.activity.sort_key)
+    )
+    return needs, errors

@@ -20,4 +20,7 @@ urlpatterns = [
     path("assessed/set/", views.assessed_set, name="assessed-set"),
     path("assessed/<int:pk>/payments/add/", views.payment_add, name="payment-add"),
     path("organisations/<slug:slug>/", views.organisation_page, name="organisation"),
+    path("donors/", views.donors, name="donors"),
+    path("upload/", views.upload, name="upload"),
+    path("upload/template.xlsx", views.upload_template, name="upload-template"),
 ]

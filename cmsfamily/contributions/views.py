@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from cmsfamily.contributions import selectors, services
+from cmsfamily.contributions import bulk, selectors, services
 from cmsfamily.contributions.choices import Kind
 from cmsfamily.contributions.filtersets import (
     AssessedFilter,
@@ -32,6 +32,7 @@ from cmsfamily.contributions.forms import (
     ContributionForm,
     PaymentForm,
     TotalsForm,
+    UploadForm,
     ValuationRuleForm,
     service_errors,
 )
@@ -53,6 +54,7 @@ from cmsfamily.core.views import (
 )
 from cmsfamily.directory.models import Organisation
 from cmsfamily.directory.scope import scope_of
+from cmsfamily.workplans.forms import FundingForm
 
 CENT = Decimal("0.01")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -603,3 +605,77 @@ def organisation_page(request, slug):
         "can_add": user.has_perm("contributions.add_contribution"),
     }
     return render(request, "contributions/organisation.html", context)
+
+
+# -- the donor view ----------------------------------------------------------------------------
+
+
+def donors(request):
+    """Seed 003's donor-oriented document: published activities still needing funds."""
+    form = FundingForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            for name, errors in form.errors.items()
+        )
+        return error_page(
+            request,
+            title=_("The funding cannot be shown with these settings"),
+            message=problems,
+            status=400,
+        )
+    needs, errors = selectors.donor_view(request.user, **form.cleaned_data)
+    return render(
+        request,
+        "contributions/donors.html",
+        {"needs": needs, "errors": errors, "funding_form": form, **form.cleaned_data},
+    )
+
+
+# -- bulk upload -------------------------------------------------------------------------------
+
+
+def _upload_organisations(user):
+    if user.has_perm("contributions.validate_contribution"):
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(pk__in=scope_of(user).organisations).order_by("name")
+
+
+@login_required
+def upload_template(request):
+    require_perm(request.user, "contributions.add_contribution")
+    organisation = get_object_or_404(
+        _upload_organisations(request.user), slug=request.GET.get("organisation", "")
+    )
+    response = HttpResponse(bulk.template(organisation), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"contributions-{organisation.slug}.xlsx"
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """Upload a workbook: every cell is checked first; the rows are shown; the user confirms;
+    then all are logged in one transaction, or none."""
+    require_perm(request.user, "contributions.add_contribution")
+    organisations = _upload_organisations(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, organisations=organisations)
+    context = {"form": form, "organisations": organisations}
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        result = bulk.read(form.cleaned_data["workbook"], organisation=organisation)
+        context.update(result=result, organisation=organisation)
+        if result.ok and request.POST.get("confirm") == "yes" and result.rows:
+            saved = bulk.save(result, by=request.user)
+            messages.success(
+                request,
+                _("%(count)s contributions were logged; the CMS Secretariat will validate them.")
+                % {"count": len(saved)},
+            )
+            return redirect(f"{reverse('contributions:list')}?organisation={organisation.pk}")
+        status = 200 if result.ok else 400
+        return render(request, "contributions/upload.html", context, status=status)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contributions/upload.html", context, status=status)
