@@ -51,6 +51,14 @@ PAGES = [
     ("activity-edit", "/workplans/res-10-9/activities/5.2/edit/", "secretariat"),
     ("plan-add", "/strategy/add/", "secretariat"),
     ("target-edit", "/strategy/spms-2015-2023/targets/10/edit/", "secretariat"),
+    ("contributions", "/contributions/", "all"),
+    ("contribution-totals", "/contributions/totals/?by=kind", "all"),
+    ("valuation-rules", "/contributions/rules/", "all"),
+    ("donors", "/contributions/donors/", "all"),
+    ("partner-birdlife", "/contributions/organisations/birdlife/", "all"),
+    ("contribution-add", "/contributions/add/", "secretariat"),
+    ("assessed", "/contributions/assessed/", "secretariat"),
+    ("upload", "/contributions/upload/", "secretariat"),
 ]
 
 # Swagger UI's own widgets (rendered by the vendored bundle from drf-spectacular-sidecar) have
