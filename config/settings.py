@@ -197,13 +197,24 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CMS Family Platform API",
-    "DESCRIPTION": "Open API of the registry of the CMS Family: Parties, instruments, "
-    "memberships, organisations and current focal points. Anonymous callers see public fields only.",
+    "DESCRIPTION": "Open API of the CMS Family: the registry (Parties, instruments, memberships, "
+    "organisations, current focal points), the Strategic Plan, work programmes, exchange rates and "
+    "the contributions ledger. Anonymous callers see public fields only.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field named "kind" with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "ContributionKindEnum": "cmsfamily.contributions.choices.Kind",
+        "ProgrammeKindEnum": "cmsfamily.workplans.choices.ProgrammeKind",
+        "UpdateKindEnum": "cmsfamily.workplans.choices.UpdateKind",
+        "InstrumentKindEnum": "cmsfamily.directory.choices.InstrumentKind",
+        "MembershipKindEnum": "cmsfamily.directory.choices.MembershipKind",
+        "OrganisationKindEnum": "cmsfamily.directory.choices.OrganisationKind",
+        "MappingKindEnum": "cmsfamily.strategy.choices.MappingKind",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
