@@ -36,6 +36,7 @@ from cmsfamily.contributions.forms import (
     ValuationRuleForm,
     service_errors,
 )
+from cmsfamily.contributions.scenario import seed_003_estimate
 from cmsfamily.contributions.tables import (
     AssessedTable,
     ContributionTable,
@@ -679,3 +680,12 @@ def upload(request):
         return render(request, "contributions/upload.html", context, status=status)
     status = 400 if request.method == "POST" else 200
     return render(request, "contributions/upload.html", context, status=status)
+
+
+# -- seed 003's estimate as a scenario ---------------------------------------------------------
+
+
+def scenario(request):
+    """Seed 003's estimate of the value of Partner work, recomputed with the ledger's rules beside
+    the figures the document prints, with the working and the reasons where they differ."""
+    return render(request, "contributions/scenario.html", {"scenario": seed_003_estimate()})

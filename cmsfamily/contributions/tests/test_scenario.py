@@ -41,3 +41,24 @@ def test_without_rules_the_scenario_says_which_rule_is_missing():
     assert any("No valuation rule for Meeting attendance" in error for error in scenario.errors)
     meetings = next(part for part in scenario.parts if part.key == "meeting_attendance")
     assert meetings.computed is None
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["anonymous", "nfp_kenya", "nfp_germany", "birdlife_fp", "secretariat", "eurobats_officer"],
+)
+def test_everyone_reads_the_scenario_page_with_both_figures(client_as, request, persona):
+    load_seed_rules()
+    html = (
+        client_as(request.getfixturevalue(persona))
+        .get("/contributions/scenarios/seed-003/")
+        .content.decode()
+    )
+    assert "665,760.00" in html and "166,440.00" in html
+    assert "21,565,760.00" in html and "21,066,440.00" in html
+    assert "more than US$21 million each year" in html
+
+
+def test_the_scenario_page_says_which_rule_is_missing(client):
+    html = client.get("/contributions/scenarios/seed-003/").content.decode()
+    assert 'role="alert"' in html and "No valuation rule for Meeting attendance" in html
