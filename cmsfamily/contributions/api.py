@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -222,6 +223,10 @@ class ValuationRuleSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "unit", "value", "currency", "valid_from", "valid_to", "source"]
 
 
+class EndRuleSerializer(serializers.Serializer):
+    valid_to = serializers.DateField()
+
+
 class ValuationRuleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Valuation rules (value per unit by kind, dated). Read by everyone; added by the CMS
     Secretariat; rules of one kind never overlap."""
@@ -245,6 +250,26 @@ class ValuationRuleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         except DjangoValidationError as error:
             return bad_request(error)
         return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndRuleSerializer, responses={200: ValuationRuleSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End a rule on `valid_to` (entries it valued keep it) so the next can start."""
+        rule = self.get_object()
+        require(
+            request,
+            "contributions.add_valuationrule",
+            message=_("Only the CMS Secretariat keeps the valuation rules."),
+        )
+        serializer = EndRuleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            rule = services.end_valuation_rule(
+                rule=rule, by=request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            return bad_request(error)
+        return Response(self.get_serializer(rule).data)
 
 
 class AssessedContributionSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ LABELS = {
     "contribution.validated": _("Contribution validated"),
     "contribution.corrected": _("Correction logged"),
     "valuation_rule.added": _("Valuation rule added"),
+    "valuation_rule.ended": _("Valuation rule ended"),
     "assessed.set": _("Assessed contribution set"),
     "payment.recorded": _("Payment recorded"),
 }

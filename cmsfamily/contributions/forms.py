@@ -429,3 +429,11 @@ class UploadForm(forms.Form):
         field.queryset = organisations
         if organisations.count() == 1:
             field.initial = organisations.first()
+
+
+class EndRuleForm(forms.Form):
+    valid_to = forms.DateField(
+        label=_("Last day in force"),
+        widget=DATE,
+        help_text=_("The next rule of this kind can start the day after."),
+    )

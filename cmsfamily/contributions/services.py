@@ -68,13 +68,40 @@ def add_valuation_rule(*, by, **values) -> ValuationRule:
             {
                 "valid_from": _(
                     "This period overlaps the rule “%(rule)s”: rules of one kind cannot overlap. "
-                    "End that rule first."
+                    "End that rule first (on the valuation rules page)."
                 )
                 % {"rule": clash.first()}
             }
         )
     rule.save()
     record_event(kind="valuation_rule.added", target=rule, actor=by, value=str(rule.value))
+    return rule
+
+
+@transaction.atomic
+def end_valuation_rule(*, rule: ValuationRule, valid_to: date, by) -> ValuationRule:
+    """End a rule, so that the next one can start; entries it already valued keep it."""
+    rule = ValuationRule.objects.select_for_update().get(pk=rule.pk)
+    if valid_to < rule.valid_from:
+        raise ValidationError({"valid_to": _("The end date is before the start date.")})
+    if rule.valid_to is not None and valid_to > rule.valid_to:
+        raise ValidationError(
+            {"valid_to": _("This rule already ends on %(date)s.") % {"date": rule.valid_to}}
+        )
+    later = rule.contributions.filter(start__gt=valid_to).count()
+    if later:
+        raise ValidationError(
+            {
+                "valid_to": _(
+                    "%(count)s entries dated after %(date)s were valued with this rule; end it "
+                    "after the last of them."
+                )
+                % {"count": later, "date": valid_to.isoformat()}
+            }
+        )
+    rule.valid_to = valid_to
+    rule.save(update_fields=["valid_to", "modified"])
+    record_event(kind="valuation_rule.ended", target=rule, actor=by, valid_to=valid_to.isoformat())
     return rule
 
 

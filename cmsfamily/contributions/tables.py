@@ -221,6 +221,12 @@ class ValuationRuleTable(tables.Table):
     valid_from = IsoDateColumn(verbose_name=_("Valid from"))
     valid_to = IsoDateColumn(verbose_name=_("Valid to"), default=_("in force"))
     source = tables.Column(verbose_name=_("Source"), attrs={"td": {"class": "source"}})
+    end = tables.TemplateColumn(
+        template_name="contributions/_end_rule_link.html",
+        verbose_name=_("Actions"),
+        orderable=False,
+        exclude_from_export=True,
+    )
 
     class Meta:
         model = ValuationRule

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.contribution_evidence, name="evidence"),
     path("rules/", views.rule_list, name="rule-list"),
     path("rules/add/", views.rule_add, name="rule-add"),
+    path("rules/<int:pk>/end/", views.rule_end, name="rule-end"),
     path("totals/", views.totals, name="totals"),
     path("assessed/", views.assessed_list, name="assessed"),
     path("assessed/set/", views.assessed_set, name="assessed-set"),

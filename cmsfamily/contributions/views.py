@@ -30,6 +30,7 @@ from cmsfamily.contributions.filtersets import (
 from cmsfamily.contributions.forms import (
     AssessedForm,
     ContributionForm,
+    EndRuleForm,
     PaymentForm,
     TotalsForm,
     UploadForm,
@@ -345,6 +346,36 @@ def rule_add(request):
                 "Entries keep the rule they were valued with, so a new rule never changes old "
                 "figures. To change a rate, end the rule in force and add one that starts the "
                 "day after: rules of one kind cannot overlap."
+            ),
+            "back": reverse("contributions:rule-list"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_end(request, pk):
+    require_perm(request.user, "contributions.add_valuationrule")
+    rule = get_object_or_404(selectors.valuation_rules(), pk=pk)
+    form = EndRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_valuation_rule(rule=rule, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("Saved: %(rule)s.") % {"rule": rule})
+            return redirect("contributions:rule-list")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("End the rule “%(rule)s”") % {"rule": rule},
+            "intro": _(
+                "Entries already valued with this rule keep it. After its last day, entries of "
+                "this kind are valued with the next rule, which you add next."
             ),
             "back": reverse("contributions:rule-list"),
         },
