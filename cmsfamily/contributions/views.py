@@ -50,7 +50,9 @@ from cmsfamily.core.selectors import events_for, history_rows
 from cmsfamily.core.views import (
     EXPORT_FORMATS,
     FilteredTableView,
+    bad_query_page,
     error_page,
+    form_page,
     require_perm,
     show_errors_on_form,
 )
@@ -335,21 +337,17 @@ def rule_add(request):
         else:
             messages.success(request, _("Saved: %(rule)s.") % {"rule": rule})
             return redirect("contributions:rule-list")
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Add a valuation rule"),
-            "intro": _(
-                "A rule gives the value of one unit (a day) of a kind of contribution from a date. "
-                "Entries keep the rule they were valued with, so a new rule never changes old "
-                "figures. To change a rate, end the rule in force and add one that starts the "
-                "day after: rules of one kind cannot overlap."
-            ),
-            "back": reverse("contributions:rule-list"),
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        title=_("Add a valuation rule"),
+        intro=_(
+            "A rule gives the value of one unit (a day) of a kind of contribution from a date. "
+            "Entries keep the rule they were valued with, so a new rule never changes old "
+            "figures. To change a rate, end the rule in force and add one that starts the "
+            "day after: rules of one kind cannot overlap."
+        ),
+        back=reverse("contributions:rule-list"),
     )
 
 
@@ -367,19 +365,15 @@ def rule_end(request, pk):
         else:
             messages.success(request, _("Saved: %(rule)s.") % {"rule": rule})
             return redirect("contributions:rule-list")
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("End the rule “%(rule)s”") % {"rule": rule},
-            "intro": _(
-                "Entries already valued with this rule keep it. After its last day, entries of "
-                "this kind are valued with the next rule, which you add next."
-            ),
-            "back": reverse("contributions:rule-list"),
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        title=_("End the rule “%(rule)s”") % {"rule": rule},
+        intro=_(
+            "Entries already valued with this rule keep it. After its last day, entries of "
+            "this kind are valued with the next rule, which you add next."
+        ),
+        back=reverse("contributions:rule-list"),
     )
 
 
@@ -523,15 +517,6 @@ class AssessedListView(LoginRequiredMixin, FilteredTableView):
 assessed_list = AssessedListView.as_view()
 
 
-def _form_page(request, form, *, title, back, intro=""):
-    return render(
-        request,
-        "core/form_page.html",
-        {"form": form, "title": title, "back": back, "intro": intro},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessed_set(request):
@@ -552,7 +537,7 @@ def assessed_set(request):
         else:
             messages.success(request, _("Saved: %(assessed)s.") % {"assessed": assessed})
             return redirect("contributions:assessed")
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Set an assessed contribution"),
@@ -579,7 +564,7 @@ def payment_add(request, pk):
             messages.success(request, _("The payment was recorded."))
             return redirect("contributions:assessed")
     outstanding = max(assessed.amount - assessed.paid, Decimal(0))
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Record a payment: %(assessed)s") % {"assessed": assessed},
@@ -646,16 +631,8 @@ def donors(request):
     """Seed 003's donor-oriented document: published activities still needing funds."""
     form = FundingForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
-        problems = "; ".join(
-            f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
-            for name, errors in form.errors.items()
-        )
-        return error_page(
-            request,
-            title=_("The funding cannot be shown with these settings"),
-            message=problems,
-            status=400,
-        )
+        title = _("The funding cannot be shown with these settings")
+        return bad_query_page(request, form, title=title)
     needs, errors = selectors.donor_view(request.user, **form.cleaned_data)
     return render(
         request,

@@ -48,6 +48,25 @@ def error_page(request, *, title, message, status, back=None):
     )
 
 
+def form_page(request, form, *, title, back, intro=""):
+    """The shared form page; a POST that comes back to it was refused (400)."""
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "back": back, "intro": intro},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def bad_query_page(request, form, *, title, back=None):
+    """A 400 page naming each field of a GET form (filters, currency, date) that is wrong."""
+    problems = "; ".join(
+        f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+        for name, errors in form.errors.items()
+    )
+    return error_page(request, title=title, message=problems, status=400, back=back)
+
+
 class FilteredTableView(SingleTableMixin, FilterView):
     """A list page with filters, sorting, pagination and CSV/XLSX export of the filtered rows.
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from cmsfamily.core.selectors import events_for, history_rows
-from cmsfamily.core.views import error_page, require_perm, show_errors_on_form
+from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
 from cmsfamily.strategy import selectors, services
 from cmsfamily.strategy.choices import MappingKind
 from cmsfamily.strategy.forms import GoalForm, IndicatorForm, MappingForm, PlanForm, TargetForm
@@ -32,15 +32,6 @@ def _target(request, code, number):
         selectors.targets(request.user).prefetch_related("indicators"),
         plan__code=code,
         number=number,
-    )
-
-
-def _form_page(request, form, *, title, back, intro=""):
-    return render(
-        request,
-        "core/form_page.html",
-        {"form": form, "title": title, "back": back, "intro": intro},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -105,7 +96,7 @@ def plan_add(request):
         else:
             messages.success(request, _("The strategic plan was created. Add its goals next."))
             return redirect(plan)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("New strategic plan"),
@@ -131,7 +122,7 @@ def plan_edit(request, code):
         else:
             messages.success(request, _("The strategic plan was saved."))
             return redirect(plan)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(plan)s") % {"plan": plan.title},
@@ -164,7 +155,7 @@ def goal_edit(request, code, number=None):
         else:
             messages.success(request, _("The goal was saved."))
             return redirect(plan)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=title,
@@ -191,7 +182,7 @@ def target_add(request, code):
         else:
             messages.success(request, _("The target was added. Map it to the global targets next."))
             return redirect(target)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Add a target to %(plan)s") % {"plan": plan.title},
@@ -217,7 +208,7 @@ def target_edit(request, code, number):
         else:
             messages.success(request, _("The target was saved."))
             return redirect(target)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(target)s of %(plan)s") % {"target": target, "plan": target.plan.title},
@@ -301,7 +292,7 @@ def indicator_edit(request, code, number, pk=None):
         else:
             messages.success(request, _("The indicator was saved."))
             return redirect(target)
-    return _form_page(request, form, title=title, back=target.get_absolute_url())
+    return form_page(request, form, title=title, back=target.get_absolute_url())
 
 
 @login_required
@@ -322,7 +313,7 @@ def mapping_add(request, code, number):
                 % {"target": target, "global": link.global_target.label},
             )
             return redirect(target)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Map %(target)s to a global target") % {"target": target},

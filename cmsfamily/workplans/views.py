@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cmsfamily.core.views import (
     FilteredTableView,
+    bad_query_page,
     error_page,
+    form_page,
     require_perm,
     show_errors_on_form,
 )
@@ -57,17 +59,8 @@ def _funding_form(request) -> FundingForm:
 
 
 def _bad_funding_form(request, form: FundingForm, back):
-    problems = "; ".join(
-        f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
-        for name, errors in form.errors.items()
-    )
-    return error_page(
-        request,
-        title=_("The funding cannot be shown with these settings"),
-        message=problems,
-        status=400,
-        back=back,
-    )
+    title = _("The funding cannot be shown with these settings")
+    return bad_query_page(request, form, title=title, back=back)
 
 
 def programme_detail(request, code):
@@ -151,15 +144,6 @@ def post_progress(request, code, number):
     return _activity_page(request, activity, form, status=400)
 
 
-def _form_page(request, form, *, title, back, intro=""):
-    return render(
-        request,
-        "core/form_page.html",
-        {"form": form, "title": title, "back": back, "intro": intro},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_add(request):
@@ -174,7 +158,7 @@ def programme_add(request):
         else:
             messages.success(request, _("The work programme was created."))
             return redirect(programme)
-    return _form_page(
+    return form_page(
         request, form, title=_("New work programme"), back=reverse("workplans:programme-list")
     )
 
@@ -195,7 +179,7 @@ def programme_edit(request, code):
         else:
             messages.success(request, _("The work programme was saved."))
             return redirect(programme)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(programme)s") % {"programme": programme.code},
@@ -217,7 +201,7 @@ def activity_add(request, code):
         else:
             messages.success(request, _("The activity was added."))
             return redirect(activity)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Add an activity to %(programme)s") % {"programme": programme.code},
@@ -239,7 +223,7 @@ def activity_edit(request, code, number):
         else:
             messages.success(request, _("The activity was saved."))
             return redirect(activity)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit activity %(number)s") % {"number": activity.number},
