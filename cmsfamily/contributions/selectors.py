@@ -5,10 +5,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 
-from cmsfamily.contributions.choices import PaymentStatus
+from cmsfamily.contributions.choices import Kind, PaymentStatus
 from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
 from cmsfamily.contributions.services import BASE_CURRENCY
 from cmsfamily.core.selectors import Converter, MissingRate
@@ -232,3 +233,35 @@ def donor_view(user, *, currency: str, on: date) -> tuple[list[FundingNeed], lis
         key=lambda need: (-(need.funding.gap or 0), need.programme.code, need.activity.sort_key)
     )
     return needs, errors
+
+
+# Demo content (DESIGN §6) never leaves the platform in an export of real data: entries made or
+# validated by demo accounts, given by demo organisations, or to the demo programme (its code
+# starts with this prefix, workplans/demo.py).
+DEMO_PROGRAMME_PREFIX = "demo-"
+
+
+def iati_money_flows():
+    """The money flows of the IATI activity file, the same whoever asks: validated money given to
+    an activity of a published work programme, counted as the public totals count it (current,
+    and only where the contributor agreed to publish), without demo content. Ordered by activity,
+    so that one pass groups them; one query however many activities."""
+    from cmsfamily.workplans.models import Activity
+
+    public = AnonymousUser()
+    return (
+        counted(public)
+        .filter(kind=Kind.MONEY, activity__in=Activity.objects.visible_to(public))
+        .exclude(activity__programme__code__startswith=DEMO_PROGRAMME_PREFIX)
+        .exclude(contributor_organisation__is_demo=True)
+        .exclude(entered_by__is_demo=True)
+        .exclude(validated_by__is_demo=True)
+        .select_related(
+            "contributor_organisation",
+            "contributor_party",
+            "instrument__secretariat",
+            "activity__programme__owner",
+            "activity__lead",
+        )
+        .order_by("activity__programme__code", "activity__sort_key", "start", "pk")
+    )

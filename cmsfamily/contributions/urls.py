@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessed/<int:pk>/payments/add/", views.payment_add, name="payment-add"),
     path("organisations/<slug:slug>/", views.organisation_page, name="organisation"),
     path("donors/", views.donors, name="donors"),
+    path("iati.xml", views.iati_activities, name="iati"),
     path("scenarios/seed-003/", views.scenario, name="scenario"),
     path("upload/", views.upload, name="upload"),
     path("upload/template.xlsx", views.upload_template, name="upload-template"),

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2 import RequestConfig
 
-from cmsfamily.contributions import bulk, selectors, services
+from cmsfamily.contributions import bulk, charts, iati, selectors, services, staging
 from cmsfamily.contributions.choices import Kind
 from cmsfamily.contributions.filtersets import (
     AssessedFilter,
@@ -410,14 +410,12 @@ def _label(name: str, row: dict) -> str:
 
 
 def _totals_rows(result) -> list[dict]:
-    largest = max((row["total_usd"] for row in result.rows), default=Decimal(0))
     return [
         {
             "labels": [_label(name, row) for name in result.by],
             # SQLite's SUM drops the scale of decimals: 6000.00 would be exported as 6000.
             "total_usd": row["total_usd"].quantize(CENT),
             "total": row["total"],
-            "width": round(row["total_usd"] / largest * 100, 1) if largest else 0,
         }
         for row in result.rows
     ]
@@ -445,14 +443,34 @@ def _totals_export(result, rows, export_format):
     return response
 
 
+def _totals_chart_export(request, chart, result, export_format):
+    """The chart as an SVG or PNG file (drawn by vl-convert), named like the CSV export."""
+    if chart is None:
+        return error_page(
+            request,
+            title=_("No chart to download"),
+            message=_("These totals count no validated contribution, or too many rows to draw."),
+            status=404,
+            back=request.path,
+        )
+    if export_format == "svg":
+        content = charts.svg_document(chart).encode()
+    else:
+        content = charts.to_png(chart)
+    response = HttpResponse(content, content_type=charts.CHART_FORMATS[export_format])
+    filename = f"contribution-totals-{'-'.join(result.by)}.{export_format}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
 def totals(request):
     form = TotalsForm(request.GET)
     export_format = request.GET.get("export")
-    if export_format is not None and export_format not in EXPORT_FORMATS:
+    if export_format is not None and export_format not in (*EXPORT_FORMATS, *charts.CHART_FORMATS):
         return error_page(
             request,
             title=_("Export not available"),
-            message=_("“%(format)s” is not an export format. Choose CSV or XLSX.")
+            message=_("“%(format)s” is not an export format. Choose CSV, XLSX, SVG or PNG.")
             % {"format": export_format},
             status=400,
             back=request.path,
@@ -466,21 +484,33 @@ def totals(request):
         request.user, by=form.breakdown(), currency=data["currency"], on=data["on"]
     )
     rows = _totals_rows(result)
+    names = dict(TotalsForm.BREAKDOWNS)
+    headers = [str(names[name]) for name in result.by]
+    # Without a rate the converted column would only repeat the error on every row.
+    show_converted = result.currency != services.BASE_CURRENCY and not result.error
+    chart = charts.totals_chart(
+        rows,
+        headers=headers,
+        currency=result.currency if show_converted else services.BASE_CURRENCY,
+        converted=show_converted,
+    )
+    if export_format in charts.CHART_FORMATS:
+        return _totals_chart_export(request, chart, result, export_format)
     if export_format:
         return _totals_export(result, rows, export_format)
-    names = dict(TotalsForm.BREAKDOWNS)
     query = request.GET.copy()
     query.pop("export", None)
     context = {
         "form": form,
         "result": result,
         "rows": rows,
-        "headers": [names[name] for name in result.by],
+        "headers": headers,
         "grand_total_usd": sum((row["total_usd"] for row in rows), Decimal(0)),
         "grand_total": None if result.error else sum((row["total"] for row in rows), Decimal(0)),
-        # Without a rate the converted column would only repeat the error on every row.
-        "show_converted": result.currency != services.BASE_CURRENCY and not result.error,
+        "show_converted": show_converted,
         "export_formats": EXPORT_FORMATS,
+        "chart": chart,
+        "chart_formats": charts.CHART_FORMATS,
         "export_query": query.urlencode(),
     }
     return render(request, "contributions/totals.html", context)
@@ -613,10 +643,14 @@ def organisation_page(request, slug):
         exclude=("contributor",),
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    by_year = _by_year_and_kind(selectors.organisation_totals(user, organisation))
     context = {
         "organisation": organisation,
         "table": table,
-        "totals": _by_year_and_kind(selectors.organisation_totals(user, organisation)),
+        "totals": by_year,
+        "chart": charts.by_year_and_kind_chart(
+            by_year, name=organisation.name, currency=services.BASE_CURRENCY
+        ),
         "awaiting": selectors.awaiting_validation(user, organisation),
         "is_own": user.has_perm("directory.change_organisation", organisation),
         "can_add": user.has_perm("contributions.add_contribution"),
@@ -639,6 +673,28 @@ def donors(request):
         "contributions/donors.html",
         {"needs": needs, "errors": errors, "funding_form": form, **form.cleaned_data},
     )
+
+
+# -- the IATI activity file --------------------------------------------------------------------
+
+
+@require_safe
+def iati_activities(request):
+    """The public money flows as an IATI activity file (iati.py says what goes in)."""
+    problem = iati.configuration_problem()
+    if problem:
+        return error_page(
+            request,
+            title=_("IATI activity file not available"),
+            message=problem,
+            status=503,
+            back=reverse("contributions:totals"),
+        )
+    response = HttpResponse(iati.activities_file(), content_type="application/xml")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"cms-family-iati-activities-{timezone.localdate().isoformat()}.xml"
+    )
+    return response
 
 
 # -- bulk upload -------------------------------------------------------------------------------
@@ -666,28 +722,99 @@ def upload_template(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    """Upload a workbook: every cell is checked first; the rows are shown; the user confirms;
-    then all are logged in one transaction, or none."""
+    """Upload a workbook: every cell is checked first and the rows are shown; the workbook waits
+    on the server (staging.py) until the user confirms with its token alone; then it is read and
+    checked again and all rows are logged in one transaction, or none."""
     require_perm(request.user, "contributions.add_contribution")
     organisations = _upload_organisations(request.user)
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm_upload(request, organisations)
     form = UploadForm(request.POST or None, request.FILES or None, organisations=organisations)
     context = {"form": form, "organisations": organisations}
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
-        result = bulk.read(form.cleaned_data["workbook"], organisation=organisation)
+        workbook = form.cleaned_data["workbook"]
+        result = bulk.read(workbook, organisation=organisation)
         context.update(result=result, organisation=organisation)
         if result.ok and request.POST.get("confirm") == "yes" and result.rows:
-            saved = bulk.save(result, by=request.user)
-            messages.success(
-                request,
-                _("%(count)s contributions were logged; the CMS Secretariat will validate them.")
-                % {"count": len(saved)},
-            )
-            return redirect(f"{reverse('contributions:list')}?organisation={organisation.pk}")
+            return _log_upload(request, result, organisation)
+        if result.ok and result.rows:
+            context["staged"] = staging.stage(request, workbook, organisation=organisation)
         status = 200 if result.ok else 400
         return render(request, "contributions/upload.html", context, status=status)
     status = 400 if request.method == "POST" else 200
     return render(request, "contributions/upload.html", context, status=status)
+
+
+def _log_upload(request, result, organisation):
+    saved = bulk.save(result, by=request.user)
+    messages.success(
+        request,
+        _("%(count)s contributions were logged; the CMS Secretariat will validate them.")
+        % {"count": len(saved)},
+    )
+    return redirect(f"{reverse('contributions:list')}?organisation={organisation.pk}")
+
+
+def _confirm_upload(request, organisations):
+    """Log a checked workbook kept on the server: refused with a clear message, and nothing
+    written, when the token is unknown, another user's, expired or being confirmed already."""
+    context = {"form": UploadForm(organisations=organisations), "organisations": organisations}
+
+    def refuse(message, status):
+        context["refused"] = message
+        return render(request, "contributions/upload.html", context, status=status)
+
+    try:
+        staged = staging.claim(request, request.POST["token"])
+    except staging.Unknown:
+        return refuse(
+            _(
+                "No checked workbook of yours is waiting for this confirmation: it was logged "
+                "already, or it was checked in another session or by another user. Nothing was "
+                "logged; upload the workbook again."
+            ),
+            400,
+        )
+    except staging.Expired:
+        return refuse(
+            _(
+                "The checked workbook waited more than %(minutes)s minutes for a confirmation and "
+                "was discarded. Nothing was logged; upload the workbook again."
+            )
+            % {"minutes": int(staging.LIFETIME.total_seconds() // 60)},
+            400,
+        )
+    except staging.Claimed:
+        return refuse(
+            _("This workbook is being logged already; it is not logged a second time."), 409
+        )
+    try:
+        organisation = organisations.filter(pk=staged.organisation_id).first()
+        if organisation is None:
+            return refuse(
+                _("You may no longer log contributions of this organisation; nothing was logged."),
+                403,
+            )
+        with staged.open() as workbook:
+            result = bulk.read(workbook, organisation=organisation)
+    finally:
+        staging.discard(staged)
+    if result.ok and result.rows:
+        return _log_upload(request, result, organisation)
+    context.update(result=result, organisation=organisation)
+    return refuse(
+        _(
+            "Since it was checked, the ledger has changed and every row of the workbook is "
+            "already in it: nothing was logged again."
+        )
+        if result.ok
+        else _(
+            "Since it was checked, the workbook no longer passes the checks (see the problems "
+            "below): nothing was logged. Correct it and upload it again."
+        ),
+        409,
+    )
 
 
 # -- seed 003's estimate as a scenario ---------------------------------------------------------

@@ -18,6 +18,13 @@ from cmsfamily.workplans.models import Activity
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """A checked workbook waits in the default storage for its confirmation: not in media/."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 @pytest.mark.parametrize(("persona", "expected"), everyone(200))
 def test_everyone_reads_the_donor_view(client_as, request, persona, expected):
     response = client_for(client_as, request, persona).get("/contributions/donors/")

@@ -1,0 +1,286 @@
+"""Charts of the contribution totals: Vega-Lite specs built with Altair, drawn to SVG (and PNG) on
+the server with vl-convert; the browser draws the same spec again with the vendored vega-embed
+(static/contributions/charts.js) to add tooltips. The page's table stays the accessible data.
+
+It takes the rows the pages already computed (labels already in words, amounts as decimals) and
+reads nothing else: no query, no view, no model. Texts are translated in the active language and
+numbers are formatted with its separators, on the server as in the browser."""
+
+import logging
+import textwrap
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from html import escape
+from typing import Any
+
+import altair as alt
+import vl_convert
+from django.utils.formats import get_format, number_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# The Vega-Lite that vl-convert draws with on the server: the one vendored for the browser
+# (cmsfamily/core/static/vendor/vega/README.txt), so both draw the same chart.
+VEGA_LITE_VERSION = "5.21"
+# More bars than this make a chart nobody reads: the table alone shows them.
+MAX_BARS = 60
+# More stacked groups than colours one can tell apart: one bar per row instead.
+MAX_GROUPS = 10
+BRAND = "#0b5a7a"  # --brand of core/site.css
+INK = "#1b2631"
+MUTED = "#4a5866"
+AMOUNT = ",.2f"  # d3-format: grouped, two decimals (the separators come from the locale)
+AXIS_AMOUNT = ",.0f"
+TITLE_LINE = 64  # characters: about the width of the plot
+CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+@dataclass
+class Chart:
+    """A chart ready for a page: its spec and its words; `svg` draws it on the server."""
+
+    spec: dict[str, Any]
+    title: str
+    description: str
+    number_locale: dict[str, Any]
+
+    @cached_property
+    def svg(self) -> SafeString:
+        """The SVG to put inline in the page; empty if vl-convert fails (the table below still
+        has the figures)."""
+        try:
+            return mark_safe(to_svg(self))  # noqa: S308 - vega escapes the text it draws
+        except ValueError:
+            logger.exception("The chart %r could not be drawn", self.title)
+            return SafeString()
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """What charts.js needs, for `json_script`: the spec, the number format, and the title
+        (to cut it into lines of the width of the screen)."""
+        return {"spec": self.spec, "formatLocale": self.number_locale, "title": self.title}
+
+
+def number_locale() -> dict[str, Any]:
+    """The d3-format locale of the active language, from Django's formats: the chart writes
+    12 345,60 in French as the table does."""
+    grouping = get_format("NUMBER_GROUPING") or 3
+    return {
+        "decimal": get_format("DECIMAL_SEPARATOR"),
+        "thousands": get_format("THOUSAND_SEPARATOR"),
+        "grouping": [grouping] if isinstance(grouping, int) else list(grouping),
+        "currency": ["", ""],
+    }
+
+
+def amount_text(value: Decimal) -> str:
+    return number_format(value, 2, force_grouping=True)
+
+
+def _config() -> dict[str, Any]:
+    return {
+        "background": "white",
+        "font": "sans-serif",
+        "view": {"stroke": None},
+        "title": {"fontSize": 16, "anchor": "start", "color": INK, "offset": 12},
+        "axis": {
+            "labelFontSize": 13,
+            "titleFontSize": 13,
+            "labelColor": INK,
+            "titleColor": INK,
+            "labelLimit": 220,
+            "gridColor": "#dde3e9",
+            "domainColor": MUTED,
+            "tickColor": MUTED,
+        },
+        "legend": {"labelFontSize": 13, "titleFontSize": 13, "labelLimit": 260, "orient": "bottom"},
+    }
+
+
+def _finish(chart: alt.TopLevelMixin, *, title: str, description: str) -> Chart:
+    # A title never wraps by itself: in lines, so that a long name does not widen the chart.
+    lines = textwrap.wrap(title, TITLE_LINE)
+    spec = chart.properties(title=alt.Title(text=lines), description=description).to_dict()
+    spec["config"] = _config()
+    return Chart(spec=spec, title=title, description=description, number_locale=number_locale())
+
+
+def totals_chart(
+    rows: list[dict], *, headers: list[str], currency: str, converted: bool
+) -> Chart | None:
+    """The totals page's rows (`labels`, `total_usd`, `total`): a bar per row, in the table's
+    order; with a second breakdown, a bar per value of the first stacked by the second. In the
+    reporting currency when `converted`, else in US dollars. None without rows or with too many."""
+    if not rows or len(rows) > MAX_BARS:
+        return None
+    key = "total" if converted else "total_usd"
+    amounts = [row[key] for row in rows]
+    total_title = _("Total (%(currency)s)") % {"currency": currency}
+    breakdown = ", ".join(str(header) for header in headers)
+    title = _("Contribution totals in %(currency)s by %(breakdown)s") % {
+        "currency": currency,
+        "breakdown": breakdown,
+    }
+    largest = max(range(len(rows)), key=lambda index: amounts[index])
+    words = {
+        "currency": currency,
+        "breakdown": breakdown,
+        "label": " · ".join(rows[largest]["labels"]),
+        "amount": amount_text(amounts[largest]),
+    }
+    groups = {row["labels"][1] for row in rows} if len(headers) > 1 else set()
+    if len(headers) > 1 and len(groups) <= MAX_GROUPS:
+        groups_in_order = sorted(groups)
+        values = [
+            {
+                "category": row["labels"][0],
+                "group": row["labels"][1],
+                "rank": groups_in_order.index(row["labels"][1]),  # the stack in the legend's order
+                "amount": float(value),
+            }
+            for row, value in zip(rows, amounts, strict=True)
+        ]
+        categories = list(dict.fromkeys(value["category"] for value in values))
+        chart = (
+            alt.Chart(alt.Data(values=values))
+            .mark_bar()
+            .encode(
+                y=alt.Y("category:N", title=None, sort=categories),
+                x=alt.X(
+                    "sum(amount):Q",
+                    title=total_title,
+                    axis=alt.Axis(format=AXIS_AMOUNT, tickCount=5),
+                ),
+                color=alt.Color(
+                    "group:N",
+                    title=str(headers[1]),
+                    sort=groups_in_order,
+                    scale=alt.Scale(scheme="tableau10"),
+                    legend=alt.Legend(columns=5),
+                ),
+                order=alt.Order("rank:Q"),
+                tooltip=[
+                    alt.Tooltip("category:N", title=str(headers[0])),
+                    alt.Tooltip("group:N", title=str(headers[1])),
+                    alt.Tooltip("sum(amount):Q", title=total_title, format=AMOUNT),
+                ],
+            )
+            .properties(width=480, height=alt.Step(26))
+        )
+        description = _(
+            "Stacked bar chart of the contribution totals in %(currency)s by %(breakdown)s. "
+            "The largest is %(label)s: %(amount)s %(currency)s. The table below has every figure."
+        )
+        return _finish(chart, title=title, description=description % words)
+    values = [
+        {"category": " · ".join(row["labels"]), "amount": float(value)}
+        for row, value in zip(rows, amounts, strict=True)
+    ]
+    base = alt.Chart(alt.Data(values=values)).encode(
+        y=alt.Y("category:N", title=None, sort=None),
+        x=alt.X("amount:Q", title=total_title, axis=alt.Axis(format=AXIS_AMOUNT, tickCount=5)),
+        tooltip=[
+            alt.Tooltip("category:N", title=breakdown),
+            alt.Tooltip("amount:Q", title=total_title, format=AMOUNT),
+        ],
+    )
+    bars = base.mark_bar(color=BRAND)
+    text = base.mark_text(align="left", dx=4, fontSize=13, color=INK).encode(
+        text=alt.Text("amount:Q", format=AMOUNT)
+    )
+    chart = alt.layer(bars, text).properties(width=480, height=alt.Step(26))
+    description = _(
+        "Bar chart of the contribution totals in %(currency)s by %(breakdown)s. "
+        "The largest is %(label)s: %(amount)s %(currency)s. The table below has every figure."
+    )
+    return _finish(chart, title=title, description=description % words)
+
+
+def by_year_and_kind_chart(totals: dict, *, name: str, currency: str) -> Chart | None:
+    """An organisation's totals (`kinds`, and `years` of `year` and `cells` in the kinds' order):
+    a bar per year, stacked by kind, oldest year first. None without a year."""
+    if not totals["years"]:
+        return None
+    kinds = [str(kind) for kind in totals["kinds"]]
+    values = [
+        {"year": str(row["year"]), "kind": kind, "rank": rank, "amount": float(cell)}
+        for row in totals["years"]
+        for rank, (kind, cell) in enumerate(zip(kinds, row["cells"], strict=True))
+        if cell is not None
+    ]
+    years = sorted(str(row["year"]) for row in totals["years"])
+    year_title = _("Year")
+    kind_title = _("Kind")
+    total_title = _("Total (%(currency)s)") % {"currency": currency}
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=year_title, sort=years, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "sum(amount):Q", title=total_title, axis=alt.Axis(format=AXIS_AMOUNT, tickCount=5)
+            ),
+            color=alt.Color(
+                "kind:N",
+                title=kind_title,
+                sort=kinds,
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(columns=3),
+            ),
+            order=alt.Order("rank:Q"),  # the stack in the legend's order
+            tooltip=[
+                alt.Tooltip("year:O", title=year_title),
+                alt.Tooltip("kind:N", title=kind_title),
+                alt.Tooltip("sum(amount):Q", title=total_title, format=AMOUNT),
+            ],
+        )
+        .properties(width=alt.Step(max(28, min(72, 480 // len(years)))), height=280)
+    )
+    words = {
+        "name": name,
+        "currency": currency,
+        "first": years[0],
+        "last": years[-1],
+        "amount": amount_text(totals["total"]),
+    }
+    title = _("Contributions of %(name)s by year and kind, in %(currency)s") % words
+    if len(years) == 1:
+        description = _(
+            "Stacked bar chart of the validated contributions of %(name)s in %(first)s, by kind: "
+            "%(amount)s %(currency)s in all. The table below has every figure."
+        )
+    else:
+        description = _(
+            "Stacked bar chart of the validated contributions of %(name)s, a bar per year from "
+            "%(first)s to %(last)s, stacked by kind: %(amount)s %(currency)s in all. The table "
+            "below has every figure."
+        )
+    return _finish(chart, title=title, description=description % words)
+
+
+def _render_args(chart: Chart) -> dict[str, Any]:
+    # Only inline data: no URL may be fetched while drawing.
+    return {
+        "vl_version": VEGA_LITE_VERSION,
+        "format_locale": chart.number_locale,
+        "allowed_base_urls": [],
+    }
+
+
+def to_svg(chart: Chart) -> str:
+    return vl_convert.vegalite_to_svg(chart.spec, **_render_args(chart))
+
+
+def svg_document(chart: Chart) -> str:
+    """The SVG as a file of its own: with its title and description for screen readers."""
+    svg = chart.svg or to_svg(chart)  # vl-convert's error, if it failed on the page
+    head, sep, rest = svg.partition(">")
+    words = f"<title>{escape(chart.title)}</title><desc>{escape(chart.description)}</desc>"
+    return f'{head} role="img" aria-label="{escape(chart.title)}"{sep}{words}{rest}'
+
+
+def to_png(chart: Chart) -> bytes:
+    return vl_convert.vegalite_to_png(chart.spec, scale=2, **_render_args(chart))
