@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "species.imported": _("Species table imported"),
+}
