@@ -22,10 +22,12 @@ run: $(STAMP)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) compilemessages_if_needed
 	$(MANAGE) load_reference
+	$(MANAGE) load_species
 	$(MANAGE) load_strategy
 	$(MANAGE) load_workplans --demo
 	$(MANAGE) load_contributions
 	$(MANAGE) load_demo
+	$(MANAGE) load_reporting_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## make test: the whole suite (browser tests run when /usr/bin/chromium is present)

@@ -13,6 +13,7 @@ from cmsfamily.directory import services
 from cmsfamily.directory.choices import Role
 from cmsfamily.directory.models import Instrument, Organisation, Party, Person
 from cmsfamily.directory.reference import load_reference_data
+from cmsfamily.species.reference import load_species_data
 from cmsfamily.strategy.reference import load_strategy_data
 from cmsfamily.workplans.reference import load_workplans_data
 
@@ -65,6 +66,7 @@ def create_persona(key: str) -> User:
 
 def load_registry():
     load_reference_data()
+    load_species_data()
     load_strategy_data()
     load_workplans_data()
     for key in PERSONAS:

@@ -56,8 +56,10 @@ INSTALLED_APPS = [
     "cmsfamily.core",
     "cmsfamily.accounts",
     "cmsfamily.directory",
+    "cmsfamily.species",
     "cmsfamily.strategy",
     "cmsfamily.workplans",
+    "cmsfamily.reporting",
     "cmsfamily.contributions",
     "cmsfamily.api",
 ]
@@ -155,6 +157,7 @@ MFA_REQUIRED_FOR_SECRETARIAT = env_bool("MFA_REQUIRED_FOR_SECRETARIAT", PRODUCTI
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CMS Family Platform <no-reply@localhost>")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
@@ -180,6 +183,11 @@ STORAGES = {
 # Confirming documents (ministerial letters) are PDFs of modest size.
 APPOINTMENT_DOCUMENT_MAX_BYTES = env_int("APPOINTMENT_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The IATI activity file of the ledger's money flows names its publisher by an IATI organisation
+# identifier. None is in our sources: until it is set, the file is not served (503, saying why).
+IATI_REPORTING_ORG_REF = env_str("IATI_REPORTING_ORG_REF")
+IATI_REPORTING_ORG_NAME = env_str("IATI_REPORTING_ORG_NAME", "UNEP/CMS Secretariat")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -214,6 +222,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipKindEnum": "cmsfamily.directory.choices.MembershipKind",
         "OrganisationKindEnum": "cmsfamily.directory.choices.OrganisationKind",
         "MappingKindEnum": "cmsfamily.strategy.choices.MappingKind",
+        "AppendixEnum": "cmsfamily.species.choices.Appendix",
     },
 }
 

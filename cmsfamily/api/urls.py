@@ -5,6 +5,8 @@ from rest_framework.routers import DefaultRouter
 from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
 from cmsfamily.directory import api as directory_api
+from cmsfamily.reporting import api as reporting_api
+from cmsfamily.species import api as species_api
 from cmsfamily.strategy import api as strategy_api
 from cmsfamily.workplans import api as workplans_api
 
@@ -17,6 +19,7 @@ router.register("memberships", directory_api.MembershipViewSet, basename="member
 router.register("organisations", directory_api.OrganisationViewSet, basename="organisation")
 router.register("focal-points", directory_api.FocalPointViewSet, basename="focal-point")
 router.register("nominations", directory_api.NominationViewSet, basename="nomination")
+router.register("species", species_api.TaxonViewSet, basename="taxon")
 router.register("strategic-plans", strategy_api.StrategicPlanViewSet, basename="strategic-plan")
 router.register("goals", strategy_api.GoalViewSet, basename="goal")
 router.register("targets", strategy_api.TargetViewSet, basename="target")
@@ -28,6 +31,10 @@ router.register("target-mappings", strategy_api.MappingViewSet, basename="target
 router.register("work-programmes", workplans_api.WorkProgrammeViewSet, basename="work-programme")
 router.register("activities", workplans_api.ActivityViewSet, basename="activity")
 router.register("resource-lines", workplans_api.ResourceLineViewSet, basename="resource-line")
+router.register("report-questions", reporting_api.QuestionViewSet, basename="report-question")
+router.register("report-templates", reporting_api.TemplateViewSet, basename="report-template")
+router.register("reporting-cycles", reporting_api.CycleViewSet, basename="reporting-cycle")
+router.register("submissions", reporting_api.SubmissionViewSet, basename="submission")
 router.register("contributions", contributions_api.ContributionViewSet, basename="contribution")
 router.register(
     "valuation-rules", contributions_api.ValuationRuleViewSet, basename="valuation-rule"

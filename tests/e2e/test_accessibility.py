@@ -23,6 +23,9 @@ PAGES = [
     ("party-de-history", "/parties/de/history/", "secretariat"),
     ("instruments", "/instruments/", "all"),
     ("instrument-ascobans", "/instruments/ascobans/", "all"),
+    ("species", "/species/", "all"),
+    ("taxon", "/species/{taxon}/", "all"),
+    ("species-import", "/species/import/", "secretariat"),
     ("organisations", "/organisations/", "all"),
     ("organisation-birdlife", "/organisations/birdlife/", "all"),
     ("people", "/people/", "all"),
@@ -74,6 +77,7 @@ def _ids_for(persona: str) -> dict:
     from cmsfamily.directory import services
     from cmsfamily.directory.choices import Role
     from cmsfamily.directory.models import Appointment, Party, Person
+    from cmsfamily.species.models import Taxon
 
     kenya_nfp = Person.objects.get(email=root_conftest.PERSONAS["nfp_kenya"][0])
     appointment = Appointment.objects.get(person=kenya_nfp, role=Role.NFP)
@@ -87,7 +91,8 @@ def _ids_for(persona: str) -> dict:
             by=User.objects.get(email=root_conftest.PERSONAS["nfp_kenya"][0]),
             party=Party.objects.get(code="KE"),
         )
-    return {"person": kenya_nfp.pk, "appointment": appointment.pk}
+    whale = Taxon.objects.get(scientific_name="Balaenoptera borealis")  # listings, range states
+    return {"person": kenya_nfp.pk, "appointment": appointment.pk, "taxon": whale.pk}
 
 
 def _wait_until_rendered(page, name: str):

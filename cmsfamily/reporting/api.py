@@ -1,0 +1,426 @@
+"""The reporting API: the question bank, templates with their structure, cycles, submissions
+(scoped to who may see them), answers written through the same service and checks as the form,
+the workflow, and the immutable versions."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cmsfamily.core.api import bad_request, require
+from cmsfamily.reporting import selectors, services
+from cmsfamily.reporting.models import (
+    Answer,
+    Cycle,
+    Item,
+    Option,
+    Question,
+    Section,
+    Submission,
+    SubmissionVersion,
+    Template,
+)
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Option
+        fields = ["value", "label", "label_en", "label_fr", "label_es"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    options = OptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "text",
+            "text_en",
+            "text_fr",
+            "text_es",
+            "help_text",
+            "unit",
+            "min_value",
+            "max_value",
+            "max_length",
+            "pattern",
+            "allow_many",
+            "columns",
+            "is_draft_text",
+            "options",
+            "targets",
+        ]
+
+
+class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The shared question bank: every question once, whichever templates use it."""
+
+    serializer_class = QuestionSerializer
+    filterset_fields = ["kind", "is_draft_text"]
+    search_fields = ["code", "text"]
+    lookup_field = "code"
+    lookup_value_regex = r"[a-z0-9][a-z0-9_.-]*"
+
+    def get_queryset(self):
+        return (
+            Question.objects.visible_to(self.request.user)
+            .prefetch_related(
+                Prefetch("options", queryset=Option.objects.order_by("order")), "targets"
+            )
+            .order_by("code")
+        )
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    question = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Item
+        fields = ["number", "question", "required", "show_if", "require_if"]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)  # type: ignore[assignment]
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = [
+            "id",
+            "number",
+            "parent",
+            "title",
+            "intro",
+            "loop",
+            "loop_items",
+            "loop_programme",
+            "items",
+        ]
+
+    def get_items(self, section) -> list[dict]:
+        return list(ItemSerializer(self.context["items"].get(section.pk, []), many=True).data)
+
+
+class TemplateSerializer(serializers.ModelSerializer):
+    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    versions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Template
+        fields = ["slug", "title", "instrument", "reporter_kind", "description", "versions"]
+
+    def get_versions(self, template) -> list[dict]:
+        return [
+            {"number": v.number, "status": v.status, "frozen_at": v.frozen_at}
+            for v in template.versions.all()
+        ]
+
+
+class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Report templates. `GET /api/report-templates/{slug}/structure/?version=N` gives the
+    sections and questions of a version (the latest one you may see by default)."""
+
+    serializer_class = TemplateSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return (
+            Template.objects.visible_to(self.request.user)
+            .select_related("instrument")
+            .prefetch_related("versions")
+            .order_by("slug")
+        )
+
+    @extend_schema(responses=SectionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def structure(self, request, slug=None):
+        template = self.get_object()
+        versions = template.versions.all()
+        if not request.user.has_perm("reporting.change_template", template):
+            versions = versions.filter(status="frozen")
+        number = request.query_params.get("version")
+        if number is not None and not str(number).isdigit():
+            return Response(
+                {"version": [_("Give a version number.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        version = (
+            get_object_or_404(versions, number=number)
+            if number
+            else versions.order_by("-number").first()
+        )
+        if version is None:
+            return Response([])
+        structure = selectors.structure(version)
+        items = {node.section.pk: node.items for node in structure.nodes}
+        sections = [node.section for node in structure.nodes]
+        return Response(SectionSerializer(sections, many=True, context={"items": items}).data)
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    template = serializers.CharField(source="version.template.slug", read_only=True)
+    template_version = serializers.IntegerField(source="version.number", read_only=True)
+    instrument = serializers.CharField(source="version.template.instrument.code", read_only=True)
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "slug",
+            "title",
+            "template",
+            "template_version",
+            "instrument",
+            "period_start",
+            "period_end",
+            "opens_on",
+            "deadline",
+            "deadline_rule",
+            "status",
+            "expected",
+        ]
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CycleSerializer
+    lookup_field = "slug"
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return (
+            Cycle.objects.visible_to(self.request.user)
+            .select_related("version__template__instrument")
+            .order_by("-deadline", "slug")
+        )
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    versions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "cycle",
+            "party",
+            "organisation",
+            "status",
+            "language",
+            "first_submitted_at",
+            "submitted_at",
+            "accepted_at",
+            "published_at",
+            "review_note",
+            "versions",
+        ]
+
+    def get_versions(self, submission) -> list[int]:
+        return [version.number for version in submission.versions.all()]
+
+
+class EditSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=80)
+    loop_key = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    value = serializers.JSONField(allow_null=True)
+    base_revision = serializers.IntegerField(min_value=0)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question.code")
+
+    class Meta:
+        model = Answer
+        fields = ["question", "loop_key", "value", "revision", "updated_at", "carried_from"]
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubmissionVersion
+        fields = ["number", "submitted_at", "content_hash", "language", "snapshot"]
+
+
+class ReturnSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+
+
+class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reports: a reporter sees its own in every state, the instrument's secretariat those
+    submitted, everyone those published. Answers are read and written under `answers/`; a write
+    is checked entirely and saved entirely, or refused (400 with the errors by question, 409 with
+    the conflicts when someone saved since `base_revision`)."""
+
+    serializer_class = SubmissionSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return (
+            Submission.objects.visible_to(self.request.user)
+            .select_related("cycle__version__template", "party", "organisation")
+            .prefetch_related(
+                Prefetch(
+                    "versions",
+                    queryset=SubmissionVersion.objects.only(
+                        "id", "number", "submission_id"
+                    ).order_by("number"),
+                )
+            )
+            .order_by("cycle__slug", "pk")
+        )
+
+    def _drafter(self, request, submission):
+        if not (
+            request.user.has_perm("reporting.edit_submission", submission)
+            or Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists()
+        ):
+            raise PermissionDenied(
+                _("Only the reporter and its contributors read the draft answers.")
+            )
+
+    @extend_schema(methods=["get"], responses=AnswerSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=EditSerializer(many=True),
+        responses={
+            200: inline_serializer(
+                "Saved", {"saved": serializers.ListField(child=serializers.DictField())}
+            ),
+            400: inline_serializer(
+                "AnswerErrors", {"errors": serializers.ListField(child=serializers.DictField())}
+            ),
+            409: inline_serializer(
+                "Conflicts", {"conflicts": serializers.ListField(child=serializers.DictField())}
+            ),
+        },
+    )
+    @action(detail=True, methods=["get", "post"])
+    def answers(self, request, pk=None):
+        submission = self.get_object()
+        self._drafter(request, submission)
+        if request.method == "GET":
+            rows = (
+                Answer.objects.filter(submission=submission)
+                .select_related("question")
+                .order_by("question__code", "loop_key")
+            )
+            return Response(AnswerSerializer(rows, many=True).data)
+        require(
+            request, "reporting.edit_submission", submission, _("This report cannot be edited now.")
+        )
+        serializer = EditSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        edits = [
+            services.Edit(
+                row["question"], row.get("loop_key") or "", row["value"], row["base_revision"]
+            )
+            for row in serializer.validated_data
+        ]
+        try:
+            result = services.save_answers(
+                submission=submission, edits=edits, by=request.user, language=get_language() or "en"
+            )
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            return bad_request(error)
+        if result.errors:
+            return Response(
+                {
+                    "errors": [
+                        {"question": code, "loop_key": key, "messages": messages}
+                        for (code, key), messages in result.errors.items()
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if result.conflicts:
+            return Response(
+                {
+                    "conflicts": [
+                        {
+                            "question": c.code,
+                            "loop_key": c.key,
+                            "yours": c.yours,
+                            "theirs": c.theirs,
+                            "their_revision": c.their_revision,
+                            "by": c.by,
+                            "at": c.at,
+                        }
+                        for c in result.conflicts
+                    ]
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(
+            {
+                "saved": [
+                    {"question": code, "loop_key": key, "revision": revision}
+                    for (code, key), revision in result.saved.items()
+                ]
+            }
+        )
+
+    def _act(self, request, perm, service, **extra):
+        submission = self.get_object()
+        require(request, perm, submission)
+        try:
+            service(submission=submission, by=request.user, **extra)
+        except DjangoValidationError as error:
+            return bad_request(error)
+        submission.refresh_from_db()
+        return Response(self.get_serializer(submission).data)
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, "reporting.submit_submission", services.submit)
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def recall(self, request, pk=None):
+        return self._act(request, "reporting.recall_submission", services.recall)
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, "reporting.review_submission", services.accept)
+
+    @extend_schema(request=ReturnSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        serializer = ReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._act(
+            request,
+            "reporting.review_submission",
+            services.return_submission,
+            note=serializer.validated_data["note"],
+        )
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._act(request, "reporting.publish_submission", services.publish)
+
+    @extend_schema(responses=VersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        submission = self.get_object()
+        if submission.status != "published" and not (
+            request.user.has_perm("reporting.manage_cycle", submission.cycle)
+            or Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists()
+        ):
+            raise PermissionDenied(
+                _("The submitted versions are for the reporter and the reviewers.")
+            )
+        return Response(VersionSerializer(submission.versions.order_by("number"), many=True).data)

@@ -1,0 +1,96 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReporterKind(models.TextChoices):
+    PARTY = "party", _("Party")
+    PARTNER = "partner", _("Partner organisation")
+    AGREEMENT = "agreement", _("Agreement secretariat")
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    YES_NO = "yes_no", _("Yes / no / not applicable")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Decimal number")
+    PERCENTAGE = "percentage", _("Percentage")
+    DATE = "date", _("Date")
+    YEAR = "year", _("Year")
+    TABLE = "table", _("Table")
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
+    PARTY = "party", _("Party")
+    SPECIES = "species", _("Species")
+    TARGET = "target", _("Strategic Plan target")
+    ACTIVITY = "activity", _("Work-programme activity")
+
+
+PICKER_KINDS = frozenset(
+    {QuestionKind.PARTY, QuestionKind.SPECIES, QuestionKind.TARGET, QuestionKind.ACTIVITY}
+)
+NUMBER_KINDS = frozenset({QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.PERCENTAGE})
+TABLE_COLUMN_KINDS = (
+    QuestionKind.SHORT_TEXT,
+    QuestionKind.INTEGER,
+    QuestionKind.DECIMAL,
+    QuestionKind.DATE,
+    QuestionKind.YES_NO,
+)
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class LoopKind(models.TextChoices):
+    NONE = "", _("Not repeated")
+    FIXED = "fixed", _("Each item of a fixed list (e.g. taxonomic groups)")
+    RANGE_SPECIES = "range_species", _("Each species the Party is a range state of")
+    ACTIVITY = "activity", _("Each activity of a work programme")
+    REPORTER_ITEMS = "reporter_items", _("Each item the reporter adds (e.g. sites)")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FROZEN = "frozen", _("Frozen (in use by a cycle)")
+
+
+class CycleStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class ExpectedReporters(models.TextChoices):
+    ALL_PARTIES = "all_parties", _("All Parties of the instrument")
+    ALL_PARTNERS = "all_partners", _("All Partner organisations")
+    ALL_AGREEMENTS = "all_agreements", _("All Agreement secretariats")
+    CHOSEN = "chosen", _("Chosen reporters")
+
+
+class SubmissionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+    PUBLISHED = "published", _("Published")
+
+
+EDITABLE_STATUSES = frozenset(
+    {SubmissionStatus.NOT_STARTED, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
+)
+# Statuses in which the instrument's secretariat sees the report.
+SENT_STATUSES = frozenset(
+    {SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED}
+)
+
+
+class RuleKind(models.TextChoices):
+    PARTS_AT_MOST_TOTAL = "parts_le_total", _("Parts add up to at most the total")
+    AT_MOST = "at_most", _("One answer is at most another")

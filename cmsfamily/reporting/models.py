@@ -1,0 +1,579 @@
+"""One reporting engine for every reporter of the Family.
+
+A question is defined once in the bank (``Question``) and placed in the sections of any number of
+template versions (``Item``), so an answer given to it can serve every instrument. A cycle uses one
+frozen template version; a submission holds one reporter's answers to that cycle, keyed by the bank
+question and, inside a repeated section, the loop item. Every submit stores an immutable
+``SubmissionVersion``.
+
+Question texts, section titles and messages are translated (modeltranslation adds text_fr ...), so
+their history is registered in apps.ready(), after those fields exist.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cmsfamily.core.models import TimeStampedModel
+from cmsfamily.reporting.choices import (
+    CycleStatus,
+    ExpectedReporters,
+    LoopKind,
+    QuestionKind,
+    ReporterKind,
+    RuleKind,
+    SubmissionStatus,
+    VersionStatus,
+)
+from cmsfamily.reporting.querysets import (
+    CycleQuerySet,
+    QuestionQuerySet,
+    SubmissionQuerySet,
+    TemplateQuerySet,
+)
+
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+code_validator = RegexValidator(
+    CODE_PATTERN, _("Use lower-case letters, digits, dots, hyphens and underscores.")
+)
+
+
+class Question(TimeStampedModel):
+    """A question of the shared bank: its text, type, bounds and tags, whatever template uses it."""
+
+    code = models.CharField(_("code"), max_length=80, unique=True, validators=[code_validator])
+    kind = models.CharField(_("type"), max_length=20, choices=QuestionKind.choices)
+    text = models.TextField(_("question"))
+    help_text = models.TextField(_("guidance"), blank=True)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    min_value = models.DecimalField(
+        _("lowest value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("highest value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    max_length = models.PositiveIntegerField(
+        _("longest answer (characters)"), null=True, blank=True
+    )
+    pattern = models.CharField(_("pattern the answer must match"), max_length=200, blank=True)
+    pattern_message = models.CharField(
+        _("message when the pattern does not match"), max_length=300, blank=True
+    )
+    allow_many = models.BooleanField(
+        _("several may be chosen"),
+        default=False,
+        help_text=_("For the pickers of Parties, species, targets and activities."),
+    )
+    columns = models.JSONField(
+        _("table columns"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'For tables: [{"key": "site", "kind": "short_text", "label": {"en": "Site"}}].'
+        ),
+    )
+    is_draft_text = models.BooleanField(
+        _("draft text"),
+        default=False,
+        help_text=_("Drafted for the Secretariat to complete: never presented as official text."),
+    )
+    source = models.TextField(_("source"), blank=True)
+    targets = models.ManyToManyField(
+        "strategy.Target", blank=True, related_name="report_questions", verbose_name=_("targets")
+    )
+    indicators = models.ManyToManyField(
+        "strategy.Indicator",
+        blank=True,
+        related_name="report_questions",
+        verbose_name=_("indicators"),
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="question_bounds_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.text[:80]}"
+
+
+class Option(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    value = models.CharField(_("stored value"), max_length=80, validators=[code_validator])
+    label = models.CharField(_("label"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["question", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="option_value_unique")
+        ]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+
+    def __str__(self):
+        return self.label
+
+
+class Template(TimeStampedModel):
+    slug = models.SlugField(_("code"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    instrument = models.ForeignKey(
+        "directory.Instrument",
+        on_delete=models.PROTECT,
+        related_name="report_templates",
+        verbose_name=_("instrument"),
+    )
+    reporter_kind = models.CharField(
+        _("for"), max_length=20, choices=ReporterKind.choices, default=ReporterKind.PARTY
+    )
+    description = models.TextField(_("description"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = TemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("report template")
+        verbose_name_plural = _("report templates")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reporting:template", args=[self.slug])
+
+
+class TemplateVersion(TimeStampedModel):
+    """A numbered version of a template; frozen when a cycle uses it, and never edited after."""
+
+    template = models.ForeignKey(
+        Template, on_delete=models.CASCADE, related_name="versions", verbose_name=_("template")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    frozen_at = models.DateTimeField(_("frozen on"), null=True, blank=True)
+    note = models.TextField(_("what changed"), blank=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="template_version_unique")
+        ]
+        verbose_name = _("template version")
+        verbose_name_plural = _("template versions")
+
+    def __str__(self):
+        return f"{self.template} v{self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == VersionStatus.FROZEN
+
+    def get_absolute_url(self):
+        return reverse("reporting:version", args=[self.template.slug, self.number])
+
+
+class Section(models.Model):
+    version = models.ForeignKey(
+        TemplateVersion,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("template version"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("within"),
+    )
+    number = models.CharField(_("number"), max_length=20)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    intro = models.TextField(_("introduction"), blank=True)
+    loop = models.CharField(
+        _("repeated for"),
+        max_length=20,
+        choices=LoopKind.choices,
+        default=LoopKind.NONE,
+        blank=True,
+    )
+    loop_items = models.JSONField(
+        _("items of the fixed list"),
+        default=list,
+        blank=True,
+        help_text=_('[{"key": "birds", "label": {"en": "Birds", "fr": "Oiseaux"}}]'),
+    )
+    loop_programme = models.ForeignKey(
+        "workplans.WorkProgramme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("work programme of the activities"),
+    )
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="section_number_unique")
+        ]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class Item(models.Model):
+    """A bank question placed in a section, with its number, requirement and conditions there."""
+
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="items", verbose_name=_("section")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="items", verbose_name=_("question")
+    )
+    number = models.CharField(_("number"), max_length=20)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    required = models.BooleanField(_("required"), default=False)
+    # {"question": "<code>", "equals": <value>} or {"question": "<code>", "in": [...]}: the item is
+    # shown (show_if) or required (require_if) only when the other answer matches.
+    show_if = models.JSONField(_("shown when"), null=True, blank=True)
+    require_if = models.JSONField(_("required when"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "question"], name="item_question_unique")
+        ]
+        verbose_name = _("question of a section")
+        verbose_name_plural = _("questions of sections")
+
+    def __str__(self):
+        return f"{self.number} {self.question.code}"
+
+
+class ValidationRule(models.Model):
+    """A check across questions of one version, e.g. the parts add up to at most the total."""
+
+    version = models.ForeignKey(
+        TemplateVersion,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("template version"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=RuleKind.choices)
+    # parts_le_total: {"parts": ["code", ...], "total": "code"}; at_most: {"left": "code", "right": "code"}
+    operands = models.JSONField(_("questions"))
+    message = models.CharField(_("message"), max_length=300)
+
+    class Meta:
+        ordering = ["version", "pk"]
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+
+    def __str__(self):
+        return self.message
+
+
+class Cycle(TimeStampedModel):
+    """A reporting round: one frozen template version, a period, an opening date and a deadline."""
+
+    slug = models.SlugField(_("code"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    version = models.ForeignKey(
+        TemplateVersion,
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        verbose_name=_("template version"),
+    )
+    period_start = models.DateField(_("period covered from"))
+    period_end = models.DateField(_("period covered until"))
+    opens_on = models.DateField(_("opens on"))
+    deadline = models.DateField(_("deadline"))
+    deadline_rule = models.TextField(
+        _("how the deadline was set"),
+        blank=True,
+        help_text=_("E.g. six months before the opening of COP14 (Resolution 12.5)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CycleStatus.choices, default=CycleStatus.PLANNED
+    )
+    expected = models.CharField(
+        _("expected reporters"), max_length=20, choices=ExpectedReporters.choices
+    )
+    reminder_days = models.JSONField(
+        _("reminders (days before the deadline)"), default=list, blank=True
+    )
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deadline", "slug"]
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="cycle_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("opens_on")), name="cycle_deadline_after_opening"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reporting:cycle", args=[self.slug])
+
+
+class Submission(TimeStampedModel):
+    """One reporter's report to one cycle: a Party, or an organisation (Partner, Agreement)."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("cycle")
+    )
+    party = models.ForeignKey(
+        "directory.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("Party"),
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.NOT_STARTED,
+        db_index=True,
+    )
+    language = models.CharField(
+        _("language of the report"), max_length=5, choices=settings.LANGUAGES, default="en"
+    )
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    review_note = models.TextField(_("the Secretariat's note on returning it"), blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "pk"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party__isnull=True, organisation__isnull=False)
+                | Q(party__isnull=False, organisation__isnull=True),
+                name="submission_one_reporter",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "party"],
+                condition=Q(party__isnull=False),
+                name="submission_party_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="submission_organisation_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reporter} — {self.cycle}"
+
+    @property
+    def reporter(self):
+        return self.party if self.party_id else self.organisation
+
+    def get_absolute_url(self):
+        return reverse("reporting:submission", args=[self.pk])
+
+
+class LoopEntry(models.Model):
+    """An item a reporter added to a repeated section (a site), or a species it reports on."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="loop_entries"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=80)
+    label = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        ordering = ["submission", "section", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "section", "key"], name="loop_entry_unique"
+            )
+        ]
+        verbose_name = _("item added by the reporter")
+        verbose_name_plural = _("items added by the reporter")
+
+    def __str__(self):
+        return self.label
+
+
+class Answer(models.Model):
+    """A typed answer to a bank question, per loop item. ``revision`` guards against lost updates."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="answers", verbose_name=_("submission")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    loop_key = models.CharField(_("loop item"), max_length=80, blank=True, default="")
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    carried_from = models.ForeignKey(
+        Cycle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("carried forward from"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submission", "question", "loop_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question", "loop_key"], name="answer_unique"
+            )
+        ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self):
+        return f"{self.question.code}[{self.loop_key}]"
+
+
+class SectionAssignment(models.Model):
+    """A contributor (a Scientific Councillor, an MoU focal point) drafting one section."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="assignments")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_assignments",
+        verbose_name=_("contributor"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "section", "user"], name="assignment_unique"
+            )
+        ]
+        verbose_name = _("section assignment")
+        verbose_name_plural = _("section assignments")
+
+    def __str__(self):
+        return f"{self.user} — {self.section}"
+
+
+class SubmissionVersion(models.Model):
+    """What was submitted, frozen: the answers as JSON, with their SHA-256. Never changed."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("content"))
+    content_hash = models.CharField(
+        _("content hash (SHA-256)"),
+        max_length=64,
+        validators=[RegexValidator(r"^[0-9a-f]{64}$")],
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    language = models.CharField(_("language"), max_length=5)
+
+    class Meta:
+        ordering = ["submission", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="version_number_unique")
+        ]
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+
+    def __str__(self):
+        return f"{self.submission} v{self.number}"
+
+
+class ReviewComment(models.Model):
+    """The Secretariat's (or the reporter's) comment on one answer, threaded by ``parent``."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    loop_key = models.CharField(max_length=80, blank=True, default="")
+    version = models.ForeignKey(
+        SubmissionVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("comment"), max_length=10_000)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "created", "pk"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self):
+        return self.text[:80]

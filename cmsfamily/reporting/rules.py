@@ -1,0 +1,93 @@
+"""Who may do what in the reporting system.
+
+A Party's NFP or alternate drafts, submits and recalls the Party's report, and assigns sections to
+contributors; a Partner's focal point does the same for its organisation, an Agreement
+secretariat's officers for their secretariat. A contributor edits the sections assigned to them.
+The secretariat of the template's instrument (the CMS Secretariat for the whole Family) keeps the
+templates and cycles, returns, accepts and publishes reports.
+"""
+
+import rules
+
+from cmsfamily.directory.rules import is_cms_secretariat, is_secretariat
+from cmsfamily.directory.scope import scope_of
+from cmsfamily.reporting.choices import EDITABLE_STATUSES, SubmissionStatus
+
+
+def _instrument_id(obj):
+    from cmsfamily.reporting.models import Cycle, Submission, Template, TemplateVersion
+
+    if isinstance(obj, Submission):
+        return obj.cycle.version.template.instrument_id
+    if isinstance(obj, Cycle):
+        return obj.version.template.instrument_id
+    if isinstance(obj, TemplateVersion):
+        return obj.template.instrument_id
+    if isinstance(obj, Template):
+        return obj.instrument_id
+    return None
+
+
+@rules.predicate
+def keeps_reporting_of(user, obj):
+    """The user is a secretariat officer of the instrument the template, cycle or report is for."""
+    scope = scope_of(user)
+    if scope.cms_secretariat:
+        return True
+    return obj is not None and _instrument_id(obj) in scope.secretariat_instruments
+
+
+@rules.predicate
+def reports_for(user, submission):
+    if submission is None:
+        return False
+    scope = scope_of(user)
+    if submission.party_id:
+        return submission.party_id in scope.acting_parties
+    if submission.organisation_id in scope.organisations:
+        return True
+    served = {instrument.pk for instrument in submission.organisation.instruments_served.all()}
+    return bool(served & scope.secretariat_instruments)
+
+
+@rules.predicate
+def is_assigned(user, submission):
+    return (
+        submission is not None
+        and user.is_authenticated
+        and submission.assignments.filter(user=user).exists()
+    )
+
+
+@rules.predicate
+def is_editable(user, submission):
+    return submission is not None and submission.status in EDITABLE_STATUSES
+
+
+@rules.predicate
+def is_submitted(user, submission):
+    return submission is not None and submission.status == SubmissionStatus.SUBMITTED
+
+
+@rules.predicate
+def is_accepted(user, submission):
+    return submission is not None and submission.status == SubmissionStatus.ACCEPTED
+
+
+@rules.predicate
+def has_versions(user, submission):
+    return submission is not None and submission.versions.exists()
+
+
+rules.add_perm("reporting.add_template", is_cms_secretariat | is_secretariat)
+rules.add_perm("reporting.change_template", keeps_reporting_of)
+rules.add_perm("reporting.add_question", is_cms_secretariat | is_secretariat)
+rules.add_perm("reporting.manage_cycle", keeps_reporting_of)
+rules.add_perm("reporting.edit_submission", is_editable & (reports_for | is_assigned))
+rules.add_perm("reporting.submit_submission", is_editable & reports_for)
+rules.add_perm("reporting.assign_sections", is_editable & reports_for)
+rules.add_perm("reporting.recall_submission", is_submitted & reports_for)
+rules.add_perm("reporting.review_submission", is_submitted & keeps_reporting_of)
+rules.add_perm("reporting.publish_submission", is_accepted & keeps_reporting_of)
+rules.add_perm("reporting.comment_submission", has_versions & (keeps_reporting_of | reports_for))
+rules.add_perm("reporting.view_timeliness", keeps_reporting_of)

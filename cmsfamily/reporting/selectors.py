@@ -1,0 +1,520 @@
+"""Reads of the reporting system shared by the pages, the API and the documents.
+
+``structure`` reads a template version in a constant number of queries, whatever its size, and
+everything else (the form, the validation panel, the snapshot, the diff) walks that structure in
+memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cmsfamily.reporting import answers as typed
+from cmsfamily.reporting.choices import EDITABLE_STATUSES, LoopKind, RuleKind
+from cmsfamily.reporting.models import (
+    Answer,
+    Cycle,
+    Item,
+    LoopEntry,
+    Option,
+    Section,
+    SectionAssignment,
+    Submission,
+    TemplateVersion,
+    ValidationRule,
+)
+
+
+@dataclass
+class Node:
+    """A section with its depth, its items and the loop it repeats over (its own or inherited)."""
+
+    section: Section
+    depth: int
+    items: list[Item] = field(default_factory=list)
+    loop: str = LoopKind.NONE
+    loop_section: Section | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.section.pk}"
+
+
+@dataclass
+class Structure:
+    version: TemplateVersion
+    nodes: list[Node]
+    items_by_code: dict[str, Item]
+    node_of_item: dict[int, Node]
+    rules: list[ValidationRule]
+
+    def node(self, section_id: int) -> Node | None:
+        return next((node for node in self.nodes if node.section.pk == section_id), None)
+
+    @property
+    def question_count(self) -> int:
+        return len(self.items_by_code)
+
+
+def structure(version: TemplateVersion) -> Structure:
+    """The tree of a version: sections, items with their questions and options, and rules."""
+    sections = list(version.sections.all())
+    items = list(
+        Item.objects.filter(section__version=version)
+        .select_related("question")
+        .prefetch_related(
+            Prefetch("question__options", queryset=Option.objects.order_by("order", "pk"))
+        )
+        .order_by("order", "pk")
+    )
+    rules = list(version.rules.all())
+    children: dict[int | None, list[Section]] = defaultdict(list)
+    for section in sections:
+        children[section.parent_id].append(section)
+    nodes: list[Node] = []
+
+    def walk(parent_id, depth, inherited: Node | None):
+        for section in sorted(children.get(parent_id, []), key=lambda s: (s.order, s.pk)):
+            node = Node(section=section, depth=depth)
+            if section.loop:
+                node.loop, node.loop_section = section.loop, section
+            elif inherited is not None:
+                node.loop, node.loop_section = inherited.loop, inherited.loop_section
+            nodes.append(node)
+            walk(section.pk, depth + 1, node if node.loop else inherited)
+
+    walk(None, 0, None)
+    by_section = {node.section.pk: node for node in nodes}
+    node_of_item: dict[int, Node] = {}
+    for item in items:
+        node = by_section[item.section_id]
+        node.items.append(item)
+        node_of_item[item.pk] = node
+    return Structure(
+        version=version,
+        nodes=nodes,
+        items_by_code={item.question.code: item for item in items},
+        node_of_item=node_of_item,
+        rules=rules,
+    )
+
+
+@dataclass(frozen=True)
+class LoopItem:
+    key: str
+    label: str
+    added_by_reporter: bool = False
+
+
+def _label(labels: dict, language: str) -> str:
+    return labels.get(language) or labels.get("en") or next(iter(labels.values()), "")
+
+
+def loop_items(structure: Structure, submission: Submission) -> dict[int, list[LoopItem]]:
+    """The items each repeated section runs over for this reporter, by the id of the section
+    that defines the loop (at most three queries, whatever the number of loops)."""
+    language = get_language() or "en"
+    result: dict[int, list[LoopItem]] = {}
+    loops = {
+        node.loop_section.pk: node.loop_section for node in structure.nodes if node.loop_section
+    }
+    if not loops:
+        return result
+    entries: dict[int, list[LoopItem]] = defaultdict(list)
+    for entry in LoopEntry.objects.filter(submission=submission, section__in=loops):
+        entries[entry.section_id].append(LoopItem(entry.key, entry.label, True))
+    species = None
+    for section_id, section in loops.items():
+        if section.loop == LoopKind.FIXED:
+            items = [
+                LoopItem(str(entry["key"]), _label(entry.get("label") or {}, language))
+                for entry in section.loop_items
+            ]
+        elif section.loop == LoopKind.RANGE_SPECIES:
+            if species is None:
+                species = _range_species(submission)
+            items = list(species)
+        elif section.loop == LoopKind.ACTIVITY:
+            items = _activities(section)
+        else:
+            items = []
+        result[section_id] = items + entries.get(section_id, [])
+    return result
+
+
+def _range_species(submission: Submission) -> list[LoopItem]:
+    if not submission.party_id:
+        return []
+    from cmsfamily.species.selectors import species_of_party
+
+    return [
+        LoopItem(f"taxon-{taxon.pk}", taxon.scientific_name)
+        for taxon in species_of_party(submission.party)
+    ]
+
+
+def _activities(section: Section) -> list[LoopItem]:
+    if section.loop_programme_id is None:
+        return []
+    from cmsfamily.workplans.models import Activity
+
+    return [
+        LoopItem(f"activity-{pk}", f"{number} {title}")
+        for pk, number, title in Activity.objects.filter(programme=section.loop_programme_id)
+        .order_by("sort_key")
+        .values_list("pk", "number", "title")
+    ]
+
+
+def keys_of(node: Node, loops: dict[int, list[LoopItem]]) -> list[LoopItem]:
+    """The loop items of a section, or one unnamed item when the section is not repeated."""
+    if node.loop_section is None:
+        return [LoopItem("", "")]
+    return loops.get(node.loop_section.pk, [])
+
+
+def answers_of(submission: Submission) -> dict[tuple[str, str], Answer]:
+    return {
+        (answer.question.code, answer.loop_key): answer
+        for answer in Answer.objects.filter(submission=submission).select_related(
+            "question", "updated_by"
+        )
+    }
+
+
+def values_of(answers: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+    return {
+        key: answer.value if isinstance(answer, Answer) else answer
+        for key, answer in answers.items()
+    }
+
+
+def _value(values: dict, code: str, key: str):
+    if (code, key) in values:
+        return values[(code, key)]
+    return values.get((code, ""))
+
+
+def is_shown(item: Item, values: dict, key: str) -> bool:
+    if not item.show_if:
+        return True
+    return typed.matches(item.show_if, _value(values, item.show_if.get("question", ""), key))
+
+
+def is_required(item: Item, values: dict, key: str) -> bool:
+    if item.required:
+        return True
+    if item.require_if:
+        return typed.matches(
+            item.require_if, _value(values, item.require_if.get("question", ""), key)
+        )
+    return False
+
+
+@dataclass(frozen=True)
+class Problem:
+    item: Item | None
+    section: Section | None
+    loop: LoopItem
+    message: str
+
+    @property
+    def anchor(self) -> str:
+        if self.item is None:
+            return ""
+        return answer_anchor(self.item.question.code, self.loop.key)
+
+
+def answer_anchor(code: str, key: str) -> str:
+    text = f"{code}--{key}" if key else code
+    safe = "".join(char if char.isalnum() else "-" for char in text)
+    return f"q-{safe}"
+
+
+def problems(
+    structure: Structure, submission: Submission, values: dict, loops=None
+) -> list[Problem]:
+    """Everything that stops the report from being submitted, in the order of the template."""
+    loops = loop_items(structure, submission) if loops is None else loops
+    found: list[Problem] = []
+    for node in structure.nodes:
+        for loop in keys_of(node, loops):
+            for item in node.items:
+                if not is_shown(item, values, loop.key):
+                    continue
+                if (
+                    is_required(item, values, loop.key)
+                    and values.get((item.question.code, loop.key)) is None
+                ):
+                    found.append(
+                        Problem(item, node.section, loop, _("This question needs an answer."))
+                    )
+    for rule in structure.rules:
+        found.extend(_rule_problems(rule, structure, values))
+    return found
+
+
+def _rule_problems(rule: ValidationRule, structure: Structure, values: dict) -> list[Problem]:
+    operands: dict[str, Any] = rule.operands or {}
+    parts: list[Any]
+    total: Any
+    if rule.kind == RuleKind.PARTS_AT_MOST_TOTAL:
+        parts, total = list(operands.get("parts", [])), operands.get("total")
+        anchor_code = total
+    else:
+        parts, total = [operands.get("left")], operands.get("right")
+        anchor_code = operands.get("left")
+    codes = [*parts, total]
+    keys = {key for (code, key) in values if code in codes} or {""}
+    item = structure.items_by_code.get(anchor_code)
+    node = structure.node_of_item.get(item.pk) if item else None
+    found = []
+    for key in sorted(keys):
+        right = typed.as_number(_value(values, total, key))
+        numbers = [typed.as_number(_value(values, code, key)) for code in parts]
+        present = [number for number in numbers if number is not None]
+        if right is None or not present:
+            continue
+        if sum(present) > right:
+            found.append(
+                Problem(item, node.section if node else None, LoopItem(key, key), rule.message)
+            )
+    return found
+
+
+# --- the immutable version --------------------------------------------------------------------
+
+
+def snapshot(structure: Structure, submission: Submission, values: dict, loops=None) -> dict:
+    """The content of a submit: answers of shown questions, by question code and loop item."""
+    loops = loop_items(structure, submission) if loops is None else loops
+    content: dict[str, dict[str, Any]] = {}
+    loop_labels: dict[str, str] = {}
+    for node in structure.nodes:
+        for loop in keys_of(node, loops):
+            if loop.key:
+                loop_labels[loop.key] = loop.label
+            for item in node.items:
+                value = values.get((item.question.code, loop.key))
+                if value is None or not is_shown(item, values, loop.key):
+                    continue
+                content.setdefault(item.question.code, {})[loop.key] = value
+    cycle = submission.cycle
+    return {
+        "cycle": cycle.slug,
+        "template": structure.version.template.slug,
+        "template_version": structure.version.number,
+        "reporter": {
+            "kind": "party" if submission.party_id else "organisation",
+            "code": getattr(submission.reporter, "code", None)
+            or getattr(submission.reporter, "slug", ""),
+            "name": str(submission.reporter),
+        },
+        "language": submission.language,
+        "loop_items": loop_labels,
+        "answers": content,
+    }
+
+
+def value_hash(value) -> str:
+    """A short fingerprint of an answer, so that a form can say which value it showed."""
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    key: str
+    before: Any
+    after: Any
+
+    @property
+    def kind(self) -> str:
+        if self.before is None:
+            return "added"
+        if self.after is None:
+            return "removed"
+        return "changed"
+
+
+def diff(older: dict, newer: dict) -> list[Change]:
+    """Question by question, what differs between two snapshots (in the newer one's order)."""
+    before, after = older.get("answers", {}), newer.get("answers", {})
+    codes = list(after) + [code for code in before if code not in after]
+    changes = []
+    for code in codes:
+        old, new = before.get(code, {}), after.get(code, {})
+        for key in list(new) + [key for key in old if key not in new]:
+            if old.get(key) != new.get(key):
+                changes.append(Change(code, key, old.get(key), new.get(key)))
+    return changes
+
+
+# --- who edits what ---------------------------------------------------------------------------
+
+
+def editable_section_ids(submission: Submission, user, structure: Structure) -> set[int]:
+    """The sections the user may edit now: all for the reporter, the assigned ones (and their
+    subsections) for a contributor, none once the report has been submitted."""
+    from cmsfamily.reporting.rules import reports_for
+
+    if submission.status not in EDITABLE_STATUSES or not user.is_authenticated:
+        return set()
+    if reports_for(user, submission):
+        return {node.section.pk for node in structure.nodes}
+    assigned = set(
+        SectionAssignment.objects.filter(submission=submission, user=user).values_list(
+            "section_id", flat=True
+        )
+    )
+    parents = {node.section.pk: node.section.parent_id for node in structure.nodes}
+    result = set()
+    for node in structure.nodes:
+        section = node.section
+        ancestors = {section.pk}
+        parent = section.parent_id
+        while parent is not None:
+            ancestors.add(parent)
+            parent = parents.get(parent)
+        if ancestors & assigned:
+            result.add(section.pk)
+    return result
+
+
+# --- lists and dashboards ---------------------------------------------------------------------
+
+
+def submissions(user, **filters):
+    return (
+        Submission.objects.visible_to(user)
+        .filter(**filters)
+        .select_related("cycle", "party", "organisation", "party__region")
+        .order_by("cycle", "party__name", "organisation__short_name")
+    )
+
+
+def cycles(user):
+    return (
+        Cycle.objects.visible_to(user)
+        .select_related("version__template__instrument")
+        .annotate(
+            expected_count=Count("submissions", distinct=True),
+            submitted_count=Count(
+                "submissions",
+                filter=Q(submissions__first_submitted_at__isnull=False),
+                distinct=True,
+            ),
+        )
+    )
+
+
+def completion(structure: Structure, values: dict, loops: dict) -> dict[int, tuple[int, int]]:
+    """Per section: answered and expected (shown) questions, for the progress shown to drafters."""
+    result = {}
+    for node in structure.nodes:
+        answered = expected = 0
+        for loop in keys_of(node, loops):
+            for item in node.items:
+                if not is_shown(item, values, loop.key):
+                    continue
+                expected += 1
+                if values.get((item.question.code, loop.key)) is not None:
+                    answered += 1
+        result[node.section.pk] = (answered, expected)
+    return result
+
+
+def is_editable(submission: Submission) -> bool:
+    return submission.status in EDITABLE_STATUSES
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    label: str
+    expected: int
+    on_time: int
+    late: int
+    missing: int
+
+    @property
+    def submitted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def reporting_rate(self) -> float | None:
+        return self.submitted / self.expected if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.expected if self.expected else None
+
+
+def _cutoff(day):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def timeliness(cycle: Cycle) -> list[Timeliness]:
+    """Submitted on time, late and missing, per region (organisations as one group) and in all:
+    one aggregate query. A report counts from its first submission, even if recalled since."""
+    cutoff = _cutoff(cycle.deadline)
+    rows = (
+        Submission.objects.filter(cycle=cycle)
+        .values("party__region__name", "party__region__order", "organisation__kind")
+        .annotate(
+            expected=Count("pk"),
+            on_time=Count("pk", filter=Q(first_submitted_at__lt=cutoff)),
+            late=Count("pk", filter=Q(first_submitted_at__gte=cutoff)),
+        )
+        .order_by("party__region__order", "organisation__kind")
+    )
+    result = []
+    for row in rows:
+        label = row["party__region__name"] or _("Organisations")
+        result.append(
+            Timeliness(
+                label,
+                row["expected"],
+                row["on_time"],
+                row["late"],
+                row["expected"] - row["on_time"] - row["late"],
+            )
+        )
+    merged: dict[str, Timeliness] = {}
+    for entry in result:
+        if entry.label in merged:
+            old = merged[entry.label]
+            entry = Timeliness(
+                entry.label,
+                old.expected + entry.expected,
+                old.on_time + entry.on_time,
+                old.late + entry.late,
+                old.missing + entry.missing,
+            )
+        merged[entry.label] = entry
+    regions = list(merged.values())
+    total = Timeliness(
+        _("All reporters"),
+        sum(r.expected for r in regions),
+        sum(r.on_time for r in regions),
+        sum(r.late for r in regions),
+        sum(r.missing for r in regions),
+    )
+    return [*regions, total]

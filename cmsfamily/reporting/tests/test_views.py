@@ -1,0 +1,413 @@
+"""Pages of the reporting system: who sees and does what, drafting with conflicts, the workflow."""
+
+import pytest
+from django.urls import reverse
+
+from cmsfamily.core.testing import LOGIN, client_for, matrix
+from cmsfamily.reporting import services
+from cmsfamily.reporting.choices import SubmissionStatus
+from cmsfamily.reporting.models import Answer, Submission
+from cmsfamily.reporting.services import Edit
+from cmsfamily.reporting.testing import build_template, open_cycle
+
+COMPLETE = [
+    Edit("t.departments", "", "Ministry of Environment", 0),
+    Edit("t.obstacles", "birds", "no", 0),
+    Edit("t.obstacles", "aquatic-mammals", "no", 0),
+]
+
+
+@pytest.fixture
+def cycle(db):
+    return open_cycle(build_template()[1])
+
+
+@pytest.fixture
+def draft(cycle, nfp_kenya):
+    submission = Submission.objects.get(cycle=cycle, party__code="KE")
+    assert services.save_answers(submission=submission, edits=COMPLETE, by=nfp_kenya).ok
+    return submission
+
+
+@pytest.fixture
+def submitted(draft, nfp_kenya):
+    services.submit(submission=draft, by=nfp_kenya)
+    return draft
+
+
+def general(submission):
+    return submission.cycle.version.sections.get(number="I")
+
+
+# --- permission matrices -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=404,
+        nfp_kenya=200,
+        nfp_germany=404,
+        birdlife_fp=404,
+        secretariat=404,
+        eurobats_officer=404,
+    ),
+)
+def test_a_draft_is_seen_by_its_reporter_only(client_as, request, persona, status, draft):
+    response = client_for(client_as, request, persona).get(draft.get_absolute_url())
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=404,
+        nfp_kenya=200,
+        nfp_germany=404,
+        birdlife_fp=404,
+        secretariat=200,
+        eurobats_officer=404,
+    ),
+)
+def test_a_submitted_report_is_seen_by_the_instruments_secretariat(
+    client_as, request, persona, status, submitted
+):
+    client = client_for(client_as, request, persona)
+    assert client.get(submitted.get_absolute_url()).status_code == status
+    version_url = reverse("reporting:version-detail", args=[submitted.pk, 1])
+    assert client.get(version_url).status_code == status
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=200,
+        nfp_kenya=200,
+        nfp_germany=200,
+        birdlife_fp=200,
+        secretariat=200,
+        eurobats_officer=200,
+    ),
+)
+def test_a_published_report_is_public(client_as, request, persona, status, submitted, secretariat):
+    services.accept(submission=submitted, by=secretariat)
+    services.publish(submission=submitted, by=secretariat)
+    client = client_for(client_as, request, persona)
+    assert (
+        client.get(reverse("reporting:version-detail", args=[submitted.pk, 1])).status_code
+        == status
+    )
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=404,
+        nfp_kenya=302,
+        nfp_germany=404,
+        birdlife_fp=404,
+        secretariat=404,
+        eurobats_officer=404,
+    ),
+)
+def test_only_the_reporter_saves_a_section(client_as, request, persona, status, draft):
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    answer = Answer.objects.get(submission=draft, question__code="t.departments")
+    data = {
+        "t.departments@#present": "1",
+        "t.departments@#rev": str(answer.revision),
+        "t.departments@": "Ministry of Water",
+    }
+    response = client_for(client_as, request, persona).post(url, data)
+    assert response.status_code == status
+    answer.refresh_from_db()
+    assert answer.value == ("Ministry of Water" if status == 302 else "Ministry of Environment")
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=LOGIN,
+        nfp_kenya=302,
+        nfp_germany=404,
+        birdlife_fp=404,
+        secretariat=404,
+        eurobats_officer=404,
+    ),
+)
+def test_only_the_reporter_submits(client_as, request, persona, status, draft):
+    response = client_for(client_as, request, persona).post(
+        reverse("reporting:submission-action", args=[draft.pk, "submit"])
+    )
+    assert response.status_code == status
+    draft.refresh_from_db()
+    assert (draft.status == SubmissionStatus.SUBMITTED) == (persona == "nfp_kenya")
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=LOGIN,
+        nfp_kenya=403,
+        nfp_germany=404,
+        birdlife_fp=404,
+        secretariat=302,
+        eurobats_officer=404,
+    ),
+)
+def test_only_the_secretariat_accepts(client_as, request, persona, status, submitted):
+    response = client_for(client_as, request, persona).post(
+        reverse("reporting:submission-action", args=[submitted.pk, "accept"])
+    )
+    assert response.status_code == status
+    submitted.refresh_from_db()
+    assert (submitted.status == SubmissionStatus.ACCEPTED) == (persona == "secretariat")
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=200,
+        nfp_kenya=200,
+        nfp_germany=200,
+        birdlife_fp=200,
+        secretariat=200,
+        eurobats_officer=200,
+    ),
+)
+def test_index_and_cycle_pages(client_as, request, persona, status, cycle):
+    client = client_for(client_as, request, persona)
+    assert client.get(reverse("reporting:index")).status_code == status
+    assert client.get(cycle.get_absolute_url()).status_code == status
+    assert client.get(reverse("reporting:template-list")).status_code == status
+    assert client.get(cycle.version.get_absolute_url()).status_code == status
+
+
+def test_the_timeliness_table_is_for_the_secretariat(client_as, secretariat, nfp_kenya, submitted):
+    page = client_as(secretariat).get(submitted.cycle.get_absolute_url()).content.decode()
+    assert 'id="timeliness"' in page
+    page = client_as(nfp_kenya).get(submitted.cycle.get_absolute_url()).content.decode()
+    assert 'id="timeliness"' not in page
+
+
+def test_unknown_action_and_section(client_as, nfp_kenya, draft):
+    client = client_as(nfp_kenya)
+    assert (
+        client.post(reverse("reporting:submission-action", args=[draft.pk, "destroy"])).status_code
+        == 404
+    )
+    assert client.get(reverse("reporting:section", args=[draft.pk, 999999])).status_code == 404
+
+
+# --- drafting ----------------------------------------------------------------------------------
+
+
+def test_the_section_page_draws_every_question_type(client_as, nfp_kenya, draft):
+    page = (
+        client_as(nfp_kenya)
+        .get(reverse("reporting:section", args=[draft.pk, general(draft).pk]))
+        .content.decode()
+    )
+    for marker in (
+        'type="date"',
+        'type="url"',
+        'type="file"',
+        'inputmode="decimal"',
+        "<textarea",
+        'type="checkbox"',
+        "<select",
+        "t.projects@#0#budget",
+    ):
+        assert marker in page, marker
+
+
+def test_a_wrong_answer_is_shown_at_its_question_and_nothing_is_saved(client_as, nfp_kenya, draft):
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    response = client_as(nfp_kenya).post(
+        url,
+        {
+            "t.staff@#present": "1",
+            "t.staff@#rev": "0",
+            "t.staff@": "many",
+            "t.year@#present": "1",
+            "t.year@#rev": "0",
+            "t.year@": "2020",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="err-q-t-staff"' in page and "Enter a whole number." in page
+    assert 'value="2020"' in page  # what was typed is kept
+    assert not Answer.objects.filter(
+        submission=draft, question__code__in=["t.staff", "t.year"]
+    ).exists()
+
+
+def test_a_stale_save_shows_both_values_and_the_drafter_chooses(client_as, nfp_kenya, draft):
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    client = client_as(nfp_kenya)
+    stale = {
+        "t.departments@#present": "1",
+        "t.departments@#rev": "0",
+        "t.departments@": "Ministry of Water",
+    }
+    response = client.post(url, stale)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert (
+        "Ministry of Environment" in page
+        and "Ministry of Water" in page
+        and "Keep their answer" in page
+    )
+    # Keeping theirs writes nothing; keeping mine (with the revision now seen) overwrites.
+    assert (
+        client.post(
+            url, {**stale, "t.departments@#rev": "1", "t.departments@#choose": "theirs"}
+        ).status_code
+        == 302
+    )
+    assert (
+        Answer.objects.get(submission=draft, question__code="t.departments").value
+        == "Ministry of Environment"
+    )
+    assert client.post(url, {**stale, "t.departments@#rev": "1"}).status_code == 302
+    assert (
+        Answer.objects.get(submission=draft, question__code="t.departments").value
+        == "Ministry of Water"
+    )
+
+
+def test_autosave_answers_a_fragment_with_the_new_revisions(client_as, nfp_kenya, draft):
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    response = client_as(nfp_kenya).post(
+        url, {"t.staff@#present": "1", "t.staff@#rev": "0", "t.staff@": "7"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Saved at" in page and 'id="rev-q-t-staff"' in page and 'hx-swap-oob="true"' in page
+
+
+def test_a_table_answer_from_the_form(client_as, nfp_kenya, draft):
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    data = {
+        "t.projects@#present": "1",
+        "t.projects@#rev": "0",
+        "t.projects@#rows": "2",
+        "t.projects@#0#name": "Flyway",
+        "t.projects@#0#budget": "1 000,5",
+        "t.projects@#0#start": "2022-01-01",
+        "t.projects@#1#name": "",
+        "t.projects@#1#budget": "",
+        "t.projects@#1#start": "",
+    }
+    assert client_as(nfp_kenya).post(url, data).status_code == 302
+    assert Answer.objects.get(question__code="t.projects").value == [
+        {"name": "Flyway", "budget": "1000.5", "start": "2022-01-01"}
+    ]
+
+
+def test_submitting_with_problems_lists_them_with_links(client_as, nfp_kenya, cycle):
+    germany = Submission.objects.get(cycle=cycle, party__code="DE")
+    from cmsfamily.accounts.models import User
+
+    client = client_as(User.objects.get(email="nfp@germany.example"))
+    response = client.post(
+        reverse("reporting:submission-action", args=[germany.pk, "submit"]), follow=True
+    )
+    page = response.content.decode()
+    assert "problems remain" in page and "This question needs an answer." in page
+    assert f"/reports/submissions/{germany.pk}/sections/" in page
+
+
+def test_return_recall_and_diff_in_the_browser_flow(client_as, nfp_kenya, secretariat, submitted):
+    reviewer = client_as(secretariat)
+    assert (
+        reviewer.post(reverse("reporting:return", args=[submitted.pk]), {"note": ""}).status_code
+        == 400
+    )
+    assert (
+        reviewer.post(
+            reverse("reporting:return", args=[submitted.pk]), {"note": "Add staff."}
+        ).status_code
+        == 302
+    )
+    reporter = client_as(nfp_kenya)
+    page = reporter.get(submitted.get_absolute_url()).content.decode()
+    assert "Add staff." in page
+    url = reverse("reporting:section", args=[submitted.pk, general(submitted).pk])
+    reporter.post(url, {"t.staff@#present": "1", "t.staff@#rev": "0", "t.staff@": "4"})
+    reporter.post(reverse("reporting:submission-action", args=[submitted.pk, "submit"]))
+    diff = reporter.get(
+        reverse("reporting:diff", args=[submitted.pk]), {"older": 1, "newer": 2}
+    ).content.decode()
+    assert "Staff" in diff and "answered" in diff
+    assert (
+        reporter.get(reverse("reporting:diff", args=[submitted.pk]), {"older": "x"}).status_code
+        == 400
+    )
+    assert (
+        reporter.get(
+            reverse("reporting:diff", args=[submitted.pk]), {"older": 1, "newer": 9}
+        ).status_code
+        == 404
+    )
+
+
+def test_comments_are_threaded_on_the_version_page(client_as, nfp_kenya, secretariat, submitted):
+    url = reverse("reporting:comment-add", args=[submitted.pk, 1])
+    client_as(secretariat).post(
+        url, {"code": "t.departments", "key": "", "text": "Which ministry exactly?"}
+    )
+    comment = submitted.comments.get()
+    client_as(nfp_kenya).post(
+        url,
+        {
+            "code": "t.departments",
+            "key": "",
+            "text": "Environment and Forestry.",
+            "parent": comment.pk,
+        },
+    )
+    page = (
+        client_as(nfp_kenya)
+        .get(reverse("reporting:version-detail", args=[submitted.pk, 1]))
+        .content.decode()
+    )
+    assert "Which ministry exactly?" in page and "Environment and Forestry." in page
+    assert client_as(nfp_kenya).post(url, {"code": "nope", "text": "x"}).status_code == 302
+    assert submitted.comments.count() == 2
+
+
+def test_pages_in_french(client_as, nfp_kenya, draft):
+    page = client_as(nfp_kenya).get(f"/fr{draft.get_absolute_url()}", HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code in (200, 404)
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def test_the_section_page_reads_a_constant_number_of_queries(
+    client_as, nfp_kenya, draft, django_assert_max_num_queries
+):
+    client = client_as(nfp_kenya)
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    client.get(url)
+    with django_assert_max_num_queries(30):
+        client.get(url)
+
+
+def test_saving_a_section_is_a_constant_number_of_statements(
+    client_as, nfp_kenya, draft, django_assert_max_num_queries
+):
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    data = {}
+    for code, value in (
+        ("t.staff", "3"),
+        ("t.year", "2020"),
+        ("t.share", "12.5"),
+        ("t.adopted", "2020-01-01"),
+        ("t.website", "https://cms.int"),
+    ):
+        data.update({f"{code}@#present": "1", f"{code}@#rev": "0", f"{code}@": value})
+    with django_assert_max_num_queries(40):
+        assert client_as(nfp_kenya).post(url, data).status_code == 302

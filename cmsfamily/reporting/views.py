@@ -1,0 +1,869 @@
+"""Pages of the reporting system: cycles, a report's overview, drafting a section (with autosave),
+the workflow, submitted versions with their review comments, and the diff between versions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
+from cmsfamily.reporting import display, exchange, selectors, services
+from cmsfamily.reporting.choices import PICKER_KINDS, SubmissionStatus, YesNo
+from cmsfamily.reporting.forms import (
+    AssignForm,
+    CommentForm,
+    CycleCreateForm,
+    DiffForm,
+    Field,
+    ItemAddForm,
+    LoopEntryForm,
+    ReturnForm,
+    SectionAddForm,
+    TemplateCreateForm,
+    TemplateImportForm,
+    field_name,
+    read_edits,
+)
+from cmsfamily.reporting.models import (
+    Cycle,
+    Item,
+    Question,
+    ReviewComment,
+    Section,
+    SectionAssignment,
+    Submission,
+    SubmissionVersion,
+    Template,
+    TemplateVersion,
+)
+
+
+def index(request):
+    """Reports the user drafts or contributes to, and the cycles they may see."""
+    user = request.user
+    own = []
+    if user.is_authenticated:
+        own = list(
+            selectors.submissions(user).filter(
+                Q(pk__in=Submission.objects.reported_by(user).values("pk"))
+                | Q(pk__in=SectionAssignment.objects.filter(user=user).values("submission"))
+            )
+        )
+    published = list(selectors.submissions(user).filter(status=SubmissionStatus.PUBLISHED)[:50])
+    return render(
+        request,
+        "reporting/index.html",
+        {"own": own, "published": published, "cycles": list(selectors.cycles(user))},
+    )
+
+
+def _cycle(request, slug) -> Cycle:
+    return get_object_or_404(
+        Cycle.objects.visible_to(request.user).select_related("version__template__instrument"),
+        slug=slug,
+    )
+
+
+def cycle_detail(request, slug):
+    cycle = _cycle(request, slug)
+    keeps = request.user.has_perm("reporting.manage_cycle", cycle)
+    rows = Submission.objects.filter(cycle=cycle).select_related("party__region", "organisation")
+    if not keeps:
+        rows = rows.filter(
+            pk__in=selectors.submissions(request.user).filter(cycle=cycle).values("pk")
+        )
+    rows = sorted(rows, key=lambda s: str(s.reporter))
+    return render(
+        request,
+        "reporting/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "keeps": keeps,
+            "timeliness": selectors.timeliness(cycle) if keeps else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _submission(request, pk) -> Submission:
+    return get_object_or_404(
+        Submission.objects.visible_to(request.user).select_related(
+            "cycle__version__template__instrument", "party", "organisation"
+        ),
+        pk=pk,
+    )
+
+
+def submission_detail(request, pk):
+    submission = _submission(request, pk)
+    user = request.user
+    structure = selectors.structure(submission.cycle.version)
+    reports = user.has_perm("reporting.submit_submission", submission) or user.has_perm(
+        "reporting.recall_submission", submission
+    )
+    editable = selectors.editable_section_ids(submission, user, structure)
+    drafter = bool(editable) or reports
+    loops = selectors.loop_items(structure, submission)
+    values = selectors.values_of(selectors.answers_of(submission)) if drafter else {}
+    versions = list(submission.versions.select_related("submitted_by").order_by("-number"))
+    found = selectors.problems(structure, submission, values, loops) if drafter else []
+    done = selectors.completion(structure, values, loops) if drafter else {}
+    assignments = list(
+        SectionAssignment.objects.filter(submission=submission).select_related("section", "user")
+    )
+    return render(
+        request,
+        "reporting/submission_detail.html",
+        {
+            "submission": submission,
+            "structure": structure,
+            "nodes": [
+                (node, done.get(node.section.pk), node.section.pk in editable)
+                for node in structure.nodes
+            ],
+            "drafter": drafter,
+            "problems": found,
+            "versions": versions,
+            "assignments": assignments,
+            "can_submit": user.has_perm("reporting.submit_submission", submission),
+            "can_recall": user.has_perm("reporting.recall_submission", submission),
+            "can_review": user.has_perm("reporting.review_submission", submission),
+            "can_publish": user.has_perm("reporting.publish_submission", submission),
+            "can_assign": user.has_perm("reporting.assign_sections", submission),
+        },
+    )
+
+
+def _fields(
+    structure,
+    node,
+    submission,
+    user,
+    answers,
+    loops,
+    editable,
+    *,
+    errors=None,
+    conflicts=None,
+    posted=None,
+):
+    """The fields of one section: each item for each loop item, with value, revision and state."""
+    values = selectors.values_of(answers)
+    if posted:
+        values = {**values, **posted}
+    errors = errors or {}
+    conflicts = {(c.code, c.key): c for c in conflicts or []}
+    groups = []
+    for loop in selectors.keys_of(node, loops):
+        fields = []
+        for item in node.items:
+            spot = (item.question.code, loop.key)
+            answer = answers.get(spot)
+            conflict = conflicts.get(spot)
+            fields.append(
+                Field(
+                    item=item,
+                    loop=loop,
+                    value=values.get(spot),
+                    revision=conflict.their_revision
+                    if conflict
+                    else (answer.revision if answer else 0),
+                    shown=selectors.is_shown(item, values, loop.key),
+                    required=selectors.is_required(item, values, loop.key),
+                    editable=node.section.pk in editable,
+                    errors=errors.get(spot, []),
+                    conflict=conflict,
+                    stored=answer.value if answer else None,
+                )
+            )
+        groups.append((loop, fields))
+    return groups
+
+
+def _pickers(node) -> dict[str, list]:
+    """The choices of the Party, species, target and activity pickers of a section (one query
+    per kind present)."""
+    kinds = {item.question.kind for item in node.items} & PICKER_KINDS
+    names = display.Names()
+    result = {}
+    for kind in kinds:
+        names.of(kind, None)
+        result[kind] = sorted(names._names[kind].items(), key=lambda pair: str(pair[1]))
+    return result
+
+
+def section_edit(request, pk, section_id):
+    submission = _submission(request, pk)
+    user = request.user
+    structure = selectors.structure(submission.cycle.version)
+    node = structure.node(int(section_id))
+    if node is None:
+        raise Http404
+    editable = selectors.editable_section_ids(submission, user, structure)
+    if not user.has_perm("reporting.edit_submission", submission) and not (
+        user.has_perm("reporting.recall_submission", submission)
+    ):
+        raise PermissionDenied
+    if request.method == "POST" and node.section.pk not in editable:
+        raise PermissionDenied
+    loops = selectors.loop_items(structure, submission)
+    answers = selectors.answers_of(submission)
+    groups = _fields(structure, node, submission, user, answers, loops, editable)
+    context = {
+        "submission": submission,
+        "node": node,
+        "structure": structure,
+        "names": display.Names(),
+        "yes_no": YesNo.choices,
+        "pickers": _pickers(node),
+    }
+    if request.method == "POST":
+        all_fields = [field for _loop, fields in groups for field in fields]
+        edits, early = read_edits(request, all_fields, submission)
+        try:
+            result = services.save_answers(
+                submission=submission,
+                edits=edits,
+                by=user,
+                structure=structure,
+                language=get_language() or "en",
+            )
+        except ValidationError as error:
+            return error_page(
+                request,
+                title=_("Not saved"),
+                message=" ".join(error.messages),
+                status=409,
+                back=submission.get_absolute_url(),
+            )
+        result.errors.update(early)
+        if result.ok:
+            if request.headers.get("HX-Request"):
+                return render(
+                    request,
+                    "reporting/_saved.html",
+                    {
+                        "saved": [
+                            (
+                                selectors.answer_anchor(code, key),
+                                field_name(code, key),
+                                rev,
+                                selectors.value_hash(result.values.get((code, key))),
+                            )
+                            for (code, key), rev in result.saved.items()
+                        ],
+                        "at": timezone.localtime(),
+                    },
+                )
+            messages.success(
+                request, _("Section %(number)s saved.") % {"number": node.section.number}
+            )
+            return redirect(request.path)
+        posted = {(e.code, e.key): e.value for e in edits}
+        groups = _fields(
+            structure,
+            node,
+            submission,
+            user,
+            answers,
+            loops,
+            editable,
+            errors=result.errors,
+            conflicts=result.conflicts,
+            posted=posted,
+        )
+        response = render(
+            request,
+            "reporting/section_edit.html",
+            {**context, "groups": groups, "result": result},
+            status=409 if result.conflicts else 400,
+        )
+        if request.headers.get("HX-Request"):
+            response.status_code = 200  # htmx swaps only 2xx answers: the form with its messages
+            response["HX-Retarget"] = "#section-form"
+            response["HX-Reswap"] = "outerHTML"
+            response["HX-Reselect"] = "#section-form"
+        return response
+    return render(request, "reporting/section_edit.html", {**context, "groups": groups})
+
+
+@require_POST
+@login_required
+def submission_action(request, pk, action):
+    submission = _submission(request, pk)
+    user = request.user
+    actions = {
+        "submit": ("reporting.submit_submission", services.submit, _("The report was submitted.")),
+        "recall": (
+            "reporting.recall_submission",
+            services.recall,
+            _("The report was recalled: it is a draft again."),
+        ),
+        "accept": ("reporting.review_submission", services.accept, _("The report was accepted.")),
+        "publish": (
+            "reporting.publish_submission",
+            services.publish,
+            _("The report was published."),
+        ),
+    }
+    if action not in actions:
+        raise Http404
+    perm, service, done = actions[action]
+    require_perm(user, perm, submission)
+    try:
+        service(submission=submission, by=user)
+    except ValidationError as error:
+        if action == "submit":
+            messages.error(
+                request,
+                _("The report was not submitted: %(count)s problems remain, listed below.")
+                % {"count": len(error.messages)},
+            )
+        else:
+            messages.error(request, " ".join(error.messages))
+        return redirect(submission.get_absolute_url())
+    messages.success(request, done)
+    return redirect(submission.get_absolute_url())
+
+
+@login_required
+def submission_return(request, pk):
+    submission = _submission(request, pk)
+    require_perm(request.user, "reporting.review_submission", submission)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.return_submission(
+            submission=submission, by=request.user, note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("The report was returned to the reporter."))
+        return redirect(submission.get_absolute_url())
+    return form_page(
+        request, form, title=_("Return the report for changes"), back=submission.get_absolute_url()
+    )
+
+
+@login_required
+def assign(request, pk):
+    submission = _submission(request, pk)
+    require_perm(request.user, "reporting.assign_sections", submission)
+    form = AssignForm(
+        request.POST or None, sections=Section.objects.filter(version=submission.cycle.version)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.assign_section(
+            submission=submission,
+            section=form.cleaned_data["section"],
+            user=form.cleaned_data["email"],
+            by=request.user,
+        )
+        messages.success(request, _("The section was assigned."))
+        return redirect(submission.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=_("Assign a section to a contributor"),
+        back=submission.get_absolute_url(),
+        intro=_("The contributor sees this report and edits only the sections assigned to them."),
+    )
+
+
+@require_POST
+@login_required
+def loop_entry_add(request, pk, section_id):
+    submission = _submission(request, pk)
+    require_perm(request.user, "reporting.edit_submission", submission)
+    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    form = LoopEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_loop_entry(
+                submission=submission,
+                section=section,
+                label=form.cleaned_data["label"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Give the item a name."))
+    return redirect("reporting:section", pk=submission.pk, section_id=section.pk)
+
+
+def _version(submission, number) -> SubmissionVersion:
+    return get_object_or_404(
+        SubmissionVersion.objects.select_related("submitted_by"),
+        submission=submission,
+        number=number,
+    )
+
+
+def _readable(request, submission) -> None:
+    """The submitted versions are for the reporter, the reviewers and, once published, everyone."""
+    user = request.user
+    if submission.status == SubmissionStatus.PUBLISHED:
+        return
+    if not (
+        user.has_perm("reporting.manage_cycle", submission.cycle)
+        or Submission.objects.reported_by(user).filter(pk=submission.pk).exists()
+        or submission.assignments.filter(user_id=user.pk).exists()
+    ):
+        raise PermissionDenied
+
+
+def version_detail(request, pk, number):
+    submission = _submission(request, pk)
+    _readable(request, submission)
+    version = _version(submission, number)
+    structure = selectors.structure(submission.cycle.version)
+    answers = version.snapshot.get("answers", {})
+    labels = version.snapshot.get("loop_items", {})
+    comments = defaultdict(list)
+    can_comment = request.user.has_perm("reporting.comment_submission", submission)
+    if can_comment:
+        for comment in (
+            ReviewComment.objects.filter(submission=submission, parent=None)
+            .select_related("author", "question")
+            .prefetch_related(
+                Prefetch("replies", queryset=ReviewComment.objects.select_related("author"))
+            )
+        ):
+            comments[(comment.question.code, comment.loop_key)].append(comment)
+    names = display.Names()
+    values = {
+        (code, key): value for code, by_key in answers.items() for key, value in by_key.items()
+    }
+    sections = []
+    for node in structure.nodes:
+        keys = (
+            [""]
+            if node.loop_section is None
+            else sorted({k for item in node.items for k in answers.get(item.question.code, {})})
+        )
+        rows = []
+        for key in keys:
+            for item in node.items:
+                value = answers.get(item.question.code, {}).get(key)
+                if value is None and not selectors.is_shown(item, values, key):
+                    continue
+                rows.append(
+                    {
+                        "item": item,
+                        "key": key,
+                        "loop_label": labels.get(key, key),
+                        "text": display.text(item.question, value, names=names),
+                        "answered": value is not None,
+                        "anchor": selectors.answer_anchor(item.question.code, key),
+                        "comments": comments.get((item.question.code, key), []),
+                    }
+                )
+        sections.append((node, rows))
+    return render(
+        request,
+        "reporting/version_detail.html",
+        {
+            "submission": submission,
+            "version": version,
+            "sections": sections,
+            "can_comment": can_comment,
+            "comment_form": CommentForm(),
+            "versions": list(submission.versions.values_list("number", flat=True)),
+        },
+    )
+
+
+@require_POST
+@login_required
+def comment_add(request, pk, number):
+    submission = _submission(request, pk)
+    require_perm(request.user, "reporting.comment_submission", submission)
+    form = CommentForm(request.POST)
+    anchor = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        parent = None
+        if data.get("parent"):
+            parent = get_object_or_404(ReviewComment, pk=data["parent"], submission=submission)
+        try:
+            services.comment(
+                submission=submission,
+                code=data["code"],
+                key=data.get("key") or "",
+                text=data["text"],
+                parent=parent,
+                by=request.user,
+            )
+            anchor = "#" + selectors.answer_anchor(data["code"], data.get("key") or "")
+            messages.success(request, _("Your comment was added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Write the comment."))
+    return redirect(f"{submission.get_absolute_url()}versions/{number}/{anchor}")
+
+
+def version_diff(request, pk):
+    submission = _submission(request, pk)
+    _readable(request, submission)
+    form = DiffForm(request.GET)
+    if not form.is_valid():
+        return error_page(
+            request,
+            title=_("Choose two versions"),
+            message=_("Give the two version numbers to compare."),
+            status=400,
+            back=submission.get_absolute_url(),
+        )
+    older = _version(submission, form.cleaned_data["older"])
+    newer = _version(submission, form.cleaned_data["newer"])
+    structure = selectors.structure(submission.cycle.version)
+    names = display.Names()
+    labels = {**older.snapshot.get("loop_items", {}), **newer.snapshot.get("loop_items", {})}
+    changes = []
+    for change in selectors.diff(older.snapshot, newer.snapshot):
+        item = structure.items_by_code.get(change.code)
+        if item is None:
+            continue
+        changes.append(
+            {
+                "item": item,
+                "loop_label": labels.get(change.key, change.key),
+                "kind": change.kind,
+                "before": display.text(item.question, change.before, names=names),
+                "after": display.text(item.question, change.after, names=names),
+            }
+        )
+    return render(
+        request,
+        "reporting/diff.html",
+        {"submission": submission, "older": older, "newer": newer, "changes": changes},
+    )
+
+
+def template_list(request):
+    templates = (
+        Template.objects.visible_to(request.user)
+        .select_related("instrument")
+        .prefetch_related("versions")
+    )
+    return render(request, "reporting/template_list.html", {"templates": templates})
+
+
+def template_version(request, slug, number):
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    version = get_object_or_404(template.versions, number=number)
+    if not version.is_frozen and not request.user.has_perm("reporting.change_template", template):
+        raise Http404
+    structure = selectors.structure(version)
+    keeps = request.user.has_perm("reporting.change_template", template)
+    return render(
+        request,
+        "reporting/template_version.html",
+        {
+            "template": template,
+            "version": version,
+            "structure": structure,
+            "keeps": keeps,
+            "editable": keeps and not version.is_frozen,
+            "cycles": list(version.cycles.all()),
+        },
+    )
+
+
+def template_detail(request, slug):
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    versions = template.versions.all()
+    if not request.user.has_perm("reporting.change_template", template):
+        versions = versions.filter(status="frozen")
+    latest = versions.first()
+    if latest is None:
+        raise Http404
+    return redirect("reporting:version", slug=slug, number=latest.number)
+
+
+def template_export(request, slug, number):
+    """The version as a JSON file, to review, keep under version control or import elsewhere."""
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    version = get_object_or_404(template.versions, number=number)
+    if not version.is_frozen and not request.user.has_perm("reporting.change_template", template):
+        raise Http404
+    response = JsonResponse(
+        exchange.export_version(version), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-v{number}.json"'
+    return response
+
+
+def _may_import(user, data) -> None:
+    """An Agreement's secretariat imports templates of its own instrument only."""
+    from cmsfamily.directory.models import Instrument
+
+    code = (data.get("template") or {}).get("instrument") if isinstance(data, dict) else None
+    instrument = Instrument.objects.filter(code=code).first() if isinstance(code, str) else None
+    if instrument is not None:
+        require_perm(user, "reporting.change_template", Template(instrument=instrument))
+
+
+@login_required
+def template_import(request):
+    require_perm(request.user, "reporting.add_template")
+    form = TemplateImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        _may_import(request.user, form.cleaned_data["file"])
+        try:
+            version = exchange.import_template(form.cleaned_data["file"], by=request.user)
+        except exchange.ImportErrors as error:
+            problems = error.messages
+        else:
+            messages.success(
+                request,
+                _("The template was imported as version %(number)s (a draft).")
+                % {"number": version.number},
+            )
+            return redirect(version.get_absolute_url())
+    return render(
+        request,
+        "reporting/template_import.html",
+        {"form": form, "problems": problems},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the template builder (Secretariat) --------------------------------------------------------
+
+
+def _editable_version(request, slug, number) -> TemplateVersion:
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    require_perm(request.user, "reporting.change_template", template)
+    return get_object_or_404(template.versions.select_related("template"), number=number)
+
+
+@login_required
+def template_create(request):
+    from cmsfamily.directory.models import Instrument
+    from cmsfamily.directory.scope import scope_of
+
+    require_perm(request.user, "reporting.add_template")
+    scope = scope_of(request.user)
+    instruments = Instrument.objects.order_by("name")
+    if not scope.cms_secretariat:
+        instruments = instruments.filter(pk__in=scope.secretariat_instruments)
+    form = TemplateCreateForm(request.POST or None, instruments=instruments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            template = services.create_template(
+                slug=data["slug"],
+                instrument=data["instrument"],
+                reporter_kind=data["reporter_kind"],
+                by=request.user,
+                **{f"title_{lang}": data[f"title_{lang}"] for lang in ("en", "fr", "es")},
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            return redirect("reporting:version", slug=template.slug, number=1)
+    return form_page(
+        request, form, title=_("New report template"), back=reverse("reporting:template-list")
+    )
+
+
+@login_required
+def section_add(request, slug, number):
+    version = _editable_version(request, slug, number)
+    form = SectionAddForm(request.POST or None, sections=version.sections.all())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_section(
+                version=version,
+                number=data["number"],
+                parent=data["parent"],
+                loop=data["loop"] or "",
+                loop_items=data["loop_items"],
+                by=request.user,
+                **{f"title_{lang}": data[f"title_{lang}"] for lang in ("en", "fr", "es")},
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The section was added."))
+            return redirect(version.get_absolute_url())
+    return form_page(request, form, title=_("Add a section"), back=version.get_absolute_url())
+
+
+@login_required
+def item_add(request, slug, number, section_id):
+    version = _editable_version(request, slug, number)
+    section = get_object_or_404(Section, pk=section_id, version=version)
+    form = ItemAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data["existing"]:
+                    question = Question.objects.filter(code=data["existing"]).first()
+                    if question is None:
+                        raise ValidationError(
+                            {"existing": [_("The bank has no question with this code.")]}
+                        )
+                else:
+                    question = services.create_question(
+                        code=data["code"],
+                        kind=data["kind"],
+                        by=request.user,
+                        options=data["options"] or None,
+                        min_value=data["min_value"],
+                        max_value=data["max_value"],
+                        **{
+                            f"{name}_{lang}": data[f"{name}_{lang}"]
+                            for name in ("text", "unit")
+                            for lang in ("en", "fr", "es")
+                        },
+                    )
+                services.add_item(
+                    section=section,
+                    question=question,
+                    number=data["number"],
+                    required=data["required"],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The question was added to section %(number)s.") % {"number": section.number},
+            )
+            return redirect(version.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=_("Add a question to section %(number)s") % {"number": section.number},
+        back=version.get_absolute_url(),
+    )
+
+
+@require_POST
+@login_required
+def structure_change(request, slug, number):
+    """Move a section or question up or down, or remove a question (htmx: the outline again)."""
+    version = _editable_version(request, slug, number)
+    what, action = request.POST.get("what"), request.POST.get("action")
+    model = {"section": Section, "item": Item}.get(what or "")
+    if model is None or action not in ("up", "down", "remove"):
+        return error_page(
+            request,
+            title=_("Not changed"),
+            message=_("Unknown change."),
+            status=400,
+            back=version.get_absolute_url(),
+        )
+    lookup = {"version": version} if model is Section else {"section__version": version}
+    obj = get_object_or_404(model, pk=request.POST.get("id") or 0, **lookup)
+    try:
+        if action == "remove":
+            if model is not Item:
+                raise ValidationError(_("Sections are removed in a new version only."))
+            services.remove_item(item=obj, by=request.user)
+        else:
+            services.move(obj=obj, direction=-1 if action == "up" else 1, by=request.user)
+    except ValidationError as error:
+        return error_page(
+            request,
+            title=_("Not changed"),
+            message=" ".join(error.messages),
+            status=409,
+            back=version.get_absolute_url(),
+        )
+    return redirect(version.get_absolute_url())
+
+
+@require_POST
+@login_required
+def version_new(request, slug):
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    require_perm(request.user, "reporting.change_template", template)
+    try:
+        version = services.new_version(template=template, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(template.get_absolute_url())
+    messages.success(
+        request, _("Version %(number)s was made: a draft to edit.") % {"number": version.number}
+    )
+    return redirect(version.get_absolute_url())
+
+
+@login_required
+def cycle_create(request, slug, number):
+    version = _editable_version(request, slug, number)
+    form = CycleCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        deadline, rule = data["deadline"], ""
+        if not deadline:
+            deadline = services.deadline_before_meeting(data["meeting_opens"])
+            rule = _("Six months before the meeting opening on %(date)s (Resolution 12.5).") % {
+                "date": data["meeting_opens"].isoformat()
+            }
+        try:
+            cycle = services.create_cycle(
+                slug=data["slug"],
+                version=version,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                opens_on=data["opens_on"],
+                deadline=deadline,
+                deadline_rule=rule,
+                expected=data["expected"],
+                parties=list(data["parties"]),
+                organisations=list(data["organisations"]),
+                by=request.user,
+                **{f"title_{lang}": data[f"title_{lang}"] for lang in ("en", "fr", "es")},
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The cycle was created with %(count)s reporters.")
+                % {"count": cycle.submissions.count()},
+            )
+            return redirect(cycle.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=_("New reporting cycle on %(version)s") % {"version": version},
+        back=version.get_absolute_url(),
+        intro=_(
+            "Creating a cycle freezes this template version: later changes go into a new version."
+        ),
+    )
+
+
+@require_POST
+@login_required
+def cycle_status(request, slug):
+    cycle = _cycle(request, slug)
+    require_perm(request.user, "reporting.manage_cycle", cycle)
+    try:
+        services.set_cycle_status(
+            cycle=cycle, status=request.POST.get("status", ""), by=request.user
+        )
+    except (ValidationError, ValueError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect(cycle.get_absolute_url())
