@@ -376,6 +376,13 @@ def editable_section_ids(submission: Submission, user, structure: Structure) -> 
         return set()
     if reports_for(user, submission):
         return {node.section.pk for node in structure.nodes}
+    return assigned_section_ids(submission, user, structure)
+
+
+def assigned_section_ids(submission: Submission, user, structure: Structure) -> set[int]:
+    """The sections assigned to a contributor, with their subsections: all they see of a report."""
+    if not user.is_authenticated:
+        return set()
     assigned = set(
         SectionAssignment.objects.filter(submission=submission, user=user).values_list(
             "section_id", flat=True

@@ -116,11 +116,19 @@ def submission_detail(request, pk):
     )
     editable = selectors.editable_section_ids(submission, user, structure)
     drafter = bool(editable) or reports
+    shown_nodes = structure.nodes
+    mine: set[int] = set()
+    if not Submission.objects.reported_by(user).filter(pk=submission.pk).exists():
+        mine = selectors.assigned_section_ids(submission, user, structure)
+        if mine:
+            shown_nodes = [node for node in structure.nodes if node.section.pk in mine]
     loops = selectors.loop_items(structure, submission)
     values = selectors.values_of(selectors.answers_of(submission)) if drafter else {}
     versions = list(submission.versions.select_related("submitted_by").order_by("-number"))
     found = selectors.problems(structure, submission, values, loops) if drafter else []
     done = selectors.completion(structure, values, loops) if drafter else {}
+    if mine:
+        found = [problem for problem in found if problem.section and problem.section.pk in mine]
     assignments = list(
         SectionAssignment.objects.filter(submission=submission).select_related("section", "user")
     )
@@ -132,7 +140,7 @@ def submission_detail(request, pk):
             "structure": structure,
             "nodes": [
                 (node, done.get(node.section.pk), node.section.pk in editable)
-                for node in structure.nodes
+                for node in shown_nodes
             ],
             "drafter": drafter,
             "problems": found,
@@ -219,6 +227,10 @@ def section_edit(request, pk, section_id):
         raise PermissionDenied
     if request.method == "POST" and node.section.pk not in editable:
         raise PermissionDenied
+    if not Submission.objects.reported_by(user).filter(pk=submission.pk).exists() and (
+        node.section.pk not in selectors.assigned_section_ids(submission, user, structure)
+    ):
+        raise PermissionDenied  # a contributor sees the sections assigned to them only
     loops = selectors.loop_items(structure, submission)
     answers = selectors.answers_of(submission)
     groups = _fields(structure, node, submission, user, answers, loops, editable)

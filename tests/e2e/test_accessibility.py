@@ -63,6 +63,10 @@ PAGES = [
     ("contribution-add", "/contributions/add/", "secretariat"),
     ("assessed", "/contributions/assessed/", "secretariat"),
     ("upload", "/contributions/upload/", "secretariat"),
+    ("reports", "/reports/", "all"),
+    ("report-templates", "/reports/templates/", "all"),
+    ("report-template-add", "/reports/templates/add/", "secretariat"),
+    ("report-template-import", "/reports/templates/import/", "secretariat"),
 ]
 
 # Swagger UI's own widgets (rendered by the vendored bundle from drf-spectacular-sidecar) have

@@ -408,3 +408,61 @@ def test_partner_and_agreement_reports_run_through_the_same_engine(
         )
     fill(eurobats, eurobats_officer)
     assert services.submit(submission=eurobats, by=eurobats_officer).number == 1
+
+
+def test_a_section_repeated_for_the_species_the_party_is_a_range_state_of(kenya_report, nfp_kenya):
+    from cmsfamily.reporting.choices import LoopKind
+    from cmsfamily.species.models import Taxon
+
+    template = services.create_template(
+        slug="species-report",
+        instrument=Instrument.objects.get(code="cms"),
+        reporter_kind="party",
+        title_en="Species",
+        by=None,
+    )
+    version = template.versions.get()
+    section = services.add_section(
+        version=version, number="II", title_en="Species", loop=LoopKind.RANGE_SPECIES, by=None
+    )
+    trend = services.create_question(
+        code="s.trend",
+        kind="single_choice",
+        text_en="Population trend",
+        by=None,
+        options=[
+            {"value": "up", "label": {"en": "Increasing"}},
+            {"value": "down", "label": {"en": "Decreasing"}},
+        ],
+    )
+    services.add_item(section=section, question=trend, number="1", by=None, required=True)
+    cycle = open_cycle(version, slug="species-cycle")
+    report = Submission.objects.get(cycle=cycle, party__code="KE")
+    structure = selectors.structure(version)
+    loops = selectors.loop_items(structure, report)[section.pk]
+    kenyan = set(Taxon.objects.filter(range_states__party__code="KE").values_list("pk", flat=True))
+    assert {int(item.key.removeprefix("taxon-")) for item in loops} == kenyan and kenyan
+    first = loops[0].key
+    assert services.save_answers(
+        submission=report, edits=edits(("s.trend", first, "up", 0)), by=nfp_kenya
+    ).ok
+    elsewhere = Taxon.objects.exclude(pk__in=kenyan).first()
+    result = services.save_answers(
+        submission=report, edits=edits(("s.trend", f"taxon-{elsewhere.pk}", "up", 0)), by=nfp_kenya
+    )
+    assert ("s.trend", f"taxon-{elsewhere.pk}") in result.errors
+    # The Party adds a species it reports on where the range states are missing.
+    services.add_loop_entry(
+        submission=report,
+        section=section,
+        key=f"taxon-{elsewhere.pk}",
+        label=elsewhere.scientific_name,
+        by=nfp_kenya,
+    )
+    assert services.save_answers(
+        submission=report, edits=edits(("s.trend", f"taxon-{elsewhere.pk}", "up", 0)), by=nfp_kenya
+    ).ok
+    problems = selectors.problems(
+        structure, report, selectors.values_of(selectors.answers_of(report))
+    )
+    assert len(problems) == len(kenyan) - 1  # every other Kenyan species still needs its trend

@@ -411,3 +411,42 @@ def test_saving_a_section_is_a_constant_number_of_statements(
         data.update({f"{code}@#present": "1", f"{code}@#rev": "0", f"{code}@": value})
     with django_assert_max_num_queries(40):
         assert client_as(nfp_kenya).post(url, data).status_code == 302
+
+
+def test_a_contributor_sees_and_edits_only_the_assigned_section(client_as, nfp_kenya, draft):
+    from cmsfamily.accounts.models import User
+
+    councillor = User.objects.create_user("councillor@kenya.example", "x" * 12)
+    client = client_as(nfp_kenya)
+    species = draft.cycle.version.sections.get(number="II")
+    response = client.post(
+        reverse("reporting:assign", args=[draft.pk]),
+        {"section": species.pk, "email": "councillor@kenya.example"},
+    )
+    assert response.status_code == 302
+    assert (
+        client.post(
+            reverse("reporting:assign", args=[draft.pk]),
+            {"section": species.pk, "email": "nobody@x.org"},
+        ).status_code
+        == 400
+    )
+    contributor = client_as(councillor)
+    page = contributor.get(draft.get_absolute_url()).content.decode()
+    assert "Appendix I species" in page and ">I General<" not in page
+    assert (
+        contributor.get(
+            reverse("reporting:section", args=[draft.pk, general(draft).pk])
+        ).status_code
+        == 403
+    )
+    assert (
+        contributor.get(reverse("reporting:section", args=[draft.pk, species.pk])).status_code
+        == 200
+    )
+    assert (
+        contributor.post(
+            reverse("reporting:submission-action", args=[draft.pk, "submit"])
+        ).status_code
+        == 403
+    )
