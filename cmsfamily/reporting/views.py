@@ -470,9 +470,16 @@ def version_detail(request, pk, number):
                 value = answers.get(item.question.code, {}).get(key)
                 if value is None and not selectors.is_shown(item, values, key):
                     continue
+                link = ""
+                if value is not None and item.question.kind == "file":
+                    link = (
+                        reverse("reporting:answer-file", args=[submission.pk, item.question.code])
+                        + f"?version={version.number}&key={key}"
+                    )
                 rows.append(
                     {
                         "item": item,
+                        "file_link": link,
                         "key": key,
                         "loop_label": labels.get(key, key),
                         "text": display.text(item.question, value, names=names),
@@ -879,3 +886,35 @@ def cycle_status(request, slug):
     except (ValidationError, ValueError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     return redirect(cycle.get_absolute_url())
+
+
+def answer_file(request, pk, code):
+    """A file given as an answer: from a submitted version (``?version=N``) for whoever reads the
+    versions, or from the draft for its drafters."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    submission = _submission(request, pk)
+    key = request.GET.get("key", "")
+    number = request.GET.get("version")
+    if number is not None:
+        _readable(request, submission)
+        if not number.isdigit():
+            raise Http404
+        value = _version(submission, int(number)).snapshot.get("answers", {}).get(code, {}).get(key)
+    else:
+        if not (
+            request.user.has_perm("reporting.edit_submission", submission)
+            or Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists()
+        ):
+            raise PermissionDenied
+        value = (
+            submission.answers.filter(question__code=code, loop_key=key)
+            .values_list("value", flat=True)
+            .first()
+        )
+    if not isinstance(value, dict) or not default_storage.exists(value.get("path", "")):
+        raise Http404
+    return FileResponse(
+        default_storage.open(value["path"], "rb"), as_attachment=True, filename=value["name"]
+    )

@@ -450,3 +450,40 @@ def test_a_contributor_sees_and_edits_only_the_assigned_section(client_as, nfp_k
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=404,
+        nfp_kenya=200,
+        nfp_germany=404,
+        birdlife_fp=404,
+        secretariat=200,
+        eurobats_officer=404,
+    ),
+)
+def test_a_file_answer_is_downloaded_by_who_reads_the_report(
+    client_as, request, persona, status, draft, nfp_kenya, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    upload = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 letter", "application/pdf")
+    response = client_as(nfp_kenya).post(
+        url, {"t.evidence@#present": "1", "t.evidence@#rev": "0", "t.evidence@": upload}
+    )
+    assert response.status_code == 302
+    services.submit(submission=draft, by=nfp_kenya)
+    client_as(nfp_kenya).logout()
+    client = client_for(client_as, request, persona)
+    download = client.get(
+        reverse("reporting:answer-file", args=[draft.pk, "t.evidence"]) + "?version=1"
+    )
+    assert download.status_code == status
+    if status == 200:
+        assert b"".join(download.streaming_content) == b"%PDF-1.4 letter"
+        assert "letter.pdf" in download["Content-Disposition"]
+    bad = client.get(reverse("reporting:answer-file", args=[draft.pk, "t.evidence"]) + "?version=x")
+    assert bad.status_code == 404
