@@ -1,10 +1,12 @@
 """`make bench`: response times of the registry's, a work programme's and the contributions
-ledger's pages and API, against a static-file floor; and the ledger's totals beside raw SQL.
+ledger's pages and API, and of drafting and submitting national reports, against a static-file
+floor; the ledger's totals beside raw SQL; the reporting system's statements beside a peer's.
 
 Generates (or reuses) the synthetic Family, times the ledger's totals in-process beside the raw SQL
-of the same aggregate, serves the Family with gunicorn on 127.0.0.1 with the production settings,
-and measures each target with concurrent keep-alive clients. Prints a Markdown note and writes
-bench/out/results.json. Exits non-zero on errors, never on slowness.
+of the same aggregate and counts the statements of the reporting system's writes and lists, serves
+the Family with gunicorn on 127.0.0.1 with the production settings, and measures each target with
+concurrent keep-alive clients (the reporting targets as one Party's NFP each). Prints a Markdown
+note and writes bench/out/results.json. Exits non-zero on errors, never on slowness.
 """
 
 import argparse
@@ -18,7 +20,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from bench import cpu, generate, ledger, load, queries, report, server
+from bench import cpu, generate, ledger, load, queries, report, reporting, server
 
 # CPUs used by other processes during the measurement above which the note warns.
 BUSY = 0.25
@@ -124,6 +126,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _raise_interrupt)
     stop = threading.Event()
     started = time.perf_counter()
+    reporters = None
     try:
         url = generate.database_url()
         generate.setup_django(url)
@@ -145,6 +148,11 @@ def main(argv=None) -> int:
         totals = ledger.measure_totals(args.totals_repetitions)
         totals["partner_pages"] = ledger.measure_partner_pages(partners)
         sql = queries.measure(targets[1:])
+        print("Counting the reporting system's statements in-process ...", flush=True)
+        reported = reporting.measure()
+        sql.update(reported.pop("sql"))
+        reporters = reporting.Load(env["DJANGO_SECRET_KEY"], args.clients)
+        targets += reporters.targets
         print(f"Measuring with {args.clients} clients ...", flush=True)
         measurements, cpu_use = _measure(args, env, targets, stop)
     except KeyboardInterrupt:
@@ -154,6 +162,9 @@ def main(argv=None) -> int:
     except (RuntimeError, subprocess.CalledProcessError) as error:
         print(f"\nbench failed: {error}", file=sys.stderr)
         return 1
+    finally:
+        if reporters is not None:
+            reporters.close()
 
     import django
 
@@ -161,7 +172,8 @@ def main(argv=None) -> int:
     config = server.ServerConfig(args.worker_class, args.workers, args.threads, args.clients)
     now = datetime.now(UTC)
     header = [
-        f"### `make bench`: anonymous reads under {args.clients} concurrent clients",
+        f"### `make bench`: pages and API under {args.clients} concurrent clients "
+        "(anonymous; the reporting targets each as one synthetic Party's NFP)",
         "",
         f"- {now:%Y-%m-%d %H:%M} UTC, commit {_git_revision()}, Python "
         f"{platform.python_version()}, Django {django.get_version()}",
@@ -182,7 +194,8 @@ def main(argv=None) -> int:
         "server CPU ms/req: CPU time of the gunicorn processes (and PostgreSQL, when used) "
         "during the measured requests, per request; it depends little on other load. "
         "SQL queries / SQL ms: one anonymous request to the same URL in-process "
-        "(Django test client), and the time spent executing its statements.",
+        "(Django test client), and the time spent executing its statements; for the "
+        "reporting targets, one request as the first synthetic NFP.",
     ]
     errors = [f"{m.target.name}: {error}" for m in measurements for error in m.errors]
     if errors:
@@ -195,6 +208,8 @@ def main(argv=None) -> int:
     print(report.note(header, floor, measurements, sql, footer))
     print()
     print(report.ledger_note(totals, data["database"]))
+    print()
+    print(reporting.note(reported, measurements, floor, reporters.skipped))
     meta = {
         "date": now.isoformat(timespec="seconds"),
         "revision": _git_revision(),
@@ -215,6 +230,7 @@ def main(argv=None) -> int:
         "requests_per_target": args.requests,
         "data": data,
         "ledger_totals": totals,
+        "reporting": reported,
         "seconds_total": round(time.perf_counter() - started, 1),
     }
     results_path = generate.OUT_DIR / "results.json"

@@ -2,12 +2,12 @@
 
 The real reference data (Parties, instruments, organisations) is loaded first; synthetic Parties,
 an instrument, people and appointments with their history are added on top, a synthetic work
-programme with its activity tree, progress updates and resource lines, and a contributions ledger
-of a million entries (bench/ledger.py). Everything synthetic is marked: Person.is_demo /
-Appointment.is_demo, family names "Synthetic-<n>", notes "synthetic", titles and descriptions
-"Synthetic ...", sources starting with "synthetic". The result is deterministic (seeded) and is
-reused by later runs when it is complete; a database made before the work programme or the ledger
-existed gets the missing part added.
+programme with its activity tree, progress updates and resource lines, a contributions ledger
+of a million entries (bench/ledger.py), and national reports (bench/reporting.py). Everything
+synthetic is marked: Person.is_demo / Appointment.is_demo, family names "Synthetic-<n>", notes
+"synthetic", titles and descriptions "Synthetic ...", sources starting with "synthetic". The
+result is deterministic (seeded) and is reused by later runs when it is complete; a database made
+before the work programme, the ledger or the reports existed gets the missing part added.
 
     python -m bench.generate [--fresh]
 
@@ -211,18 +211,22 @@ def _migrate() -> None:
 def counts() -> dict[str, int]:
     from django.db.models import Q
 
-    from bench import ledger
+    from bench import ledger, reporting
     from cmsfamily.directory.choices import AppointmentStatus, Role
     from cmsfamily.directory.models import Appointment, Instrument, Party, Person
     from cmsfamily.directory.selectors import FOCAL_POINT_ROLES
 
+    # The reporting benchmark's Parties and NFPs (bench/reporting.py) are counted there.
+    reporters = {"email__startswith": reporting.NFP_EMAIL_PREFIX}
     return {
         "parties": Party.objects.count(),
-        "synthetic_parties": Party.objects.filter(note="synthetic").count(),
+        "synthetic_parties": Party.objects.filter(note="synthetic", source=MARKER).count(),
         "instruments": Instrument.objects.count(),
         "synthetic_instruments": Instrument.objects.filter(source=MARKER).count(),
-        "people": Person.objects.count(),
-        "appointments": Appointment.objects.count(),
+        "people": Person.objects.exclude(**reporters).count(),
+        "appointments": Appointment.objects.exclude(
+            **{f"person__{key}": value for key, value in reporters.items()}
+        ).count(),
         "appointment_history": Appointment.history.count(),
         "current_focal_points": Appointment.objects.current()
         .filter(role__in=FOCAL_POINT_ROLES)
@@ -232,6 +236,7 @@ def counts() -> dict[str, int]:
         ).count(),
         **programme_counts(),
         **ledger.counts(),
+        **reporting.counts(),
     }
 
 
@@ -703,7 +708,7 @@ def _generate() -> None:
 
 def prepare(*, fresh: bool = False) -> dict:
     """Make sure the bench database holds the complete generated Family. Call setup_django first."""
-    from bench import ledger
+    from bench import ledger, reporting
 
     started = time.perf_counter()
     if fresh:
@@ -742,12 +747,19 @@ def prepare(*, fresh: bool = False) -> dict:
         found = counts()
         if not is_complete(found):
             raise SystemExit(f"Generation finished but the database is incomplete: {found}")
+    reporting_seconds = reporting.prepare(found)
+    if reporting_seconds is not None:
+        how = "generated" if how == "generated" else f"{how}, reporting data added"
+        found = counts()
+        if not reporting.is_complete(found):
+            raise SystemExit(f"The reporting data is incomplete after generation: {found}")
     return {
         "database": display_url(database_url()),
         "reused": how == "reused",
         "how": how,
         "seconds": round(time.perf_counter() - started, 2),
         "ledger_seconds": None if ledger_seconds is None else round(ledger_seconds, 1),
+        "reporting_seconds": None if reporting_seconds is None else round(reporting_seconds, 1),
         "seed": SEED,
         "version": VERSION,
         "counts": found,
@@ -755,7 +767,7 @@ def prepare(*, fresh: bool = False) -> dict:
 
 
 def describe(result: dict) -> str:
-    from bench import ledger
+    from bench import ledger, reporting
 
     found = result["counts"]
     return (
@@ -772,6 +784,12 @@ def describe(result: dict) -> str:
         + (
             f" (the ledger generated in {result['ledger_seconds']:.0f} s)"
             if result.get("ledger_seconds")
+            else ""
+        )
+        + f"; {reporting.describe(found)}"
+        + (
+            f" (generated in {result['reporting_seconds']:.0f} s)"
+            if result.get("reporting_seconds")
             else ""
         )
     )

@@ -75,7 +75,8 @@ FROM contributions_contribution AS c
 LEFT JOIN strategy_target AS t ON t.id = c.target_id
 LEFT JOIN strategy_strategicplan AS p ON p.id = t.plan_id
 WHERE c.validated_at IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM contributions_contribution AS r WHERE r.corrects_id = c.id)
+  AND NOT EXISTS (SELECT 1 FROM contributions_contribution AS r
+                  WHERE r.corrects_id = c.id AND r.validated_at IS NOT NULL)
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4""",
     "postgresql": """SELECT c.kind,
@@ -87,7 +88,8 @@ FROM contributions_contribution AS c
 LEFT JOIN strategy_target AS t ON t.id = c.target_id
 LEFT JOIN strategy_strategicplan AS p ON p.id = t.plan_id
 WHERE c.validated_at IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM contributions_contribution AS r WHERE r.corrects_id = c.id)
+  AND NOT EXISTS (SELECT 1 FROM contributions_contribution AS r
+                  WHERE r.corrects_id = c.id AND r.validated_at IS NOT NULL)
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4""",
 }

@@ -5,6 +5,7 @@ import http.client
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench.server import HOST
@@ -18,12 +19,20 @@ MAX_ERRORS = 20
 TIMEOUT = 120
 
 
+class Refused(Exception):
+    """An answer that is not what the target expects (a conflict page, a failed submit)."""
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
     path: str
     accept: str
     content_type: str  # the Content-Type a correct answer starts with
+    # A target that is more than one anonymous GET of `path` (a POST, a client's own URL, a
+    # request followed by another that is not timed): called with the client, it returns the
+    # seconds to count and the size of the answer, or raises Refused.
+    exchange: Callable[["Client"], tuple[float, int]] | None = None
 
 
 @dataclass
@@ -67,7 +76,14 @@ class Client:
             self.connection = None
 
     def get(self, target: Target) -> tuple[int, str, bytes]:
-        headers = {"Accept": target.accept, "Accept-Encoding": "identity"}
+        status, headers, body = self.send("GET", target.path, {"Accept": target.accept})
+        return status, headers.get("Content-Type", ""), body
+
+    def send(
+        self, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """One request with the client's cookies; returns the status, headers and body."""
+        headers = {"Accept-Encoding": "identity", **headers}
         for attempt in (1, 2):
             reused = self.connection is not None
             if self.connection is None:
@@ -76,9 +92,9 @@ class Client:
             if self.cookies:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             try:
-                self.connection.request("GET", target.path, headers=headers)
+                self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
-                body = response.read()
+                answer = response.read()
             except STALE:
                 self.close()
                 if reused and attempt == 1:
@@ -92,7 +108,7 @@ class Client:
                 self.cookies[name.strip()] = value.strip()
             if response.will_close:
                 self.close()
-            return response.status, response.getheader("Content-Type", ""), body
+            return response.status, response.headers, answer
         raise AssertionError("unreachable")
 
 
@@ -130,17 +146,25 @@ def run(
         while take():
             started = time.perf_counter()
             try:
-                status, content_type, body = client.get(target)
+                if target.exchange is not None:
+                    elapsed, size = target.exchange(client)
+                else:
+                    status, content_type, body = client.get(target)
+                    elapsed, size = time.perf_counter() - started, len(body)
+                    if status != 200 or not content_type.startswith(target.content_type):
+                        raise Refused(f"HTTP {status} ({content_type or 'no Content-Type'})")
             except (OSError, http.client.HTTPException) as error:
                 fail(f"{type(error).__name__}: {error}")
                 continue
-            elapsed = time.perf_counter() - started
-            if status != 200 or not content_type.startswith(target.content_type):
-                fail(f"HTTP {status} ({content_type or 'no Content-Type'})")
+            except Refused as error:
+                fail(str(error))
+                continue
+            except Exception as error:  # a fault in an exchange is an error, not a silent client
+                fail(f"{type(error).__name__} in the client: {error}")
                 continue
             with lock:
                 measurement.latencies.append(elapsed)
-                measurement.body_bytes = len(body)
+                measurement.body_bytes = size
 
     threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
     opened = sum(client.opened for client in clients)

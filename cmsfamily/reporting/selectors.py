@@ -64,7 +64,31 @@ class Structure:
         return len(self.items_by_code)
 
 
+_STRUCTURES: dict[int, tuple[tuple, Structure]] = {}
+_CACHED_VERSIONS = 32
+
+
 def structure(version: TemplateVersion) -> Structure:
+    """The tree of a version, read once per process for a frozen version (which never changes
+    but for its questions' translations: the cache key has the bank's last change)."""
+    if not version.is_frozen:
+        return _structure(version)
+    from django.db.models import Max
+
+    from cmsfamily.reporting.models import Question
+
+    stamp = (version.frozen_at, Question.objects.aggregate(last=Max("modified"))["last"])
+    cached = _STRUCTURES.get(version.pk)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    built = _structure(version)
+    if len(_STRUCTURES) >= _CACHED_VERSIONS:
+        _STRUCTURES.pop(next(iter(_STRUCTURES)))
+    _STRUCTURES[version.pk] = (stamp, built)
+    return built
+
+
+def _structure(version: TemplateVersion) -> Structure:
     """The tree of a version: sections, items with their questions and options, and rules."""
     sections = list(version.sections.all())
     items = list(
@@ -181,19 +205,21 @@ def keys_of(node: Node, loops: dict[int, list[LoopItem]]) -> list[LoopItem]:
     return loops.get(node.loop_section.pk, [])
 
 
-def answers_of(submission: Submission) -> dict[tuple[str, str], Answer]:
+def answers_of(submission: Submission, codes=None) -> dict[tuple[str, str], Answer]:
+    """The answers as objects (with their revision), of the given questions only if named."""
+    rows = Answer.objects.filter(submission=submission).select_related("question")
+    if codes is not None:
+        rows = rows.filter(question__code__in=list(codes))
+    return {(answer.question.code, answer.loop_key): answer for answer in rows}
+
+
+def answer_values(submission: Submission) -> dict[tuple[str, str], Any]:
+    """Every answer's value by question code and loop item: what checks and snapshots need."""
     return {
-        (answer.question.code, answer.loop_key): answer
-        for answer in Answer.objects.filter(submission=submission).select_related(
-            "question", "updated_by"
+        (code, key): value
+        for code, key, value in Answer.objects.filter(submission=submission).values_list(
+            "question__code", "loop_key", "value"
         )
-    }
-
-
-def values_of(answers: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
-    return {
-        key: answer.value if isinstance(answer, Answer) else answer
-        for key, answer in answers.items()
     }
 
 

@@ -123,7 +123,7 @@ def submission_detail(request, pk):
         if mine:
             shown_nodes = [node for node in structure.nodes if node.section.pk in mine]
     loops = selectors.loop_items(structure, submission)
-    values = selectors.values_of(selectors.answers_of(submission)) if drafter else {}
+    values = selectors.answer_values(submission) if drafter else {}
     versions = list(submission.versions.select_related("submitted_by").order_by("-number"))
     found = selectors.problems(structure, submission, values, loops) if drafter else []
     done = selectors.completion(structure, values, loops) if drafter else {}
@@ -164,12 +164,14 @@ def _fields(
     loops,
     editable,
     *,
+    values,
     errors=None,
     conflicts=None,
     posted=None,
 ):
-    """The fields of one section: each item for each loop item, with value, revision and state."""
-    values = selectors.values_of(answers)
+    """The fields of one section: each item for each loop item, with value, revision and state.
+    ``answers`` are the section's answers (with revisions); ``values`` all of the report's, for
+    the conditions that look at other sections."""
     if posted:
         values = {**values, **posted}
     errors = errors or {}
@@ -232,8 +234,9 @@ def section_edit(request, pk, section_id):
     ):
         raise PermissionDenied  # a contributor sees the sections assigned to them only
     loops = selectors.loop_items(structure, submission)
-    answers = selectors.answers_of(submission)
-    groups = _fields(structure, node, submission, user, answers, loops, editable)
+    values = selectors.answer_values(submission)
+    answers = selectors.answers_of(submission, codes=[item.question.code for item in node.items])
+    groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
     context = {
         "submission": submission,
         "node": node,
@@ -251,6 +254,8 @@ def section_edit(request, pk, section_id):
                 edits=edits,
                 by=user,
                 structure=structure,
+                loops=loops,
+                editable=editable,
                 language=get_language() or "en",
             )
         except ValidationError as error:
@@ -295,6 +300,7 @@ def section_edit(request, pk, section_id):
             editable,
             errors=result.errors,
             conflicts=result.conflicts,
+            values=values,
             posted=posted,
         )
         response = render(

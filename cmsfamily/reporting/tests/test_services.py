@@ -462,7 +462,5 @@ def test_a_section_repeated_for_the_species_the_party_is_a_range_state_of(kenya_
     assert services.save_answers(
         submission=report, edits=edits(("s.trend", f"taxon-{elsewhere.pk}", "up", 0)), by=nfp_kenya
     ).ok
-    problems = selectors.problems(
-        structure, report, selectors.values_of(selectors.answers_of(report))
-    )
+    problems = selectors.problems(structure, report, selectors.answer_values(report))
     assert len(problems) == len(kenyan) - 1  # every other Kenyan species still needs its trend
