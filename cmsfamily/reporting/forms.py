@@ -356,3 +356,45 @@ class CycleCreateForm(forms.Form):
         if not data.get("deadline") and not data.get("meeting_opens"):
             raise forms.ValidationError(_("Give the deadline, or the meeting it is derived from."))
         return data
+
+
+class SectionEditForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _translated_fields(self, "title", _("Title"))
+        _translated_fields(
+            self,
+            "intro",
+            _("Introduction"),
+            required_en=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+
+class QuestionEditForm(forms.Form):
+    """The texts of a question; its type, options and bounds only while no cycle uses it."""
+
+    targets = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Strategic Plan targets")
+    )
+    min_value = forms.DecimalField(label=_("Lowest value"), required=False)
+    max_value = forms.DecimalField(label=_("Highest value"), required=False)
+
+    def __init__(self, *args, frozen: bool, **kwargs):
+        from cmsfamily.strategy.models import Target
+
+        super().__init__(*args, **kwargs)
+        _translated_fields(self, "text", _("Question"), widget=forms.Textarea(attrs={"rows": 2}))
+        _translated_fields(
+            self,
+            "help_text",
+            _("Guidance"),
+            required_en=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.fields["targets"].queryset = Target.objects.select_related("plan").order_by(
+            "plan", "number"
+        )
+        if frozen:
+            for name in ("targets", "min_value", "max_value", "text_en", "help_text_en"):
+                self.fields[name].disabled = True

@@ -82,6 +82,8 @@ def has_versions(user, submission):
 rules.add_perm("reporting.add_template", is_cms_secretariat | is_secretariat)
 rules.add_perm("reporting.change_template", keeps_reporting_of)
 rules.add_perm("reporting.add_question", is_cms_secretariat | is_secretariat)
+# The bank is shared by every instrument: changing a question is the CMS Secretariat's.
+rules.add_perm("reporting.change_question", is_cms_secretariat)
 rules.add_perm("reporting.manage_cycle", keeps_reporting_of)
 rules.add_perm("reporting.edit_submission", is_editable & (reports_for | is_assigned))
 rules.add_perm("reporting.submit_submission", is_editable & reports_for)

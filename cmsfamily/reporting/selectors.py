@@ -551,3 +551,40 @@ def timeliness(cycle: Cycle) -> list[Timeliness]:
         sum(r.missing for r in regions),
     )
     return [*regions, total]
+
+
+@dataclass(frozen=True)
+class CycleTimeliness:
+    cycle: Cycle
+    rates: Timeliness
+
+
+def timeliness_by_cycle(cycles) -> list[CycleTimeliness]:
+    """One row per cycle (so per instrument and period), in two queries: the reports expected,
+    and the first-submission times of those sent (each cycle has its own deadline)."""
+    cycles = list(cycles)
+    if not cycles:
+        return []
+    expected = dict(
+        Submission.objects.filter(cycle__in=cycles)
+        .values("cycle")
+        .annotate(expected=Count("pk"))
+        .values_list("cycle", "expected")
+    )
+    firsts: dict[int, list] = defaultdict(list)
+    for cycle_id, first in Submission.objects.filter(
+        cycle__in=cycles, first_submitted_at__isnull=False
+    ).values_list("cycle", "first_submitted_at"):
+        firsts[cycle_id].append(first)
+    result = []
+    for cycle in cycles:
+        cutoff = _cutoff(cycle.deadline)
+        on_time = sum(1 for first in firsts[cycle.pk] if first < cutoff)
+        late = len(firsts[cycle.pk]) - on_time
+        total = expected.get(cycle.pk, 0)
+        result.append(
+            CycleTimeliness(
+                cycle, Timeliness(str(cycle), total, on_time, late, total - on_time - late)
+            )
+        )
+    return result

@@ -338,6 +338,22 @@ def add_section(
 
 
 @transaction.atomic
+def update_section(*, section: Section, by, **texts) -> Section:
+    _draft(section.version)
+    allowed = {f"{name}_{lang}" for name in ("title", "intro") for lang in LANGUAGES}
+    if set(texts) - allowed:
+        raise TypeError(f"unknown fields: {sorted(set(texts) - allowed)}")
+    for name, value in texts.items():
+        setattr(section, name, value)
+    if not getattr(section, "title_en", ""):
+        raise ValidationError(
+            {"title_en": [_("Give the title in English, the language of the record.")]}
+        )
+    section.save()
+    return section
+
+
+@transaction.atomic
 def add_item(
     *,
     section: Section,

@@ -7,7 +7,14 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.index, name="index"),
     path("templates/", views.template_list, name="template-list"),
+    path("timeliness/", views.timeliness_overview, name="timeliness"),
+    path("questions/<str:code>/edit/", views.question_edit, name="question-edit"),
     path("templates/add/", views.template_create, name="template-add"),
+    path(
+        "templates/<slug:slug>/v<int:number>/sections/<int:section_id>/edit/",
+        views.section_edit_texts,
+        name="section-edit",
+    ),
     path("templates/import/", views.template_import, name="template-import"),
     path("templates/<slug:slug>/versions/new/", views.version_new, name="version-new"),
     path(

@@ -29,8 +29,10 @@ from cmsfamily.reporting.forms import (
     Field,
     ItemAddForm,
     LoopEntryForm,
+    QuestionEditForm,
     ReturnForm,
     SectionAddForm,
+    SectionEditForm,
     TemplateCreateForm,
     TemplateImportForm,
     field_name,
@@ -924,3 +926,93 @@ def answer_file(request, pk, code):
     return FileResponse(
         default_storage.open(value["path"], "rb"), as_attachment=True, filename=value["name"]
     )
+
+
+@login_required
+def section_edit_texts(request, slug, number, section_id):
+    version = _editable_version(request, slug, number)
+    section = get_object_or_404(Section, pk=section_id, version=version)
+    names = [f"{name}_{lang}" for name in ("title", "intro") for lang in ("en", "fr", "es")]
+    form = SectionEditForm(request.POST or None, initial={n: getattr(section, n) for n in names})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_section(
+                section=section, by=request.user, **{n: form.cleaned_data[n] for n in names}
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(
+                request, _("Section %(number)s was saved.") % {"number": section.number}
+            )
+            return redirect(version.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=_("Edit section %(number)s") % {"number": section.number},
+        back=version.get_absolute_url(),
+    )
+
+
+@login_required
+def question_edit(request, code):
+    """A question of the bank: all of it while no cycle uses it, then its French and Spanish only."""
+    question = get_object_or_404(Question, code=code)
+    require_perm(request.user, "reporting.change_question")
+    frozen = services.is_frozen_question(question)
+    texts = [f"{name}_{lang}" for name in ("text", "help_text") for lang in ("en", "fr", "es")]
+    initial = {n: getattr(question, n) for n in texts}
+    initial.update(
+        min_value=question.min_value,
+        max_value=question.max_value,
+        targets=list(question.targets.all()),
+    )
+    form = QuestionEditForm(request.POST or None, initial=initial, frozen=frozen)
+    back = request.GET.get("next") or reverse("reporting:template-list")
+    if not back.startswith("/"):
+        back = reverse("reporting:template-list")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {n: data[n] for n in texts if not form.fields[n].disabled}
+        extra = {}
+        if not frozen:
+            values.update(min_value=data["min_value"], max_value=data["max_value"])
+            extra["targets"] = list(data["targets"])
+        try:
+            services.update_question(question=question, by=request.user, **values, **extra)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("Question %(code)s was saved.") % {"code": question.code})
+            return redirect(back)
+    intro = (
+        _(
+            "A reporting cycle uses this question: only its French and Spanish texts may still change."
+        )
+        if frozen
+        else _(
+            "This question is in the shared bank: the change applies to every template that asks it."
+        )
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Edit question %(code)s") % {"code": question.code},
+        back=back,
+        intro=intro,
+    )
+
+
+@login_required
+def timeliness_overview(request):
+    """Reporting and on-time rates of every cycle the user keeps, by instrument."""
+    from cmsfamily.directory.scope import scope_of
+
+    scope = scope_of(request.user)
+    if not scope.is_secretariat:
+        raise PermissionDenied
+    cycles = selectors.cycles(request.user)
+    if not scope.cms_secretariat:
+        cycles = cycles.filter(version__template__instrument__in=scope.secretariat_instruments)
+    rows = selectors.timeliness_by_cycle(cycles)
+    return render(request, "reporting/timeliness.html", {"rows": rows})

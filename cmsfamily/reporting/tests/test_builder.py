@@ -258,3 +258,86 @@ def test_only_the_secretariat_opens_a_cycle(client_as, request, persona, status,
     assert response.status_code == status
     cycle.refresh_from_db()
     assert (cycle.status == CycleStatus.OPEN) == (persona == "secretariat")
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=LOGIN,
+        nfp_kenya=403,
+        nfp_germany=403,
+        birdlife_fp=403,
+        eurobats_officer=403,
+        secretariat=200,
+    ),
+)
+def test_only_the_cms_secretariat_edits_the_bank(client_as, request, persona, status, version):
+    assert (
+        client_for(client_as, request, persona).get("/reports/questions/t.staff/edit/").status_code
+        == status
+    )
+
+
+def test_editing_texts_of_a_section_and_a_question(client_as, secretariat, version):
+    client = client_as(secretariat)
+    section = version.sections.get(number="I")
+    response = client.post(
+        url(version, f"sections/{section.pk}/edit/"), {"title_en": "", "title_fr": "x"}
+    )
+    assert response.status_code == 400
+    assert (
+        client.post(
+            url(version, f"sections/{section.pk}/edit/"),
+            {"title_en": "General information", "title_fr": "Généralités"},
+        ).status_code
+        == 302
+    )
+    section.refresh_from_db()
+    assert (section.title_en, section.title_fr) == ("General information", "Généralités")
+    edit = "/reports/questions/t.staff/edit/?next=" + url(version)
+    assert (
+        client.post(
+            edit, {"text_en": "Staff in post", "min_value": "0", "max_value": "500"}
+        ).status_code
+        == 302
+    )
+    assert Question.objects.get(code="t.staff").max_value == 500
+    assert (
+        client.post(edit, {"text_en": "Staff", "min_value": "9", "max_value": "1"}).status_code
+        == 400
+    )
+
+
+def test_a_frozen_question_keeps_its_english_text(client_as, secretariat, version):
+    open_cycle(version)
+    client = client_as(secretariat)
+    edit = "/reports/questions/t.staff/edit/"
+    assert client.post(edit, {"text_en": "Changed", "text_fr": "Personnel"}).status_code == 302
+    question = Question.objects.get(code="t.staff")
+    assert (question.text_en, question.text_fr) == ("Staff", "Personnel")
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=LOGIN,
+        nfp_kenya=403,
+        nfp_germany=403,
+        birdlife_fp=403,
+        eurobats_officer=200,
+        secretariat=200,
+    ),
+)
+def test_the_timeliness_overview_is_for_secretariats(
+    client_as, request, persona, status, version, django_assert_max_num_queries
+):
+    open_cycle(version)
+    client = client_for(client_as, request, persona)
+    response = client.get("/reports/timeliness/")
+    assert response.status_code == status
+    if persona == "secretariat":
+        assert "Test cycle" in response.content.decode()
+        with django_assert_max_num_queries(12):
+            client.get("/reports/timeliness/")
+    if persona == "eurobats_officer":
+        assert "Test cycle" not in response.content.decode()
