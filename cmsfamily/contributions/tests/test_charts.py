@@ -363,3 +363,33 @@ def test_drawing_fetches_no_url():
     with pytest.raises(ValueError, match="External data url not allowed"):
         charts.to_svg(chart)
     assert chart.svg == ""  # the page leaves the chart out
+
+
+def test_a_chart_is_drawn_once_for_the_same_figures(monkeypatch):
+    from django.core.cache import cache
+
+    from cmsfamily.contributions import charts
+
+    cache.clear()
+    calls = []
+    real = charts.vl_convert.vegalite_to_svg
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", counting)
+    chart = charts.Chart(
+        spec={
+            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "data": {"values": [{"a": 1}]},
+            "mark": "bar",
+            "encoding": {"x": {"field": "a", "type": "quantitative"}},
+        },
+        title="t",
+        description="d",
+        number_locale=charts.number_locale(),
+    )
+    first = charts.to_svg(chart)
+    assert charts.to_svg(chart) == first
+    assert len(calls) == 1
