@@ -392,9 +392,9 @@ class QuestionEditForm(forms.Form):
             required_en=False,
             widget=forms.Textarea(attrs={"rows": 2}),
         )
-        self.fields["targets"].queryset = Target.objects.select_related("plan").order_by(
-            "plan", "number"
-        )
+        targets = self.fields["targets"]
+        assert isinstance(targets, forms.ModelMultipleChoiceField)
+        targets.queryset = Target.objects.select_related("plan").order_by("plan", "number")
         if frozen:
             for name in ("targets", "min_value", "max_value", "text_en", "help_text_en"):
                 self.fields[name].disabled = True
