@@ -42,6 +42,7 @@ class Field:
     errors: list[str]
     conflict: Any = None
     stored: Any = None  # the saved answer, which may differ from ``value`` after a refused save
+    carried_from: Any = None  # the cycle a pre-filled answer comes from, until it is confirmed
 
     @property
     def name(self) -> str:

@@ -207,7 +207,7 @@ def keys_of(node: Node, loops: dict[int, list[LoopItem]]) -> list[LoopItem]:
 
 def answers_of(submission: Submission, codes=None) -> dict[tuple[str, str], Answer]:
     """The answers as objects (with their revision), of the given questions only if named."""
-    rows = Answer.objects.filter(submission=submission).select_related("question")
+    rows = Answer.objects.filter(submission=submission).select_related("question", "carried_from")
     if codes is not None:
         rows = rows.filter(question__code__in=list(codes))
     return {(answer.question.code, answer.loop_key): answer for answer in rows}

@@ -565,6 +565,10 @@ def create_cycle(
             for organisation in reporter_organisations
         ]
     )
+    carry_forward(
+        submissions=list(cycle.submissions.select_related("party", "organisation")),
+        structure=selectors.structure(version),
+    )
     record_event(
         kind="cycle.created",
         target=cycle,
@@ -1030,3 +1034,82 @@ def comment(
     )
     record_event(kind="submission.commented", target=submission, actor=by, question=code)
     return made
+
+
+# --- carry-forward ----------------------------------------------------------------------------
+
+
+def previous_versions(submissions: list[Submission]) -> dict[int, SubmissionVersion]:
+    """For each submission, the last version of its reporter's latest accepted (or published)
+    report of an earlier cycle, whatever its template: the bank makes the answers comparable."""
+    from django.db.models import Q
+
+    parties = {s.party_id for s in submissions if s.party_id}
+    organisations = {s.organisation_id for s in submissions if s.organisation_id}
+    cycle_ids = {s.cycle_id for s in submissions}
+    earlier = (
+        SubmissionVersion.objects.filter(
+            Q(submission__party__in=parties) | Q(submission__organisation__in=organisations),
+            submission__status__in=[SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED],
+        )
+        .exclude(submission__cycle__in=cycle_ids)
+        .select_related("submission__cycle")
+        .order_by("submission__cycle__deadline", "submission_id", "number")
+    )
+    latest: dict[tuple, SubmissionVersion] = {}
+    for version in earlier:  # ordered, so the last one kept is the latest
+        owner = version.submission
+        latest[("p", owner.party_id) if owner.party_id else ("o", owner.organisation_id)] = version
+    return {
+        s.pk: latest[("p", s.party_id) if s.party_id else ("o", s.organisation_id)]
+        for s in submissions
+        if (("p", s.party_id) if s.party_id else ("o", s.organisation_id)) in latest
+    }
+
+
+def carry_forward(*, submissions: list[Submission], structure: selectors.Structure) -> int:
+    """Pre-fill empty drafts with the answers of each reporter's last accepted report, for every
+    question of this version that the bank shares with it; each is marked with the cycle it came
+    from until the reporter changes or confirms it. Returns the number of answers made."""
+    previous = previous_versions(submissions)
+    started = set(
+        Answer.objects.filter(submission__in=list(previous)).values_list("submission", flat=True)
+    )
+    made = []
+    for submission in submissions:
+        version = previous.get(submission.pk)
+        if version is None or submission.pk in started:
+            continue
+        loops = selectors.loop_items(structure, submission)
+        for code, by_key in version.snapshot.get("answers", {}).items():
+            item = structure.items_by_code.get(code)
+            if item is None:
+                continue
+            keys = {loop.key for loop in selectors.keys_of(structure.node_of_item[item.pk], loops)}
+            for key, value in by_key.items():
+                if key in keys and value is not None:
+                    made.append(
+                        Answer(
+                            submission=submission,
+                            question=item.question,
+                            loop_key=key,
+                            value=value,
+                            carried_from=version.submission.cycle,
+                        )
+                    )
+    if made:
+        bulk_create_with_history(made, Answer)
+        Submission.objects.filter(
+            pk__in={answer.submission_id for answer in made}, status=SubmissionStatus.NOT_STARTED
+        ).update(status=SubmissionStatus.DRAFT)
+    return len(made)
+
+
+@transaction.atomic
+def confirm_carried(*, submission: Submission, section: Section, by) -> int:
+    """The reporter confirms the carried-forward answers of a section as this cycle's answers."""
+    _guard_editable(submission)
+    codes = Item.objects.filter(section=section).values_list("question__code", flat=True)
+    return Answer.objects.filter(
+        submission=submission, question__code__in=list(codes), carried_from__isnull=False
+    ).update(carried_from=None, updated_by=by, updated_at=timezone.now())

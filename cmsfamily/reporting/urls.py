@@ -52,6 +52,12 @@ urlpatterns = [
     path("submissions/<int:pk>/return/", views.submission_return, name="return"),
     path("submissions/<int:pk>/assign/", views.assign, name="assign"),
     path("submissions/<int:pk>/diff/", views.version_diff, name="diff"),
+    path("submissions/<int:pk>/since-previous/", views.since_previous, name="since-previous"),
+    path(
+        "submissions/<int:pk>/sections/<int:section_id>/confirm/",
+        views.confirm_carried,
+        name="confirm-carried",
+    ),
     path("submissions/<int:pk>/files/<str:code>/", views.answer_file, name="answer-file"),
     path(
         "submissions/<int:pk>/versions/<int:number>/", views.version_detail, name="version-detail"

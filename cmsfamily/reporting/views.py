@@ -14,7 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -199,6 +199,7 @@ def _fields(
                     errors=errors.get(spot, []),
                     conflict=conflict,
                     stored=answer.value if answer else None,
+                    carried_from=answer.carried_from if answer else None,
                 )
             )
         groups.append((loop, fields))
@@ -246,6 +247,12 @@ def section_edit(request, pk, section_id):
         "names": display.Names(),
         "yes_no": YesNo.choices,
         "pickers": _pickers(node),
+        "carried": sum(
+            1
+            for _loop, fields in groups
+            for field in fields
+            if field.carried_from and field.editable
+        ),
     }
     if request.method == "POST":
         all_fields = [field for _loop, fields in groups for field in fields]
@@ -1016,3 +1023,57 @@ def timeliness_overview(request):
         cycles = cycles.filter(version__template__instrument__in=scope.secretariat_instruments)
     rows = selectors.timeliness_by_cycle(cycles)
     return render(request, "reporting/timeliness.html", {"rows": rows})
+
+
+@require_POST
+@login_required
+def confirm_carried(request, pk, section_id):
+    submission = _submission(request, pk)
+    require_perm(request.user, "reporting.edit_submission", submission)
+    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    structure = selectors.structure(submission.cycle.version)
+    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
+        raise PermissionDenied
+    count = services.confirm_carried(submission=submission, section=section, by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s carried-forward answer was confirmed.",
+            "%(count)s carried-forward answers were confirmed.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("reporting:section", pk=submission.pk, section_id=section.pk)
+
+
+def since_previous(request, pk):
+    """What the draft changes in the answers of the reporter's last accepted report."""
+    submission = _submission(request, pk)
+    if not Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists():
+        raise PermissionDenied
+    previous = services.previous_versions([submission]).get(submission.pk)
+    structure = selectors.structure(submission.cycle.version)
+    changes = []
+    if previous is not None:
+        current = selectors.snapshot(structure, submission, selectors.answer_values(submission))
+        names = display.Names()
+        labels = {**previous.snapshot.get("loop_items", {}), **current.get("loop_items", {})}
+        for change in selectors.diff(previous.snapshot, current):
+            item = structure.items_by_code.get(change.code)
+            if item is None:
+                continue  # a question the new template no longer asks
+            changes.append(
+                {
+                    "item": item,
+                    "loop_label": labels.get(change.key, change.key),
+                    "kind": change.kind,
+                    "before": display.text(item.question, change.before, names=names),
+                    "after": display.text(item.question, change.after, names=names),
+                }
+            )
+    return render(
+        request,
+        "reporting/since_previous.html",
+        {"submission": submission, "previous": previous, "changes": changes},
+    )
