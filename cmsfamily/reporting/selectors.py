@@ -588,3 +588,42 @@ def timeliness_by_cycle(cycles) -> list[CycleTimeliness]:
             )
         )
     return result
+
+
+@dataclass
+class PrintedSection:
+    node: Node
+    rows: list = field(default_factory=list)  # (item, value) when not repeated
+    loop_items: list = field(default_factory=list)  # (label, [value per item]) when repeated
+
+
+def printed(structure: Structure, content: dict) -> list[PrintedSection]:
+    """A snapshot laid out for reading: each section's answers, a repeated section as a table
+    (a row per loop item, a column per question); questions hidden by a condition left out."""
+    answers = content.get("answers", {})
+    labels = content.get("loop_items", {})
+    values = {
+        (code, key): value for code, by_key in answers.items() for key, value in by_key.items()
+    }
+    sections = []
+    for node in structure.nodes:
+        section = PrintedSection(node)
+        if node.loop_section is None:
+            section.rows = [
+                (item, answers.get(item.question.code, {}).get(""))
+                for item in node.items
+                if is_shown(item, values, "") or item.question.code in answers
+            ]
+        else:
+            keys = sorted(
+                {key for item in node.items for key in answers.get(item.question.code, {})}
+            )
+            section.loop_items = [
+                (
+                    labels.get(key, key),
+                    [answers.get(item.question.code, {}).get(key) for item in node.items],
+                )
+                for key in keys
+            ]
+        sections.append(section)
+    return sections

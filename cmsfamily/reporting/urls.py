@@ -63,6 +63,16 @@ urlpatterns = [
         "submissions/<int:pk>/versions/<int:number>/", views.version_detail, name="version-detail"
     ),
     path(
+        "submissions/<int:pk>/versions/<int:number>/print/",
+        views.version_print,
+        name="version-print",
+    ),
+    path(
+        "submissions/<int:pk>/versions/<int:number>.pdf",
+        views.version_pdf,
+        name="version-pdf",
+    ),
+    path(
         "submissions/<int:pk>/versions/<int:number>/comments/",
         views.comment_add,
         name="comment-add",

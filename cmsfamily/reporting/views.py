@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -1077,3 +1079,70 @@ def since_previous(request, pk):
         "reporting/since_previous.html",
         {"submission": submission, "previous": previous, "changes": changes},
     )
+
+
+def _print_context(request, pk, number, *, for_pdf=False) -> dict:
+    submission = _submission(request, pk)
+    _readable(request, submission)
+    version = _version(submission, number)
+    structure = selectors.structure(submission.cycle.version)
+    names = display.Names()
+    sections = []
+    for section in selectors.printed(structure, version.snapshot):
+        rows = [
+            (item, display.text(item.question, value, names=names)) for item, value in section.rows
+        ]
+        table = [
+            (
+                label,
+                [
+                    display.text(item.question, value, names=names)
+                    for item, value in zip(section.node.items, values, strict=True)
+                ],
+            )
+            for label, values in section.loop_items
+        ]
+        sections.append({"node": section.node, "rows": rows, "table": table})
+    return {
+        "submission": submission,
+        "version": version,
+        "sections": sections,
+        "for_pdf": for_pdf,
+        "generated": timezone.now(),
+    }
+
+
+def version_print(request, pk, number):
+    """The submitted version as a document, in the language it was submitted in."""
+    context = _print_context(request, pk, number)
+    with translation.override(context["version"].language):
+        return render(request, "reporting/version_print.html", context)
+
+
+def version_pdf(request, pk, number):
+    from cmsfamily.workplans.outputs import PdfUnavailable, html_to_pdf
+
+    context = _print_context(request, pk, number, for_pdf=True)
+    version = context["version"]
+    with translation.override(version.language):
+        html = render_to_string("reporting/version_print.html", context, request=request)
+    try:
+        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except PdfUnavailable:
+        return error_page(
+            request,
+            title=_("PDF not available"),
+            message=_(
+                "Making a PDF needs the Pango library, which is not installed on this server. "
+                "The report can be read as a web page and printed from it."
+            ),
+            status=503,
+            back=reverse("reporting:version-print", args=[pk, number]),
+        )
+    submission = context["submission"]
+    code = getattr(submission.reporter, "code", None) or getattr(submission.reporter, "slug", "")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{submission.cycle.slug}-{code}-v{version.number}.pdf"
+    )
+    return response

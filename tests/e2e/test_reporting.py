@@ -122,6 +122,9 @@ def test_a_report_from_draft_to_publication(page, live_server, registry, login, 
     # Anyone reads the published report.
     page.goto(f"{base}/reports/submissions/{kenya.pk}/versions/2/")
     expect(page.get_by_text("Power lines insulated.")).to_be_visible()
+    page.goto(f"{base}/reports/submissions/{kenya.pk}/versions/2/print/")
+    expect(page.get_by_role("row", name=re.compile("Birds"))).to_contain_text("Power lines insulated.")
+    _checked(page, axe, "print")
 
 
 def _submit_demo_report(page, base, cycle_slug, reporter_filter, authority):

@@ -487,3 +487,52 @@ def test_a_file_answer_is_downloaded_by_who_reads_the_report(
         assert "letter.pdf" in download["Content-Disposition"]
     bad = client.get(reverse("reporting:answer-file", args=[draft.pk, "t.evidence"]) + "?version=x")
     assert bad.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    matrix(
+        anonymous=404,
+        nfp_kenya=200,
+        nfp_germany=404,
+        birdlife_fp=404,
+        secretariat=200,
+        eurobats_officer=404,
+    ),
+)
+def test_the_print_view_of_a_version(client_as, request, persona, status, submitted):
+    response = client_for(client_as, request, persona).get(
+        reverse("reporting:version-print", args=[submitted.pk, 1])
+    )
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        assert submitted.versions.get().content_hash in page
+        assert "Ministry of Environment" in page and '<th scope="row">Birds</th>' in page
+
+
+def test_the_pdf_of_a_version(client_as, nfp_kenya, submitted):
+    response = client_as(nfp_kenya).get(reverse("reporting:version-pdf", args=[submitted.pk, 1]))
+    if response.status_code == 503:  # no Pango on this machine: the page says so
+        assert "Pango" in response.content.decode()
+        return
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert (
+        response.content.startswith(b"%PDF")
+        and "test-cycle-KE-v1.pdf" in response["Content-Disposition"]
+    )
+
+
+def test_the_print_view_is_in_the_language_of_the_version(client_as, nfp_kenya, draft):
+    draft.language = "fr"
+    draft.save(update_fields=["language"])
+    services.submit(submission=draft, by=nfp_kenya)
+    page = (
+        client_as(nfp_kenya)
+        .get(reverse("reporting:version-print", args=[draft.pk, 1]))
+        .content.decode()
+    )
+    assert (
+        'lang="en"' in page
+    )  # the page shell follows the reader; the document follows the version
+    assert "Cycle de rapport" in page and "Reporting cycle" not in page
