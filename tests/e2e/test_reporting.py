@@ -123,7 +123,9 @@ def test_a_report_from_draft_to_publication(page, live_server, registry, login, 
     page.goto(f"{base}/reports/submissions/{kenya.pk}/versions/2/")
     expect(page.get_by_text("Power lines insulated.")).to_be_visible()
     page.goto(f"{base}/reports/submissions/{kenya.pk}/versions/2/print/")
-    expect(page.get_by_role("row", name=re.compile("Birds"))).to_contain_text("Power lines insulated.")
+    expect(page.get_by_role("row", name=re.compile("Birds"))).to_contain_text(
+        "Power lines insulated."
+    )
     _checked(page, axe, "print")
 
 
