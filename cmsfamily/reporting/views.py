@@ -550,6 +550,28 @@ def comment_add(request, pk, number):
     return redirect(f"{submission.get_absolute_url()}versions/{number}/{anchor}")
 
 
+def _changes(structure, older: dict, newer: dict) -> list[dict]:
+    """The answers two snapshots differ in, as text, for the diff tables; a question the
+    structure no longer asks is left out."""
+    names = display.Names()
+    labels = {**older.get("loop_items", {}), **newer.get("loop_items", {})}
+    changes = []
+    for change in selectors.diff(older, newer):
+        item = structure.items_by_code.get(change.code)
+        if item is None:
+            continue
+        changes.append(
+            {
+                "item": item,
+                "loop_label": labels.get(change.key, change.key),
+                "kind": change.kind,
+                "before": display.text(item.question, change.before, names=names),
+                "after": display.text(item.question, change.after, names=names),
+            }
+        )
+    return changes
+
+
 def version_diff(request, pk):
     submission = _submission(request, pk)
     _readable(request, submission)
@@ -565,22 +587,7 @@ def version_diff(request, pk):
     older = _version(submission, form.cleaned_data["older"])
     newer = _version(submission, form.cleaned_data["newer"])
     structure = selectors.structure(submission.cycle.version)
-    names = display.Names()
-    labels = {**older.snapshot.get("loop_items", {}), **newer.snapshot.get("loop_items", {})}
-    changes = []
-    for change in selectors.diff(older.snapshot, newer.snapshot):
-        item = structure.items_by_code.get(change.code)
-        if item is None:
-            continue
-        changes.append(
-            {
-                "item": item,
-                "loop_label": labels.get(change.key, change.key),
-                "kind": change.kind,
-                "before": display.text(item.question, change.before, names=names),
-                "after": display.text(item.question, change.after, names=names),
-            }
-        )
+    changes = _changes(structure, older.snapshot, newer.snapshot)
     return render(
         request,
         "reporting/diff.html",
@@ -1059,21 +1066,7 @@ def since_previous(request, pk):
     changes = []
     if previous is not None:
         current = selectors.snapshot(structure, submission, selectors.answer_values(submission))
-        names = display.Names()
-        labels = {**previous.snapshot.get("loop_items", {}), **current.get("loop_items", {})}
-        for change in selectors.diff(previous.snapshot, current):
-            item = structure.items_by_code.get(change.code)
-            if item is None:
-                continue  # a question the new template no longer asks
-            changes.append(
-                {
-                    "item": item,
-                    "loop_label": labels.get(change.key, change.key),
-                    "kind": change.kind,
-                    "before": display.text(item.question, change.before, names=names),
-                    "after": display.text(item.question, change.after, names=names),
-                }
-            )
+        changes = _changes(structure, previous.snapshot, current)
     return render(
         request,
         "reporting/since_previous.html",
