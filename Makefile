@@ -28,6 +28,7 @@ run: $(STAMP)
 	$(MANAGE) load_contributions
 	$(MANAGE) load_demo
 	$(MANAGE) load_reporting_demo
+	$(MANAGE) load_report_templates
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## make test: the whole suite (browser tests run when /usr/bin/chromium is present)

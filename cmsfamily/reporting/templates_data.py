@@ -1,0 +1,113 @@
+"""The real report templates, shipped as data: ``data/templates/*.json`` (see its README).
+
+``load_report_templates`` imports each file through ``exchange.import_template``, idempotently:
+
+- a template whose slug is not in the database yet is imported as a new template (version 1, a
+  draft: nothing is frozen, no cycle is opened);
+- a template that has a version with the same content as the file is left alone ("unchanged");
+  the content compared is what the file decides: its questions, sections and rules, in English
+  (the French and Spanish texts the Secretariat adds in the builder do not make a file "new");
+- a file whose content is new (a changed file shipped with a new release) becomes a new draft
+  version when the template's latest version is frozen (in use by a cycle);
+- when the latest version is still a draft, it is left alone ("kept"): it may hold the
+  Secretariat's edits, which a shipped file must never overwrite.
+
+The files are imported in order: the national report before the Agreement report that reuses its
+questions, so that the bank questions they share are made once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cmsfamily.reporting.exchange import LANGUAGES, ImportErrors, export_version, import_template
+from cmsfamily.reporting.models import Template
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "templates"
+FILES = (
+    "partner-questionnaire-annex-c.json",
+    "cms-national-report-by-target.json",
+    "agreement-report-shared-questions.json",
+)
+
+CREATED = "created"
+NEW_VERSION = "new version"
+UNCHANGED = "unchanged"
+KEPT = "kept"
+REFUSED = "refused"
+
+
+@dataclass
+class Outcome:
+    file: str
+    slug: str
+    action: str
+    version: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = f"{self.slug} v{self.version}" if self.version else self.slug
+        text = f"{self.file}: {self.action} ({where})"
+        if self.action == KEPT:
+            text += "; its latest version is a draft that differs from the file: left as it is"
+        return "\n  ".join([text, *self.problems])
+
+
+def read(name: str, directory: Path = DATA_DIR) -> dict[str, Any]:
+    return json.loads((directory / name).read_text(encoding="utf-8"))
+
+
+def _english(value: Any) -> Any:
+    """The value with every {"en": ..., "fr": ..., "es": ...} text reduced to its English."""
+    if isinstance(value, dict):
+        if value and set(value) <= set(LANGUAGES):
+            return {"en": value["en"]} if value.get("en") else {}
+        return {key: _english(each) for key, each in value.items()}
+    if isinstance(value, list):
+        return [_english(each) for each in value]
+    return value
+
+
+def content(data: dict[str, Any]) -> dict[str, Any]:
+    """What a file decides about a version, to compare a file with an export (which holds only
+    the questions the sections ask)."""
+    asked = {item["question"] for section in data["sections"] for item in section["items"]}
+    return _english(
+        {
+            "instrument": data["template"]["instrument"],
+            "reporter_kind": data["template"]["reporter_kind"],
+            "questions": sorted(
+                (question for question in data["questions"] if question["code"] in asked),
+                key=lambda question: question["code"],
+            ),
+            "sections": data["sections"],
+            "rules": data.get("rules") or [],
+        }
+    )
+
+
+def load_file(name: str, *, by=None, directory: Path = DATA_DIR) -> Outcome:
+    data = read(name, directory)
+    slug = data["template"]["slug"]
+    template = Template.objects.filter(slug=slug).first()
+    if template is not None:
+        versions = list(template.versions.order_by("-number"))
+        wanted = content(data)
+        same = next((v for v in versions if content(export_version(v)) == wanted), None)
+        if same is not None:
+            return Outcome(name, slug, UNCHANGED, same.number)
+        if not versions[0].is_frozen:
+            return Outcome(name, slug, KEPT, versions[0].number)
+    try:
+        version = import_template(data, by=by)
+    except ImportErrors as error:
+        return Outcome(name, slug, REFUSED, problems=list(error.messages))
+    return Outcome(name, slug, CREATED if template is None else NEW_VERSION, version.number)
+
+
+def load_report_templates(*, by=None, directory: Path = DATA_DIR) -> list[Outcome]:
+    """Import the shipped templates that are new or changed; see the module's docstring."""
+    return [load_file(name, by=by, directory=directory) for name in FILES]

@@ -1,0 +1,398 @@
+"""The real templates shipped as data (issue 6): each file imports, says what its source says and
+nothing more, shares bank questions, and loads once."""
+
+import copy
+import json
+import re
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from cmsfamily.directory.reference import REFERENCE_DIR
+from cmsfamily.reporting import selectors
+from cmsfamily.reporting.exchange import export_version, import_template
+from cmsfamily.reporting.models import (
+    Item,
+    Question,
+    Section,
+    Submission,
+    Template,
+    TemplateVersion,
+)
+from cmsfamily.reporting.templates_data import (
+    CREATED,
+    DATA_DIR,
+    FILES,
+    KEPT,
+    NEW_VERSION,
+    UNCHANGED,
+    load_report_templates,
+    read,
+)
+from cmsfamily.reporting.testing import open_cycle
+
+ANNEX_C = "partner-questionnaire-annex-c.json"
+NATIONAL = "cms-national-report-by-target.json"
+AGREEMENT = "agreement-report-shared-questions.json"
+SEED = settings.BASE_DIR.parent / "shared" / "seeds" / "003_1834b27cbcf57c9c.txt"
+SEED_EXCERPT = DATA_DIR / "seed-003-annex-c.txt"  # lines 2443-2519 of the seed
+REFERENCE = json.loads(
+    (REFERENCE_DIR / "cms_national_report_questions_by_target.json").read_text(encoding="utf-8")
+)
+PLAN = json.loads(
+    (REFERENCE_DIR / "strategic_plan_migratory_species_2015_2023.json").read_text(encoding="utf-8")
+)
+# Where the reference file's section keys are in the template.
+SECTION_OF_KEY = {
+    "I(a)": "I(a)",
+    "II": "II.1",
+    "Questions on CMS Agreements": "2",
+    "IV": "IV",
+    "V": "V",
+    "VI": "VI",
+    "VII": "VII",
+    "IX": "IX",
+}
+GROUP_KEYS = {
+    "birds": "birds",
+    "aquatic mammals": "aquatic-mammals",
+    "reptiles (marine turtles)": "marine-turtles",
+    "terrestrial mammals": "terrestrial-mammals",
+    "bats": "bats",
+    "reptiles": "reptiles",
+    "fish": "fish",
+    "insects": "insects",
+}
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def imported(name, by=None) -> TemplateVersion:
+    return import_template(read(name), by=by)
+
+
+def version_of(slug) -> TemplateVersion:
+    return Template.objects.get(slug=slug).versions.get()
+
+
+def questions_of(version) -> dict[str, Question]:
+    return {
+        q.code: q
+        for q in Question.objects.filter(items__section__version=version).prefetch_related(
+            "targets", "options"
+        )
+    }
+
+
+def tags(question) -> set[int]:
+    return {target.number for target in question.targets.all()}
+
+
+# --- every file --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_each_file_imports_and_exports_as_it_is(db, secretariat, name):
+    data = read(name)
+    if name == AGREEMENT:
+        imported(NATIONAL)  # as the loader does: the national report first
+    version = imported(name, by=secretariat)
+    assert not version.is_frozen and version.number == 1
+    again = export_version(version)
+    # The files are in the export's own form, so that the loader can compare them with a version.
+    for part in ("template", "questions", "sections", "rules"):
+        assert again[part] == data[part], part
+
+
+# --- the Partner questionnaire (seed 003, Annex C) ------------------------------------------------
+
+
+def test_the_excerpt_is_the_seed_annex():
+    if not SEED.exists():
+        pytest.skip("the shared seeds are not next to the checkout")
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    assert lines[2442].strip().startswith("Annex C:")
+    excerpt = SEED_EXCERPT.read_text(encoding="utf-8").splitlines()
+    assert [words(line) for line in excerpt] == [words(line) for line in lines[2442:2519]]
+
+
+def test_annex_c_has_the_27_questions_of_the_seed_word_for_word(db):
+    version = imported(ANNEX_C)
+    template = version.template
+    assert (template.instrument.code, template.reporter_kind) == ("cms", "partner")
+    questions = questions_of(version)
+    assert sorted(questions) == [f"pq-{n:02d}" for n in range(1, 28)]
+    seed = words(SEED_EXCERPT.read_text(encoding="utf-8"))
+    for question in questions.values():
+        assert words(question.text_en) in seed, question.code
+        assert question.text_fr and question.text_es, question.code
+        assert not question.is_draft_text
+    # The seed's headings, in its order, and its numbering (three questions are unnumbered).
+    sections = list(version.sections.order_by("order"))
+    assert all(words(s.title_en) in seed for s in sections)
+    assert [s.title_en for s in sections][0] == "Your Organisaton’s Focus on the CMS Agenda"
+    numbers = list(
+        Item.objects.filter(section__version=version)
+        .order_by("section__order", "order")
+        .values_list("number", flat=True)
+    )
+    assert numbers[:7] == ["1a", "1b", "2", "3a", "3b", "4", "5"]
+    assert numbers[-9:] == [str(n) for n in range(1, 10)]
+    assert numbers.count("") == 3
+    kinds = {code: q.kind for code, q in questions.items()}
+    assert kinds["pq-13"] == "single_choice"
+    assert [o.label_en for o in questions["pq-13"].options.all()] == [
+        "Enough",
+        "Too little",
+        "Too much",
+    ]
+    assert kinds["pq-17"] == "table" and kinds["pq-14"] == "integer"
+    assert kinds["pq-27"] == "yes_no"
+
+
+# --- the national report by target ----------------------------------------------------------------
+
+
+@pytest.fixture
+def national(db):
+    return imported(NATIONAL)
+
+
+def test_every_question_of_the_reference_is_asked_once_with_its_targets(national):
+    items = list(
+        Item.objects.filter(section__version=national).select_related("question", "section")
+    )
+    index = REFERENCE["question_index"]
+    assert len(index) == 30
+    for entry in index:
+        found = [
+            item
+            for item in items
+            if item.question.text_en == entry["text"]
+            and item.section.number == SECTION_OF_KEY[entry["section_key"]]
+        ]
+        assert len(found) == 1, entry["text"]
+        item = found[0]
+        assert item.number.split(" ")[0] == entry["number"]
+        expected = set(entry["targets"]) | set(entry["also_relevant_to_targets"])
+        assert tags(item.question) == expected, entry["text"]
+        assert not item.question.is_draft_text
+    # A text the index holds twice or more (“Results - ...” in IV, V and VI) is as many questions.
+    for text in {entry["text"] for entry in index}:
+        expected_count = sum(entry["text"] == text for entry in index)
+        assert sum(item.question.text_en == text for item in items) == expected_count
+
+
+def test_sub_items_and_options_are_questions_shown_after_their_parent(national):
+    by_code = {
+        item.question.code: item
+        for item in Item.objects.filter(section__version=national).select_related("question")
+    }
+    nbsap = next(e for e in REFERENCE["question_index"] if e.get("sub_items"))
+    parent = next(i for i in by_code.values() if i.question.text_en == nbsap["text"])
+    subs = [
+        i for i in by_code.values() if (i.show_if or {}).get("question") == parent.question.code
+    ]
+    assert sorted(i.question.text_en for i in subs) == sorted(nbsap["sub_items"])
+    record = next(r for t in REFERENCE["targets"] for r in t["questions"] if r.get("sub_items"))
+    for sub in subs:
+        note = next(s for s in record["sub_items"] if s["text"] == sub.question.text_en)
+        assert tags(sub.question) == {13, *note["also_relevant_to_targets"]}
+        assert sub.show_if == {"question": parent.question.code, "equals": "yes"}
+    for entry in REFERENCE["question_index"]:
+        if not entry.get("options") or entry["section_key"] == "II":
+            continue
+        choice = next(
+            i
+            for i in by_code.values()
+            if i.question.text_en == entry["text"] and i.question.kind == "multiple_choice"
+        )
+        details = [
+            i for i in by_code.values() if (i.show_if or {}).get("question") == choice.question.code
+        ]
+        assert [i.question.text_en for i in details] == entry["options"]
+        labels = [o.label_en for o in choice.question.options.all()]
+        assert all(
+            raw.startswith(f"{label}. If yes")
+            for label, raw in zip(labels, entry["options"], strict=True)
+        )
+
+
+def test_no_question_is_invented_but_the_draft_ones(national):
+    reference_texts = set()
+    for target in REFERENCE["targets"]:
+        for record in target["questions"]:
+            reference_texts.add(record["text"])
+            reference_texts.update(record.get("options") or [])
+            reference_texts.update(s["text"] for s in record.get("sub_items") or [])
+    prompts = [
+        r["text"]
+        for t in REFERENCE["targets"]
+        for r in t["questions"]
+        if r["kind"] == "x_section_prompt"
+    ]
+    for question in questions_of(national).values():
+        if question.is_draft_text:
+            assert question.code.startswith("cms-nr-draft-")
+            assert "not CMS text" in question.source
+            continue
+        assert question.text_en in reference_texts, question.code
+        if question.text_en in prompts:
+            assert all(question.text_en.startswith(p) for p in prompts)
+
+
+def test_every_target_is_tagged_and_the_uncovered_ones_by_draft_text(national):
+    uncovered = {
+        int(number)
+        for number, count in REFERENCE["question_count"]["per_target"].items()
+        if count["questions"] == 0
+    }
+    assert uncovered == {1, 4, 5, 8, 11, 12, 14, 16}
+    questions = questions_of(national).values()
+    tagged = set().union(*(tags(q) for q in questions))
+    assert tagged == set(range(1, 17))
+    drafts = [q for q in questions if q.is_draft_text]
+    assert set().union(*(tags(q) for q in drafts)) == uncovered
+    for number in uncovered:
+        plan_text = next(t["text"] for t in PLAN["targets"] if t["number"] == number)
+        assert any(number in tags(q) and plan_text in q.text_en for q in drafts), number
+    covered_by_real = set().union(*(tags(q) for q in questions if not q.is_draft_text))
+    assert {2, 3, 6, 7, 9, 10, 13, 15} <= covered_by_real
+    # The draft questions are in sections whose titles say so.
+    for item in Item.objects.filter(section__version=national, question__is_draft_text=True):
+        assert "draft text, not official" in item.section.title_en
+
+
+def test_groups_repeat_over_the_cms_taxonomic_groups(national):
+    from cmsfamily.species.models import Listing
+
+    groups = Section.objects.get(version=national, number="II.1")
+    agreements = Section.objects.get(version=national, number="2")
+    assert groups.loop == agreements.loop == "fixed"
+    appendix_i = [entry["key"] for entry in groups.loop_items]
+    assert appendix_i[0] == "birds"  # the group the pages name ([Bird], [bird etc])
+    # The groups under which the register lists taxa in Appendix I (and II).
+    for section, appendix in ((groups, "I"), (agreements, "II")):
+        listed = set(
+            Listing.objects.filter(appendix=appendix).values_list("taxon__group", flat=True)
+        )
+        assert {entry["key"] for entry in section.loop_items} == {GROUP_KEYS[g] for g in listed}
+    codes = set(
+        Item.objects.filter(section__in=[groups, agreements]).values_list(
+            "question__code", flat=True
+        )
+    )
+    repeated = {
+        (e["section_key"], e["number"])
+        for e in REFERENCE["question_index"]
+        if e.get("repeated_for")
+    }
+    assert len(codes) == len(repeated) == 10
+
+
+def test_the_species_section_lists_kenyas_range_species(national, kenya):
+    from cmsfamily.species.selectors import species_of_party
+
+    species = Section.objects.get(version=national, loop="range_species")
+    assert species.parent.title_en == "Appendix I species"
+    cycle = open_cycle(national, slug="national-report", parties=("KE",))
+    submission = Submission.objects.get(cycle=cycle, party=kenya)
+    structure = selectors.structure(national)
+    loops = selectors.loop_items(structure, submission)
+    names = [item.label for item in loops[species.pk]]
+    expected = [taxon.scientific_name for taxon in species_of_party(kenya)]
+    assert names == expected and len(names) >= 5
+    assert "Balaenoptera musculus" in names
+
+
+# --- the Agreement report that shares the bank ----------------------------------------------------
+
+
+def test_the_agreement_report_reuses_the_national_questions(db):
+    national = imported(NATIONAL)
+    before = Question.objects.count()
+    agreement = imported(AGREEMENT)
+    template = agreement.template
+    assert (template.instrument.code, template.reporter_kind) == ("aewa", "party")
+    assert "not an official" in template.title_en and "illustrative" in template.description_en
+    national_codes = set(questions_of(national))
+    agreement_questions = questions_of(agreement)
+    shared = national_codes & set(agreement_questions)
+    assert len(shared) >= 3
+    own = set(agreement_questions) - shared
+    assert len(own) <= 2 and all(agreement_questions[c].is_draft_text for c in own)
+    assert Question.objects.count() == before + len(own)  # one bank question per shared code
+    for code in shared:
+        assert Item.objects.filter(question__code=code).values("question").distinct().count() == 1
+    # The files give the shared questions the same definition.
+    definitions = {q["code"]: q for q in read(NATIONAL)["questions"]}
+    for question in read(AGREEMENT)["questions"]:
+        if question["code"] in shared:
+            assert question == definitions[question["code"]]
+
+
+def test_a_shared_answer_key_matches_across_the_two_loops(db):
+    national = imported(NATIONAL)
+    agreement = imported(AGREEMENT)
+    loop = Section.objects.get(version=agreement, loop="fixed")
+    national_keys = {
+        e["key"] for e in Section.objects.get(version=national, number="II.1").loop_items
+    }
+    assert {e["key"] for e in loop.loop_items} <= national_keys
+
+
+# --- the loader ------------------------------------------------------------------------------------
+
+
+def _counts():
+    return [model.objects.count() for model in (Template, TemplateVersion, Section, Item, Question)]
+
+
+def test_the_loader_is_idempotent_and_freezes_nothing(db):
+    outcomes = load_report_templates()
+    assert [o.action for o in outcomes] == [CREATED] * 3
+    counts = _counts()
+    again = load_report_templates()
+    assert [o.action for o in again] == [UNCHANGED] * 3
+    assert _counts() == counts
+    assert not TemplateVersion.objects.filter(
+        template__slug__in=[o.slug for o in outcomes], status="frozen"
+    ).exists()
+    assert not Template.objects.filter(slug__in=[o.slug for o in outcomes], is_demo=True).exists()
+
+
+def test_translations_added_in_the_builder_do_not_make_the_file_new(db):
+    load_report_templates()
+    Question.objects.filter(code="cms-nr-ia-1").update(text_fr="Quels autres ministères ?")
+    assert [o.action for o in load_report_templates()] == [UNCHANGED] * 3
+
+
+def test_a_changed_file_becomes_a_new_draft_version_only_over_a_frozen_one(db, tmp_path):
+    for name in FILES:
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    load_report_templates(directory=tmp_path)
+    data = copy.deepcopy(read(NATIONAL))
+    data["sections"][0]["items"].pop(0)  # the next release drops I(a) question 1
+    (tmp_path / NATIONAL).write_text(json.dumps(data), encoding="utf-8")
+    # The latest version is a draft (perhaps edited by the Secretariat): it is not touched.
+    outcome = load_report_templates(directory=tmp_path)[1]
+    assert (outcome.action, outcome.version) == (KEPT, 1)
+    open_cycle(version_of("cms-national-report-by-target"), slug="frozen-national")
+    outcome = load_report_templates(directory=tmp_path)[1]
+    assert (outcome.action, outcome.version) == (NEW_VERSION, 2)
+    latest = Template.objects.get(slug="cms-national-report-by-target").versions.get(number=2)
+    assert not latest.is_frozen
+    assert not Item.objects.filter(section__version=latest, question__code="cms-nr-ia-1").exists()
+    assert load_report_templates(directory=tmp_path)[1].action == UNCHANGED
+
+
+def test_the_command_reports_what_it_did(db, capsys):
+    call_command("load_report_templates")
+    call_command("load_report_templates")
+    out = capsys.readouterr().out
+    assert out.count(CREATED) == 3 and out.count(UNCHANGED) == 3
+    assert re.search(r"cms-national-report-by-target v1", out)
