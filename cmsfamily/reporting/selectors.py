@@ -627,3 +627,56 @@ def printed(structure: Structure, content: dict) -> list[PrintedSection]:
             ]
         sections.append(section)
     return sections
+
+
+# --- publication ------------------------------------------------------------------------------
+
+
+def cycle_reporters(cycle: Cycle, *, descending: bool = False) -> list[Submission]:
+    """Every reporter expected in the cycle, by name (a Party's name, an organisation's short
+    name), each with the number of its last submitted version: the version that is published
+    once the report is (publishing makes no new version). Not scoped: the caller decides what of
+    each row the user may see.
+
+    Sorted here rather than by the database, whose collation differs between SQLite and
+    PostgreSQL installations: accents are ignored, so Côte d'Ivoire stands among the C's. A cycle
+    has a few hundred reporters at most; one query reads them all."""
+    from django.db.models import OuterRef, Subquery
+
+    from cmsfamily.reporting.models import SubmissionVersion
+
+    latest = (
+        SubmissionVersion.objects.filter(submission=OuterRef("pk"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    rows = (
+        Submission.objects.filter(cycle=cycle)
+        .select_related("party", "organisation")
+        .annotate(latest_version=Subquery(latest))
+    )
+    return sorted(rows, key=lambda row: (sort_key(str(row.reporter)), row.pk), reverse=descending)
+
+
+def sort_key(name: str) -> str:
+    """A name as it is alphabetised: without accents or case."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def published_cycles(user):
+    """The cycles the user sees that have at least one published report, with their number."""
+    from cmsfamily.reporting.choices import SubmissionStatus
+
+    return (
+        Cycle.objects.visible_to(user)
+        .annotate(
+            published_count=Count(
+                "submissions", filter=Q(submissions__status=SubmissionStatus.PUBLISHED)
+            )
+        )
+        .filter(published_count__gt=0)
+        .order_by("-deadline", "slug")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cmsfamily.reporting import views
+from cmsfamily.reporting import views, views_workbook
 
 app_name = "reporting"
 
@@ -39,9 +39,15 @@ urlpatterns = [
         views.template_export,
         name="version-export",
     ),
+    path(
+        "templates/<slug:slug>/v<int:number>.xlsx",
+        views_workbook.template_workbook,
+        name="template-workbook",
+    ),
     path("templates/<slug:slug>/v<int:number>/", views.template_version, name="version"),
     path("cycles/<slug:slug>/", views.cycle_detail, name="cycle"),
     path("cycles/<slug:slug>/status/", views.cycle_status, name="cycle-status"),
+    path("cycles/<slug:slug>/export.<str:fmt>", views.cycle_export, name="cycle-export"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/sections/<int:section_id>/", views.section_edit, name="section"),
     path(
@@ -58,6 +64,13 @@ urlpatterns = [
         views.confirm_carried,
         name="confirm-carried",
     ),
+    path("submissions/<int:pk>/workbook.xlsx", views_workbook.download, name="workbook"),
+    path("submissions/<int:pk>/workbook/", views_workbook.upload, name="workbook-upload"),
+    path(
+        "submissions/<int:pk>/workbook/confirm/",
+        views_workbook.confirm,
+        name="workbook-confirm",
+    ),
     path("submissions/<int:pk>/files/<str:code>/", views.answer_file, name="answer-file"),
     path(
         "submissions/<int:pk>/versions/<int:number>/", views.version_detail, name="version-detail"
@@ -71,6 +84,16 @@ urlpatterns = [
         "submissions/<int:pk>/versions/<int:number>.pdf",
         views.version_pdf,
         name="version-pdf",
+    ),
+    path(
+        "submissions/<int:pk>/versions/<int:number>.json",
+        views.version_json,
+        name="version-json",
+    ),
+    path(
+        "submissions/<int:pk>/versions/<int:number>.xlsx",
+        views_workbook.version_workbook,
+        name="version-xlsx",
     ),
     path(
         "submissions/<int:pk>/versions/<int:number>/comments/",

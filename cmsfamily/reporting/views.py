@@ -8,9 +8,10 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
-from cmsfamily.reporting import display, exchange, selectors, services
+from cmsfamily.reporting import display, exchange, exports, selectors, services
 from cmsfamily.reporting.choices import PICKER_KINDS, SubmissionStatus, YesNo
 from cmsfamily.reporting.forms import (
     AssignForm,
@@ -53,6 +54,9 @@ from cmsfamily.reporting.models import (
     TemplateVersion,
 )
 
+LATEST_PUBLISHED = 10  # on the index; every published report is listed on its cycle's page
+REPORTERS_PER_PAGE = 50
+
 
 def index(request):
     """Reports the user drafts or contributes to, and the cycles they may see."""
@@ -65,11 +69,20 @@ def index(request):
                 | Q(pk__in=SectionAssignment.objects.filter(user=user).values("submission"))
             )
         )
-    published = list(selectors.submissions(user).filter(status=SubmissionStatus.PUBLISHED)[:50])
+    published = list(
+        selectors.submissions(user)
+        .filter(status=SubmissionStatus.PUBLISHED)
+        .order_by("-published_at", "pk")[:LATEST_PUBLISHED]
+    )
     return render(
         request,
         "reporting/index.html",
-        {"own": own, "published": published, "cycles": list(selectors.cycles(user))},
+        {
+            "own": own,
+            "published": published,
+            "published_cycles": list(selectors.published_cycles(user)),
+            "cycles": list(selectors.cycles(user)),
+        },
     )
 
 
@@ -81,25 +94,94 @@ def _cycle(request, slug) -> Cycle:
 
 
 def cycle_detail(request, slug):
+    """A cycle's page, public once the cycle opens: every expected reporter with the status of its
+    report and, when published, the downloads of the published version; the Secretariat keeping
+    the cycle also gets the timeliness table and the cycle-wide exports.
+
+    What a reporter's row tells depends on who reads it. The status of a report that the reader
+    may not see (a draft, a submitted or returned report, an accepted one awaiting publication)
+    is part of the exchange between the reporter and the Secretariat: a return says the review
+    found something to change. So such a row says "not published" only, without its dates; the
+    public learns which reports are out, not how the others are doing. A reporter and the
+    contributors assigned a section see their own report's real status; the Secretariat keeping
+    the cycle sees every report's, as it chases the missing ones."""
     cycle = _cycle(request, slug)
-    keeps = request.user.has_perm("reporting.manage_cycle", cycle)
-    rows = Submission.objects.filter(cycle=cycle).select_related("party__region", "organisation")
-    if not keeps:
-        rows = rows.filter(
-            pk__in=selectors.submissions(request.user).filter(cycle=cycle).values("pk")
-        )
-    rows = sorted(rows, key=lambda s: str(s.reporter))
+    user = request.user
+    keeps = user.has_perm("reporting.manage_cycle", cycle)
+    descending = request.GET.get("order") == "desc"
+    page = Paginator(
+        selectors.cycle_reporters(cycle, descending=descending), REPORTERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    rows = list(page)
+    visible = set(
+        Submission.objects.visible_to(user)
+        .filter(pk__in=[row.pk for row in rows])
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.visible = row.pk in visible
+        row.disclosed = keeps or row.visible
+        row.published = row.status == SubmissionStatus.PUBLISHED and row.latest_version is not None
+    published_count = Submission.objects.filter(
+        cycle=cycle, status=SubmissionStatus.PUBLISHED
+    ).count()
     return render(
         request,
         "reporting/cycle_detail.html",
         {
             "cycle": cycle,
             "rows": rows,
+            "page": page,
+            "descending": descending,
+            "published_count": published_count,
             "keeps": keeps,
+            "export_formats": exports.FORMATS if keeps else (),
             "timeliness": selectors.timeliness(cycle) if keeps else None,
             "today": timezone.localdate(),
         },
     )
+
+
+def _in_language(lines, language):
+    """A streamed body is written after the view has returned: each chunk in the request's
+    language, without leaving that language active between chunks."""
+    iterator = iter(lines)
+    while True:
+        with translation.override(language):
+            line = next(iterator, None)
+        if line is None:
+            return
+        yield line
+
+
+@login_required
+def cycle_export(request, slug, fmt):
+    """Every reporter's last submitted version of the cycle as rows, for the Secretariat keeping
+    it; drafts are never exported."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    cycle = _cycle(request, slug)
+    require_perm(request.user, "reporting.manage_cycle", cycle)
+    rows = exports.cycle_rows(cycle)
+    filename = f"{cycle.slug}-reports.{fmt}"
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            _in_language(exports.csv_lines(rows), get_language()),
+            content_type="text/csv; charset=utf-8",
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx(rows, title=cycle.slug),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = JsonResponse(
+            exports.cycle_document(cycle, rows),
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def _submission(request, pk) -> Submission:
@@ -150,6 +232,7 @@ def submission_detail(request, pk):
             "problems": found,
             "versions": versions,
             "assignments": assignments,
+            "can_edit": user.has_perm("reporting.edit_submission", submission),
             "can_submit": user.has_perm("reporting.submit_submission", submission),
             "can_recall": user.has_perm("reporting.recall_submission", submission),
             "can_review": user.has_perm("reporting.review_submission", submission),
@@ -1132,10 +1215,28 @@ def version_pdf(request, pk, number):
             status=503,
             back=reverse("reporting:version-print", args=[pk, number]),
         )
-    submission = context["submission"]
-    code = getattr(submission.reporter, "code", None) or getattr(submission.reporter, "slug", "")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"{submission.cycle.slug}-{code}-v{version.number}.pdf"
+        True, _version_filename(context["submission"], version, "pdf")
+    )
+    return response
+
+
+def _version_filename(submission, version, extension: str) -> str:
+    code = exports.reporter_code(submission)
+    return f"{submission.cycle.slug}-{code}-v{version.number}.{extension}"
+
+
+def version_json(request, pk, number):
+    """The submitted version as data, for whoever may read it (everyone once published)."""
+    submission = _submission(request, pk)
+    _readable(request, submission)
+    version = _version(submission, number)
+    version.submission = submission
+    response = JsonResponse(
+        exports.version_document(version), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, _version_filename(submission, version, "json")
     )
     return response

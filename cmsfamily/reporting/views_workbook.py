@@ -1,0 +1,314 @@
+"""The offline workbook: download a report as an Excel file, fill it in, upload it back, see what
+will change, confirm.
+
+The uploaded file waits in storage between the preview and the confirmation (under a random
+name, named by a signed token that also holds who uploaded it for which report and the revisions
+the preview showed). The confirmation reads it again and writes it only if nothing changed
+online since the preview; otherwise the preview is shown again with the new state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cmsfamily.core.views import error_page
+from cmsfamily.reporting import display, exports, selectors, workbook
+from cmsfamily.reporting.models import Submission, Template
+from cmsfamily.reporting.views import _readable, _submission, _version
+
+PENDING = "reporting/workbooks/pending/"
+SALT = "reporting.workbook"
+TOKEN_AGE = 24 * 3600
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled workbook (.xlsx)"),
+        help_text=gettext_lazy(
+            "The workbook downloaded from this report, filled in and saved in Excel or LibreOffice."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=workbook.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _may_work_offline(request, submission: Submission) -> None:
+    """The drafters: the reporter's focal points and the contributors of assigned sections."""
+    user = request.user
+    if not (
+        user.has_perm("reporting.edit_submission", submission)
+        or user.has_perm("reporting.recall_submission", submission)
+    ):
+        raise PermissionDenied
+
+
+def template_workbook(request, slug, number):
+    """A blank workbook of a template version, for whoever may read the version."""
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    version = get_object_or_404(template.versions.select_related("template"), number=number)
+    if not version.is_frozen and not request.user.has_perm("reporting.change_template", template):
+        raise PermissionDenied
+    language = get_language() or "en"
+    data = workbook.blank_workbook(version, language)
+    return _xlsx(data, f"{slug}-v{number}-blank-{language}.xlsx")
+
+
+@login_required
+def download(request, pk):
+    submission = _submission(request, pk)
+    _may_work_offline(request, submission)
+    language = get_language() or "en"
+    data = workbook.draft_workbook(submission, request.user, language)
+    return _xlsx(
+        data, f"{submission.cycle.slug}-{exports.reporter_code(submission)}-{language}.xlsx"
+    )
+
+
+def version_workbook(request, pk, number):
+    """A submitted version as a locked workbook, in the language it was submitted in."""
+    submission = _submission(request, pk)
+    _readable(request, submission)
+    version = _version(submission, number)
+    data = workbook.version_workbook(version)
+    return _xlsx(
+        data, f"{submission.cycle.slug}-{exports.reporter_code(submission)}-v{version.number}.xlsx"
+    )
+
+
+def _display(changes, structure) -> list[dict]:
+    names = display.Names()
+    rows = []
+    for change in changes:
+        question = structure.items_by_code[change.code].question
+        rows.append(
+            {
+                "change": change,
+                "old": display.text(question, change.old, names=names),
+                "new": display.text(question, change.new, names=names),
+            }
+        )
+    return rows
+
+
+def _preview(request, submission, plan, token, *, status=200, again=False):
+    structure = selectors.structure(submission.cycle.version)
+    return render(
+        request,
+        "reporting/workbook_preview.html",
+        {
+            "submission": submission,
+            "rows": _display(plan.changes, structure),
+            "plan": plan,
+            "token": token,
+            "again": again,
+        },
+        status=status,
+    )
+
+
+def _refused(request, submission, form, message):
+    form.add_error("file", message)
+    return render(
+        request,
+        "reporting/workbook_upload.html",
+        {"submission": submission, "form": form, "errors": []},
+        status=400,
+    )
+
+
+@login_required
+def upload(request, pk):
+    submission = _submission(request, pk)
+    if not request.user.has_perm("reporting.edit_submission", submission):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request,
+            "reporting/workbook_upload.html",
+            {"submission": submission, "form": form, "errors": []},
+            status=400 if request.method == "POST" else 200,
+        )
+    upload = form.cleaned_data["file"]
+    if upload.size > workbook.max_upload_bytes():
+        return _refused(
+            request,
+            submission,
+            form,
+            _("This file is larger than %(limit)s MB, the limit for a workbook.")
+            % {"limit": workbook.max_upload_bytes() // 2**20},
+        )
+    data = upload.read()
+    language = get_language() or "en"
+    try:
+        plan = workbook.read(
+            data, submission=submission, user=request.user, language=language, name=upload.name
+        )
+    except workbook.WorkbookRefused as error:
+        return _refused(request, submission, form, " ".join(error.messages))
+    if plan.errors:
+        return render(
+            request,
+            "reporting/workbook_upload.html",
+            {"submission": submission, "form": UploadForm(), "errors": plan.errors},
+            status=400,
+        )
+    if not plan.changes:
+        messages.info(request, _("The workbook changes nothing in this report."))
+        return redirect(submission.get_absolute_url())
+    _sweep()
+    name = default_storage.save(f"{PENDING}{uuid.uuid4().hex}.xlsx", ContentFile(data))
+    return _preview(request, submission, plan, _token(request, submission, name, upload.name, plan))
+
+
+def _sweep() -> None:
+    """Forget uploads never confirmed nor cancelled, once their token has expired."""
+    try:
+        _folders, files = default_storage.listdir(PENDING)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    cutoff = timezone.now() - dt.timedelta(seconds=TOKEN_AGE)
+    for name in files:
+        path = f"{PENDING}{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
+def _token(request, submission, name: str, original: str, plan) -> str:
+    """What the confirmation needs: the stored file, who for which report, and the revision of
+    each answer the preview showed."""
+    return signing.dumps(
+        {
+            "s": submission.pk,
+            "u": request.user.pk,
+            "f": name,
+            "n": original,
+            "r": {change.spot: change.current_revision for change in plan.changes},
+        },
+        salt=SALT,
+        compress=True,
+    )
+
+
+def _pending(request, submission) -> dict:
+    try:
+        token = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=TOKEN_AGE)
+    except signing.BadSignature:
+        token = None
+    if (
+        not isinstance(token, dict)
+        or token.get("s") != submission.pk
+        or token.get("u") != request.user.pk
+        or not str(token.get("f", "")).startswith(PENDING)
+        or not default_storage.exists(token["f"])
+    ):
+        return {}
+    return token
+
+
+@require_POST
+@login_required
+def confirm(request, pk):
+    submission = _submission(request, pk)
+    if not request.user.has_perm("reporting.edit_submission", submission):
+        raise PermissionDenied
+    token = _pending(request, submission)
+    back = submission.get_absolute_url()
+    if not token:
+        return error_page(
+            request,
+            title=_("Upload expired"),
+            message=_(
+                "This upload is no longer waiting for confirmation (it was confirmed, "
+                "cancelled, or is more than a day old). Upload the workbook again."
+            ),
+            status=400,
+            back=back,
+        )
+    if "cancel" in request.POST:
+        default_storage.delete(token["f"])
+        messages.info(request, _("The upload was cancelled; nothing was changed."))
+        return redirect(back)
+    with default_storage.open(token["f"], "rb") as stored:
+        data = stored.read()
+    language = get_language() or "en"
+    try:
+        plan = workbook.read(
+            data, submission=submission, user=request.user, language=language, name=token["n"]
+        )
+    except workbook.WorkbookRefused as error:
+        default_storage.delete(token["f"])
+        return error_page(
+            request, title=_("Not saved"), message=" ".join(error.messages), status=400, back=back
+        )
+    seen = token.get("r", {})
+    if plan.errors or any(seen.get(c.spot) != c.current_revision for c in plan.changes):
+        messages.warning(
+            request,
+            _("Someone saved this report since the preview: check the changes again."),
+        )
+        token = _token(request, submission, token["f"], token["n"], plan)
+        return _preview(request, submission, plan, token, status=409, again=True)
+    result = workbook.apply(
+        plan,
+        submission=submission,
+        user=request.user,
+        keep_mine=request.POST.getlist("keep_mine"),
+        language=language,
+    )
+    if not result.ok:
+        plan = workbook.read(
+            data, submission=submission, user=request.user, language=language, name=token["n"]
+        )
+        messages.warning(
+            request,
+            _("Someone saved this report since the preview: check the changes again."),
+        )
+        token = _token(request, submission, token["f"], token["n"], plan)
+        return _preview(request, submission, plan, token, status=409, again=True)
+    default_storage.delete(token["f"])
+    kept = len(plan.conflicts) - len(
+        [c for c in plan.conflicts if c.spot in request.POST.getlist("keep_mine")]
+    )
+    saved = len(plan.changes) - kept
+    message = ngettext(
+        "%(count)s answer saved from the workbook.",
+        "%(count)s answers saved from the workbook.",
+        saved,
+    ) % {"count": saved}
+    if kept:
+        message += " " + ngettext(
+            "%(count)s answer changed online was kept as it is.",
+            "%(count)s answers changed online were kept as they are.",
+            kept,
+        ) % {"count": kept}
+    messages.success(request, message)
+    return redirect(back)
