@@ -51,8 +51,15 @@ class LoopKind(models.TextChoices):
     NONE = "", _("Not repeated")
     FIXED = "fixed", _("Each item of a fixed list (e.g. taxonomic groups)")
     RANGE_SPECIES = "range_species", _("Each species the Party is a range state of")
+    RANGE_SPECIES_APPENDIX_I = (
+        "range_species_i",
+        _("Each Appendix I species the Party is a range state of"),
+    )
     ACTIVITY = "activity", _("Each activity of a work programme")
     REPORTER_ITEMS = "reporter_items", _("Each item the reporter adds (e.g. sites)")
+
+
+SPECIES_LOOPS = frozenset({LoopKind.RANGE_SPECIES, LoopKind.RANGE_SPECIES_APPENDIX_I})
 
 
 class VersionStatus(models.TextChoices):

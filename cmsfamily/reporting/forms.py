@@ -173,7 +173,16 @@ class AssignForm(forms.Form):
 
 
 class LoopEntryForm(forms.Form):
-    label = forms.CharField(label=_("Name of the item"), max_length=300)
+    """An item the reporter adds to a repeated section: a name (a site), or a species."""
+
+    label = forms.CharField(label=_("Name of the item"), max_length=300, required=False)
+    taxon = forms.RegexField(regex=r"^taxon-\d+$", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("label") and not data.get("taxon"):
+            raise forms.ValidationError(_("Give the item a name."))
+        return data
 
 
 class DiffForm(forms.Form):

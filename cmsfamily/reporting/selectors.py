@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cmsfamily.reporting import answers as typed
-from cmsfamily.reporting.choices import EDITABLE_STATUSES, LoopKind, RuleKind
+from cmsfamily.reporting.choices import EDITABLE_STATUSES, SPECIES_LOOPS, LoopKind, RuleKind
 from cmsfamily.reporting.models import (
     Answer,
     Cycle,
@@ -144,7 +144,7 @@ def _label(labels: dict, language: str) -> str:
 
 def loop_items(structure: Structure, submission: Submission) -> dict[int, list[LoopItem]]:
     """The items each repeated section runs over for this reporter, by the id of the section
-    that defines the loop (at most three queries, whatever the number of loops)."""
+    that defines the loop (at most four queries, whatever the number of loops)."""
     language = get_language() or "en"
     result: dict[int, list[LoopItem]] = {}
     loops = {
@@ -162,10 +162,14 @@ def loop_items(structure: Structure, submission: Submission) -> dict[int, list[L
                 LoopItem(str(entry["key"]), _label(entry.get("label") or {}, language))
                 for entry in section.loop_items
             ]
-        elif section.loop == LoopKind.RANGE_SPECIES:
+        elif section.loop in SPECIES_LOOPS:
             if species is None:
                 species = _range_species(submission)
-            items = list(species)
+            items = [
+                item
+                for item, appendices in species
+                if section.loop == LoopKind.RANGE_SPECIES or "I" in appendices
+            ]
         elif section.loop == LoopKind.ACTIVITY:
             items = _activities(section)
         else:
@@ -174,13 +178,20 @@ def loop_items(structure: Structure, submission: Submission) -> dict[int, list[L
     return result
 
 
-def _range_species(submission: Submission) -> list[LoopItem]:
+def _range_species(submission: Submission) -> list[tuple[LoopItem, set[str]]]:
+    """The Party's range species with the Appendices each is listed in (two queries)."""
     if not submission.party_id:
         return []
+    from cmsfamily.species.models import Listing
     from cmsfamily.species.selectors import species_of_party
 
+    appendices: dict[int, set[str]] = defaultdict(set)
+    for taxon_id, appendix in Listing.objects.filter(
+        taxon__range_states__party=submission.party_id
+    ).values_list("taxon_id", "appendix"):
+        appendices[taxon_id].add(appendix)
     return [
-        LoopItem(f"taxon-{taxon.pk}", taxon.scientific_name)
+        (LoopItem(f"taxon-{taxon.pk}", taxon.scientific_name), appendices[taxon.pk])
         for taxon in species_of_party(submission.party)
     ]
 

@@ -23,6 +23,7 @@ from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import notifications, selectors
 from cmsfamily.reporting.choices import (
     EDITABLE_STATUSES,
+    SPECIES_LOOPS,
     CycleStatus,
     ExpectedReporters,
     LoopKind,
@@ -828,16 +829,28 @@ def add_loop_entry(
     _guard_editable(submission)
     if section.version_id != submission.cycle.version_id or section.loop not in (
         LoopKind.REPORTER_ITEMS,
-        LoopKind.RANGE_SPECIES,
+        *SPECIES_LOOPS,
     ):
         raise ValidationError(_("Items cannot be added to this section."), code="invalid")
+    if section.loop in SPECIES_LOOPS:
+        # A species the Party reports on though the table does not list it as a range State.
+        from cmsfamily.species.models import Taxon
+
+        taxon = (
+            Taxon.objects.filter(pk=key.removeprefix("taxon-")).first()
+            if (key.startswith("taxon-") and key.removeprefix("taxon-").isdigit())
+            else None
+        )
+        if taxon is None:
+            raise ValidationError({"key": [_("Choose a species from the list.")]})
+        key, label = f"taxon-{taxon.pk}", taxon.scientific_name
+        shown = selectors.loop_items(selectors.structure(section.version), submission)
+        if any(item.key == key for item in shown.get(section.pk, [])):
+            raise ValidationError({"key": [_("This item is already in the list.")]})
     label = label.strip()
     if not label:
         raise ValidationError({"label": [_("Give the item a name.")]})
-    if section.loop == LoopKind.RANGE_SPECIES:
-        if not key.startswith("taxon-"):
-            raise ValidationError({"key": [_("Choose a species from the list.")]})
-    else:
+    if section.loop not in SPECIES_LOOPS:
         existing = LoopEntry.objects.filter(submission=submission, section=section).count()
         key = f"item-{existing + 1}"
         while LoopEntry.objects.filter(submission=submission, section=section, key=key).exists():

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
 from cmsfamily.reporting import display, exchange, exports, selectors, services
-from cmsfamily.reporting.choices import PICKER_KINDS, SubmissionStatus, YesNo
+from cmsfamily.reporting.choices import PICKER_KINDS, SPECIES_LOOPS, SubmissionStatus, YesNo
 from cmsfamily.reporting.forms import (
     AssignForm,
     CommentForm,
@@ -303,6 +303,23 @@ def _pickers(node) -> dict[str, list]:
     return result
 
 
+def _species_to_add(node, loops) -> list[tuple[int, str]]:
+    """For a section repeated for the Party's species: the other species of the table, which the
+    Party may add where the table lacks it as a range State (one query)."""
+    if node.loop not in SPECIES_LOOPS or node.loop_section.pk != node.section.pk:
+        return []
+    from cmsfamily.species.models import Taxon
+
+    listed = {item.key for item in loops.get(node.section.pk, [])}
+    return [
+        (pk, name)
+        for pk, name in Taxon.objects.order_by("scientific_name").values_list(
+            "pk", "scientific_name"
+        )
+        if f"taxon-{pk}" not in listed
+    ]
+
+
 def section_edit(request, pk, section_id):
     submission = _submission(request, pk)
     user = request.user
@@ -326,6 +343,7 @@ def section_edit(request, pk, section_id):
     answers = selectors.answers_of(submission, codes=[item.question.code for item in node.items])
     groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
     context = {
+        "species_to_add": _species_to_add(node, loops) if node.section.pk in editable else [],
         "submission": submission,
         "node": node,
         "structure": structure,
@@ -505,6 +523,7 @@ def loop_entry_add(request, pk, section_id):
                 submission=submission,
                 section=section,
                 label=form.cleaned_data["label"],
+                key=form.cleaned_data["taxon"],
                 by=request.user,
             )
         except ValidationError as error:

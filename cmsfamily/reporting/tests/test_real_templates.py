@@ -9,6 +9,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 
 from cmsfamily.directory.reference import REFERENCE_DIR
 from cmsfamily.reporting import selectors
@@ -297,15 +298,20 @@ def test_groups_repeat_over_the_cms_taxonomic_groups(national):
 def test_the_species_section_lists_kenyas_range_species(national, kenya):
     from cmsfamily.species.selectors import species_of_party
 
-    species = Section.objects.get(version=national, loop="range_species")
+    species = Section.objects.get(version=national, loop="range_species_i")
     assert species.parent.title_en == "Appendix I species"
     cycle = open_cycle(national, slug="national-report", parties=("KE",))
     submission = Submission.objects.get(cycle=cycle, party=kenya)
     structure = selectors.structure(national)
     loops = selectors.loop_items(structure, submission)
     names = [item.label for item in loops[species.pk]]
-    expected = [taxon.scientific_name for taxon in species_of_party(kenya)]
+    expected = [
+        taxon.scientific_name
+        for taxon in species_of_party(kenya)
+        if taxon.listings.filter(appendix="I").exists()
+    ]
     assert names == expected and len(names) >= 5
+    assert len(names) < species_of_party(kenya).count()  # Appendix II only: left out
     assert "Balaenoptera musculus" in names
 
 
@@ -396,3 +402,121 @@ def test_the_command_reports_what_it_did(db, capsys):
     out = capsys.readouterr().out
     assert out.count(CREATED) == 3 and out.count(UNCHANGED) == 3
     assert re.search(r"cms-national-report-by-target v1", out)
+
+
+# --- the real templates offline -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "reporter"), [(NATIONAL, "KE"), (ANNEX_C, "birdlife")])
+def test_the_real_templates_go_offline_and_back(name, reporter, nfp_kenya, birdlife_fp):
+    """The workbook of a real template opens with a sheet per section, Kenya's species as rows,
+    and comes back unchanged; an answer typed in it is read."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from cmsfamily.reporting import workbook
+
+    version = imported(name)
+    parties, organisations = ((reporter,), ()) if reporter == "KE" else ((), (reporter,))
+    cycle = open_cycle(version, slug="real", parties=parties, organisations=organisations)
+    submission = Submission.objects.get(cycle=cycle)
+    user = nfp_kenya if reporter == "KE" else birdlife_fp
+    data = workbook.draft_workbook(submission, user, "en")
+    plan = workbook.read(data, submission=submission, user=user, language="en")
+    assert (plan.errors, plan.changes) == ([], [])
+    book = load_workbook(io.BytesIO(data))
+    structure = selectors.structure(version)
+    with_items = [node for node in structure.nodes if node.items]
+    tables = sum(1 for node in with_items for item in node.items if item.question.kind == "table")
+    assert len(book.sheetnames) == 3 + len(with_items) + tables  # About, lists, meta
+    first = next(node for node in with_items if node.loop_section is None)
+    item = next(i for i in first.items if i.question.kind in ("short_text", "long_text"))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(min_row=3):
+            if row[0].value == f"q|{item.question.code}":
+                row[3].value = "Typed offline."
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = workbook.read(buffer.getvalue(), submission=submission, user=user, language="en")
+    assert plan.errors == []
+    assert [(c.code, c.key) for c in plan.changes] == [(item.question.code, "")]
+    if reporter == "KE":
+        species = Section.objects.get(version=version, loop="range_species_i")
+        sheet = next(s for s in book.worksheets if s.title.startswith(species.number))
+        keys = [row[0].value for row in sheet.iter_rows(min_row=4)]
+        assert len(keys) >= 5 and all(key.startswith("k|taxon-") for key in keys)
+
+
+# --- a Party adds the species it reports on ----------------------------------------------------
+
+
+@pytest.fixture
+def kenya_report(national, kenya):
+    cycle = open_cycle(national, slug="national-report", parties=("KE",))
+    return Submission.objects.get(cycle=cycle, party=kenya)
+
+
+def _species_section(version):
+    return Section.objects.get(version=version, loop="range_species_i")
+
+
+def test_a_party_adds_a_species_missing_from_its_range(client, kenya_report, nfp_kenya):
+    from cmsfamily.species.models import Taxon
+
+    section = _species_section(kenya_report.cycle.version)
+    client.force_login(nfp_kenya)
+    url = reverse("reporting:section", args=[kenya_report.pk, section.pk])
+    page = client.get(url)
+    offered = dict(page.context["species_to_add"])
+    listed = {
+        item.label
+        for item in selectors.loop_items(
+            selectors.structure(kenya_report.cycle.version), kenya_report
+        )[section.pk]
+    }
+    assert offered and not listed & set(offered.values())
+    taxon = Taxon.objects.get(pk=next(iter(offered)))
+    response = client.post(
+        reverse("reporting:loop-entry-add", args=[kenya_report.pk, section.pk]),
+        {"taxon": f"taxon-{taxon.pk}"},
+    )
+    assert response.status_code == 302
+    items = selectors.loop_items(selectors.structure(kenya_report.cycle.version), kenya_report)
+    assert (f"taxon-{taxon.pk}", taxon.scientific_name) in [
+        (item.key, item.label) for item in items[section.pk]
+    ]
+    assert taxon.pk not in dict(client.get(url).context["species_to_add"])
+
+
+@pytest.mark.parametrize(
+    "taxon", ["taxon-999999", "taxon-x", "Aquila"], ids=["unknown", "bad", "name"]
+)
+def test_adding_an_unknown_species_is_refused(client, kenya_report, nfp_kenya, taxon):
+    section = _species_section(kenya_report.cycle.version)
+    client.force_login(nfp_kenya)
+    response = client.post(
+        reverse("reporting:loop-entry-add", args=[kenya_report.pk, section.pk]),
+        {"taxon": taxon},
+        follow=True,
+    )
+    assert not kenya_report.loop_entries.exists()
+    text = response.content.decode()
+    assert "Choose a species from the list." in text or "Give the item a name." in text
+
+
+def test_a_species_already_listed_cannot_be_added_twice(kenya_report, nfp_kenya):
+    from django.core.exceptions import ValidationError
+
+    from cmsfamily.reporting import services
+
+    section = _species_section(kenya_report.cycle.version)
+    listed = selectors.loop_items(selectors.structure(kenya_report.cycle.version), kenya_report)
+    with pytest.raises(ValidationError, match="already in the list"):
+        services.add_loop_entry(
+            submission=kenya_report,
+            section=section,
+            label="",
+            key=listed[section.pk][0].key,
+            by=nfp_kenya,
+        )
