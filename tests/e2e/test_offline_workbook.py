@@ -3,6 +3,7 @@ it in offline, uploads it (first with a mistake, shown by sheet and cell), revie
 confirms, submits, and downloads the PDF of the submitted version."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -92,3 +93,45 @@ def test_download_fill_offline_upload_review_submit_pdf(
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
     (tmp_path / "report.pdf").write_bytes(response.body())
+
+
+def test_the_real_national_report_is_usable(page, live_server, registry, login, axe):
+    """The Secretariat opens a cycle on the shipped CMS national report; Kenya's NFP finds its
+    Appendix I species pre-filled, adds one it reports on, and sees the draft questions marked."""
+    from django.core.management import call_command
+
+    from cmsfamily.reporting.models import Section, Template
+
+    call_command("load_report_templates", verbosity=0)
+    template = Template.objects.get(slug="cms-national-report-by-target")
+    base = live_server.url
+    login(page, live_server, "secretariat")
+    page.goto(f"{base}/reports/templates/{template.slug}/v1/")
+    expect(page.get_by_text("draft text, not official").first).to_be_visible()
+    page.get_by_role("link", name="Open a reporting cycle").click()
+    page.get_by_label("Code").fill("cop15-national-reports")
+    page.get_by_label("Title in English").fill("National reports to COP15")
+    page.get_by_label("Period covered from").fill("2023-01-01")
+    page.get_by_label("Period covered until").fill("2025-12-31")
+    page.get_by_label("Opens on").fill("2026-01-15")
+    page.get_by_label("Or: opening date of the meeting the reports are for").fill("2026-11-23")
+    page.get_by_label("Expected reporters").select_option("chosen")
+    page.get_by_label("Chosen Parties").select_option(label="Kenya")
+    page.get_by_role("button", name=re.compile("Open|Create|Save")).click()
+    expect(page.locator("h1")).to_contain_text("National reports to COP15")
+    expect(page.locator("dl.facts")).to_contain_text("2026-05-23")  # six months before
+    page.get_by_role("button", name="Open the cycle").click()
+    page.context.clear_cookies()
+
+    login(page, live_server, "nfp_kenya")
+    kenya = Submission.objects.get(cycle__slug="cop15-national-reports", party__code="KE")
+    species = Section.objects.get(version=kenya.cycle.version, loop="range_species_i")
+    page.goto(f"{base}/reports/submissions/{kenya.pk}/sections/{species.pk}/")
+    expect(page.get_by_role("group", name="Balaenoptera musculus")).to_be_visible()
+    expect(page.get_by_text("draft text, not official").first).to_be_visible()
+    picker = page.get_by_label(re.compile("Add a species your country reports on"))
+    added = picker.locator("option").nth(1).inner_text()
+    picker.select_option(index=1)
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("group", name=added)).to_be_visible()
+    _checked(page, axe, "national-species")
