@@ -77,10 +77,15 @@ def max_upload_bytes() -> int:
 def max_unpacked_bytes() -> int:
     """What a workbook may weigh once unzipped: far more than a real report, far less than a
     zip bomb (a few kilobytes that unpack to gigabytes)."""
-    return getattr(settings, "REPORTING_WORKBOOK_MAX_UNPACKED_BYTES", 20 * max_upload_bytes())
+    return getattr(settings, "REPORTING_WORKBOOK_MAX_UNPACKED_BYTES", 4 * max_upload_bytes())
 
 
 MAX_RATIO = 100  # how much one part of a real workbook may shrink when zipped
+# openpyxl reads the whole shared-strings part while opening a workbook, at about five times
+# its size in memory (bench/workbook.py): a report's text fits in far less.
+MAX_SHARED_STRINGS = 16 * 2**20
+MAX_ROWS = 50_000  # per sheet: a table of 500 rows for each of 50 species, and room to spare
+EXTRA_SHEETS = 20  # sheets a person may add beside those of the download (notes, copies)
 
 
 # --- cell values ---------------------------------------------------------------------------------
@@ -942,10 +947,29 @@ def check_file(data: bytes, name: str = "") -> None:
         raise _refuse(_("This file is not an Excel workbook (.xlsx)."))
     if any(n.lower().endswith("vbaproject.bin") for n in names) or "xl/workbook.bin" in names:
         raise _refuse(_("Workbooks with macros are refused. Save it as .xlsx (no macros)."))
+    if any(
+        member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for member in members
+    ):
+        # Excel and LibreOffice only store or deflate; Python decompresses a bzip2 or LZMA part
+        # whole, whatever size the archive claims for it.
+        raise _refuse(
+            _(
+                "This workbook is compressed in a way Excel and LibreOffice do not use. Open it "
+                "in Excel or LibreOffice and save it again as .xlsx."
+            )
+        )
     unpacked = sum(member.file_size for member in members)
-    if unpacked > max_unpacked_bytes() or any(
-        member.file_size > MAX_RATIO * max(member.compress_size, 1) and member.file_size > 2**20
-        for member in members
+    if (
+        unpacked > max_unpacked_bytes()
+        or any(
+            member.file_size > MAX_RATIO * max(member.compress_size, 1) and member.file_size > 2**20
+            for member in members
+        )
+        or any(
+            member.filename.lower() == "xl/sharedstrings.xml"
+            and member.file_size > MAX_SHARED_STRINGS
+            for member in members
+        )
     ):
         raise _refuse(
             _(
@@ -965,8 +989,11 @@ def _open(data: bytes):
         ) from None
 
 
-def _rows(sheet):
-    yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+def _rows(sheet, max_col: int | None = None):
+    """The rows of a sheet, at most MAX_ROWS and as wide as the template's widest sheet: a sheet
+    that claims a million rows or a cell in column XFD costs no more than a real one."""
+    rows = sheet.iter_rows(values_only=True, max_row=MAX_ROWS, max_col=max_col)
+    yield from enumerate(rows, start=1)
 
 
 @dataclass
@@ -1048,6 +1075,7 @@ class _Reader:
         self.found: dict[tuple[str, str], str] = {}  # spot → where it was read
         self.cells: dict[tuple[str, str], tuple[list, str]] = {}  # spot → (cells, where)
         self.tables: dict[tuple[str, str], tuple[list[list], list[dict], str]] = {}
+        self._current: dict | None = None
 
     def error(self, sheet: str, row: int, column: int, message: str) -> None:
         self.plan.errors.append(CellError(sheet, f"{get_column_letter(column)}{row}", message))
@@ -1061,7 +1089,7 @@ class _Reader:
     def sheet(self, name: str, sheet) -> None:
         columns: dict[int, str] = {}
         current_table: str | None = None
-        for number, row in _rows(sheet):
+        for number, row in _rows(sheet, self.width):
             if number == 1:
                 columns = {
                     index: str(value)
@@ -1155,13 +1183,33 @@ class _Reader:
 
     # from cells to edits
 
+    @property
+    def width(self) -> int:
+        """The widest sheet of this template: its hidden column, the item's name, a column per
+        question of the largest repeated section or per column of the widest table."""
+        widest = max(
+            [len(node.items) for node in self.structure.nodes]
+            + [
+                len(item.question.columns or [])
+                for node in self.structure.nodes
+                for item in node.items
+            ]
+            + [4]
+        )
+        return widest + 2
+
+    def current(self) -> dict:
+        """The report's answers, read only when a cell differs from the download."""
+        if self._current is None:
+            self._current = selectors.answers_of(self.submission)
+        return self._current
+
     def plan_changes(self, meta: _Meta) -> Plan:
-        current = selectors.answers_of(self.submission)
         labels = {loop.key: loop.label for items in self.loops.values() for loop in items}
         for spot, (cells, where) in self.cells.items():
-            self.consider(spot, cells, where, meta, current, labels)
+            self.consider(spot, cells, where, meta, labels)
         for spot, (rows, details, where) in self.tables.items():
-            self.consider_table(spot, rows, details, where, meta, current, labels)
+            self.consider_table(spot, rows, details, where, meta, labels)
         if self.plan.errors:
             self.plan.changes = []  # nothing is offered for writing unless all of it is valid
         return self.plan
@@ -1203,7 +1251,7 @@ class _Reader:
             return None
         return item
 
-    def consider(self, spot, cells, where, meta, current, labels) -> None:
+    def consider(self, spot, cells, where, meta, labels) -> None:
         known = meta.prints.get(spot)
         if known is not None and known[1] == fingerprint(cells):
             self.plan.unchanged += bool(norm(cells[0]))
@@ -1215,7 +1263,7 @@ class _Reader:
             return
         question = item.question
         if question.kind == QuestionKind.FILE:
-            answer = current.get(spot)
+            answer = self.current().get(spot)
             if norm(cells[0]) == norm(answer.value.get("name") if answer and answer.value else ""):
                 return
             self.plan.errors.append(
@@ -1238,9 +1286,9 @@ class _Reader:
         except ValidationError as error:
             self.plan.errors.append(CellError(*self._locate(where), " ".join(error.messages)))
             return
-        self.add_change(spot, item, value, known, current, labels)
+        self.add_change(spot, item, value, known, labels)
 
-    def consider_table(self, spot, rows, details, where, meta, current, labels) -> None:
+    def consider_table(self, spot, rows, details, where, meta, labels) -> None:
         known = meta.prints.get(spot)
         if known is not None and known[1] == fingerprint(
             [json.dumps([[norm(c) for c in r] for r in rows])]
@@ -1267,10 +1315,10 @@ class _Reader:
             message = " ".join(error.messages)
             self.plan.errors.append(CellError(*self._locate(where), message))
             return
-        self.add_change(spot, item, value, known, current, labels)
+        self.add_change(spot, item, value, known, labels)
 
-    def add_change(self, spot, item, value, known, current, labels) -> None:
-        answer = current.get(spot)
+    def add_change(self, spot, item, value, known, labels) -> None:
+        answer = self.current().get(spot)
         old = answer.value if answer else None
         if _same(item.question, old, value):
             self.plan.unchanged += value is not None
@@ -1327,6 +1375,17 @@ def read(data: bytes, *, submission: Submission, user, language: str, name: str 
         _check_identity(meta, submission)
         with translation.override(language):
             reader = _Reader(submission, user, language)
+            expected = len(reader.structure.nodes) + sum(
+                1
+                for node in reader.structure.nodes
+                for item in node.items
+                if item.question.kind == QuestionKind.TABLE
+            )
+            if len(book.sheetnames) > expected + 3 + EXTRA_SHEETS:
+                raise _refuse(
+                    _("This workbook has %(count)s sheets; the report's has %(expected)s.")
+                    % {"count": len(book.sheetnames), "expected": expected + 3}
+                )
             try:
                 reader.read(book)
             except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):

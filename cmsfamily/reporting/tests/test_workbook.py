@@ -288,6 +288,53 @@ def test_files_refused_before_reading(report, nfp_kenya, data, name, message):
     assert message in refused.value.messages[0]
 
 
+def _recompressed(data: bytes, compression) -> bytes:
+    """The same workbook with its parts compressed otherwise (Excel never writes bzip2)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for member in source.infolist():
+            archive.writestr(member.filename, source.read(member))
+    return buffer.getvalue()
+
+
+def test_parts_compressed_as_excel_never_does_are_refused(report, nfp_kenya):
+    data = _recompressed(workbook.draft_workbook(report, nfp_kenya, "en"), zipfile.ZIP_BZIP2)
+    with pytest.raises(workbook.WorkbookRefused) as refused:
+        _read(data, report, nfp_kenya)
+    assert "compressed in a way" in refused.value.messages[0]
+
+
+def test_too_much_shared_text(report, nfp_kenya, monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_SHARED_STRINGS", 10)
+    data = workbook.draft_workbook(report, nfp_kenya, "en")
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            archive.writestr(member.filename, source.read(member))
+        archive.writestr("xl/sharedStrings.xml", "<sst>" + "x" * 100 + "</sst>")
+    with pytest.raises(workbook.WorkbookRefused) as refused:
+        _read(buffer.getvalue(), report, nfp_kenya)
+    assert "unpacks to far more" in refused.value.messages[0]
+
+
+def test_too_many_sheets(report, nfp_kenya):
+    book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
+    for number in range(workbook.EXTRA_SHEETS + 1):
+        book.create_sheet(f"Notes {number}")
+    with pytest.raises(workbook.WorkbookRefused) as refused:
+        _read(_save(book), report, nfp_kenya)
+    assert "sheets; the report's has" in refused.value.messages[0]
+
+
+def test_a_far_away_cell_costs_nothing_and_changes_nothing(report, nfp_kenya):
+    book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
+    book["I General"]["XFD1048576"] = "far away"
+    plan = _read(_save(book), report, nfp_kenya)
+    assert (plan.errors, plan.changes) == ([], [])
+
+
 def test_truncated_file(report, nfp_kenya):
     data = workbook.draft_workbook(report, nfp_kenya, "en")
     with pytest.raises(workbook.WorkbookRefused) as refused:
