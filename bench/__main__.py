@@ -1,6 +1,7 @@
 """`make bench`: response times of the registry's, a work programme's and the contributions
 ledger's pages and API, and of drafting and submitting national reports, against a static-file
-floor; the ledger's totals beside raw SQL; the reporting system's statements beside a peer's.
+floor; the ledger's totals beside raw SQL; the reporting system's statements beside a peer's; the
+offline workbook and a report's PDF beside openpyxl and WeasyPrint (bench/workbook.py).
 
 Generates (or reuses) the synthetic Family, times the ledger's totals in-process beside the raw SQL
 of the same aggregate and counts the statements of the reporting system's writes and lists, serves
@@ -20,7 +21,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from bench import cpu, generate, ledger, load, queries, report, reporting, server
+from bench import cpu, generate, ledger, load, queries, report, reporting, server, workbook
 
 # CPUs used by other processes during the measurement above which the note warns.
 BUSY = 0.25
@@ -151,6 +152,12 @@ def main(argv=None) -> int:
         print("Counting the reporting system's statements in-process ...", flush=True)
         reported = reporting.measure()
         sql.update(reported.pop("sql"))
+        print(
+            "Timing the offline workbook and the PDF in-process, their memory in fresh "
+            "processes ...",
+            flush=True,
+        )
+        offline = workbook.measure()
         reporters = reporting.Load(env["DJANGO_SECRET_KEY"], args.clients)
         targets += reporters.targets
         print(f"Measuring with {args.clients} clients ...", flush=True)
@@ -210,6 +217,8 @@ def main(argv=None) -> int:
     print(report.ledger_note(totals, data["database"]))
     print()
     print(reporting.note(reported, measurements, floor, reporters.skipped))
+    print()
+    print(workbook.note(offline))
     meta = {
         "date": now.isoformat(timespec="seconds"),
         "revision": _git_revision(),
@@ -231,6 +240,7 @@ def main(argv=None) -> int:
         "data": data,
         "ledger_totals": totals,
         "reporting": reported,
+        "workbook": offline,
         "seconds_total": round(time.perf_counter() - started, 1),
     }
     results_path = generate.OUT_DIR / "results.json"
