@@ -158,10 +158,7 @@ def loop_items(structure: Structure, submission: Submission) -> dict[int, list[L
     species = None
     for section_id, section in loops.items():
         if section.loop == LoopKind.FIXED:
-            items = [
-                LoopItem(str(entry["key"]), _label(entry.get("label") or {}, language))
-                for entry in section.loop_items
-            ]
+            items = fixed_items(section, language)
         elif section.loop in SPECIES_LOOPS:
             if species is None:
                 species = _range_species(submission)
@@ -176,6 +173,14 @@ def loop_items(structure: Structure, submission: Submission) -> dict[int, list[L
             items = []
         result[section_id] = items + entries.get(section_id, [])
     return result
+
+
+def fixed_items(section: Section, language: str) -> list[LoopItem]:
+    """The items of a section repeated over a fixed list (taxonomic groups), in the language."""
+    return [
+        LoopItem(str(entry["key"]), _label(entry.get("label") or {}, language))
+        for entry in section.loop_items
+    ]
 
 
 def _range_species(submission: Submission) -> list[tuple[LoopItem, set[str]]]:

@@ -51,7 +51,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import display, selectors, services
 from cmsfamily.reporting.answers import column_label
-from cmsfamily.reporting.choices import PICKER_KINDS, QuestionKind, YesNo
+from cmsfamily.reporting.choices import PICKER_KINDS, LoopKind, QuestionKind, YesNo
 from cmsfamily.reporting.models import Submission, SubmissionVersion, TemplateVersion
 
 FORMAT = "cmsfamily-report-workbook/1"
@@ -792,16 +792,8 @@ def blank_workbook(version: TemplateVersion, language: str) -> bytes:
         for node in structure.nodes:
             section = node.loop_section
             if section is not None and section.pk not in loops:
-                loops[section.pk] = (
-                    [
-                        selectors.LoopItem(
-                            str(entry["key"]), selectors._label(entry.get("label") or {}, language)
-                        )
-                        for entry in section.loop_items
-                    ]
-                    if section.loop == "fixed"
-                    else []
-                )
+                fixed = section.loop == LoopKind.FIXED
+                loops[section.pk] = selectors.fixed_items(section, language) if fixed else []
         source = Source(
             structure=structure,
             values={},
@@ -908,7 +900,7 @@ class Plan:
         return [change for change in self.changes if change.conflict]
 
 
-def _DAMAGED() -> str:  # noqa: N802
+def _damaged() -> str:
     return _("This workbook is damaged or incomplete (was the upload cut short?). Save it again.")
 
 
@@ -941,7 +933,7 @@ def check_file(data: bytes, name: str = "") -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(_DAMAGED()) from None
+        raise _refuse(_damaged()) from None
     names = {member.filename for member in members}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise _refuse(_("This file is not an Excel workbook (.xlsx)."))
@@ -1389,7 +1381,7 @@ def read(data: bytes, *, submission: Submission, user, language: str, name: str 
             try:
                 reader.read(book)
             except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
-                raise _refuse(_DAMAGED()) from None
+                raise _refuse(_damaged()) from None
             if reader.plan.errors:
                 return reader.plan
             return reader.plan_changes(meta)
