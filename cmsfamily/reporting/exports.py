@@ -195,6 +195,21 @@ def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
         yield writer.writerow([_csv_safe(value) for value in values])
 
 
+def cell_text(value: Any) -> Any:
+    """A value as a spreadsheet cell can hold it: text without the control characters that an
+    XLSX file cannot contain (openpyxl refuses them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def keep_as_text(cell) -> Any:
+    """A text starting with "=" stays text, never a formula (formula injection)."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def xlsx(rows: Iterable[dict], *, title: str) -> bytes:
     """A write-only workbook (it streams rows to the file rather than holding a cell object per
     answer): a bold, frozen header, then the rows; texts never become formulas."""
@@ -215,10 +230,9 @@ def xlsx(rows: Iterable[dict], *, title: str) -> bytes:
     for values in as_lists(rows):
         cells: list[Any] = []
         for value in values:
+            value = cell_text(value)
             if isinstance(value, str) and value.startswith("="):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"  # a text, never a formula (formula injection)
-                cells.append(cell)
+                cells.append(keep_as_text(WriteOnlyCell(sheet, value=value)))
             else:
                 cells.append(value)
         sheet.append(cells)

@@ -43,7 +43,6 @@ from django.utils.formats import number_format
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -52,6 +51,7 @@ from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import display, selectors, services
 from cmsfamily.reporting.answers import column_label
 from cmsfamily.reporting.choices import PICKER_KINDS, LoopKind, QuestionKind, YesNo
+from cmsfamily.reporting.exports import cell_text, keep_as_text, reporter_code
 from cmsfamily.reporting.models import Submission, SubmissionVersion, TemplateVersion
 
 FORMAT = "cmsfamily-report-workbook/1"
@@ -129,12 +129,7 @@ def _number_cell(value: Any):
 def _put(sheet, row: int, column: int, value):
     """Write a cell; text is always text: never a formula (a "=..." answer is not run), and
     without the control characters a workbook cannot hold."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    return keep_as_text(sheet.cell(row=row, column=column, value=cell_text(value)))
 
 
 def html_to_text(value: str) -> str:
@@ -411,9 +406,7 @@ class _Writer:
     def answer_cell(self, sheet, row: int, column: int, question, value, editable: bool):
         """Write one answer cell: its value, its protection and its validation; returns what
         it holds (for the fingerprint)."""
-        content = cell_value(question, value, self.labels)
-        if isinstance(content, str):
-            content = ILLEGAL_CHARACTERS_RE.sub("", content)
+        content = cell_text(cell_value(question, value, self.labels))
         cell = _put(sheet, row, column, content)
         cell.alignment = _WRAP
         kind = question.kind
@@ -654,9 +647,7 @@ class _Writer:
                 _put(sheet, row, 2, loop.label or question.text[:60])
                 cells = []
                 for offset, column in enumerate(columns, start=3):
-                    content = _table_cell(column, values.get(column["key"]), self.labels)
-                    if isinstance(content, str):
-                        content = ILLEGAL_CHARACTERS_RE.sub("", content)
+                    content = cell_text(_table_cell(column, values.get(column["key"]), self.labels))
                     cell = _put(sheet, row, offset, content)
                     if column.get("kind") == QuestionKind.DATE:
                         cell.number_format = "yyyy-mm-dd"
@@ -751,8 +742,6 @@ class _Writer:
 
 
 def _reporter(submission: Submission) -> tuple[str, str]:
-    from cmsfamily.reporting.exports import reporter_code
-
     return reporter_code(submission), str(submission.reporter)
 
 

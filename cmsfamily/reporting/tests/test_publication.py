@@ -387,6 +387,25 @@ def test_a_formula_like_answer_stays_text(client_as, nfp_kenya, secretariat, cyc
     assert '\'=HYPERLINK("http://x")' in [row[header.index("Answer")] for row in rows]
 
 
+def test_control_characters_do_not_break_the_spreadsheets(client_as, nfp_kenya, secretariat, cycle):
+    """A pasted vertical tab is valid text but cannot be in an XLSX file: it is left out there."""
+    from openpyxl import load_workbook
+
+    from cmsfamily.reporting import workbook
+
+    kenya = _of(cycle, "KE")
+    _answer(kenya, nfp_kenya, [*ANSWERS[1:], ("t.departments", "", "Ministry\x0bof Environment")])
+    book = load_workbook(io.BytesIO(workbook.draft_workbook(kenya, nfp_kenya, "en")))
+    assert "Ministryof Environment" in [
+        c.value for row in book["I General"].iter_rows() for c in row
+    ]
+    services.submit(submission=kenya, by=nfp_kenya)
+    response = _export(client_as(secretariat), cycle, "xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert "Ministryof Environment" in [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+
+
 def test_the_export_is_in_the_readers_language(client_as, secretariat, kenya_published):
     Question.objects.filter(code="t.narrative").update(
         text_fr="Décrivez la coopération.", modified=timezone.now()
