@@ -164,12 +164,17 @@ class FocalPointSerializer(serializers.ModelSerializer):
         person = appointment.person
         data = {field: getattr(person, field) for field in PUBLIC_PERSON_FIELDS}
         data["organisation"] = person.organisation.slug if person.organisation_id else None
-        if (
-            scope.cms_secretariat
-            or appointment.party_id in scope.acting_parties
-            or appointment.organisation_id in scope.organisations
-            or appointment.person_id == scope.person_id
-        ):
+        if appointment.status == choices.AppointmentStatus.CONFIRMED:
+            # A listed focal point is current: the rule's answer without its query per row.
+            private = (
+                scope.cms_secretariat
+                or appointment.party_id in scope.acting_parties
+                or appointment.organisation_id in scope.organisations
+                or appointment.person_id == scope.person_id
+            )
+        else:  # a nomination: whose person it names is the rule's question
+            private = self.context["request"].user.has_perm("directory.view_person_private", person)
+        if private:
             data.update({field: getattr(person, field) for field in PRIVATE_PERSON_FIELDS})
         return data
 

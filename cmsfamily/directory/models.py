@@ -204,6 +204,18 @@ class Person(TimeStampedModel):
         verbose_name=_("organisation"),
     )
     email = models.EmailField(_("email"), blank=True)
+    # An invitation goes only to an address a secretariat has seen confirmed for this person: set
+    # when a secretariat saves the person or confirms one of their appointments, cleared when
+    # anyone else changes the address.
+    email_confirmed = models.BooleanField(_("email confirmed by the Secretariat"), default=False)
+    invitation = models.ForeignKey(
+        "accounts.Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last invitation"),
+    )
     phone = models.CharField(_("telephone"), max_length=50, blank=True)
     address = models.TextField(_("postal address"), blank=True)
     languages = models.CharField(_("working languages"), max_length=100, blank=True)

@@ -2,7 +2,7 @@
 
 import rules
 
-from cmsfamily.directory.scope import scope_of
+from cmsfamily.directory.scope import holders_of, scope_of
 
 
 @rules.predicate
@@ -43,16 +43,30 @@ def reviews_appointment(user, appointment):
 
 @rules.predicate
 def is_colleague_of_person(user, person):
-    """The person is the user, or works for a Party or organisation the user acts for."""
+    """The person is the user, or belongs to a Party or organisation the user acts for (see
+    `holders_of`: by a confirmed, current appointment; never by a nomination of another Party's
+    person, nor by an ended appointment)."""
     if person is None:
         return False
     scope = scope_of(user)
-    if person.pk == scope.person_id or (
-        person.organisation_id and person.organisation_id in scope.organisations
-    ):
+    if not scope.authenticated:
+        return False
+    if person.pk == scope.person_id:
         return True
-    party_ids = {a.party_id for a in person.appointments.all() if a.party_id}
-    return bool(party_ids & scope.acting_parties)
+    holders = holders_of(person)
+    return bool(holders.parties & scope.acting_parties) or bool(
+        holders.organisations & scope.organisations
+    )
+
+
+@rules.predicate
+def serves_instrument_of_person(user, person):
+    """The person holds or is nominated to an appointment for an instrument the user's
+    secretariat serves (an Agreement secretariat and its MoU or Agreement focal points)."""
+    if person is None or person.pk is None:
+        return False
+    served = scope_of(user).secretariat_instruments
+    return bool(served) and any(a.instrument_id in served for a in person.appointments.all())
 
 
 @rules.predicate
@@ -78,7 +92,10 @@ rules.add_perm("directory.confirm_appointment", is_cms_secretariat | reviews_app
 rules.add_perm("directory.view_person_private", is_cms_secretariat | is_colleague_of_person)
 rules.add_perm("directory.change_person", is_cms_secretariat | is_colleague_of_person)
 rules.add_perm("directory.view_history", is_secretariat)
-rules.add_perm("accounts.send_invitation", is_secretariat)
+# An invitation goes to an address a secretariat confirmed: the CMS Secretariat for anyone, an
+# Agreement secretariat for the people of its instrument.
+rules.add_perm("directory.confirm_person_email", is_cms_secretariat | serves_instrument_of_person)
+rules.add_perm("directory.invite_person", is_cms_secretariat | serves_instrument_of_person)
 # The exchange-rate table lives in core (work programmes and contributions both convert with it);
 # who keeps it is a question of appointments, so the rule is stated here.
 rules.add_perm("core.add_exchangerate", is_cms_secretariat)

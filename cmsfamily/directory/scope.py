@@ -74,3 +74,37 @@ def scope_of(user) -> Scope:
     )
     user._cms_scope = scope
     return scope
+
+
+@dataclass(frozen=True)
+class Holders:
+    """The Parties and organisations a person belongs to, for the question 'whose contact is this?'."""
+
+    parties: frozenset[int] = field(default_factory=frozenset)
+    organisations: frozenset[int] = field(default_factory=frozenset)
+
+
+def holders_of(person) -> Holders:
+    """A person belongs to the Parties and organisations of their confirmed, current appointments.
+
+    A person with none (a new nominee, a Partner's staff member) belongs to the holders of their
+    pending nominations and to their organisation. An ended appointment makes nobody a holder:
+    a former focal point's contacts are the Secretariat's to keep. Uses `person.appointments.all()`,
+    so a prefetch serves a list.
+    """
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    current, pending = [], []
+    for appointment in person.appointments.all():
+        if appointment.status == AppointmentStatus.CONFIRMED:
+            if appointment.start <= today and (appointment.end is None or appointment.end >= today):
+                current.append(appointment)
+        elif appointment.status == AppointmentStatus.NOMINATED:
+            pending.append(appointment)
+    chosen = current or pending
+    parties = {a.party_id for a in chosen if a.party_id}
+    organisations = {a.organisation_id for a in chosen if a.organisation_id}
+    if not current and person.organisation_id:
+        organisations.add(person.organisation_id)
+    return Holders(frozenset(parties), frozenset(organisations))

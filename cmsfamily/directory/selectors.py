@@ -54,6 +54,14 @@ def current_focal_points(user):
     return appointments(user).current().filter(role__in=FOCAL_POINT_ROLES)
 
 
+def same_email(person) -> list:
+    """Other people with the person's address: a nomination by address never links to another
+    Party's person, so the reviewing secretariat resolves such duplicates."""
+    if not person.email:
+        return []
+    return list(Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk)[:20])
+
+
 def pending_nominations(user):
     from cmsfamily.directory.scope import scope_of
 

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,16 +83,42 @@ def nominate(
     return appointment
 
 
+def _may_take_over(by, person: Person) -> bool:
+    """May a nomination by `by` name this existing person? Only a secretariat, the system, or
+    those who already keep the person's contacts: never another Party's or organisation's."""
+    from cmsfamily.directory.rules import is_colleague_of_person
+    from cmsfamily.directory.scope import scope_of
+
+    if by is None:
+        return True
+    return scope_of(by).cms_secretariat or is_colleague_of_person(by, person)
+
+
 @transaction.atomic
 def nominate_contact(
     *, email: str, details: dict, role: str, by, organisation=None, **appointment
 ) -> Appointment:
     """Nominate the registry's person with this email address, adding them from `details` if new.
 
+    An existing person is reused only when `by` already keeps their contacts (or is the CMS
+    Secretariat); otherwise a new person is added with what `by` typed, and the Secretariat sees
+    the other records with that address when it reviews the nomination. Either way the caller
+    learns nothing about who else has the address.
+
     `details` holds the person's fields (given_name, family_name, position ...); `appointment`
     the arguments of nominate() (party, instrument, start, end, document, note).
     """
-    person = Person.objects.filter(email__iexact=email).first()
+    person = next(
+        (
+            candidate
+            for candidate in Person.objects.filter(email__iexact=email)
+            .select_related("organisation")
+            .prefetch_related("appointments")
+            .order_by("pk")
+            if _may_take_over(by, candidate)
+        ),
+        None,
+    )
     if person is None:
         person = save_person(
             person=Person(email=email, organisation=organisation, **details), by=by
@@ -125,6 +151,9 @@ def confirm(*, appointment: Appointment, by, document=None, on: date | None = No
             )
     appointment.status = AppointmentStatus.CONFIRMED
     appointment.confirmed_by = by
+    if not appointment.person.email_confirmed:
+        # The confirming secretariat sees the person's address on the nomination it confirms.
+        Person.objects.filter(pk=appointment.person_id).update(email_confirmed=True)
     appointment.confirmed_at = timezone.now()
     try:
         with transaction.atomic():
@@ -220,26 +249,79 @@ def save_organisation(*, organisation: Organisation, by) -> Organisation:
     return _save_record(organisation, by=by, event="organisation")
 
 
+def _require(by, perm: str, obj=None) -> None:
+    """The service asks the rule itself: a page or API that forgot to ask is still refused."""
+    if by is not None and not by.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
 @transaction.atomic
 def save_person(*, person: Person, by) -> Person:
+    """Save a person. A new or changed address counts as confirmed only when a secretariat
+    (or the system) saved it: any other change must be confirmed again before an invitation."""
+    if person.pk is not None:
+        _require(by, "directory.change_person", Person.objects.get(pk=person.pk))
+        previous = Person.objects.filter(pk=person.pk).values_list("email", flat=True).first()
+        changed = (previous or "").strip().lower() != (person.email or "").strip().lower()
+    else:
+        changed = True
+    if changed:
+        person.email_confirmed = bool(person.email) and (
+            by is None or by.has_perm("directory.confirm_person_email", person)
+        )
     return _save_record(person, by=by, event="person")
 
 
 @transaction.atomic
+def confirm_person_email(*, person: Person, by) -> Person:
+    """A secretariat confirms the address it sees for the person (from an official letter)."""
+    _require(by, "directory.confirm_person_email", person)
+    if not person.email:
+        raise ValidationError({"email": _("Add the person's email address before confirming it.")})
+    Person.objects.filter(pk=person.pk).update(email_confirmed=True, modified=timezone.now())
+    person.email_confirmed = True
+    record_event(kind="person.email_confirmed", target=person, actor=by, email=person.email)
+    return person
+
+
+@transaction.atomic
 def invite(*, person: Person, by, purpose: str, base_url: str) -> Invitation:
+    """Invite the person to create an account, at the address a secretariat confirmed for them."""
+    _require(by, "directory.invite_person", person)
+    person = Person.objects.select_for_update().get(pk=person.pk)
     if not person.email:
         raise ValidationError({"email": _("Add the person's email address before inviting them.")})
-    return account_services.send_invitation(
+    if not person.email_confirmed:
+        raise ValidationError(
+            {
+                "email": _(
+                    "This email address has not been confirmed by the Secretariat since it was "
+                    "last changed. Confirm it on the person's page before inviting them."
+                )
+            }
+        )
+    if person.user_id is not None:
+        raise ValidationError(_("This person already has an account."))
+    invitation = account_services.send_invitation(
         email=person.email, by=by, purpose=purpose, base_url=base_url
     )
+    person.invitation = invitation
+    person.save(update_fields=["invitation", "modified"])
+    return invitation
 
 
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, password: str):
-    """Create the account and link it to the registry's person with the invited address."""
+    """Create the account and link it to the person the invitation was sent for, if their
+    confirmed address is still the invited one (an address changed since is not linked)."""
     person = (
         Person.objects.select_for_update()
-        .filter(email__iexact=invitation.email, user__isnull=True)
+        .filter(
+            invitation=invitation,
+            email__iexact=invitation.email,
+            email_confirmed=True,
+            user__isnull=True,
+        )
         .first()
     )
     user = account_services.accept_invitation(

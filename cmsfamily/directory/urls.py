@@ -40,6 +40,11 @@ urlpatterns = [
     path("people/<int:pk>/history/", views.person_history, name="person-history"),
     path("people/<int:pk>/invite/", views.person_invite, name="person-invite"),
     path(
+        "people/<int:pk>/confirm-email/",
+        views.person_confirm_email,
+        name="person-confirm-email",
+    ),
+    path(
         "appointments/pending/", views.PendingNominationsView.as_view(), name="appointment-pending"
     ),
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment-detail"),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView
 
 from cmsfamily.accounts.models import Invitation
@@ -466,7 +466,10 @@ class PersonDetailView(DetailView):
             appointments=selectors.appointments(user).filter(person=person).order_by("-start"),
             show_private=user.has_perm("directory.view_person_private", person),
             can_edit=user.has_perm("directory.change_person", person),
-            can_invite=user.has_perm("accounts.send_invitation") and person.user_id is None,
+            can_invite=user.has_perm("directory.invite_person", person) and person.user_id is None,
+            can_confirm_email=bool(person.email)
+            and not person.email_confirmed
+            and user.has_perm("directory.confirm_person_email", person),
             can_view_history=user.has_perm("directory.view_history", person),
         )
         return context
@@ -508,7 +511,7 @@ def person_history(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_invite(request, pk):
     person = _person(request, pk)
-    require_perm(request.user, "accounts.send_invitation")
+    require_perm(request.user, "directory.invite_person", person)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -534,6 +537,24 @@ def person_invite(request, pk):
             "back": person.get_absolute_url(),
         },
     )
+
+
+@login_required
+@require_POST
+def person_confirm_email(request, pk):
+    person = _person(request, pk)
+    require_perm(request.user, "directory.confirm_person_email", person)
+    try:
+        services.confirm_person_email(person=person, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The address %(email)s is confirmed: the person may be invited.")
+            % {"email": person.email},
+        )
+    return redirect(person)
 
 
 @require_http_methods(["GET", "POST"])
@@ -591,6 +612,7 @@ def appointment_detail(request, pk):
         else None,
         "can_view_history": user.has_perm("directory.view_history", appointment),
         "show_document": _may_see_document(user, appointment),
+        "same_email": selectors.same_email(appointment.person) if can_review else [],
     }
     return render(request, "directory/appointment_detail.html", context)
 

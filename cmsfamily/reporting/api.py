@@ -278,14 +278,15 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("cycle__slug", "pk")
         )
 
-    def _drafter(self, request, submission):
-        if not (
-            request.user.has_perm("reporting.edit_submission", submission)
-            or Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists()
-        ):
+    def _readable_codes(self, request, submission) -> set[str]:
+        """The draft's questions the caller may read: the same rule as the page and the workbook."""
+        structure = selectors.structure(submission.cycle.version)
+        codes = selectors.readable_codes(submission, request.user, structure)
+        if not codes:
             raise PermissionDenied(
                 _("Only the reporter and its contributors read the draft answers.")
             )
+        return codes
 
     @extend_schema(methods=["get"], responses=AnswerSerializer(many=True))
     @extend_schema(
@@ -306,10 +307,10 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get", "post"])
     def answers(self, request, pk=None):
         submission = self.get_object()
-        self._drafter(request, submission)
+        codes = self._readable_codes(request, submission)
         if request.method == "GET":
             rows = (
-                Answer.objects.filter(submission=submission)
+                Answer.objects.filter(submission=submission, question__code__in=codes)
                 .select_related("question")
                 .order_by("question__code", "loop_key")
             )
@@ -416,10 +417,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
         submission = self.get_object()
-        if submission.status != "published" and not (
-            request.user.has_perm("reporting.manage_cycle", submission.cycle)
-            or Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists()
-        ):
+        if not request.user.has_perm("reporting.view_versions", submission):
             raise PermissionDenied(
                 _("The submitted versions are for the reporter and the reviewers.")
             )

@@ -75,6 +75,11 @@ def is_accepted(user, submission):
 
 
 @rules.predicate
+def is_published(user, submission):
+    return submission is not None and submission.status == SubmissionStatus.PUBLISHED
+
+
+@rules.predicate
 def has_versions(user, submission):
     return submission is not None and submission.versions.exists()
 
@@ -91,5 +96,12 @@ rules.add_perm("reporting.assign_sections", is_editable & reports_for)
 rules.add_perm("reporting.recall_submission", is_submitted & reports_for)
 rules.add_perm("reporting.review_submission", is_submitted & keeps_reporting_of)
 rules.add_perm("reporting.publish_submission", is_accepted & keeps_reporting_of)
+# Reading: the whole draft is the reporter's; a contributor reads the sections assigned to them
+# while the report is being drafted (`selectors.readable_section_ids` says which); the submitted
+# versions are the reporter's and the reviewers', and everyone's once published. Pages, API,
+# workbook, files and exports all ask these.
+rules.add_perm("reporting.view_draft", reports_for)
+rules.add_perm("reporting.view_draft_sections", reports_for | (is_editable & is_assigned))
+rules.add_perm("reporting.view_versions", is_published | reports_for | keeps_reporting_of)
 rules.add_perm("reporting.comment_submission", has_versions & (keeps_reporting_of | reports_for))
 rules.add_perm("reporting.view_timeliness", keeps_reporting_of)

@@ -421,6 +421,27 @@ def editable_section_ids(submission: Submission, user, structure: Structure) -> 
     return assigned_section_ids(submission, user, structure)
 
 
+def readable_section_ids(submission: Submission, user, structure: Structure) -> set[int]:
+    """The sections of the draft the user may read: all for the reporter, the assigned ones (and
+    their subsections) for a contributor while the report is drafted, none for anyone else."""
+    if user.has_perm("reporting.view_draft", submission):
+        return {node.section.pk for node in structure.nodes}
+    if user.has_perm("reporting.view_draft_sections", submission):
+        return assigned_section_ids(submission, user, structure)
+    return set()
+
+
+def readable_codes(submission: Submission, user, structure: Structure) -> set[str]:
+    """The question codes of the sections the user may read in the draft."""
+    sections = readable_section_ids(submission, user, structure)
+    return {
+        item.question.code
+        for node in structure.nodes
+        if node.section.pk in sections
+        for item in node.items
+    }
+
+
 def assigned_section_ids(submission: Submission, user, structure: Structure) -> set[int]:
     """The sections assigned to a contributor, with their subsections: all they see of a report."""
     if not user.is_authenticated:

@@ -667,7 +667,6 @@ def save_answers(
     structure: selectors.Structure | None = None,
     language: str = "en",
     loops: dict | None = None,
-    editable: set[int] | None = None,
 ) -> SaveResult:
     """Check every edit, then write all of them or none.
 
@@ -677,8 +676,9 @@ def save_answers(
     """
     _guard_editable(submission)
     structure = structure or selectors.structure(submission.cycle.version)
-    if editable is None:
-        editable = selectors.editable_section_ids(submission, by, structure)
+    editable = selectors.editable_section_ids(
+        submission, by, structure
+    )  # asked here, never handed in
     if loops is None:
         loops = selectors.loop_items(structure, submission)
     result = SaveResult()

@@ -334,9 +334,7 @@ def section_edit(request, pk, section_id):
         raise PermissionDenied
     if request.method == "POST" and node.section.pk not in editable:
         raise PermissionDenied
-    if not Submission.objects.reported_by(user).filter(pk=submission.pk).exists() and (
-        node.section.pk not in selectors.assigned_section_ids(submission, user, structure)
-    ):
+    if node.section.pk not in selectors.readable_section_ids(submission, user, structure):
         raise PermissionDenied  # a contributor sees the sections assigned to them only
     loops = selectors.loop_items(structure, submission)
     values = selectors.answer_values(submission)
@@ -367,7 +365,6 @@ def section_edit(request, pk, section_id):
                 by=user,
                 structure=structure,
                 loops=loops,
-                editable=editable,
                 language=get_language() or "en",
             )
         except ValidationError as error:
@@ -542,15 +539,9 @@ def _version(submission, number) -> SubmissionVersion:
 
 
 def _readable(request, submission) -> None:
-    """The submitted versions are for the reporter, the reviewers and, once published, everyone."""
-    user = request.user
-    if submission.status == SubmissionStatus.PUBLISHED:
-        return
-    if not (
-        user.has_perm("reporting.manage_cycle", submission.cycle)
-        or Submission.objects.reported_by(user).filter(pk=submission.pk).exists()
-        or submission.assignments.filter(user_id=user.pk).exists()
-    ):
+    """The submitted versions are for the reporter, the reviewers and, once published, everyone
+    (the rule the API's `versions/` asks too)."""
+    if not request.user.has_perm("reporting.view_versions", submission):
         raise PermissionDenied
 
 
@@ -1029,11 +1020,9 @@ def answer_file(request, pk, code):
             raise Http404
         value = _version(submission, int(number)).snapshot.get("answers", {}).get(code, {}).get(key)
     else:
-        if not (
-            request.user.has_perm("reporting.edit_submission", submission)
-            or Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists()
-        ):
-            raise PermissionDenied
+        structure = selectors.structure(submission.cycle.version)
+        if code not in selectors.readable_codes(submission, request.user, structure):
+            raise PermissionDenied  # a contributor reads the files of their own sections only
         value = (
             submission.answers.filter(question__code=code, loop_key=key)
             .values_list("value", flat=True)
@@ -1161,8 +1150,7 @@ def confirm_carried(request, pk, section_id):
 def since_previous(request, pk):
     """What the draft changes in the answers of the reporter's last accepted report."""
     submission = _submission(request, pk)
-    if not Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists():
-        raise PermissionDenied
+    require_perm(request.user, "reporting.view_draft", submission)
     previous = services.previous_versions([submission]).get(submission.pk)
     structure = selectors.structure(submission.cycle.version)
     changes = []

@@ -751,9 +751,7 @@ def draft_workbook(submission: Submission, user, language: str) -> bytes:
     structure = selectors.structure(submission.cycle.version)
     answers = selectors.answers_of(submission)
     editable = selectors.editable_section_ids(submission, user, structure)
-    sections = None
-    if not Submission.objects.reported_by(user).filter(pk=submission.pk).exists():
-        sections = selectors.assigned_section_ids(submission, user, structure)
+    sections = selectors.readable_section_ids(submission, user, structure)
     code, name = _reporter(submission)
     source = Source(
         structure=structure,

@@ -58,7 +58,9 @@ def test_open_sign_up_is_closed(client):
 
 
 def _invite(client, secretariat, capture, email="amina@example.org"):
-    person = Person.objects.create(given_name="Amina", family_name="Invited", email=email)
+    person = Person.objects.create(
+        given_name="Amina", family_name="Invited", email=email, email_confirmed=True
+    )
     client.force_login(secretariat)
     with capture(execute=True):  # the email leaves only once the invitation is committed
         response = client.post(
