@@ -5,6 +5,8 @@ The real reference data and the personas are loaded once per test database; each
 in a transaction that is rolled back, so tests see the same registry.
 """
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -64,11 +66,68 @@ def create_persona(key: str) -> User:
     return User.objects.get(pk=user.pk)  # a fresh object: no cached scope
 
 
+# The personas an attacker or a careless user plays, for the permission matrix: a second Partner's
+# focal point, a person whose appointment is only nominated, a former NFP and a section contributor
+# (a Kenyan expert with an account and no appointment: the sections assigned to them are all they get).
+EXTRA_PERSONAS = {
+    "wwf_fp": "focal@wwf.example",
+    "nominated_kenya": "nominee@kenya.example",
+    "ended_nfp_germany": "former-nfp@germany.example",
+    "contributor_kenya": "expert@kenya.example",
+}
+
+
+def _person_with_account(key: str, **fields) -> Person:
+    email = EXTRA_PERSONAS[key]
+    user = User.objects.create_user(email, PASSWORD, full_name=key.replace("_", " ").title())
+    return Person.objects.create(
+        given_name=key.split("_")[0].title(),
+        family_name=key.replace("_", " ").title(),
+        email=email,
+        phone=f"+00 {key}",
+        user=user,
+        **fields,
+    )
+
+
+def create_extra_personas():
+    germany, kenya = Party.objects.get(code="DE"), Party.objects.get(code="KE")
+    wwf = Organisation.objects.get(slug="wwf")
+    wwf_person = _person_with_account("wwf_fp", organisation=wwf)
+    services.confirm(
+        appointment=services.nominate(
+            person=wwf_person, role=Role.PARTNER_FOCAL_POINT, by=None, organisation=wwf
+        ),
+        by=None,
+    )
+    services.nominate(
+        person=_person_with_account("nominated_kenya"),
+        role=Role.ALTERNATE_NFP,
+        by=None,
+        party=kenya,
+    )
+    # Germany's NFP from 2015 to 2019 (created before the current one, whose confirmation would
+    # otherwise end it).
+    services.confirm(
+        appointment=services.nominate(
+            person=_person_with_account("ended_nfp_germany"),
+            role=Role.NFP,
+            by=None,
+            party=germany,
+            start=date(2015, 1, 1),
+            end=date(2019, 12, 31),
+        ),
+        by=None,
+    )
+    _person_with_account("contributor_kenya")
+
+
 def load_registry():
     load_reference_data()
     load_species_data()
     load_strategy_data()
     load_workplans_data()
+    create_extra_personas()
     for key in PERSONAS:
         create_persona(key)
 
@@ -116,6 +175,26 @@ def birdlife_fp(db):
 
 
 @pytest.fixture
+def wwf_fp(db):
+    return _user(EXTRA_PERSONAS["wwf_fp"])
+
+
+@pytest.fixture
+def nominated_kenya(db):
+    return _user(EXTRA_PERSONAS["nominated_kenya"])
+
+
+@pytest.fixture
+def ended_nfp_germany(db):
+    return _user(EXTRA_PERSONAS["ended_nfp_germany"])
+
+
+@pytest.fixture
+def contributor_kenya(db):
+    return _user(EXTRA_PERSONAS["contributor_kenya"])
+
+
+@pytest.fixture
 def anonymous():
     return AnonymousUser()
 
@@ -125,6 +204,8 @@ def persona(request, db):
     """Parametrise a test with persona names: @pytest.mark.parametrize("persona", [...], indirect=True)."""
     if request.param == "anonymous":
         return AnonymousUser()
+    if request.param in EXTRA_PERSONAS:
+        return _user(EXTRA_PERSONAS[request.param])
     return _user(PERSONAS[request.param][0])
 
 
