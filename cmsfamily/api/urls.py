@@ -1,9 +1,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
+from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory import api as directory_api
 from cmsfamily.reporting import api as reporting_api
 from cmsfamily.species import api as species_api
@@ -12,7 +14,15 @@ from cmsfamily.workplans import api as workplans_api
 
 app_name = "api"
 
+
+class APIRoot(routers.APIRootView):
+    """The list of the API's endpoints, open to everyone like the schema."""
+
+    permission_classes = [ReadScopedWriteByRule]
+
+
 router = DefaultRouter()
+router.APIRootView = APIRoot
 router.register("parties", directory_api.PartyViewSet, basename="party")
 router.register("instruments", directory_api.InstrumentViewSet, basename="instrument")
 router.register("memberships", directory_api.MembershipViewSet, basename="membership")

@@ -13,6 +13,7 @@ from cmsfamily.contributions import selectors, services
 from cmsfamily.contributions.choices import Kind, Status
 from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory.models import Instrument, Organisation, Party
 from cmsfamily.strategy.models import Target
 from cmsfamily.workplans.models import Activity
@@ -123,6 +124,7 @@ class ContributionViewSet(
     CMS Secretariat validates them (`POST …/validate/`). A validated entry is corrected with
     `POST …/correct/`, which logs a new entry replacing it in the totals."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = ContributionSerializer
     filterset_class = ContributionFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -231,6 +233,7 @@ class ValuationRuleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     """Valuation rules (value per unit by kind, dated). Read by everyone; added by the CMS
     Secretariat; rules of one kind never overlap."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = ValuationRuleSerializer
     filterset_fields = ["kind"]
 
@@ -305,6 +308,7 @@ class AssessedContributionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
     """Assessed contributions with what has been paid: the CMS Secretariat sees all and sets them;
     a Party's NFP or alternate sees its own Party's. `?party=KE&year=2024`."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = AssessedContributionSerializer
     filterset_fields = {"party__code": ["exact"], "year": ["exact"], "instrument__code": ["exact"]}
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from cmsfamily.core import services
 from cmsfamily.core.models import ExchangeRate
+from cmsfamily.core.permissions import ReadScopedWriteByRule
 
 
 def bad_request(error: DjangoValidationError) -> Response:
@@ -35,6 +36,7 @@ class ExchangeRateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     """The dated exchange rates: read by everyone, kept by the CMS Secretariat.
     `?currency=EUR&quote=USD` to filter."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = ExchangeRateSerializer
     filterset_fields = ["currency", "quote"]
 

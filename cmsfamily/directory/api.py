@@ -8,6 +8,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory import choices, selectors, services
 from cmsfamily.directory.models import (
     Appointment,
@@ -219,6 +220,7 @@ class PartyFilterSet(filters.FilterSet):
 class PartyViewSet(viewsets.ReadOnlyModelViewSet):
     """The Parties to the Convention, with ISO codes, region and date of entry into force."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = PartySerializer
     lookup_field = "code"
     filterset_class = PartyFilterSet
@@ -234,6 +236,7 @@ class PartyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = InstrumentSerializer
     lookup_field = "code"
     filterset_fields = ["kind"]
@@ -245,6 +248,7 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = MembershipSerializer
     filterset_fields = {"party__code": ["exact"], "instrument__code": ["exact"], "kind": ["exact"]}
     ordering_fields = ["start"]
@@ -256,6 +260,7 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = OrganisationSerializer
     lookup_field = "slug"
     filterset_fields = ["kind"]
@@ -268,6 +273,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 class FocalPointViewSet(viewsets.ReadOnlyModelViewSet):
     """Current focal points: a query over confirmed appointments. Contact details only for those entitled."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = FocalPointSerializer
     filterset_fields = {
         "party__code": ["exact"],

@@ -51,7 +51,7 @@ def is_colleague_of_person(user, person):
     scope = scope_of(user)
     if not scope.authenticated:
         return False
-    if person.pk == scope.person_id:
+    if person.user_id is not None and person.user_id == user.pk:
         return True
     holders = holders_of(person)
     return bool(holders.parties & scope.acting_parties) or bool(

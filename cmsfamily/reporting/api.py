@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.models import (
     Answer,
@@ -65,6 +66,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
     """The shared question bank: every question once, whichever templates use it."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = QuestionSerializer
     filterset_fields = ["kind", "is_draft_text"]
     search_fields = ["code", "text"]
@@ -130,6 +132,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
     """Report templates. `GET /api/report-templates/{slug}/structure/?version=N` gives the
     sections and questions of a version (the latest one you may see by default)."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = TemplateSerializer
     lookup_field = "slug"
 
@@ -190,6 +193,7 @@ class CycleSerializer(serializers.ModelSerializer):
 
 
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = CycleSerializer
     lookup_field = "slug"
     filterset_fields = ["status"]
@@ -260,6 +264,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     is checked entirely and saved entirely, or refused (400 with the errors by question, 409 with
     the conflicts when someone saved since `base_revision`)."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = SubmissionSerializer
     filterset_fields = ["status"]
 

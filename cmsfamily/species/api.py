@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
+from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.species import choices, selectors
 from cmsfamily.species.filtersets import listed_in, range_state_is
 from cmsfamily.species.models import Listing, RangeState, Taxon
@@ -90,6 +91,7 @@ class TaxonViewSet(viewsets.ReadOnlyModelViewSet):
     The data's as-of date is on each taxon; range states are known for few taxa (see `as_of`
     and `source`), so an empty list means "not recorded", not "none"."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = TaxonSerializer
     filterset_class = TaxonFilterSet
     search_fields = ["scientific_name", "common_name_en", "common_name_fr", "common_name_es"]

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.strategy import selectors, services
 from cmsfamily.strategy.choices import Confidence, MappingKind
 from cmsfamily.strategy.models import (
@@ -218,6 +219,7 @@ class StrategicPlanViewSet(
     """Strategic plans with their goals. Read by everyone; created and changed (PATCH) by the
     CMS Secretariat, e.g. to enter a successor plan."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = StrategicPlanSerializer
     http_method_names = WRITE_METHODS
     lookup_field = "code"
@@ -267,6 +269,7 @@ class GoalViewSet(
     """Goals of strategic plans (`?plan=spms-2015-2023`). Read by everyone; added and changed
     (PATCH) by the CMS Secretariat."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = GoalWriteSerializer
     http_method_names = WRITE_METHODS
     filterset_class = GoalFilterSet
@@ -306,6 +309,7 @@ class TargetViewSet(
     """Targets of strategic plans, each with its mappings to Aichi Targets, SDGs and GBF targets.
     Read by everyone; added and changed (PATCH) by the CMS Secretariat."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = TargetSerializer
     http_method_names = WRITE_METHODS
     filterset_class = TargetFilterSet
@@ -346,6 +350,7 @@ class TargetViewSet(
 
 
 class AichiTargetViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = AichiTargetSerializer
     lookup_field = "number"
 
@@ -354,6 +359,7 @@ class AichiTargetViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SdgViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = SdgSerializer
     lookup_field = "number"
 
@@ -362,6 +368,7 @@ class SdgViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class GbfTargetViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = GbfTargetSerializer
     lookup_field = "number"
 
@@ -372,6 +379,7 @@ class GbfTargetViewSet(viewsets.ReadOnlyModelViewSet):
 class IndicatorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Indicators of targets. Read by everyone; entered by the CMS Secretariat."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = IndicatorSerializer
     filterset_fields = {"target__plan__code": ["exact"], "target__number": ["exact"]}
 
@@ -394,6 +402,7 @@ class IndicatorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class MappingViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Map a target to an Aichi Target, SDG or GBF target. Only the CMS Secretariat may."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = MappingSerializer
 
     @extend_schema(responses={201: LinkSerializer})

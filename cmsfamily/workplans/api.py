@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory.models import Organisation, Party
 from cmsfamily.strategy.models import AichiTarget, Target
 from cmsfamily.workplans import selectors, services
@@ -206,6 +207,7 @@ class WorkProgrammeViewSet(
     Partner's own shared programme for its focal point). Created and changed by the CMS
     Secretariat (PATCH only)."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = WorkProgrammeSerializer
     lookup_field = "code"
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -272,6 +274,7 @@ class ActivityViewSet(
     """Activities of the programmes; `?programme=<code>` for one programme. Added and changed
     (PATCH) by the CMS Secretariat, and by a Partner's focal point in its own shared programme."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -340,6 +343,7 @@ class ResourceLineViewSet(
     """Budget lines and voluntary contributions used or needed, per activity; `?programme=<code>`.
     Added by those who may change the activity."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = ResourceLineSerializer
     filterset_class = ResourceLineFilterSet
 
@@ -369,6 +373,7 @@ class ResourceLineViewSet(
 class ProgressUpdateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Progress updates; `?activity=<id>` for one activity. Posted by the activity's lead or the CMS Secretariat."""
 
+    permission_classes = [ReadScopedWriteByRule]
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
 
