@@ -23,7 +23,13 @@ from django.views.decorators.http import require_POST
 
 from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
 from cmsfamily.reporting import display, exchange, exports, selectors, services
-from cmsfamily.reporting.choices import PICKER_KINDS, SPECIES_LOOPS, SubmissionStatus, YesNo
+from cmsfamily.reporting.choices import (
+    PICKER_KINDS,
+    SPECIES_LOOPS,
+    CycleStatus,
+    SubmissionStatus,
+    YesNo,
+)
 from cmsfamily.reporting.forms import (
     AssignForm,
     CommentForm,
@@ -193,6 +199,36 @@ def _submission(request, pk) -> Submission:
     )
 
 
+def _closed(submission) -> bool:
+    return submission.cycle.status == CycleStatus.CLOSED
+
+
+def refuse_if_closed(request, submission):
+    """The page that says why nothing changes in a report of a closed cycle (or None when open)."""
+    if not _closed(submission):
+        return None
+    return error_page(
+        request,
+        title=_("Not saved"),
+        message=str(services.CYCLE_CLOSED),
+        status=403,
+        back=submission.get_absolute_url(),
+    )
+
+
+def reads_closed_draft(user, submission, structure) -> bool:
+    """The reporter and the contributors of a report whose cycle closed before it was accepted
+    still read what they drafted, though they can no longer change it."""
+    return (
+        _closed(submission)
+        and submission.status not in (SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED)
+        and (
+            Submission.objects.reported_by(user).filter(pk=submission.pk).exists()
+            or bool(selectors.assigned_section_ids(submission, user, structure))
+        )
+    )
+
+
 def submission_detail(request, pk):
     submission = _submission(request, pk)
     user = request.user
@@ -201,7 +237,8 @@ def submission_detail(request, pk):
         "reporting.recall_submission", submission
     )
     editable = selectors.editable_section_ids(submission, user, structure)
-    drafter = bool(editable) or reports
+    closed = reads_closed_draft(user, submission, structure)
+    drafter = bool(editable) or reports or closed
     shown_nodes = structure.nodes
     mine: set[int] = set()
     if not Submission.objects.reported_by(user).filter(pk=submission.pk).exists():
@@ -229,6 +266,7 @@ def submission_detail(request, pk):
                 for node in shown_nodes
             ],
             "drafter": drafter,
+            "closed": closed,
             "problems": found,
             "versions": versions,
             "assignments": assignments,
@@ -328,10 +366,13 @@ def section_edit(request, pk, section_id):
     if node is None:
         raise Http404
     editable = selectors.editable_section_ids(submission, user, structure)
+    closed = reads_closed_draft(user, submission, structure)
     if not user.has_perm("reporting.edit_submission", submission) and not (
-        user.has_perm("reporting.recall_submission", submission)
+        user.has_perm("reporting.recall_submission", submission) or closed
     ):
         raise PermissionDenied
+    if request.method == "POST" and closed:
+        return refuse_if_closed(request, submission)
     if request.method == "POST" and node.section.pk not in editable:
         raise PermissionDenied
     if not Submission.objects.reported_by(user).filter(pk=submission.pk).exists() and (
@@ -344,6 +385,8 @@ def section_edit(request, pk, section_id):
     groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
     context = {
         "species_to_add": _species_to_add(node, loops) if node.section.pk in editable else [],
+        "closed": closed,
+        "may_edit": node.section.pk in editable,
         "submission": submission,
         "node": node,
         "structure": structure,
@@ -452,6 +495,8 @@ def submission_action(request, pk, action):
     if action not in actions:
         raise Http404
     perm, service, done = actions[action]
+    if action in ("submit", "recall") and (refused := refuse_if_closed(request, submission)):
+        return refused
     require_perm(user, perm, submission)
     try:
         service(submission=submission, by=user)
@@ -488,6 +533,8 @@ def submission_return(request, pk):
 @login_required
 def assign(request, pk):
     submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
     require_perm(request.user, "reporting.assign_sections", submission)
     form = AssignForm(
         request.POST or None, sections=Section.objects.filter(version=submission.cycle.version)
@@ -514,6 +561,8 @@ def assign(request, pk):
 @login_required
 def loop_entry_add(request, pk, section_id):
     submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
     require_perm(request.user, "reporting.edit_submission", submission)
     section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
     form = LoopEntryForm(request.POST)
@@ -1140,6 +1189,8 @@ def timeliness_overview(request):
 @login_required
 def confirm_carried(request, pk, section_id):
     submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
     require_perm(request.user, "reporting.edit_submission", submission)
     section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
     structure = selectors.structure(submission.cycle.version)
