@@ -872,7 +872,16 @@ def add_loop_entry(
             key = f"item-{existing + 1}"
     if LoopEntry.objects.filter(submission=submission, section=section, key=key).exists():
         raise ValidationError({"key": [_("This item is already in the list.")]})
-    return LoopEntry.objects.create(submission=submission, section=section, key=key, label=label)
+    entry = LoopEntry.objects.create(submission=submission, section=section, key=key, label=label)
+    record_event(
+        kind="submission.item_added",
+        target=submission,
+        actor=by,
+        section=section.number,
+        key=key,
+        label=label,
+    )
+    return entry
 
 
 @transaction.atomic
@@ -883,6 +892,14 @@ def remove_loop_entry(*, entry: LoopEntry, by) -> None:
     Answer.objects.filter(
         submission=entry.submission_id, loop_key=entry.key, question__in=codes
     ).delete()
+    record_event(
+        kind="submission.item_removed",
+        target=entry.submission,
+        actor=by,
+        section=entry.section.number,
+        key=entry.key,
+        label=entry.label,
+    )
     entry.delete()
 
 
@@ -908,6 +925,7 @@ def assign_section(*, submission: Submission, section: Section, user, by) -> Sec
 @transaction.atomic
 def unassign_section(*, assignment: SectionAssignment, by) -> None:
     guard_open(assignment.submission)
+    _guard_editable(assignment.submission)
     record_event(
         kind="submission.unassigned",
         target=assignment.submission,

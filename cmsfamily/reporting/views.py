@@ -50,6 +50,7 @@ from cmsfamily.reporting.forms import (
 from cmsfamily.reporting.models import (
     Cycle,
     Item,
+    LoopEntry,
     Question,
     ReviewComment,
     Section,
@@ -387,6 +388,8 @@ def section_edit(request, pk, section_id):
         "species_to_add": _species_to_add(node, loops) if node.section.pk in editable else [],
         "closed": closed,
         "may_edit": node.section.pk in editable,
+        # Items added by the reporter belong to the section that defines the loop.
+        "may_remove": node.loop_section is not None and node.loop_section.pk in editable,
         "submission": submission,
         "node": node,
         "structure": structure,
@@ -557,6 +560,93 @@ def assign(request, pk):
     )
 
 
+def _confirm(request, *, title, message, button, back):
+    """Ask once more before a removal: the same POST again, with ``confirmed``."""
+    return render(
+        request,
+        "reporting/confirm.html",
+        {"title": title, "message": message, "button": button, "back": back},
+    )
+
+
+@require_POST
+@login_required
+def unassign(request, pk, assignment_id):
+    submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
+    require_perm(request.user, "reporting.assign_sections", submission)
+    back = submission.get_absolute_url()
+    assignment = (
+        SectionAssignment.objects.filter(pk=assignment_id, submission=submission)
+        .select_related("section", "user", "submission__cycle")
+        .first()
+    )
+    if assignment is None:  # a second click, or another tab, got there first
+        messages.info(request, _("This contributor was already removed from the section."))
+        return redirect(back)
+    names = {
+        "name": assignment.user.full_name or assignment.user.email,
+        "section": f"{assignment.section.number} {assignment.section.title}",
+    }
+    if not request.POST.get("confirmed"):
+        return _confirm(
+            request,
+            title=_("Remove a contributor"),
+            message=_(
+                "Remove %(name)s from section %(section)s? They will no longer see or edit this "
+                "report's section; the answers they gave stay in the report."
+            )
+            % names,
+            button=_("Remove the contributor"),
+            back=back,
+        )
+    try:
+        services.unassign_section(assignment=assignment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, _("%(name)s was removed from section %(section)s.") % names)
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def loop_entry_remove(request, pk, section_id, key):
+    submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
+    require_perm(request.user, "reporting.edit_submission", submission)
+    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    structure = selectors.structure(submission.cycle.version)
+    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
+        raise PermissionDenied  # the same as adding: whoever may edit the section
+    back = reverse("reporting:section", args=[submission.pk, section.pk])
+    entry = LoopEntry.objects.filter(submission=submission, section=section, key=key).first()
+    if entry is None:  # a second click, or another tab, got there first
+        messages.info(request, _("This item was already removed."))
+        return redirect(back)
+    if not request.POST.get("confirmed"):
+        return _confirm(
+            request,
+            title=_("Remove an item"),
+            message=_(
+                "Remove “%(label)s” from section %(section)s? Its answers in this section are "
+                "deleted with it."
+            )
+            % {"label": entry.label, "section": section.number},
+            button=_("Remove the item and its answers"),
+            back=back,
+        )
+    try:
+        services.remove_loop_entry(entry=entry, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, _("“%(label)s” was removed.") % {"label": entry.label})
+    return redirect(back)
+
+
 @require_POST
 @login_required
 def loop_entry_add(request, pk, section_id):
@@ -565,6 +655,9 @@ def loop_entry_add(request, pk, section_id):
         return refused
     require_perm(request.user, "reporting.edit_submission", submission)
     section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    structure = selectors.structure(submission.cycle.version)
+    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
+        raise PermissionDenied  # a contributor adds items to the sections assigned to them only
     form = LoopEntryForm(request.POST)
     if form.is_valid():
         try:
