@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -208,6 +209,12 @@ def refuse_if_closed(request, submission):
     """The page that says why nothing changes in a report of a closed cycle (or None when open)."""
     if not _closed(submission):
         return None
+    if request.headers.get("HX-Request"):
+        # The autosave of a page opened before the closing: say it beside the save button
+        # (htmx swaps only 2xx answers).
+        return HttpResponse(
+            format_html('<strong class="error-text">{}</strong>', services.CYCLE_CLOSED)
+        )
     return error_page(
         request,
         title=_("Not saved"),

@@ -297,3 +297,18 @@ def test_a_preview_made_while_open_is_not_confirmed_once_closed(draft, nfp_kenya
     )
     assert response.status_code == 403 and CLOSED in response.content.decode()
     assert staff(draft).value == 12
+
+
+def test_the_autosave_of_a_page_opened_before_the_closing_says_it_did_not_save(
+    draft, nfp_kenya, client
+):
+    client.force_login(nfp_kenya)
+    close(draft)
+    response = client.post(
+        reverse("reporting:section", args=[draft.pk, section(draft, "I").pk]),
+        {"t.staff@": "30", "t.staff@.rev": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200  # what htmx shows in the save status
+    assert CLOSED in response.content.decode() and "saved" not in response.content.decode()
+    assert staff(draft).value == 12

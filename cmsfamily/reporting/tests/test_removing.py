@@ -148,3 +148,43 @@ def test_an_assignment_of_another_report_is_not_found(draft, assignment, nfp_ken
     url = reverse("reporting:unassign", args=[germany.pk, assignment.pk])
     assert client.post(url, {"confirmed": "1"}).status_code == 404
     assert SectionAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_the_reporter_removes_a_species_they_added(db, nfp_kenya, client):
+    from cmsfamily.directory.models import Instrument
+    from cmsfamily.reporting.choices import LoopKind
+    from cmsfamily.species.models import Taxon
+
+    template = services.create_template(
+        slug="species-report",
+        instrument=Instrument.objects.get(code="cms"),
+        reporter_kind="party",
+        title_en="Species",
+        by=None,
+    )
+    version = template.versions.get()
+    species = services.add_section(
+        version=version, number="I", title_en="Species", loop=LoopKind.RANGE_SPECIES, by=None
+    )
+    trend = services.create_question(
+        code="s.trend", kind="short_text", text_en="Population trend", by=None
+    )
+    services.add_item(section=species, question=trend, number="1", by=None)
+    report = Submission.objects.get(cycle=open_cycle(version), party__code="KE")
+    elsewhere = Taxon.objects.exclude(range_states__party__code="KE").first()
+    entry = services.add_loop_entry(
+        submission=report, section=species, key=f"taxon-{elsewhere.pk}", label="", by=nfp_kenya
+    )
+    assert services.save_answers(
+        submission=report, edits=[Edit("s.trend", entry.key, "stable", 0)], by=nfp_kenya
+    ).ok
+    client.force_login(nfp_kenya)
+    page = client.get(reverse("reporting:section", args=[report.pk, species.pk])).content.decode()
+    url = reverse("reporting:loop-entry-remove", args=[report.pk, species.pk, entry.key])
+    assert url in page and f"Remove {elsewhere.scientific_name} and its answers" in page
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    assert not LoopEntry.objects.filter(pk=entry.pk).exists()
+    assert not Answer.objects.filter(submission=report, loop_key=entry.key).exists()
+    # Kenya's own range species stay, and the removed one may be added again.
+    page = client.get(reverse("reporting:section", args=[report.pk, species.pk])).content.decode()
+    assert f'value="taxon-{elsewhere.pk}"' in page
