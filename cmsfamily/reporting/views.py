@@ -1181,6 +1181,9 @@ def answer_file(request, pk, code):
         if not (
             request.user.has_perm("reporting.edit_submission", submission)
             or Submission.objects.reported_by(request.user).filter(pk=submission.pk).exists()
+            or reads_closed_draft(
+                request.user, submission, selectors.structure(submission.cycle.version)
+            )
         ):
             raise PermissionDenied
         value = (

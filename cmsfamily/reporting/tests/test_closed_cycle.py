@@ -312,3 +312,26 @@ def test_the_autosave_of_a_page_opened_before_the_closing_says_it_did_not_save(
     assert response.status_code == 200  # what htmx shows in the save status
     assert CLOSED in response.content.decode() and "saved" not in response.content.decode()
     assert staff(draft).value == 12
+
+
+def test_a_contributor_still_reads_their_section_and_its_files_once_closed(
+    draft, nfp_kenya, nfp_germany, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    general = section(draft, "I")
+    services.assign_section(submission=draft, section=general, user=nfp_germany, by=nfp_kenya)
+    client.force_login(nfp_germany)
+    url = reverse("reporting:section", args=[draft.pk, general.pk])
+    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 letter", "application/pdf")
+    posted = client.post(
+        url, {"t.evidence@#present": "1", "t.evidence@#rev": "0", "t.evidence@": letter}
+    )
+    assert posted.status_code == 302
+    close(draft)
+    page = client.get(url)
+    assert page.status_code == 200 and CLOSED in page.content.decode()
+    download = client.get(reverse("reporting:answer-file", args=[draft.pk, "t.evidence"]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 letter"
+    other = reverse("reporting:section", args=[draft.pk, section(draft, "III").pk])
+    assert client.get(other).status_code == 403  # still only the sections assigned to them
