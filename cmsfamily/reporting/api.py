@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from cmsfamily.core.api import bad_request, require
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.reporting import selectors, services
+from cmsfamily.reporting.choices import CycleStatus
 from cmsfamily.reporting.models import (
     Answer,
     Cycle,
@@ -258,6 +259,12 @@ class ReturnSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
 
 
+def _open(submission) -> None:
+    """Say why a report of a closed cycle refuses every change, rather than a bare 403."""
+    if submission.cycle.status == CycleStatus.CLOSED:
+        raise PermissionDenied(services.CYCLE_CLOSED)
+
+
 class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     """Reports: a reporter sees its own in every state, the instrument's secretariat those
     submitted, everyone those published. Answers are read and written under `answers/`; a write
@@ -320,6 +327,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
                 .order_by("question__code", "loop_key")
             )
             return Response(AnswerSerializer(rows, many=True).data)
+        _open(submission)
         require(
             request, "reporting.edit_submission", submission, _("This report cannot be edited now.")
         )
@@ -378,6 +386,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _act(self, request, perm, service, **extra):
         submission = self.get_object()
+        if service in (services.submit, services.recall):
+            _open(submission)
         require(request, perm, submission)
         try:
             service(submission=submission, by=request.user, **extra)

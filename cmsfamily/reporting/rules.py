@@ -11,7 +11,7 @@ import rules
 
 from cmsfamily.directory.rules import is_cms_secretariat, is_secretariat
 from cmsfamily.directory.scope import scope_of
-from cmsfamily.reporting.choices import EDITABLE_STATUSES, SubmissionStatus
+from cmsfamily.reporting.choices import EDITABLE_STATUSES, CycleStatus, SubmissionStatus
 
 
 def _instrument_id(obj):
@@ -65,6 +65,13 @@ def is_editable(user, submission):
 
 
 @rules.predicate
+def cycle_is_open(user, submission):
+    """Nothing of a report changes once its cycle is closed (a planned cycle's drafts, pre-filled
+    from the last cycle, may be prepared before it opens; an open cycle takes late reports)."""
+    return submission is not None and submission.cycle.status != CycleStatus.CLOSED
+
+
+@rules.predicate
 def is_submitted(user, submission):
     return submission is not None and submission.status == SubmissionStatus.SUBMITTED
 
@@ -90,10 +97,12 @@ rules.add_perm("reporting.add_question", is_cms_secretariat | is_secretariat)
 # The bank is shared by every instrument: changing a question is the CMS Secretariat's.
 rules.add_perm("reporting.change_question", is_cms_secretariat)
 rules.add_perm("reporting.manage_cycle", keeps_reporting_of)
-rules.add_perm("reporting.edit_submission", is_editable & (reports_for | is_assigned))
-rules.add_perm("reporting.submit_submission", is_editable & reports_for)
-rules.add_perm("reporting.assign_sections", is_editable & reports_for)
-rules.add_perm("reporting.recall_submission", is_submitted & reports_for)
+rules.add_perm(
+    "reporting.edit_submission", cycle_is_open & is_editable & (reports_for | is_assigned)
+)
+rules.add_perm("reporting.submit_submission", cycle_is_open & is_editable & reports_for)
+rules.add_perm("reporting.assign_sections", cycle_is_open & is_editable & reports_for)
+rules.add_perm("reporting.recall_submission", cycle_is_open & is_submitted & reports_for)
 rules.add_perm("reporting.review_submission", is_submitted & keeps_reporting_of)
 rules.add_perm("reporting.publish_submission", is_accepted & keeps_reporting_of)
 # Reading: the whole draft is the reporter's; a contributor reads the sections assigned to them

@@ -18,7 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cmsfamily.reporting import answers as typed
-from cmsfamily.reporting.choices import EDITABLE_STATUSES, SPECIES_LOOPS, LoopKind, RuleKind
+from cmsfamily.reporting.choices import (
+    EDITABLE_STATUSES,
+    SPECIES_LOOPS,
+    CycleStatus,
+    LoopKind,
+    RuleKind,
+)
 from cmsfamily.reporting.models import (
     Answer,
     Cycle,
@@ -411,10 +417,14 @@ def diff(older: dict, newer: dict) -> list[Change]:
 
 def editable_section_ids(submission: Submission, user, structure: Structure) -> set[int]:
     """The sections the user may edit now: all for the reporter, the assigned ones (and their
-    subsections) for a contributor, none once the report has been submitted."""
+    subsections) for a contributor, none once the report has been submitted or its cycle closed."""
     from cmsfamily.reporting.rules import reports_for
 
-    if submission.status not in EDITABLE_STATUSES or not user.is_authenticated:
+    if (
+        submission.status not in EDITABLE_STATUSES
+        or submission.cycle.status == CycleStatus.CLOSED
+        or not user.is_authenticated
+    ):
         return set()
     if reports_for(user, submission):
         return {node.section.pk for node in structure.nodes}

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cmsfamily.core.services import record_event
@@ -650,6 +651,17 @@ class SaveResult:
         return not self.conflicts and not self.errors
 
 
+CYCLE_CLOSED = gettext_lazy("This cycle is closed: the report can no longer be changed.")
+
+
+def guard_open(submission: Submission) -> None:
+    """Late drafts and submissions are taken while the cycle is open; once the Secretariat closes
+    it, nothing in its reports changes until it reopens it. Read from the database, not from the
+    submission's cached cycle, so that a page opened before the closing cannot write after it."""
+    if Cycle.objects.filter(pk=submission.cycle_id, status=CycleStatus.CLOSED).exists():
+        raise ValidationError(CYCLE_CLOSED, code="closed")
+
+
 def _guard_editable(submission: Submission) -> None:
     if submission.status not in EDITABLE_STATUSES:
         raise ValidationError(
@@ -674,6 +686,7 @@ def save_answers(
     someone else saved one of the answers since the sender read it (``conflicts``, with both
     values): the sender chooses and saves again with the revision they have now seen.
     """
+    guard_open(submission)
     _guard_editable(submission)
     structure = structure or selectors.structure(submission.cycle.version)
     editable = selectors.editable_section_ids(
@@ -826,6 +839,7 @@ def file_prefix(submission: Submission) -> str:
 def add_loop_entry(
     *, submission: Submission, section: Section, label: str, by, key: str = ""
 ) -> LoopEntry:
+    guard_open(submission)
     _guard_editable(submission)
     if section.version_id != submission.cycle.version_id or section.loop not in (
         LoopKind.REPORTER_ITEMS,
@@ -858,21 +872,40 @@ def add_loop_entry(
             key = f"item-{existing + 1}"
     if LoopEntry.objects.filter(submission=submission, section=section, key=key).exists():
         raise ValidationError({"key": [_("This item is already in the list.")]})
-    return LoopEntry.objects.create(submission=submission, section=section, key=key, label=label)
+    entry = LoopEntry.objects.create(submission=submission, section=section, key=key, label=label)
+    record_event(
+        kind="submission.item_added",
+        target=submission,
+        actor=by,
+        section=section.number,
+        key=key,
+        label=label,
+    )
+    return entry
 
 
 @transaction.atomic
 def remove_loop_entry(*, entry: LoopEntry, by) -> None:
+    guard_open(entry.submission)
     _guard_editable(entry.submission)
     codes = Item.objects.filter(section=entry.section_id).values_list("question_id", flat=True)
     Answer.objects.filter(
         submission=entry.submission_id, loop_key=entry.key, question__in=codes
     ).delete()
+    record_event(
+        kind="submission.item_removed",
+        target=entry.submission,
+        actor=by,
+        section=entry.section.number,
+        key=entry.key,
+        label=entry.label,
+    )
     entry.delete()
 
 
 @transaction.atomic
 def assign_section(*, submission: Submission, section: Section, user, by) -> SectionAssignment:
+    guard_open(submission)
     _guard_editable(submission)
     if section.version_id != submission.cycle.version_id:
         raise ValidationError({"section": [_("Choose a section of this report.")]})
@@ -891,6 +924,8 @@ def assign_section(*, submission: Submission, section: Section, user, by) -> Sec
 
 @transaction.atomic
 def unassign_section(*, assignment: SectionAssignment, by) -> None:
+    guard_open(assignment.submission)
+    _guard_editable(assignment.submission)
     record_event(
         kind="submission.unassigned",
         target=assignment.submission,
@@ -925,6 +960,7 @@ def _transition(submission: Submission, allowed, to: str, by, **fields) -> Submi
 @transaction.atomic
 def submit(*, submission: Submission, by) -> SubmissionVersion:
     """Check the whole report; if nothing is wrong, freeze what was submitted as a new version."""
+    guard_open(submission)
     structure = selectors.structure(submission.cycle.version)
     loops = selectors.loop_items(structure, submission)
     values = selectors.answer_values(submission)
@@ -965,6 +1001,7 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
 
 @transaction.atomic
 def recall(*, submission: Submission, by) -> Submission:
+    guard_open(submission)
     return _transition(submission, {SubmissionStatus.SUBMITTED}, SubmissionStatus.DRAFT, by)
 
 
@@ -1121,6 +1158,7 @@ def carry_forward(*, submissions: list[Submission], structure: selectors.Structu
 @transaction.atomic
 def confirm_carried(*, submission: Submission, section: Section, by) -> int:
     """The reporter confirms the carried-forward answers of a section as this cycle's answers."""
+    guard_open(submission)
     _guard_editable(submission)
     codes = Item.objects.filter(section=section).values_list("question__code", flat=True)
     return Answer.objects.filter(

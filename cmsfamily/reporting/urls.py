@@ -55,8 +55,18 @@ urlpatterns = [
         views.loop_entry_add,
         name="loop-entry-add",
     ),
+    path(
+        "submissions/<int:pk>/sections/<int:section_id>/items/<str:key>/remove/",
+        views.loop_entry_remove,
+        name="loop-entry-remove",
+    ),
     path("submissions/<int:pk>/return/", views.submission_return, name="return"),
     path("submissions/<int:pk>/assign/", views.assign, name="assign"),
+    path(
+        "submissions/<int:pk>/assign/<int:assignment_id>/remove/",
+        views.unassign,
+        name="unassign",
+    ),
     path("submissions/<int:pk>/diff/", views.version_diff, name="diff"),
     path("submissions/<int:pk>/since-previous/", views.since_previous, name="since-previous"),
     path(

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -23,7 +24,13 @@ from django.views.decorators.http import require_POST
 
 from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
 from cmsfamily.reporting import display, exchange, exports, selectors, services
-from cmsfamily.reporting.choices import PICKER_KINDS, SPECIES_LOOPS, SubmissionStatus, YesNo
+from cmsfamily.reporting.choices import (
+    PICKER_KINDS,
+    SPECIES_LOOPS,
+    CycleStatus,
+    SubmissionStatus,
+    YesNo,
+)
 from cmsfamily.reporting.forms import (
     AssignForm,
     CommentForm,
@@ -44,6 +51,7 @@ from cmsfamily.reporting.forms import (
 from cmsfamily.reporting.models import (
     Cycle,
     Item,
+    LoopEntry,
     Question,
     ReviewComment,
     Section,
@@ -193,6 +201,40 @@ def _submission(request, pk) -> Submission:
     )
 
 
+def _closed(submission) -> bool:
+    return submission.cycle.status == CycleStatus.CLOSED
+
+
+def refuse_if_closed(request, submission):
+    """The page that says why nothing changes in a report of a closed cycle (or None when open)."""
+    if not _closed(submission):
+        return None
+    if request.headers.get("HX-Request"):
+        # The autosave of a page opened before the closing: say it beside the save button
+        # (htmx swaps only 2xx answers).
+        return HttpResponse(
+            format_html('<strong class="error-text">{}</strong>', services.CYCLE_CLOSED)
+        )
+    return error_page(
+        request,
+        title=_("Not saved"),
+        message=str(services.CYCLE_CLOSED),
+        status=403,
+        back=submission.get_absolute_url(),
+    )
+
+
+def reads_closed_draft(user, submission, structure) -> bool:
+    """The reporter and the contributors of a report whose cycle closed before it was accepted
+    still read what they drafted (the rule of the draft's readers), though they can no longer
+    change it."""
+    return (
+        _closed(submission)
+        and submission.status not in (SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED)
+        and user.has_perm("reporting.view_draft_sections", submission)
+    )
+
+
 def submission_detail(request, pk):
     submission = _submission(request, pk)
     user = request.user
@@ -201,7 +243,8 @@ def submission_detail(request, pk):
         "reporting.recall_submission", submission
     )
     editable = selectors.editable_section_ids(submission, user, structure)
-    drafter = bool(editable) or reports
+    closed = reads_closed_draft(user, submission, structure)
+    drafter = bool(editable) or reports or closed
     shown_nodes = structure.nodes
     mine: set[int] = set()
     if not Submission.objects.reported_by(user).filter(pk=submission.pk).exists():
@@ -229,6 +272,7 @@ def submission_detail(request, pk):
                 for node in shown_nodes
             ],
             "drafter": drafter,
+            "closed": closed,
             "problems": found,
             "versions": versions,
             "assignments": assignments,
@@ -328,10 +372,13 @@ def section_edit(request, pk, section_id):
     if node is None:
         raise Http404
     editable = selectors.editable_section_ids(submission, user, structure)
+    closed = reads_closed_draft(user, submission, structure)
     if not user.has_perm("reporting.edit_submission", submission) and not (
-        user.has_perm("reporting.recall_submission", submission)
+        user.has_perm("reporting.recall_submission", submission) or closed
     ):
         raise PermissionDenied
+    if request.method == "POST" and closed:
+        return refuse_if_closed(request, submission)
     if request.method == "POST" and node.section.pk not in editable:
         raise PermissionDenied
     if node.section.pk not in selectors.readable_section_ids(submission, user, structure):
@@ -342,6 +389,10 @@ def section_edit(request, pk, section_id):
     groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
     context = {
         "species_to_add": _species_to_add(node, loops) if node.section.pk in editable else [],
+        "closed": closed,
+        "may_edit": node.section.pk in editable,
+        # Items added by the reporter belong to the section that defines the loop.
+        "may_remove": node.loop_section is not None and node.loop_section.pk in editable,
         "submission": submission,
         "node": node,
         "structure": structure,
@@ -449,6 +500,8 @@ def submission_action(request, pk, action):
     if action not in actions:
         raise Http404
     perm, service, done = actions[action]
+    if action in ("submit", "recall") and (refused := refuse_if_closed(request, submission)):
+        return refused
     require_perm(user, perm, submission)
     try:
         service(submission=submission, by=user)
@@ -485,6 +538,8 @@ def submission_return(request, pk):
 @login_required
 def assign(request, pk):
     submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
     require_perm(request.user, "reporting.assign_sections", submission)
     form = AssignForm(
         request.POST or None, sections=Section.objects.filter(version=submission.cycle.version)
@@ -507,12 +562,104 @@ def assign(request, pk):
     )
 
 
+def _confirm(request, *, title, message, button, back):
+    """Ask once more before a removal: the same POST again, with ``confirmed``."""
+    return render(
+        request,
+        "reporting/confirm.html",
+        {"title": title, "message": message, "button": button, "back": back},
+    )
+
+
+@require_POST
+@login_required
+def unassign(request, pk, assignment_id):
+    submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
+    require_perm(request.user, "reporting.assign_sections", submission)
+    back = submission.get_absolute_url()
+    assignment = (
+        SectionAssignment.objects.filter(pk=assignment_id, submission=submission)
+        .select_related("section", "user", "submission__cycle")
+        .first()
+    )
+    if assignment is None:  # a second click, or another tab, got there first
+        messages.info(request, _("This contributor was already removed from the section."))
+        return redirect(back)
+    names = {
+        "name": assignment.user.full_name or assignment.user.email,
+        "section": f"{assignment.section.number} {assignment.section.title}",
+    }
+    if not request.POST.get("confirmed"):
+        return _confirm(
+            request,
+            title=_("Remove a contributor"),
+            message=_(
+                "Remove %(name)s from section %(section)s? They will no longer see or edit this "
+                "report's section; the answers they gave stay in the report."
+            )
+            % names,
+            button=_("Remove the contributor"),
+            back=back,
+        )
+    try:
+        services.unassign_section(assignment=assignment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, _("%(name)s was removed from section %(section)s.") % names)
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def loop_entry_remove(request, pk, section_id, key):
+    submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
+    require_perm(request.user, "reporting.edit_submission", submission)
+    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    structure = selectors.structure(submission.cycle.version)
+    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
+        raise PermissionDenied  # the same as adding: whoever may edit the section
+    back = reverse("reporting:section", args=[submission.pk, section.pk])
+    entry = LoopEntry.objects.filter(submission=submission, section=section, key=key).first()
+    if entry is None:  # a second click, or another tab, got there first
+        messages.info(request, _("This item was already removed."))
+        return redirect(back)
+    if not request.POST.get("confirmed"):
+        return _confirm(
+            request,
+            title=_("Remove an item"),
+            message=_(
+                "Remove “%(label)s” from section %(section)s? Its answers in this section are "
+                "deleted with it."
+            )
+            % {"label": entry.label, "section": section.number},
+            button=_("Remove the item and its answers"),
+            back=back,
+        )
+    try:
+        services.remove_loop_entry(entry=entry, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, _("“%(label)s” was removed.") % {"label": entry.label})
+    return redirect(back)
+
+
 @require_POST
 @login_required
 def loop_entry_add(request, pk, section_id):
     submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
     require_perm(request.user, "reporting.edit_submission", submission)
     section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    structure = selectors.structure(submission.cycle.version)
+    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
+        raise PermissionDenied  # a contributor adds items to the sections assigned to them only
     form = LoopEntryForm(request.POST)
     if form.is_valid():
         try:
@@ -1129,6 +1276,8 @@ def timeliness_overview(request):
 @login_required
 def confirm_carried(request, pk, section_id):
     submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
     require_perm(request.user, "reporting.edit_submission", submission)
     section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
     structure = selectors.structure(submission.cycle.version)

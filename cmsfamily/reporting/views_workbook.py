@@ -30,7 +30,13 @@ from django.views.decorators.http import require_POST
 from cmsfamily.core.views import error_page
 from cmsfamily.reporting import display, exports, selectors, workbook
 from cmsfamily.reporting.models import Submission, Template
-from cmsfamily.reporting.views import _readable, _submission, _version
+from cmsfamily.reporting.views import (
+    _readable,
+    _submission,
+    _version,
+    reads_closed_draft,
+    refuse_if_closed,
+)
 
 PENDING = "reporting/workbooks/pending/"
 SALT = "reporting.workbook"
@@ -63,6 +69,7 @@ def _may_work_offline(request, submission: Submission) -> None:
     if not (
         user.has_perm("reporting.edit_submission", submission)
         or user.has_perm("reporting.recall_submission", submission)
+        or reads_closed_draft(user, submission, selectors.structure(submission.cycle.version))
     ):
         raise PermissionDenied
 
@@ -144,6 +151,8 @@ def _refused(request, submission, form, message):
 @login_required
 def upload(request, pk):
     submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
     if not request.user.has_perm("reporting.edit_submission", submission):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -238,6 +247,8 @@ def _pending(request, submission) -> dict:
 @login_required
 def confirm(request, pk):
     submission = _submission(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
     if not request.user.has_perm("reporting.edit_submission", submission):
         raise PermissionDenied
     token = _pending(request, submission)
