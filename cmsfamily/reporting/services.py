@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cmsfamily.core.services import record_event
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import notifications, selectors
+from cmsfamily.reporting import rules as who
 from cmsfamily.reporting.choices import (
     EDITABLE_STATUSES,
     SPECIES_LOOPS,
@@ -599,6 +600,7 @@ def set_cycle_status(*, cycle: Cycle, status: str, by) -> Cycle:
     }
     if status not in CycleStatus.values:
         raise ValidationError(_("Unknown status."), code="invalid")
+    _require(by, who.keeps_reporting_of, cycle)
     if status not in allowed[cycle.status]:
         raise ValidationError(
             _("A %(old)s cycle cannot become %(new)s.")
@@ -651,6 +653,23 @@ class SaveResult:
         return not self.conflicts and not self.errors
 
 
+def _require(by, predicate, obj) -> None:
+    """The service asks who may, itself: a page, an API or a workbook that forgot to ask is still
+    refused. (`by=None` is the platform itself: loaders and commands.) Whether the report's state
+    allows the change is asked by the state checks, with their own messages."""
+    if by is not None and not predicate(by, obj):
+        raise PermissionDenied(_("You may not do this for this report."))
+
+
+def _require_section(by, submission: Submission, section: Section) -> None:
+    if by is not None and section.pk not in selectors.editable_section_ids(
+        submission, by, selectors.structure(submission.cycle.version)
+    ):
+        raise PermissionDenied(
+            _("You may not edit section %(number)s.") % {"number": section.number}
+        )
+
+
 CYCLE_CLOSED = gettext_lazy("This cycle is closed: the report can no longer be changed.")
 
 
@@ -689,9 +708,12 @@ def save_answers(
     guard_open(submission)
     _guard_editable(submission)
     structure = structure or selectors.structure(submission.cycle.version)
-    editable = selectors.editable_section_ids(
-        submission, by, structure
-    )  # asked here, never handed in
+    # Asked here, never handed in by the caller; `by=None` is the platform itself (loaders).
+    editable = (
+        {node.section.pk for node in structure.nodes}
+        if by is None
+        else selectors.editable_section_ids(submission, by, structure)
+    )
     if loops is None:
         loops = selectors.loop_items(structure, submission)
     result = SaveResult()
@@ -841,6 +863,8 @@ def add_loop_entry(
 ) -> LoopEntry:
     guard_open(submission)
     _guard_editable(submission)
+    if section.version_id == submission.cycle.version_id:
+        _require_section(by, submission, section)
     if section.version_id != submission.cycle.version_id or section.loop not in (
         LoopKind.REPORTER_ITEMS,
         *SPECIES_LOOPS,
@@ -888,6 +912,7 @@ def add_loop_entry(
 def remove_loop_entry(*, entry: LoopEntry, by) -> None:
     guard_open(entry.submission)
     _guard_editable(entry.submission)
+    _require_section(by, entry.submission, entry.section)
     codes = Item.objects.filter(section=entry.section_id).values_list("question_id", flat=True)
     Answer.objects.filter(
         submission=entry.submission_id, loop_key=entry.key, question__in=codes
@@ -907,6 +932,7 @@ def remove_loop_entry(*, entry: LoopEntry, by) -> None:
 def assign_section(*, submission: Submission, section: Section, user, by) -> SectionAssignment:
     guard_open(submission)
     _guard_editable(submission)
+    _require(by, who.reports_for, submission)
     if section.version_id != submission.cycle.version_id:
         raise ValidationError({"section": [_("Choose a section of this report.")]})
     assignment, _created = SectionAssignment.objects.get_or_create(
@@ -926,6 +952,7 @@ def assign_section(*, submission: Submission, section: Section, user, by) -> Sec
 def unassign_section(*, assignment: SectionAssignment, by) -> None:
     guard_open(assignment.submission)
     _guard_editable(assignment.submission)
+    _require(by, who.reports_for, assignment.submission)
     record_event(
         kind="submission.unassigned",
         target=assignment.submission,
@@ -961,6 +988,7 @@ def _transition(submission: Submission, allowed, to: str, by, **fields) -> Submi
 def submit(*, submission: Submission, by) -> SubmissionVersion:
     """Check the whole report; if nothing is wrong, freeze what was submitted as a new version."""
     guard_open(submission)
+    _require(by, who.reports_for, submission)
     structure = selectors.structure(submission.cycle.version)
     loops = selectors.loop_items(structure, submission)
     values = selectors.answer_values(submission)
@@ -1002,11 +1030,13 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
 @transaction.atomic
 def recall(*, submission: Submission, by) -> Submission:
     guard_open(submission)
+    _require(by, who.reports_for, submission)
     return _transition(submission, {SubmissionStatus.SUBMITTED}, SubmissionStatus.DRAFT, by)
 
 
 @transaction.atomic
 def return_submission(*, submission: Submission, by, note: str) -> Submission:
+    _require(by, who.keeps_reporting_of, submission)
     if not note.strip():
         raise ValidationError({"note": [_("Say what the reporter should change.")]})
     _transition(
@@ -1022,6 +1052,7 @@ def return_submission(*, submission: Submission, by, note: str) -> Submission:
 
 @transaction.atomic
 def accept(*, submission: Submission, by) -> Submission:
+    _require(by, who.keeps_reporting_of, submission)
     _transition(
         submission,
         {SubmissionStatus.SUBMITTED},
@@ -1035,6 +1066,7 @@ def accept(*, submission: Submission, by) -> Submission:
 
 @transaction.atomic
 def publish(*, submission: Submission, by) -> Submission:
+    _require(by, who.keeps_reporting_of, submission)
     return _transition(
         submission,
         {SubmissionStatus.ACCEPTED},
@@ -1054,6 +1086,7 @@ def comment(
     key: str = "",
     parent: ReviewComment | None = None,
 ) -> ReviewComment:
+    _require(by, who.keeps_reporting_of | who.reports_for, submission)
     text = text.strip()
     if not text:
         raise ValidationError({"text": [_("Write the comment.")]})
@@ -1160,6 +1193,7 @@ def confirm_carried(*, submission: Submission, section: Section, by) -> int:
     """The reporter confirms the carried-forward answers of a section as this cycle's answers."""
     guard_open(submission)
     _guard_editable(submission)
+    _require_section(by, submission, section)
     codes = Item.objects.filter(section=section).values_list("question__code", flat=True)
     return Answer.objects.filter(
         submission=submission, question__code__in=list(codes), carried_from__isnull=False

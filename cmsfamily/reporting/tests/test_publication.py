@@ -45,7 +45,6 @@ def _of(cycle, code) -> Submission:
 
 
 def _answer(submission, by, answers=ANSWERS):
-    structure = selectors.structure(submission.cycle.version)
     seen = {
         (answer.question.code, answer.loop_key): answer.revision
         for answer in Answer.objects.filter(submission=submission).select_related("question")
@@ -54,14 +53,15 @@ def _answer(submission, by, answers=ANSWERS):
         submission=submission,
         edits=[Edit(code, key, value, seen.get((code, key), 0)) for code, key, value in answers],
         by=by,
-        editable={node.section.pk for node in structure.nodes},
     )
     assert result.ok, result.errors
 
 
 def _publish(submission, by):
-    _answer(submission, by)
-    services.submit(submission=submission, by=by)
+    # The reporters of the many Parties have no account here: the platform drafts and submits
+    # (by=None); the Secretariat `by` accepts and publishes.
+    _answer(submission, None)
+    services.submit(submission=submission, by=None)
     services.accept(submission=submission, by=by)
     services.publish(submission=submission, by=by)
     return submission
