@@ -132,6 +132,32 @@ def test_the_api_renders_no_spreadsheet():
     assert not [kind for kind in kinds if EXPORT_WORDS.search(kind) or "excel" in kind], kinds
 
 
+# A module that makes spreadsheet files must do it through core.spreadsheets (or say why not).
+WRITERS = re.compile(r"csv\.(Dict)?[Ww]riter\(|\bWorkbook\(|tablib|TableExport|xlsxwriter")
+NOT_DOWNLOADS = {
+    "cmsfamily/species/reference.py": "rewrites the shipped data/species table, never served",
+}
+
+
+def test_every_module_writing_spreadsheets_goes_through_the_guard():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    unguarded = []
+    for path in sorted((root / "cmsfamily").rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if "/tests/" in relative or "/migrations/" in relative:
+            continue
+        source = path.read_text(encoding="utf-8")
+        if relative == "cmsfamily/core/spreadsheets.py" or not WRITERS.search(source):
+            continue
+        if "spreadsheets" not in source and relative not in NOT_DOWNLOADS:
+            unguarded.append(relative)
+    assert not unguarded, f"Spreadsheets written beside cmsfamily.core.spreadsheets: {unguarded}"
+
+
 # -- a world whose texts are all hostile --------------------------------------------------------
 
 SKIPPED_FIELDS = {
