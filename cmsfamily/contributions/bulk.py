@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cmsfamily.contributions import services
 from cmsfamily.contributions.choices import Kind, Status
 from cmsfamily.contributions.models import Contribution
+from cmsfamily.core import spreadsheets
 from cmsfamily.directory.models import Instrument
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -73,7 +74,7 @@ def template(organisation) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append([header for header, _f, _k in COLUMNS])
+    spreadsheets.append(sheet, [header for header, _f, _k in COLUMNS])
     sheet.freeze_panes = "A2"
     for column, (header, _f, kind) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = (
@@ -99,10 +100,8 @@ def template(organisation) -> bytes:
         _("meeting_attendance: people, meetings and days (per meeting)."),
         _("Dates as dates (YYYY-MM-DD). Nothing is imported unless every row is valid."),
     ):
-        notes.append([line])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        spreadsheets.append(notes, [line])
+    return spreadsheets.workbook_bytes(book)
 
 
 def _refuse(message: str) -> Upload:

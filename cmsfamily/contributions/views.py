@@ -5,7 +5,6 @@ Every read goes through selectors (scoped to the user), every write through serv
 
 from decimal import Decimal
 
-import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -47,6 +46,7 @@ from cmsfamily.contributions.tables import (
     recipients,
 )
 from cmsfamily.core.selectors import events_for, history_rows
+from cmsfamily.core.spreadsheets import XLSX_TYPE
 from cmsfamily.core.views import (
     EXPORT_FORMATS,
     FilteredTableView,
@@ -55,13 +55,13 @@ from cmsfamily.core.views import (
     form_page,
     require_perm,
     show_errors_on_form,
+    spreadsheet_response,
 )
 from cmsfamily.directory.models import Organisation
 from cmsfamily.directory.scope import scope_of
 from cmsfamily.workplans.forms import FundingForm
 
 CENT = Decimal("0.01")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # -- the ledger --------------------------------------------------------------------------------
 
@@ -425,22 +425,19 @@ def _totals_export(result, rows, export_format):
     names = dict(TotalsForm.BREAKDOWNS)
     headers = [str(names[name]) for name in result.by]
     headers.append(_("Total (USD)"))
-    if result.currency != services.BASE_CURRENCY:
+    converted = result.currency != services.BASE_CURRENCY
+    if converted:
         headers.append(_("Total (%(currency)s)") % {"currency": result.currency})
-    data = tablib.Dataset(headers=headers)
-    for row in rows:
-        values = [*row["labels"], row["total_usd"]]
-        if result.currency != services.BASE_CURRENCY:
-            values.append(row["total"] if row["total"] is not None else "")
-        data.append(values)
-    content = data.export(export_format)
-    response = HttpResponse(
-        content.encode() if isinstance(content, str) else content,
-        content_type="text/csv; charset=utf-8" if export_format == "csv" else XLSX_TYPE,
+    values = [
+        [*row["labels"], row["total_usd"], *([row["total"]] if converted else [])] for row in rows
+    ]
+    return spreadsheet_response(
+        export_format,
+        headers,
+        [[value if value is not None else "" for value in row] for row in values],
+        name=f"contribution-totals-{'-'.join(result.by)}",
+        title=_("Contribution totals"),
     )
-    filename = f"contribution-totals-{'-'.join(result.by)}.{export_format}"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 def _totals_chart_export(request, chart, result, export_format):

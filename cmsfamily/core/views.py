@@ -5,23 +5,37 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import TableExport
 
-from cmsfamily.core import services
+from cmsfamily.core import services, spreadsheets
 from cmsfamily.core.filtersets import ExchangeRateFilter
 from cmsfamily.core.forms import ExchangeRateForm
 from cmsfamily.core.models import ExchangeRate
 from cmsfamily.core.tables import ExchangeRateTable
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def spreadsheet_response(export_format: str, header, rows, *, name: str, title: str = ""):
+    """A table as a CSV or XLSX download, through the formula guard (core.spreadsheets)."""
+    if export_format == "csv":
+        content: bytes = spreadsheets.csv_text(header, rows).encode()
+        content_type = spreadsheets.CSV_TYPE
+    else:
+        content = spreadsheets.table_xlsx(header, rows, title=title or name, fit_widths=True)
+        content_type = spreadsheets.XLSX_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{export_format}")
+    return response
 
 
 def require_perm(user, perm, obj=None):
@@ -109,8 +123,10 @@ class FilteredTableView(SingleTableMixin, FilterView):
                 back=request.path,
             )
         table = self.get_table_class()(self.export_rows(filterset.qs))
-        exporter = TableExport(export_format, table, exclude_columns=self.exclude_columns)
-        return exporter.response(filename=f"{self.export_name}.{export_format}")
+        header, *rows = table.as_values(exclude_columns=self.exclude_columns)
+        return spreadsheet_response(
+            export_format, header, rows, name=self.export_name, title=str(self.page_title)
+        )
 
     def export_rows(self, queryset):
         return queryset

@@ -9,12 +9,10 @@ structure (cached per process) and the names of picked objects once per kind.
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
 from collections.abc import Iterable, Iterator
-from io import BytesIO
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -22,6 +20,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cmsfamily.core import spreadsheets
 from cmsfamily.reporting import display, selectors
 from cmsfamily.reporting.answers import column_label
 from cmsfamily.reporting.choices import QuestionKind, ReporterKind
@@ -169,81 +168,16 @@ def as_lists(rows: Iterable[dict]) -> Iterator[list]:
         yield [_cell(row, key) for key, _label in COLUMNS]
 
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def _csv_safe(value):
-    """A reporter's text that a spreadsheet would run as a formula is kept as text, quoted with
-    an apostrophe (the usual guard against CSV injection); numbers stay as they are."""
-    formula_like = isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r")
-    if formula_like and not _NUMBER.match(value):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
     """The CSV, line by line for a streamed response; a byte-order mark first, so that Excel
     reads it as UTF-8 (accents, non-Latin names)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header())
-    for values in as_lists(rows):
-        yield writer.writerow([_csv_safe(value) for value in values])
-
-
-def cell_text(value: Any) -> Any:
-    """A value as a spreadsheet cell can hold it: text without the control characters that an
-    XLSX file cannot contain (openpyxl refuses them)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
-def keep_as_text(cell) -> Any:
-    """A text starting with "=" stays text, never a formula (formula injection)."""
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    return spreadsheets.csv_lines(header(), as_lists(rows), bom=True)
 
 
 def xlsx(rows: Iterable[dict], *, title: str) -> bytes:
     """A write-only workbook (it streams rows to the file rather than holding a cell object per
     answer): a bold, frozen header, then the rows; texts never become formulas."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(title))
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    heads = []
-    for label in header():
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        heads.append(cell)
-    sheet.append(heads)
-    for values in as_lists(rows):
-        cells: list[Any] = []
-        for value in values:
-            value = cell_text(value)
-            if isinstance(value, str) and value.startswith("="):
-                cells.append(keep_as_text(WriteOnlyCell(sheet, value=value)))
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str) -> str:
-    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
-    return "".join(" " if char in "[]:*?/\\" else char for char in title)[:31] or "Reports"
+    return spreadsheets.table_xlsx(header(), as_lists(rows), title=title or "Reports")
 
 
 def cycle_document(cycle: Cycle, rows: Iterable[dict]) -> dict:

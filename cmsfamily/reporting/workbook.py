@@ -47,11 +47,12 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cmsfamily.core.spreadsheets import cell_text, put
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import display, selectors, services
 from cmsfamily.reporting.answers import column_label
 from cmsfamily.reporting.choices import PICKER_KINDS, LoopKind, QuestionKind, YesNo
-from cmsfamily.reporting.exports import cell_text, keep_as_text, reporter_code
+from cmsfamily.reporting.exports import reporter_code
 from cmsfamily.reporting.models import Submission, SubmissionVersion, TemplateVersion
 
 FORMAT = "cmsfamily-report-workbook/1"
@@ -124,12 +125,6 @@ def _number_cell(value: Any):
     if Decimal(repr(as_float)) == number:
         return as_float
     return format(number, "f")
-
-
-def _put(sheet, row: int, column: int, value):
-    """Write a cell; text is always text: never a formula (a "=..." answer is not run), and
-    without the control characters a workbook cannot hold."""
-    return keep_as_text(sheet.cell(row=row, column=column, value=cell_text(value)))
 
 
 def html_to_text(value: str) -> str:
@@ -351,9 +346,9 @@ class _Writer:
         sheet = self.book.create_sheet(self.sheet_name(title), index=len(self.book.sheetnames) - 2)
         sheet.row_dimensions[1].hidden = True
         sheet.column_dimensions["A"].hidden = True
-        _put(sheet, 2, 1, "h")  # headings: neither answers nor lost rows
+        put(sheet, 2, 1, "h")  # headings: neither answers nor lost rows
         for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=2):
-            cell = _put(sheet, 2, column, header)
+            cell = put(sheet, 2, column, header)
             cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP
             sheet.column_dimensions[get_column_letter(column)].width = width
         sheet.freeze_panes = "C3"
@@ -370,7 +365,7 @@ class _Writer:
             column = len(self._list_ranges) + 1
             letter = get_column_letter(column)
             for row, value in enumerate(values, start=1):
-                _put(self.lists, row, column, value)
+                put(self.lists, row, column, value)
             self._list_ranges[key] = (
                 f"{quote_sheetname(LISTS)}!${letter}$1:${letter}${max(len(values), 1)}"
             )
@@ -407,7 +402,7 @@ class _Writer:
         """Write one answer cell: its value, its protection and its validation; returns what
         it holds (for the fingerprint)."""
         content = cell_text(cell_value(question, value, self.labels))
-        cell = _put(sheet, row, column, content)
+        cell = put(sheet, row, column, content)
         cell.alignment = _WRAP
         kind = question.kind
         if kind == QuestionKind.DATE:
@@ -567,14 +562,14 @@ class _Writer:
             [_("No."), _("Question"), _("Answer"), _("Guidance")],
             [8, 60, 45, 45],
         )
-        _put(sheet, 1, 4, "v")
+        put(sheet, 1, 4, "v")
         editable = node.section.pk in self.source.editable
         for row, item in enumerate(node.items, start=3):
             question = item.question
             spot = (question.code, "")
-            _put(sheet, row, 1, f"q|{question.code}")
-            _put(sheet, row, 2, item.number)
-            text = _put(sheet, row, 3, question.text)
+            put(sheet, row, 1, f"q|{question.code}")
+            put(sheet, row, 2, item.number)
+            text = put(sheet, row, 3, question.text)
             text.alignment = _WRAP
             table = None
             if question.kind == QuestionKind.TABLE:
@@ -583,10 +578,10 @@ class _Writer:
                 sheet, row, 4, question, self.source.values.get(spot), editable
             )
             if question.kind == QuestionKind.TABLE:
-                _put(sheet, row, 4, _("See the sheet “%(sheet)s”.") % {"sheet": table})
+                put(sheet, row, 4, _("See the sheet “%(sheet)s”.") % {"sheet": table})
             else:
                 self.remember(spot, [content])
-            _put(sheet, row, 5, self.hint(item, table)).alignment = _WRAP
+            put(sheet, row, 5, self.hint(item, table)).alignment = _WRAP
 
     def loop_section(self, node) -> None:
         items = selectors.keys_of(node, self.source.loops)
@@ -594,14 +589,14 @@ class _Writer:
         sheet = self.new_sheet(self._section_title(node), [*headers], [30] + [24] * len(node.items))
         editable = node.section.pk in self.source.editable
         guidance_row = 3
-        _put(sheet, guidance_row, 1, "h")
-        _put(sheet, guidance_row, 2, _("Guidance")).font = _BOLD
+        put(sheet, guidance_row, 1, "h")
+        put(sheet, guidance_row, 2, _("Guidance")).font = _BOLD
         tables = {}
         for column, item in enumerate(node.items, start=3):
-            _put(sheet, 1, column, f"q|{item.question.code}")
+            put(sheet, 1, column, f"q|{item.question.code}")
             if item.question.kind == QuestionKind.TABLE:
                 tables[item.question.code] = self.table_sheet(node, item, items, editable)
-            hint = _put(
+            hint = put(
                 sheet,
                 guidance_row,
                 column,
@@ -610,13 +605,13 @@ class _Writer:
             hint.alignment = _WRAP
         sheet.freeze_panes = "C4"
         for row, loop in enumerate(items, start=guidance_row + 1):
-            _put(sheet, row, 1, f"k|{loop.key}")
-            _put(sheet, row, 2, loop.label).alignment = _WRAP
+            put(sheet, row, 1, f"k|{loop.key}")
+            put(sheet, row, 2, loop.label).alignment = _WRAP
             for column, item in enumerate(node.items, start=3):
                 question = item.question
                 spot = (question.code, loop.key)
                 if question.kind == QuestionKind.TABLE:
-                    _put(sheet, row, column, tables[question.code])
+                    put(sheet, row, column, tables[question.code])
                     continue
                 content = self.answer_cell(
                     sheet, row, column, question, self.source.values.get(spot), editable
@@ -634,21 +629,21 @@ class _Writer:
         )
         sheet.protection.insertRows = False
         sheet.protection.deleteRows = False
-        _put(sheet, 1, 2, question.text)
+        put(sheet, 1, 2, question.text)
         for offset, column in enumerate(columns, start=3):
-            _put(sheet, 1, offset, f"c|{column['key']}")
+            put(sheet, 1, offset, f"c|{column['key']}")
         row = 3
         for loop in loops:
             rows = self.source.values.get((question.code, loop.key)) or []
             written = []
             blanks = EXTRA_TABLE_ROWS if editable else 0
             for values in [*rows, *([{}] * blanks)]:
-                _put(sheet, row, 1, f"t|{question.code}|{loop.key}")
-                _put(sheet, row, 2, loop.label or question.text[:60])
+                put(sheet, row, 1, f"t|{question.code}|{loop.key}")
+                put(sheet, row, 2, loop.label or question.text[:60])
                 cells = []
                 for offset, column in enumerate(columns, start=3):
                     content = cell_text(_table_cell(column, values.get(column["key"]), self.labels))
-                    cell = _put(sheet, row, offset, content)
+                    cell = put(sheet, row, offset, content)
                     if column.get("kind") == QuestionKind.DATE:
                         cell.number_format = "yyyy-mm-dd"
                     if editable:
@@ -713,8 +708,8 @@ class _Writer:
                 ),
             ]
         for row, (label, value) in enumerate(rows, start=1):
-            _put(sheet, row, 1, label).font = _BOLD
-            _put(sheet, row, 2, value).alignment = _WRAP
+            put(sheet, row, 1, label).font = _BOLD
+            put(sheet, row, 2, value).alignment = _WRAP
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.protection.sheet = True
 
@@ -734,11 +729,11 @@ class _Writer:
         ]
         for row, values in enumerate(rows, start=1):
             for column, value in enumerate(values, start=1):
-                _put(self.meta, row, column, value)
+                put(self.meta, row, column, value)
         start = len(rows) + 1
         for row, (code, key, revision, print_) in enumerate(self.fingerprints, start=start):
             for column, value in enumerate(("a", code, key, revision, print_), start=1):
-                _put(self.meta, row, column, value)
+                put(self.meta, row, column, value)
 
 
 def _reporter(submission: Submission) -> tuple[str, str]:

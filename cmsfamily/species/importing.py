@@ -22,6 +22,7 @@ from functools import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cmsfamily.core import spreadsheets
 from cmsfamily.directory.models import Party
 from cmsfamily.species.choices import Appendix, Group, Rank, TaxonRank
 from cmsfamily.species.countries import is_iso_code
@@ -240,7 +241,10 @@ def _rows(reader, names: list[str]) -> Table:
                 )
             )
             continue
-        raw = {name: value.strip() for name, value in zip(names, record, strict=True)}
+        raw = {
+            name: spreadsheets.csv_unquote(value).strip()
+            for name, value in zip(names, record, strict=True)
+        }
         row, problems = _row(line, raw)
         key = raw["scientific_name"].casefold()
         if key in seen:
@@ -592,7 +596,7 @@ def write(taxa) -> str:
 
     `taxa` must come with their listings and range states prefetched."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = spreadsheets.csv_writer(buffer)
     writer.writerow(COLUMNS)
     for taxon in taxa:
         listings = list(taxon.listings.all())

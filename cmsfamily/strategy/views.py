@@ -1,5 +1,3 @@
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from cmsfamily.core import spreadsheets
 from cmsfamily.core.selectors import events_for, history_rows
 from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
 from cmsfamily.strategy import selectors, services
@@ -20,7 +19,7 @@ from cmsfamily.strategy.forms import GoalForm, IndicatorForm, MappingForm, PlanF
 from cmsfamily.strategy.models import MAPPINGS, Goal, Indicator, Target
 
 MATRIX_KINDS = (MappingKind.AICHI, MappingKind.GBF)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = spreadsheets.XLSX_TYPE
 
 
 def _plan(request, code):
@@ -363,21 +362,22 @@ def _matrix_xlsx(plan, tables):
     workbook = Workbook()
     workbook.remove(workbook.active)
     for kind, columns, rows, _has_links in tables:
-        sheet = workbook.create_sheet(title=str(kind.label)[:31])
-        sheet.append([_("Target"), *[column.label for column in columns]])
-        sheet.append([_("Short title"), *[column.short_title for column in columns]])
+        sheet = workbook.create_sheet(title=spreadsheets.sheet_title(str(kind.label)))
+        heads = spreadsheets.append(sheet, [_("Target"), *[column.label for column in columns]])
+        titles = spreadsheets.append(
+            sheet, [_("Short title"), *[column.short_title for column in columns]]
+        )
         for target, links in rows:
-            sheet.append(
-                [str(target), *[link.get_confidence_display() if link else "" for link in links]]
+            spreadsheets.append(
+                sheet,
+                [str(target), *[link.get_confidence_display() if link else "" for link in links]],
             )
-        for cell in sheet[1]:
+        for cell in heads:
             cell.font = Font(bold=True)
-        for cell in sheet[2]:
+        for cell in titles:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "B3"
         sheet.column_dimensions["A"].width = 14
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(spreadsheets.workbook_bytes(workbook), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{plan.code}-mapping-matrix.xlsx"'
     return response

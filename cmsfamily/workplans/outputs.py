@@ -22,12 +22,13 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cmsfamily.core import spreadsheets
 from cmsfamily.workplans.choices import UpdateStatus
 from cmsfamily.workplans.models import Activity, ProgressUpdate, ResourceLine, WorkProgramme
 from cmsfamily.workplans.selectors import ReportRow
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = spreadsheets.XLSX_TYPE
 
 
 def empty_message() -> str:
@@ -319,8 +320,8 @@ def programme_xlsx(
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for sheet in programme_sheets(programme, rows, generated=generated):
-        worksheet = workbook.create_sheet(_sheet_title(sheet.title))
-        worksheet.append([header for header, _width in sheet.columns])
+        worksheet = workbook.create_sheet(spreadsheets.sheet_title(sheet.title))
+        spreadsheets.append(worksheet, [header for header, _width in sheet.columns])
         for cell in worksheet[1]:
             cell.font = bold
         worksheet.freeze_panes = "A2"
@@ -328,23 +329,13 @@ def programme_xlsx(
             worksheet.column_dimensions[get_column_letter(index)].width = width
         wrapped = {i for i, (_h, width) in enumerate(sheet.columns) if width >= WRAPPED_WIDTH}
         for values in sheet.rows:
-            worksheet.append(values)
-            for index, cell in enumerate(worksheet[worksheet.max_row]):
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # a text, never a formula (formula injection)
-                elif isinstance(cell.value, date):
+            for index, cell in enumerate(spreadsheets.append(worksheet, values)):
+                if isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"
                 cell.alignment = wrap if index in wrapped else top
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str) -> str:
-    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
-    return "".join(" " if char in "[]:*?/\\" else char for char in title)[:31]
+    return spreadsheets.workbook_bytes(workbook)
 
 
 # Timeline --------------------------------------------------------------------------------------

@@ -302,6 +302,21 @@ def test_the_downloaded_table_imports_back_without_a_change():
     assert plan.counts()["unchanged_taxa"] == 344
 
 
+def test_formula_like_texts_are_guarded_in_the_download_and_import_back_unchanged():
+    """The download keeps "-2+3" and a carriage return from running or splitting a row in a
+    spreadsheet; importing it again restores the texts as they were."""
+    Taxon.objects.filter(scientific_name="Balaenoptera borealis").update(
+        notes="-2+3 see the annotation", family="Balaenopteridae\r=1"
+    )
+    content = importing.write(selectors.taxa_in_full(None)).encode()
+    line = next(
+        each for each in csv.reader(content.decode().splitlines(keepends=True)) if "2+3" in each[-1]
+    )
+    assert line[-1] == "'-2+3 see the annotation"
+    plan = importing.plan(importing.read(content).rows)
+    assert not plan.has_changes
+
+
 def test_a_preview_that_no_longer_holds_writes_nothing(secretariat):
     content = _whale_changed()
     fingerprint = importing.plan(importing.read(content).rows).fingerprint
