@@ -75,7 +75,8 @@ def parse_number(
     ``whole``: an entry whose single separator is read as the decimal one, followed by three
     digits, is refused ("1,000" in French is not read as 1). ``ambiguous=False`` refuses any
     single separator followed by exactly three digits, for text whose language is uncertain
-    (a workbook's text cells)."""
+    (a spreadsheet's text cells), and then also takes the plain form ("1234.5"), which can
+    only mean one number."""
     locale = _locale(language)
     group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
     typed = text.strip().replace("\u2212", "-")
@@ -89,6 +90,10 @@ def parse_number(
             % {"text": typed, "mark": mark.group(1)},
             code="ambiguous",
         )
+    if not ambiguous and PLAIN.fullmatch(typed):
+        # What is left of the plain form ("1234.5", "0.25") means one number in every language:
+        # a spreadsheet cell holds it whoever typed or wrote it.
+        return Decimal(typed)
     # A space never separates decimals: wherever it is typed, it is read as the thousands
     # separator, and grouped as strictly ("12 34" is refused).
     typed = SPACES.sub(group, typed)

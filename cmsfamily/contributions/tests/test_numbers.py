@@ -146,3 +146,45 @@ def test_an_assessed_contribution_and_its_payment_in_french(client_as, secretari
     )
     assert response.status_code == 302, response.context["form"].errors
     assert Payment.objects.get().amount == Decimal("2500.25")
+
+
+def test_an_uploaded_workbooks_text_amounts_are_read_in_the_language_of_the_page(
+    client, birdlife_fp
+):
+    from datetime import date
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from cmsfamily.contributions import bulk
+    from cmsfamily.directory.models import Organisation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = bulk.SHEET
+    sheet.append([name for name, _f, _k in bulk.COLUMNS])
+    values = {
+        "kind": "money",
+        "description": "Grant",
+        "start": date(2024, 1, 1),
+        "amount": "12.000,50",
+        "currency": "USD",
+        "status": "received",
+    }
+    sheet.append([values.get(name) for name, _f, _k in bulk.COLUMNS])
+    buffer = BytesIO()
+    book.save(buffer)
+    client.force_login(birdlife_fp)
+    checked = client.post(
+        "/contributions/upload/",
+        {
+            "organisation": Organisation.objects.get(slug="birdlife").pk,
+            "workbook": SimpleUploadedFile("year.xlsx", buffer.getvalue()),
+            "confirm": "no",
+        },
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert checked.status_code == 200
+    ((_number, row),) = checked.context["result"].rows
+    assert row["amount"] == Decimal("12000.50")

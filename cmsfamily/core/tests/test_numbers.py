@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmsfamily.core.numbers import (
@@ -163,3 +163,26 @@ def test_how_an_ambiguous_entry_was_read(text, value, language, note):
 @pytest.mark.parametrize("text", ["1234", "1,5", "1 234", "12,345.6", "1.2345", 1234])
 def test_no_note_when_the_entry_reads_one_way(text):
     assert reading_note(text, Decimal(1), "en") is None
+
+
+@settings(max_examples=500)
+@given(
+    text=st.from_regex(r"-?[0-9]{1,4}([.,\u0020\u202f][0-9]{1,4}){0,3}", fullmatch=True),
+    first=st.sampled_from(LANGUAGES),
+    second=st.sampled_from(LANGUAGES),
+)
+def test_spreadsheet_text_read_in_two_languages_never_means_two_numbers(text, first, second):
+    """Text whose language is uncertain (a spreadsheet cell) is read in one language or refused:
+    where two languages both read it, they read the same number."""
+    try:
+        one = parse_number(text, first, ambiguous=False)
+        other = parse_number(text, second, ambiguous=False)
+    except ValidationError:
+        return
+    assert one == other
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1234.5", "1234.5"), ("0.25", "0.25")])
+def test_spreadsheet_text_in_the_plain_form_is_read_in_every_language(text, expected):
+    for language in LANGUAGES:
+        assert parse_number(text, language, ambiguous=False) == Decimal(expected)
