@@ -6,7 +6,6 @@ skipped, so that nothing is counted twice.
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from cmsfamily.contributions import services
 from cmsfamily.contributions.choices import Kind, Status
 from cmsfamily.contributions.models import Contribution
 from cmsfamily.core import spreadsheets
+from cmsfamily.core.numbers import read_number
 from cmsfamily.directory.models import Instrument
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -108,7 +108,27 @@ def _refuse(message: str) -> Upload:
     return Upload(problems=[Problem(0, "", message)])
 
 
-def _cell_value(raw, kind: str):
+def _number(raw, whole: bool, language: str):
+    """A number cell as it is; a text cell in the uploader's language, refusing "1,234" and
+    "1.234", which mean different numbers in different languages."""
+    try:
+        value = read_number(
+            str(raw) if isinstance(raw, bool) else raw, language, whole=whole, ambiguous=False
+        )
+    except ValidationError as error:
+        if error.code == "ambiguous":
+            return None, error.messages[0]
+        value = None
+    if value is None or (whole and value != value.to_integral_value()):
+        if whole:
+            return None, _("“%(value)s” is not a whole number.") % {"value": raw}
+        return None, _("“%(value)s” is not a number.") % {"value": raw}
+    if value < 0:
+        return None, _("A negative number is not allowed here.")
+    return (int(value) if whole else value), ""
+
+
+def _cell_value(raw, kind: str, language: str = "en"):
     """(value, error message or '')."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, ""
@@ -123,24 +143,8 @@ def _cell_value(raw, kind: str):
             return date.fromisoformat(str(raw).strip()), ""
         except ValueError:
             return None, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw}
-    if kind == "decimal":
-        try:
-            value = Decimal(str(raw).strip())
-        except InvalidOperation:
-            return None, _("“%(value)s” is not a number.") % {"value": raw}
-        if not value.is_finite():
-            return None, _("“%(value)s” is not a number.") % {"value": raw}
-        if value < 0:
-            return None, _("A negative number is not allowed here.")
-        return value, ""
-    if kind == "integer":
-        try:
-            whole = int(str(raw).strip())
-        except ValueError:
-            return None, _("“%(value)s” is not a whole number.") % {"value": raw}
-        if whole < 0:
-            return None, _("A negative number is not allowed here.")
-        return whole, ""
+    if kind in ("decimal", "integer"):
+        return _number(raw, kind == "integer", language)
     if kind == "boolean":
         text = str(raw).strip().lower()
         if text in ("true", "yes", "1", "oui", "sí", "si"):
@@ -156,8 +160,9 @@ def _cell_value(raw, kind: str):
     raise AssertionError(kind)
 
 
-def read(upload_file, *, organisation) -> Upload:
-    """Read and validate every cell and row; write nothing."""
+def read(upload_file, *, organisation, language: str = "en") -> Upload:
+    """Read and validate every cell and row; write nothing. Numbers typed as text are read in
+    ``language``, the uploader's."""
     if upload_file.size > MAX_BYTES:
         return _refuse(
             _("The file is larger than %(limit)s MB.") % {"limit": MAX_BYTES // 1024 // 1024}
@@ -197,7 +202,7 @@ def read(upload_file, *, organisation) -> Upload:
         for name, field_name, kind in COLUMNS:
             index = position[name]
             raw = raw_row[index] if index < len(raw_row) else None
-            value, error = _cell_value(raw, kind)
+            value, error = _cell_value(raw, kind, language)
             if not error and value is None and name in REQUIRED:
                 error = _("This cell is required.")
             if not error and kind == "choice":

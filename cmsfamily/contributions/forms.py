@@ -13,6 +13,7 @@ from cmsfamily.contributions.models import (
     Payment,
     ValuationRule,
 )
+from cmsfamily.core.forms import typed_numbers
 from cmsfamily.core.models import validate_currency
 from cmsfamily.directory.models import Instrument, Organisation, Party
 from cmsfamily.directory.rules import is_cms_secretariat
@@ -160,6 +161,7 @@ class ContributionForm(forms.ModelForm):
 
     class Meta:
         model = Contribution
+        formfield_callback = typed_numbers
         fields = [
             "contributor",
             "kind",
@@ -279,6 +281,7 @@ class ValuationRuleForm(forms.ModelForm):
 
     class Meta:
         model = ValuationRule
+        formfield_callback = typed_numbers
         fields = ["kind", "unit", "value", "currency", "valid_from", "valid_to", "source"]
         widgets = {
             "valid_from": DATE,
@@ -360,6 +363,7 @@ class AssessedForm(forms.ModelForm):
 
     class Meta:
         model = AssessedContribution
+        formfield_callback = typed_numbers
         fields = [
             "party",
             "instrument",
@@ -398,6 +402,7 @@ class AssessedForm(forms.ModelForm):
 class PaymentForm(forms.ModelForm):
     class Meta:
         model = Payment
+        formfield_callback = typed_numbers
         fields = ["date", "amount", "reference"]
         widgets = {"date": DATE}
         help_texts = {

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2 import RequestConfig
 
@@ -731,7 +731,7 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         workbook = form.cleaned_data["workbook"]
-        result = bulk.read(workbook, organisation=organisation)
+        result = bulk.read(workbook, organisation=organisation, language=get_language() or "en")
         context.update(result=result, organisation=organisation)
         if result.ok and request.POST.get("confirm") == "yes" and result.rows:
             return _log_upload(request, result, organisation)
@@ -794,7 +794,7 @@ def _confirm_upload(request, organisations):
                 403,
             )
         with staged.open() as workbook:
-            result = bulk.read(workbook, organisation=organisation)
+            result = bulk.read(workbook, organisation=organisation, language=get_language() or "en")
     finally:
         staging.discard(staged)
     if result.ok and result.rows:

@@ -29,6 +29,7 @@ from django.utils.formats import number_format
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.numbers import read_number
 from cmsfamily.reporting.choices import TABLE_COLUMN_KINDS, QuestionKind, YesNo
 
 SHORT_TEXT_LIMIT = 1_000
@@ -76,22 +77,6 @@ class Lookups:
         return Activity.objects.values_list("pk", flat=True)
 
 
-def _decimal(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise ValueError
-    if isinstance(raw, float):
-        raw = repr(raw)
-    text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
-    # Both 1,5 (French, Spanish) and 1.5 are read; a comma with a dot is a thousands separator.
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    text = text.replace(",", "")
-    value = Decimal(text)
-    if not value.is_finite():
-        raise ValueError
-    return value
-
-
 def _check_bounds(question, value: Decimal) -> None:
     low, high = question.min_value, question.max_value
     if question.kind == QuestionKind.PERCENTAGE:
@@ -109,13 +94,11 @@ def _check_bounds(question, value: Decimal) -> None:
         )
 
 
-def _number(question, raw: Any, kind: str):
-    try:
-        value = _decimal(raw)
-    except (InvalidOperation, ValueError, TypeError):
-        if kind in (QuestionKind.INTEGER, QuestionKind.YEAR):
-            raise ValidationError(_("Enter a whole number."), code="invalid") from None
-        raise ValidationError(_("Enter a number."), code="invalid") from None
+def _number(question, raw: Any, kind: str, numbers: str | None, ambiguous: bool = True):
+    whole = kind in (QuestionKind.INTEGER, QuestionKind.YEAR)
+    if kind == QuestionKind.PERCENTAGE and isinstance(raw, str) and numbers is not None:
+        raw = raw.strip().removesuffix("%")  # "12,5 %": the sign the page shows beside the box
+    value = read_number(raw, numbers, whole=whole, ambiguous=ambiguous)
     if value and value.adjusted() > 14:
         raise ValidationError(_("This number is too large."), code="invalid")
     if kind in (QuestionKind.INTEGER, QuestionKind.YEAR):
@@ -222,7 +205,7 @@ def column_label(column: dict, language: str) -> str:
     return labels.get(language) or labels.get("en") or column["key"]
 
 
-def _table(question, raw: Any, language: str) -> list[dict]:
+def _table(question, raw: Any, language: str, numbers: str | None, ambiguous: bool) -> list[dict]:
     if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
         raise ValidationError(_("A table answer is a list of rows."), code="invalid")
     if len(raw) > TABLE_ROW_LIMIT:
@@ -245,7 +228,7 @@ def _table(question, raw: Any, language: str) -> list[dict]:
             if _empty(cell):
                 continue
             try:
-                cleaned[key] = _cell(column, cell)
+                cleaned[key] = _cell(column, cell, numbers, ambiguous)
             except ValidationError as error:
                 raise ValidationError(
                     _("Row %(row)s, column “%(column)s”: %(message)s")
@@ -271,11 +254,11 @@ class _Bare:
         self.kind = kind
 
 
-def _cell(column: dict, raw: Any):
+def _cell(column: dict, raw: Any, numbers: str | None, ambiguous: bool):
     kind = column.get("kind", QuestionKind.SHORT_TEXT)
     bare = _Bare(kind)
     if kind in (QuestionKind.INTEGER, QuestionKind.DECIMAL):
-        return _number(bare, raw, kind)
+        return _number(bare, raw, kind, numbers, ambiguous)
     if kind == QuestionKind.DATE:
         return _date(raw)
     if kind == QuestionKind.YES_NO:
@@ -323,8 +306,15 @@ def clean(
     lookups: Lookups | None = None,
     language: str = "en",
     file_prefix: str | None = None,
+    numbers: str | None = None,
+    ambiguous: bool = True,
 ):
-    """The canonical value of ``raw`` as an answer to ``question``; None when not answered."""
+    """The canonical value of ``raw`` as an answer to ``question``; None when not answered.
+
+    Numbers typed as text are read in the language ``numbers`` ("1,234" is 1234 in English,
+    1.234 in French), or, when ``numbers`` is None, only in the plain form programs send (a JSON
+    number or "1234.5"). ``ambiguous=False`` refuses "1,234" and "1.234" outright, for text whose
+    language is uncertain (a workbook's text cells)."""
     if _empty(raw):
         return None
     kind = question.kind
@@ -341,14 +331,17 @@ def clean(
         return _choice(question, raw, options or [])
     if kind == QuestionKind.MULTIPLE_CHOICE:
         return _choices(question, raw, options or []) or None
-    if kind in (QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.PERCENTAGE):
-        return _number(question, raw, kind)
-    if kind == QuestionKind.YEAR:
-        return _number(question, raw, kind)
+    if kind in (
+        QuestionKind.INTEGER,
+        QuestionKind.DECIMAL,
+        QuestionKind.PERCENTAGE,
+        QuestionKind.YEAR,
+    ):
+        return _number(question, raw, kind, numbers, ambiguous)
     if kind == QuestionKind.DATE:
         return _date(raw)
     if kind == QuestionKind.TABLE:
-        return _table(question, raw, language) or None
+        return _table(question, raw, language, numbers, ambiguous) or None
     if kind == QuestionKind.FILE:
         return _file(raw, file_prefix)
     if kind == QuestionKind.LINK:

@@ -237,7 +237,14 @@ class SubmissionSerializer(serializers.ModelSerializer):
 class EditSerializer(serializers.Serializer):
     question = serializers.CharField(max_length=80)
     loop_key = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
-    value = serializers.JSONField(allow_null=True)
+    value = serializers.JSONField(
+        allow_null=True,
+        help_text=_(
+            "The answer. A number is a JSON number or text with a dot before the decimals and "
+            "no thousands separator (1234.5): “1,234” is refused, as it means different numbers "
+            "in different languages."
+        ),
+    )
     base_revision = serializers.IntegerField(min_value=0)
 
 

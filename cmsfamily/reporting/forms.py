@@ -14,10 +14,13 @@ from typing import Any
 
 from django import forms
 from django.core.files.storage import default_storage
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cmsfamily.core.forms import NumberField
+from cmsfamily.core.numbers import format_number
 from cmsfamily.reporting import selectors
-from cmsfamily.reporting.choices import PICKER_KINDS, QuestionKind
+from cmsfamily.reporting.choices import NUMBER_KINDS, PICKER_KINDS, QuestionKind
 from cmsfamily.reporting.services import Edit, file_prefix
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -43,6 +46,7 @@ class Field:
     conflict: Any = None
     stored: Any = None  # the saved answer, which may differ from ``value`` after a refused save
     carried_from: Any = None  # the cycle a pre-filled answer comes from, until it is confirmed
+    typed: bool = False  # ``value`` is what was posted (a refused save), not a stored answer
 
     @property
     def name(self) -> str:
@@ -73,9 +77,33 @@ class Field:
         return [str(v) for v in (self.value if isinstance(self.value, list) else [self.value])]
 
     @property
+    def text(self) -> str:
+        """What the box shows: a stored number written in the page's language (so that it reads
+        back to the same answer), anything else, and whatever was typed, as it is."""
+        return _shown(self.value, self.kind, self.typed)
+
+    @property
     def rows(self) -> list[dict]:
-        existing = list(self.value or [])
+        kinds = {column["key"]: column.get("kind") for column in self.item.question.columns}
+        existing = [
+            {
+                key: _shown(value, kinds.get(key), self.typed)
+                for key, value in (row.items() if isinstance(row, dict) else ())
+            }
+            for row in self.value or []
+        ]
         return existing + [{} for _index in range(EXTRA_TABLE_ROWS)]
+
+
+def _shown(value: Any, kind: str | None, typed: bool) -> Any:
+    if value is None:
+        return ""
+    if typed or kind not in NUMBER_KINDS | {QuestionKind.YEAR} or isinstance(value, bool):
+        return value
+    try:
+        return format_number(value, get_language(), grouping=kind != QuestionKind.YEAR)
+    except (ArithmeticError, ValueError, TypeError):
+        return value  # not a number (an answer from before its question's type changed)
 
 
 class TooLarge(Exception):
@@ -296,8 +324,8 @@ class ItemAddForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For choices, one per line: value | English | French | Spanish."),
     )
-    min_value = forms.DecimalField(label=_("Lowest value"), required=False)
-    max_value = forms.DecimalField(label=_("Highest value"), required=False)
+    min_value = NumberField(label=_("Lowest value"), required=False, trim=True)
+    max_value = NumberField(label=_("Highest value"), required=False, trim=True)
 
     def __init__(self, *args, **kwargs):
         from cmsfamily.reporting.choices import QuestionKind
@@ -387,8 +415,8 @@ class QuestionEditForm(forms.Form):
     targets = forms.ModelMultipleChoiceField(
         queryset=None, required=False, label=_("Strategic Plan targets")
     )
-    min_value = forms.DecimalField(label=_("Lowest value"), required=False)
-    max_value = forms.DecimalField(label=_("Highest value"), required=False)
+    min_value = NumberField(label=_("Lowest value"), required=False, trim=True)
+    max_value = NumberField(label=_("Highest value"), required=False, trim=True)
 
     def __init__(self, *args, frozen: bool, **kwargs):
         from cmsfamily.strategy.models import Target

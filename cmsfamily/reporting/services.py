@@ -698,8 +698,12 @@ def save_answers(
     structure: selectors.Structure | None = None,
     language: str = "en",
     loops: dict | None = None,
+    numbers: str | None = None,
 ) -> SaveResult:
     """Check every edit, then write all of them or none.
+
+    Numbers typed as text are read in the language ``numbers`` (the page's), or only in the
+    plain form programs send ("1234.5") when it is None (the API, values already cleaned).
 
     Nothing is written when an edit is invalid (``errors``, by question and loop item) or when
     someone else saved one of the answers since the sender read it (``conflicts``, with both
@@ -746,6 +750,7 @@ def save_answers(
                 lookups=lookups,
                 language=language,
                 file_prefix=file_prefix(submission),
+                numbers=numbers,
             )
         except ValidationError as error:
             result.errors[spot] = error.messages

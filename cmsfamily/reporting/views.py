@@ -22,9 +22,11 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cmsfamily.core.numbers import reading_note
 from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
 from cmsfamily.reporting import display, exchange, exports, selectors, services
 from cmsfamily.reporting.choices import (
+    NUMBER_KINDS,
     PICKER_KINDS,
     SPECIES_LOOPS,
     CycleStatus,
@@ -329,6 +331,7 @@ def _fields(
                     conflict=conflict,
                     stored=answer.value if answer else None,
                     carried_from=answer.carried_from if answer else None,
+                    typed=bool(posted) and spot in posted,
                 )
             )
         groups.append((loop, fields))
@@ -362,6 +365,24 @@ def _species_to_add(node, loops) -> list[tuple[int, str]]:
         )
         if f"taxon-{pk}" not in listed
     ]
+
+
+def _reading_notes(edits, result, fields) -> list[str]:
+    """How each saved number that means different things in different languages was read
+    ("1,234" is 1234 on an English page, 1.234 on a French one), question by question."""
+    language = get_language() or "en"
+    numbers = {(f.item.question.code, f.loop.key): f for f in fields if f.kind in NUMBER_KINDS}
+    notes = []
+    for edit in edits:
+        spot = (edit.code, edit.key)
+        field = numbers.get(spot)
+        if field is None or spot not in result.values or not isinstance(edit.value, str):
+            continue
+        note = reading_note(edit.value.strip().removesuffix("%"), result.values[spot], language)
+        if note:
+            number = field.item.number + (f" ({field.loop.label})" if field.loop.label else "")
+            notes.append(_("Question %(number)s: %(note)s") % {"number": number, "note": note})
+    return notes
 
 
 def section_edit(request, pk, section_id):
@@ -417,6 +438,7 @@ def section_edit(request, pk, section_id):
                 structure=structure,
                 loops=loops,
                 language=get_language() or "en",
+                numbers=get_language() or "en",
             )
         except ValidationError as error:
             return error_page(
@@ -428,6 +450,7 @@ def section_edit(request, pk, section_id):
             )
         result.errors.update(early)
         if result.ok:
+            notes = _reading_notes(edits, result, all_fields)
             if request.headers.get("HX-Request"):
                 return render(
                     request,
@@ -443,11 +466,14 @@ def section_edit(request, pk, section_id):
                             for (code, key), rev in result.saved.items()
                         ],
                         "at": timezone.localtime(),
+                        "notes": notes,
                     },
                 )
             messages.success(
                 request, _("Section %(number)s saved.") % {"number": node.section.number}
             )
+            for note in notes:
+                messages.info(request, note)
             return redirect(request.path)
         posted = {(e.code, e.key): e.value for e in edits}
         groups = _fields(

@@ -51,7 +51,13 @@ from cmsfamily.core.spreadsheets import cell_text, put
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import display, selectors, services
 from cmsfamily.reporting.answers import column_label
-from cmsfamily.reporting.choices import PICKER_KINDS, LoopKind, QuestionKind, YesNo
+from cmsfamily.reporting.choices import (
+    NUMBER_KINDS,
+    PICKER_KINDS,
+    LoopKind,
+    QuestionKind,
+    YesNo,
+)
 from cmsfamily.reporting.exports import reporter_code
 from cmsfamily.reporting.models import Submission, SubmissionVersion, TemplateVersion
 
@@ -234,18 +240,8 @@ def raw_value(question, cell: Any, labels: Labels, options: list):
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
     kind = question.kind
-    if kind in (QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.PERCENTAGE):
-        if isinstance(cell, bool):
-            return str(cell)
-        if isinstance(cell, float):
-            return repr(cell)
-        if isinstance(cell, dt.date):
-            return cell.isoformat()  # refused by clean as "enter a number"
-        return cell
-    if kind == QuestionKind.YEAR:
-        if isinstance(cell, float) and cell.is_integer():
-            return int(cell)
-        return cell if not isinstance(cell, float) else repr(cell)
+    if kind in NUMBER_KINDS or kind == QuestionKind.YEAR:
+        return _number_read(cell)
     if kind == QuestionKind.DATE:
         if isinstance(cell, dt.datetime):
             return cell.date()
@@ -263,6 +259,19 @@ def raw_value(question, cell: Any, labels: Labels, options: list):
         picked = [labels.read_picker(kind, part) for part in _split(text)]
         return picked if question.allow_many or len(picked) > 1 else picked[0]
     return text
+
+
+def _number_read(cell: Any):
+    """A number cell as a number (a float by the digits it shows, never as text that a
+    language could read otherwise: 1.234 is not 1234); text is read later, in the workbook's
+    language."""
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, float):
+        return Decimal(repr(cell))
+    if isinstance(cell, dt.date):
+        return cell.isoformat()  # refused by clean as "enter a number"
+    return cell
 
 
 def _table_cell(column: dict, value: Any, labels: Labels):
@@ -283,7 +292,7 @@ def _read_table_cell(column: dict, cell: Any, labels: Labels):
         return None
     kind = column.get("kind", QuestionKind.SHORT_TEXT)
     if kind in (QuestionKind.INTEGER, QuestionKind.DECIMAL):
-        return repr(cell) if isinstance(cell, float) else cell
+        return _number_read(cell)
     if kind == QuestionKind.DATE:
         if isinstance(cell, dt.datetime):
             return cell.date()
@@ -1035,10 +1044,12 @@ def _check_identity(meta: _Meta, submission: Submission) -> None:
 
 
 class _Reader:
-    def __init__(self, submission: Submission, user, language: str):
+    def __init__(self, submission: Submission, user, language: str, numbers: str | None = None):
         self.submission = submission
         self.user = user
         self.language = language
+        # Text typed in a number cell is read in the language the workbook was made in.
+        self.numbers = numbers or language
         self.structure = selectors.structure(submission.cycle.version)
         self.loops = selectors.loop_items(self.structure, submission)
         self.editable = selectors.editable_section_ids(submission, user, self.structure)
@@ -1256,6 +1267,8 @@ class _Reader:
                 lookups=self.lookups,
                 language=self.language,
                 file_prefix=self.prefix,
+                numbers=self.numbers,
+                ambiguous=False,
             )
         except ValidationError as error:
             self.plan.errors.append(CellError(*self._locate(where), " ".join(error.messages)))
@@ -1284,7 +1297,9 @@ class _Reader:
                 entry[key] = _read_table_cell(column, cell, self.labels)
             table.append(entry)
         try:
-            value = typed.clean(question, table, language=self.language)
+            value = typed.clean(
+                question, table, language=self.language, numbers=self.numbers, ambiguous=False
+            )
         except ValidationError as error:
             message = " ".join(error.messages)
             self.plan.errors.append(CellError(*self._locate(where), message))
@@ -1337,6 +1352,11 @@ def _same(question, old, new) -> bool:
     return False
 
 
+def _workbook_language(meta: _Meta) -> str | None:
+    language = meta.values.get("language")
+    return language if language in dict(settings.LANGUAGES) else None
+
+
 def read(data: bytes, *, submission: Submission, user, language: str, name: str = "") -> Plan:
     """Check a filled workbook against the report and list what it would change; write nothing.
 
@@ -1348,7 +1368,7 @@ def read(data: bytes, *, submission: Submission, user, language: str, name: str 
         meta = _read_meta(book)
         _check_identity(meta, submission)
         with translation.override(language):
-            reader = _Reader(submission, user, language)
+            reader = _Reader(submission, user, language, _workbook_language(meta))
             expected = len(reader.structure.nodes) + sum(
                 1
                 for node in reader.structure.nodes

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cmsfamily.core.forms import label_languages
+from cmsfamily.core.forms import label_languages, typed_numbers
 from cmsfamily.workplans.choices import UpdateKind, UpdateStatus
 from cmsfamily.workplans.models import NUMBER_PATTERN, Activity, ResourceLine, WorkProgramme
 
@@ -145,6 +145,7 @@ class ActivityForm(forms.ModelForm):
 class ResourceLineForm(forms.ModelForm):
     class Meta:
         model = ResourceLine
+        formfield_callback = typed_numbers
         fields = ["description", "type", "used_or_needed", "amount", "currency", "secured"]
 
 

@@ -151,3 +151,42 @@ def test_the_template_has_the_columns_and_drop_down_lists(birdlife):
     assert [cell.value for cell in sheet[1]] == HEADER
     lists = [v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert any("staff_time" in formula for formula in lists)
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "expected"),
+    [
+        ("fr", "12 000,50", Decimal("12000.50")),
+        ("es", "12.000,50", Decimal("12000.50")),
+        ("en", "12,000.50", Decimal("12000.50")),
+        ("es", "12000.50", Decimal("12000.50")),  # the plain form means one number everywhere
+        ("fr", 12000.5, Decimal("12000.5")),  # a number cell is a number
+    ],
+)
+def test_amounts_typed_as_text_are_read_in_the_uploaders_language(
+    birdlife, language, amount, expected
+):
+    row = _row(kind="money", amount=amount, currency="USD", days=None, status="received")
+    upload = bulk.read(_upload([row]), organisation=birdlife, language=language)
+    assert upload.ok, upload.problems
+    assert upload.rows[0][1]["amount"] == expected
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("amount", ["1,234", "1.234"])
+def test_an_amount_that_reads_two_ways_is_refused_at_its_cell(birdlife, language, amount):
+    row = _row(kind="money", amount=amount, currency="USD", days=None, status="received")
+    upload = bulk.read(_upload([row]), organisation=birdlife, language=language)
+    (problem,) = upload.problems
+    assert problem.cell == "Contributions!E2" and "could be read two ways" in problem.message
+
+
+def test_whole_numbers_from_a_spreadsheet(birdlife):
+    """A count Excel stored as 4.0 is four; "4,5" people are not a whole number."""
+    row = _row(kind="meeting_attendance", people=4.0, meetings="2", days=6)
+    upload = bulk.read(_upload([row]), organisation=birdlife, language="fr")
+    assert upload.ok, upload.problems
+    assert (upload.rows[0][1]["people"], upload.rows[0][1]["meetings"]) == (4, 2)
+    row = _row(kind="meeting_attendance", people="4,5", meetings="2", days=6)
+    (problem,) = bulk.read(_upload([row]), organisation=birdlife, language="fr").problems
+    assert problem.cell == "Contributions!H2" and "is not a whole number" in problem.message

@@ -292,7 +292,7 @@ def test_a_correction_with_bad_input_logs_nothing(client_as, rules, birdlife_fp,
     assert Contribution.objects.count() == 1
     # The form starts from the original's figures.
     form = client.get(f"/contributions/{original.pk}/correct/").context["form"]
-    assert form["days"].value() == Decimal("20.00") and form["kind"].value() == "staff_time"
+    assert form["days"].value() == "20.00" and form["kind"].value() == "staff_time"
 
 
 def test_an_entry_awaiting_validation_is_edited_not_corrected(client_as, rules, birdlife_fp):

@@ -197,3 +197,17 @@ def test_the_rate_list_takes_a_fixed_number_of_queries(client, django_assert_max
         assert client.get("/api/exchange-rates/").status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get("/exchange-rates/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [("en", "1.0823", "1.0823"), ("fr", "1,0823", "1.0823"), ("es", "1.234,5", "1234.5")],
+)
+def test_a_rate_is_read_in_the_language_of_the_page(client, secretariat, language, typed, expected):
+    client.force_login(secretariat)
+    data = {"currency": "EUR", "quote": "USD", "valid_from": "2026-11-01", "source": "test"}
+    response = client.post(
+        "/exchange-rates/add/", {**data, "rate": typed}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 302
+    assert ExchangeRate.objects.get().rate == Decimal(expected)

@@ -83,7 +83,7 @@ def test_choices_keep_the_options_order_and_refuse_unknown_values():
     [("12", 12), (12, 12), ("12.0", 12), ("1 200", 1200), ("1,200.0", 1200)],
 )
 def test_integers(raw, expected):
-    assert clean(q(QuestionKind.INTEGER), raw) == expected
+    assert clean(q(QuestionKind.INTEGER), raw, numbers="en") == expected
 
 
 @pytest.mark.parametrize("raw", ["12.5", "twelve", True, "1e400", "NaN"])
@@ -93,7 +93,7 @@ def test_integers_refused(raw):
 
 
 def test_decimals_are_exact_strings_and_read_a_decimal_comma():
-    assert clean(q(QuestionKind.DECIMAL), "2,5") == "2.5"
+    assert clean(q(QuestionKind.DECIMAL), "2,5", numbers="fr") == "2.5"
     assert clean(q(QuestionKind.DECIMAL), 0.1) == "0.1"
     assert clean(q(QuestionKind.DECIMAL), "10.50") == "10.50"
 
@@ -141,9 +141,9 @@ def test_tables_check_each_cell_and_drop_empty_rows():
         ],
     )
     rows = [{"name": "A", "budget": "10"}, {"name": "", "budget": ""}, {"budget": "2,5"}]
-    assert clean(question, rows) == [{"name": "A", "budget": "10"}, {"budget": "2.5"}]
+    assert clean(question, rows, numbers="es") == [{"name": "A", "budget": "10"}, {"budget": "2.5"}]
     with pytest.raises(ValidationError, match="Row 1, column “Budget”: Enter a number"):
-        clean(question, [{"budget": "ten"}])
+        clean(question, [{"budget": "ten"}], numbers="en")
     with pytest.raises(ValidationError, match="no column “colour”"):
         clean(question, [{"colour": "red"}])
 

@@ -187,7 +187,7 @@ def test_a_cycle_refuses_bad_dates(version):
 
 def test_saving_answers_writes_typed_values_and_starts_the_draft(kenya_report, nfp_kenya):
     result = fill(
-        kenya_report, nfp_kenya, [("t.staff", "", "12", 0), ("t.area-total", "", "2,5", 0)]
+        kenya_report, nfp_kenya, [("t.staff", "", "12", 0), ("t.area-total", "", "2.5", 0)]
     )
     assert result.saved == {("t.staff", ""): 1, ("t.area-total", ""): 1}
     kenya_report.refresh_from_db()

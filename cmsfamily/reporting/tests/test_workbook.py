@@ -21,7 +21,7 @@ FILLED = [
     Edit("t.narrative", "", "First paragraph.\n\nSecond, with a line\nbreak.", 0),
     Edit("t.committee", "", "yes", 0),
     Edit("t.area-total", "", "1200.5", 0),
-    Edit("t.area-protected", "", "300,25", 0),
+    Edit("t.area-protected", "", "300.25", 0),
     Edit("t.staff", "", "12", 0),
     Edit("t.share", "", "12.5", 0),
     Edit("t.adopted", "", "2022-03-01", 0),

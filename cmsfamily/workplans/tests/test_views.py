@@ -343,3 +343,20 @@ def test_the_joint_work_plan_reaches_the_targets_mapped_to_its_aichi_targets(cli
     activity_page = client.get("/workplans/cbd-cms-jwp-2012-2014/activities/2.1/").content.decode()
     assert "Strategic Plan targets through Aichi Targets" in activity_page
     assert linked.get_absolute_url() in activity_page
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"), [("en", "12,500.50"), ("fr", "12 500,50"), ("es", "12.500,50")]
+)
+def test_a_resource_amount_is_read_in_the_language_of_the_page(
+    client, secretariat, language, typed
+):
+    client.force_login(secretariat)
+    data = {"description": "Workshop", "type": "other", "used_or_needed": "needed"}
+    response = client.post(
+        f"{RES}/activities/5.2/resources/add/",
+        {**data, "amount": typed, "currency": "EUR", "secured": "unknown"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 302
+    assert ResourceLine.objects.get(description="Workshop").amount == Decimal("12500.50")
