@@ -3,6 +3,7 @@ the workflow, submitted versions with their review comments, and the diff betwee
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 
 from django.contrib import messages
@@ -356,6 +357,9 @@ def section_edit(request, pk, section_id):
             for field in fields
             if field.carried_from and field.editable
         ),
+        # Sent with each save until one is acknowledged: a save sent again after its answer was
+        # lost (the page still showing the revision before it) is then not a conflict.
+        "write_key": uuid.uuid4().hex,
     }
     if request.method == "POST":
         all_fields = [field for _loop, fields in groups for field in fields]
@@ -369,6 +373,7 @@ def section_edit(request, pk, section_id):
                 loops=loops,
                 editable=editable,
                 language=get_language() or "en",
+                write_key=request.POST.get("write_key", ""),
             )
         except ValidationError as error:
             return error_page(
@@ -395,6 +400,7 @@ def section_edit(request, pk, section_id):
                             for (code, key), rev in result.saved.items()
                         ],
                         "at": timezone.localtime(),
+                        "write_key": context["write_key"],
                     },
                 )
             messages.success(
