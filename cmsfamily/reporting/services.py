@@ -959,7 +959,11 @@ def _transition(submission: Submission, allowed, to: str, by, **fields) -> Submi
 
 @transaction.atomic
 def submit(*, submission: Submission, by) -> SubmissionVersion:
-    """Check the whole report; if nothing is wrong, freeze what was submitted as a new version."""
+    """Check the whole report; if nothing is wrong, freeze what was submitted as a new version.
+
+    The report is locked before its answers are read: a save waits for the submit and is then
+    refused, or was committed before and is in the version; none is acknowledged and left out."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
     structure = selectors.structure(submission.cycle.version)
     loops = selectors.loop_items(structure, submission)
     values = selectors.answer_values(submission)
@@ -981,7 +985,7 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
         SubmissionStatus.SUBMITTED,
         by,
         submitted_at=now,
-        first_submitted_at=submission.first_submitted_at or now,
+        first_submitted_at=locked.first_submitted_at or now,
     )
     content = selectors.snapshot(structure, submission, values, loops)
     number = (
