@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -276,7 +276,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     """Reports: a reporter sees its own in every state, the instrument's secretariat those
     submitted, everyone those published. Answers are read and written under `answers/`; a write
     is checked entirely and saved entirely, or refused (400 with the errors by question, 409 with
-    the conflicts when someone saved since `base_revision`)."""
+    the conflicts when `base_revision` is not an answer's current revision, whatever the value
+    sent). Send an `Idempotency-Key` header with each write to be able to retry it safely."""
 
     permission_classes = [ReadScopedWriteByRule]
     serializer_class = SubmissionSerializer
@@ -310,6 +311,18 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(methods=["get"], responses=AnswerSerializer(many=True))
     @extend_schema(
         methods=["post"],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Up to 80 characters of your choosing, new for each write (e.g. a UUID). "
+                    "Sent again with the same write (after a lost answer), it is answered as "
+                    "the first time instead of with a conflict."
+                ),
+            )
+        ],
         request=EditSerializer(many=True),
         responses={
             200: inline_serializer(
@@ -348,7 +361,11 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         ]
         try:
             result = services.save_answers(
-                submission=submission, edits=edits, by=request.user, language=get_language() or "en"
+                submission=submission,
+                edits=edits,
+                by=request.user,
+                language=get_language() or "en",
+                write_key=request.headers.get("Idempotency-Key", "").strip(),
             )
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None

@@ -448,8 +448,12 @@ class LoopEntry(models.Model):
         return self.label
 
 
+WRITE_KEY_LENGTH = 80  # the longest idempotency key a client may send with a write
+
+
 class Answer(models.Model):
-    """A typed answer to a bank question, per loop item. ``revision`` guards against lost updates."""
+    """A typed answer to a bank question, per loop item. ``revision`` guards against lost updates:
+    a write names the revision it read, and is refused when that is no longer the current one."""
 
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="answers", verbose_name=_("submission")
@@ -477,8 +481,13 @@ class Answer(models.Model):
         related_name="+",
         verbose_name=_("carried forward from"),
     )
+    # The idempotency key the client sent with the write that made this revision: the same
+    # client retrying the same write with it is answered as the first time, not as a conflict.
+    write_key = models.CharField(
+        _("key of the last write"), max_length=WRITE_KEY_LENGTH, blank=True, default=""
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["write_key"])
 
     class Meta:
         ordering = ["submission", "question", "loop_key"]

@@ -35,6 +35,7 @@ from cmsfamily.reporting.choices import (
     VersionStatus,
 )
 from cmsfamily.reporting.models import (
+    WRITE_KEY_LENGTH,
     Answer,
     Cycle,
     Item,
@@ -699,6 +700,7 @@ def save_answers(
     language: str = "en",
     loops: dict | None = None,
     numbers: str | None = None,
+    write_key: str = "",
 ) -> SaveResult:
     """Check every edit, then write all of them or none.
 
@@ -706,11 +708,19 @@ def save_answers(
     plain form programs send ("1234.5") when it is None (the API, values already cleaned).
 
     Nothing is written when an edit is invalid (``errors``, by question and loop item) or when
-    someone else saved one of the answers since the sender read it (``conflicts``, with both
-    values): the sender chooses and saves again with the revision they have now seen.
+    an answer's current revision is not the one the sender read (``conflicts``, with both
+    values), whatever the value sent: the sender chooses and saves again with the revision they
+    have now seen. ``write_key`` (an idempotency key, up to 80 characters) is kept with each answer
+    written, so that the same sender retrying the same write with the same key, its answer
+    lost on the way, is answered as the first time instead of with a conflict.
     """
     guard_open(submission)
     _guard_editable(submission)
+    if len(write_key) > WRITE_KEY_LENGTH:
+        raise ValidationError(
+            _("An idempotency key has at most %(limit)s characters.") % {"limit": WRITE_KEY_LENGTH},
+            code="invalid",
+        )
     structure = structure or selectors.structure(submission.cycle.version)
     # Asked here, never handed in by the caller; `by=None` is the platform itself (loaders).
     editable = (
@@ -762,18 +772,23 @@ def save_answers(
         return result
     try:
         with transaction.atomic():
-            _write(submission, structure, cleaned, by, result)
+            _write(submission, structure, cleaned, by, result, write_key)
             if result.conflicts:
                 transaction.set_rollback(True)
                 result.saved.clear()
     except IntegrityError:
         # Someone created one of these answers between our read and our write.
         result.saved.clear()
-        result.conflicts.extend(_conflicts_now(submission, structure, cleaned))
+        conflicts = _conflicts_now(submission, structure, cleaned)
+        if not conflicts:
+            raise  # something else: never answer "saved" for what was rolled back
+        result.conflicts.extend(conflicts)
     return result
 
 
-def _write(submission, structure, cleaned, by, result: SaveResult) -> None:
+def _write(submission, structure, cleaned, by, result: SaveResult, write_key: str) -> None:
+    # Every writer of the report waits here for the one before it, so that the revisions read
+    # below are the committed ones and stay so until this transaction ends.
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     _guard_editable(locked)
     codes = {code for code, _key in cleaned}
@@ -789,11 +804,14 @@ def _write(submission, structure, cleaned, by, result: SaveResult) -> None:
         answer = existing.get((code, key))
         current = answer.revision if answer else 0
         result.values[(code, key)] = value
+        if base != current:
+            if _retried(answer, value, write_key, by):
+                result.saved[(code, key)] = current  # the same write again: the same answer
+            else:  # even when the value is the same: the sender's write was based on another
+                result.conflicts.append(_conflict(code, key, value, answer))
+            continue
         if (answer.value if answer else None) == value:
             result.saved[(code, key)] = current  # nothing to change: not a conflict either
-            continue
-        if base != current:
-            result.conflicts.append(_conflict(code, key, value, answer))
             continue
         if answer is None:
             to_create.append(
@@ -804,12 +822,13 @@ def _write(submission, structure, cleaned, by, result: SaveResult) -> None:
                     value=value,
                     revision=1,
                     updated_by=by,
+                    write_key=write_key,
                 )
             )
             result.saved[(code, key)] = 1
         else:
             answer.value, answer.revision, answer.updated_by = value, current + 1, by
-            answer.carried_from = None
+            answer.carried_from, answer.write_key = None, write_key
             answer.updated_at = now
             to_update.append(answer)
             result.saved[(code, key)] = current + 1
@@ -821,7 +840,11 @@ def _write(submission, structure, cleaned, by, result: SaveResult) -> None:
         # Five CASEs of one branch per answer cost more time than the two statements.
         bulk_update_with_history(to_update, Answer, ["value"], default_user=by)
         Answer.objects.filter(pk__in=[answer.pk for answer in to_update]).update(
-            revision=F("revision") + 1, updated_by=by, updated_at=now, carried_from=None
+            revision=F("revision") + 1,
+            updated_by=by,
+            updated_at=now,
+            carried_from=None,
+            write_key=write_key,
         )
     if to_create:
         bulk_create_with_history(to_create, Answer, default_user=by)
@@ -830,6 +853,18 @@ def _write(submission, structure, cleaned, by, result: SaveResult) -> None:
             status=SubmissionStatus.DRAFT, modified=timezone.now()
         )
         submission.status = SubmissionStatus.DRAFT
+
+
+def _retried(answer: Answer | None, value, write_key: str, by) -> bool:
+    """The current revision is this very write, made before by the same sender with the same
+    idempotency key (whose answer was lost on the way): not a conflict."""
+    return bool(
+        write_key
+        and answer is not None
+        and answer.write_key == write_key
+        and answer.updated_by_id == getattr(by, "pk", None)
+        and answer.value == value
+    )
 
 
 def _conflict(code, key, yours, answer: Answer | None) -> Conflict:
@@ -991,9 +1026,13 @@ def _transition(submission: Submission, allowed, to: str, by, **fields) -> Submi
 
 @transaction.atomic
 def submit(*, submission: Submission, by) -> SubmissionVersion:
-    """Check the whole report; if nothing is wrong, freeze what was submitted as a new version."""
+    """Check the whole report; if nothing is wrong, freeze what was submitted as a new version.
+
+    The report is locked before its answers are read: a save waits for the submit and is then
+    refused, or was committed before and is in the version; none is acknowledged and left out."""
     guard_open(submission)
     _require(by, who.reports_for, submission)
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
     structure = selectors.structure(submission.cycle.version)
     loops = selectors.loop_items(structure, submission)
     values = selectors.answer_values(submission)
@@ -1015,7 +1054,7 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
         SubmissionStatus.SUBMITTED,
         by,
         submitted_at=now,
-        first_submitted_at=submission.first_submitted_at or now,
+        first_submitted_at=locked.first_submitted_at or now,
     )
     content = selectors.snapshot(structure, submission, values, loops)
     number = (

@@ -3,6 +3,7 @@ the workflow, submitted versions with their review comments, and the diff betwee
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 
 from django.contrib import messages
@@ -426,6 +427,9 @@ def section_edit(request, pk, section_id):
             for field in fields
             if field.carried_from and field.editable
         ),
+        # Sent with each save until one is acknowledged: a save sent again after its answer was
+        # lost (the page still showing the revision before it) is then not a conflict.
+        "write_key": uuid.uuid4().hex,
     }
     if request.method == "POST":
         all_fields = [field for _loop, fields in groups for field in fields]
@@ -439,6 +443,7 @@ def section_edit(request, pk, section_id):
                 loops=loops,
                 language=get_language() or "en",
                 numbers=get_language() or "en",
+                write_key=request.POST.get("write_key", ""),
             )
         except ValidationError as error:
             return error_page(
@@ -467,6 +472,7 @@ def section_edit(request, pk, section_id):
                         ],
                         "at": timezone.localtime(),
                         "notes": notes,
+                        "write_key": context["write_key"],
                     },
                 )
             messages.success(

@@ -142,6 +142,45 @@ def test_a_stale_write_is_409_with_both_values(client_as, nfp_kenya, kenya):
     )
 
 
+def test_a_stale_write_of_the_current_value_is_409(client_as, nfp_kenya, kenya):
+    """Read 3 at revision 1, write 4: a client who read the same and wrote 4 after the first
+    made no increment, and is told so."""
+    client = client_as(nfp_kenya)
+    increment = [{"question": "t.staff", "value": 4, "base_revision": 1}]
+    client.post(
+        answers_url(kenya),
+        [{**increment[0], "value": 3, "base_revision": 0}],
+        content_type="application/json",
+    )
+    assert client.post(answers_url(kenya), increment, content_type="application/json").json() == {
+        "saved": [{"question": "t.staff", "loop_key": "", "revision": 2}]
+    }
+    response = client.post(answers_url(kenya), increment, content_type="application/json")
+    assert response.status_code == 409
+    [conflict] = response.json()["conflicts"]
+    assert (conflict["yours"], conflict["theirs"], conflict["their_revision"]) == (4, 4, 2)
+
+
+def test_a_write_retried_with_its_idempotency_key_is_answered_as_the_first_time(
+    client_as, nfp_kenya, kenya
+):
+    client = client_as(nfp_kenya)
+
+    def send(key):
+        return client.post(
+            answers_url(kenya), COMPLETE, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+        )
+
+    first, again = send("3f2c9a"), send("3f2c9a")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert {row["revision"] for row in again.json()["saved"]} == {1}
+    assert send("another").status_code == 409
+    response = send("k" * 81)
+    assert response.status_code == 400
+    assert "at most 80 characters" in str(response.json())
+
+
 def test_the_workflow_through_the_api(client_as, nfp_kenya, secretariat, kenya):
     reporter = client_as(nfp_kenya)
     reporter.post(answers_url(kenya), COMPLETE, content_type="application/json")

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 
 from cmsfamily.accounts.models import User
 from cmsfamily.core.models import Event
@@ -250,11 +251,109 @@ def test_a_stale_save_is_a_conflict_with_both_values(kenya_report, nfp_kenya, se
     }
 
 
-def test_saving_the_same_value_again_is_not_a_conflict(kenya_report, nfp_kenya):
+def test_saving_the_current_value_on_the_current_revision_changes_nothing(kenya_report, nfp_kenya):
     fill(kenya_report, nfp_kenya, [("t.departments", "", "Ministry A", 0)])
-    assert services.save_answers(
-        submission=kenya_report, edits=edits(("t.departments", "", "Ministry A", 0)), by=nfp_kenya
-    ).ok
+    result = fill(kenya_report, nfp_kenya, [("t.departments", "", "Ministry A", 1)])
+    assert result.saved == {("t.departments", ""): 1}
+    answer = Answer.objects.get(question__code="t.departments")
+    assert answer.revision == 1 and answer.history.count() == 1
+
+
+def test_a_stale_write_of_the_current_value_is_a_conflict(kenya_report, nfp_kenya):
+    """Two clients read 10 at revision 1 and both write 11: the second increment was not made,
+    so it must not be acknowledged (46 of 50 increments were lost this way)."""
+    fill(kenya_report, nfp_kenya, [("t.staff", "", 10, 0)])
+    assert fill(kenya_report, nfp_kenya, [("t.staff", "", 11, 1)]).saved == {("t.staff", ""): 2}
+    result = services.save_answers(
+        submission=kenya_report, edits=edits(("t.staff", "", 11, 1)), by=nfp_kenya
+    )
+    assert not result.saved
+    [conflict] = result.conflicts
+    assert (conflict.yours, conflict.theirs, conflict.their_revision) == (11, 11, 2)
+    answer = Answer.objects.get(question__code="t.staff")
+    assert (answer.value, answer.revision, answer.history.count()) == (11, 2, 2)
+
+
+def test_the_same_write_retried_with_its_key_is_answered_as_the_first_time(kenya_report, nfp_kenya):
+    def send(value, base, write_key):
+        return services.save_answers(
+            submission=kenya_report,
+            edits=edits(("t.departments", "", value, base)),
+            by=nfp_kenya,
+            write_key=write_key,
+        )
+
+    # A creation, then an update, each sent twice (the first answer lost on the way).
+    for value, base, write_key in (("Ministry A", 0, "k-1"), ("Ministry B", 1, "k-2")):
+        first = send(value, base, write_key)
+        again = send(value, base, write_key)
+        assert (
+            first.ok
+            and again.ok
+            and again.saved == first.saved == {("t.departments", ""): base + 1}
+        )
+    answer = Answer.objects.get(question__code="t.departments")
+    assert (answer.revision, answer.history.count(), answer.write_key) == (2, 2, "k-2")
+    # Not the same write: another value, another key, no key, or a key whose write was since
+    # overwritten by someone else.
+    assert send("Ministry C", 1, "k-2").conflicts
+    assert send("Ministry B", 1, "k-3").conflicts
+    assert send("Ministry B", 1, "").conflicts
+    assert send("Ministry A", 0, "k-1").conflicts
+    assert send("Ministry D", 2, "").ok
+    assert send("Ministry B", 1, "k-2").conflicts
+    assert Answer.objects.get(question__code="t.departments").revision == 3
+
+
+def test_an_idempotency_key_is_short(kenya_report, nfp_kenya):
+    with pytest.raises(ValidationError, match="at most 80 characters"):
+        services.save_answers(
+            submission=kenya_report,
+            edits=edits(("t.departments", "", "Ministry A", 0)),
+            by=nfp_kenya,
+            write_key="k" * 81,
+        )
+    assert not Answer.objects.exists()
+
+
+def test_an_answer_created_by_someone_else_meanwhile_is_a_conflict(
+    kenya_report, nfp_kenya, monkeypatch
+):
+    """Two writers create the same answer: the one who read before the other's insert meets
+    the unique constraint, and is shown a conflict (not an IntegrityError)."""
+    fill(kenya_report, nfp_kenya, [("t.departments", "", "Ministry A", 0)])
+    # This writer read before the answer existed: its locking read finds nothing.
+    monkeypatch.setattr(Answer.objects, "select_for_update", lambda **kwargs: Answer.objects.none())
+    result = services.save_answers(
+        submission=kenya_report,
+        edits=edits(("t.departments", "", "Ministry B", 0), ("t.staff", "", 3, 0)),
+        by=nfp_kenya,
+    )
+    assert not result.ok and not result.saved
+    [conflict] = result.conflicts
+    assert (conflict.code, conflict.theirs, conflict.their_revision) == (
+        "t.departments",
+        "Ministry A",
+        1,
+    )
+    assert not Answer.objects.filter(question__code="t.staff").exists()
+    assert Answer.objects.get(question__code="t.departments").value == "Ministry A"
+
+
+def test_a_write_rolled_back_for_another_reason_is_never_answered_saved(
+    kenya_report, nfp_kenya, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise IntegrityError("violates foreign key constraint")
+
+    monkeypatch.setattr(services, "bulk_create_with_history", refuse)
+    with pytest.raises(IntegrityError):
+        services.save_answers(
+            submission=kenya_report,
+            edits=edits(("t.departments", "", "Ministry A", 0)),
+            by=nfp_kenya,
+        )
+    assert not Answer.objects.exists()
 
 
 def test_another_partys_nfp_cannot_edit(kenya_report, nfp_germany, secretariat):

@@ -1,5 +1,7 @@
 """Pages of the reporting system: who sees and does what, drafting with conflicts, the workflow."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -285,6 +287,33 @@ def test_autosave_answers_a_fragment_with_the_new_revisions(client_as, nfp_kenya
     assert response.status_code == 200
     page = response.content.decode()
     assert "Saved at" in page and 'id="rev-q-t-staff"' in page and 'hx-swap-oob="true"' in page
+
+
+def test_an_autosave_sent_again_after_its_answer_was_lost_is_not_a_conflict(
+    client_as, nfp_kenya, draft
+):
+    """The page sends its write key with each save and gets a new one with each answer; a save
+    whose answer was lost is sent again with the old revision and key: saved once, no conflict.
+    The same value from the old revision under another key is someone else's: a conflict."""
+    url = reverse("reporting:section", args=[draft.pk, general(draft).pk])
+    client = client_as(nfp_kenya)
+    key = re.search(r'name="write_key" value="(\w+)"', client.get(url).content.decode())[1]
+    save = {"t.staff@#present": "1", "t.staff@#rev": "0", "t.staff@": "7", "write_key": key}
+    first = client.post(url, save, HTTP_HX_REQUEST="true").content.decode()
+    assert "Saved at" in first and 'id="rev-q-t-staff"' in first
+    rotated = re.search(r'name="write_key" value="(\w+)" id="write-key"', first)[1]
+    assert rotated != key
+    again = client.post(url, save, HTTP_HX_REQUEST="true")
+    assert "Saved at" in again.content.decode() and 'value="1" id="rev-q-t-staff"' in (
+        again.content.decode()
+    )
+    answer = Answer.objects.get(submission=draft, question__code="t.staff")
+    assert (answer.value, answer.revision, answer.history.count()) == (7, 1, 1)
+    stale = client.post(url, {**save, "write_key": rotated}, HTTP_HX_REQUEST="true")
+    assert stale["HX-Retarget"] == "#section-form"
+    assert "Someone else changed these answers" in stale.content.decode()
+    assert client.post(url, {**save, "write_key": rotated}).status_code == 409
+    assert Answer.objects.get(pk=answer.pk).revision == 1
 
 
 def test_a_table_answer_from_the_form(client_as, nfp_kenya, draft):

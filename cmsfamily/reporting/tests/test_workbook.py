@@ -247,6 +247,24 @@ def test_conflict_kept_mine(report, nfp_kenya):
     assert Answer.objects.get(submission=report, question__code="t.staff").value == 40
 
 
+def test_the_same_value_saved_online_after_the_preview_is_a_conflict(report, nfp_kenya):
+    """The preview planned 12 -> 15 from revision 1; someone saves 15 online before the plan is
+    written: the plan's write is from an old revision, so it is a conflict (the page then shows
+    the preview again), not a change acknowledged that someone else made."""
+    book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
+    _find(book, "q|t.staff").value = 15
+    plan = _read(_save(book), report, nfp_kenya)
+    staff = Answer.objects.get(submission=report, question__code="t.staff")
+    assert services.save_answers(
+        submission=report, edits=[Edit("t.staff", "", 15, staff.revision)], by=nfp_kenya
+    ).ok
+    result = workbook.apply(plan, submission=report, user=nfp_kenya)
+    assert not result.ok and not result.saved
+    [conflict] = result.conflicts
+    assert (conflict.yours, conflict.theirs, conflict.their_revision) == (15, 15, 2)
+    assert Answer.objects.get(pk=staff.pk).revision == 2
+
+
 def test_an_unchanged_cell_never_overwrites_a_change_made_online(report, nfp_kenya):
     data = workbook.draft_workbook(report, nfp_kenya, "en")
     staff = Answer.objects.get(submission=report, question__code="t.staff")
