@@ -1286,7 +1286,10 @@ def read(data: bytes, *, submission: Submission, user, language: str, name: str 
     holds every cell error (by sheet and cell) or the changes to confirm."""
     book = uploads.open_workbook(data, limits(), name=name)
     try:
-        meta = _read_meta(book)
+        try:
+            meta = _read_meta(book)
+        except uploads.READ_ERRORS:
+            raise _refuse(_damaged()) from None
         _check_identity(meta, submission)
         with translation.override(language):
             reader = _Reader(submission, user, language)
