@@ -1,7 +1,8 @@
 """`make bench`: response times of the registry's, a work programme's and the contributions
 ledger's pages and API, and of drafting and submitting national reports, against a static-file
 floor; the ledger's totals beside raw SQL; the reporting system's statements beside a peer's; the
-offline workbook and a report's PDF beside openpyxl and WeasyPrint (bench/workbook.py).
+offline workbook and a report's PDF beside openpyxl and WeasyPrint (bench/workbook.py); the peak
+memory of each upload endpoint against hostile files (bench/uploads.py).
 
 Generates (or reuses) the synthetic Family, times the ledger's totals in-process beside the raw SQL
 of the same aggregate and counts the statements of the reporting system's writes and lists, serves
@@ -21,7 +22,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from bench import cpu, generate, ledger, load, queries, report, reporting, server, workbook
+from bench import cpu, generate, ledger, load, queries, report, reporting, server, uploads, workbook
 
 # CPUs used by other processes during the measurement above which the note warns.
 BUSY = 0.25
@@ -158,6 +159,10 @@ def main(argv=None) -> int:
             flush=True,
         )
         offline = workbook.measure()
+        print(
+            "Posting hostile files to each upload endpoint, each in a fresh process ...", flush=True
+        )
+        posted = uploads.measure()
         reporters = reporting.Load(env["DJANGO_SECRET_KEY"], args.clients)
         targets += reporters.targets
         print(f"Measuring with {args.clients} clients ...", flush=True)
@@ -219,6 +224,8 @@ def main(argv=None) -> int:
     print(reporting.note(reported, measurements, floor, reporters.skipped))
     print()
     print(workbook.note(offline))
+    print()
+    print(uploads.note(posted))
     meta = {
         "date": now.isoformat(timespec="seconds"),
         "revision": _git_revision(),
@@ -241,6 +248,7 @@ def main(argv=None) -> int:
         "ledger_totals": totals,
         "reporting": reported,
         "workbook": offline,
+        "uploads": posted,
         "seconds_total": round(time.perf_counter() - started, 1),
     }
     results_path = generate.OUT_DIR / "results.json"

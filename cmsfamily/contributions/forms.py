@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.template.defaultfilters import filesizeformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,7 @@ from cmsfamily.contributions.models import (
     Payment,
     ValuationRule,
 )
+from cmsfamily.core import uploads
 from cmsfamily.core.forms import typed_numbers
 from cmsfamily.core.models import validate_currency
 from cmsfamily.directory.models import Instrument, Organisation, Party
@@ -37,23 +38,15 @@ QUANTITY_FIELDS = ("amount", "currency", "days", "people", "meetings")
 
 
 def validate_evidence(upload):
-    """A PDF within 10 MB: the extension alone proves nothing, so the file's header is read."""
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("The document is %(size)s; the limit is %(limit)s."),
-            code="too_large",
-            params={
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(EVIDENCE_MAX_BYTES),
-            },
-        )
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
+    """A PDF within 10 MB that opens: neither the extension nor the first bytes prove anything."""
+    try:
+        uploads.check_pdf(upload, max_bytes=EVIDENCE_MAX_BYTES)
+    except ValidationError as error:
+        if error.code != "not_pdf":
+            raise
         raise ValidationError(
             _("The evidence must be a PDF file; for anything else give a link."), code="not_pdf"
-        )
+        ) from None
 
 
 def check_minimums_with_the_form(form: forms.ModelForm) -> None:

@@ -232,7 +232,7 @@ class TemplateImportForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         try:
             return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # "[[[[…" is a RecursionError
             raise forms.ValidationError(_("This file is not JSON in UTF-8.")) from None
 
 

@@ -30,7 +30,6 @@ import html
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,14 +38,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cmsfamily.core import uploads
 from cmsfamily.core.spreadsheets import cell_text, put
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import display, selectors, services
@@ -846,8 +845,8 @@ def version_workbook(version: SubmissionVersion) -> bytes:
 # --- reading ---------------------------------------------------------------------------------
 
 
-class WorkbookRefused(ValidationError):
-    """The file as a whole cannot be read: not a workbook, too large, macros, another report."""
+# The file as a whole cannot be read: not a workbook, too large, macros, another report.
+WorkbookRefused = uploads.UploadRefused
 
 
 @dataclass(frozen=True)
@@ -892,84 +891,20 @@ class Plan:
 
 
 def _damaged() -> str:
-    return _("This workbook is damaged or incomplete (was the upload cut short?). Save it again.")
+    return uploads.damaged()
 
 
 def _refuse(message: str) -> WorkbookRefused:
     return WorkbookRefused(message, code="refused")
 
 
-def check_file(data: bytes, name: str = "") -> None:
-    """Refuse what is not a plain workbook before openpyxl parses anything."""
-    limit = max_upload_bytes()
-    if len(data) > limit:
-        raise _refuse(
-            _("This file is %(size)s MB; a workbook may be at most %(limit)s MB.")
-            % {"size": number_format(round(len(data) / 2**20, 1)), "limit": limit // 2**20}
-        )
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise _refuse(
-            _(
-                "This is an Excel 97-2003 (.xls) file or an encrypted workbook. Save it as an "
-                "Excel workbook (.xlsx), without a password, and upload it again."
-            )
-        )
-    if name.lower().endswith((".xlsm", ".xltm", ".xlsb")):
-        raise _refuse(_("Workbooks with macros are refused. Save it as .xlsx (no macros)."))
-    if not data.startswith(b"PK\x03\x04"):
-        raise _refuse(
-            _("This file is not an Excel workbook (.xlsx). Download the workbook and fill it in.")
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(_damaged()) from None
-    names = {member.filename for member in members}
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        raise _refuse(_("This file is not an Excel workbook (.xlsx)."))
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or "xl/workbook.bin" in names:
-        raise _refuse(_("Workbooks with macros are refused. Save it as .xlsx (no macros)."))
-    if any(
-        member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for member in members
-    ):
-        # Excel and LibreOffice only store or deflate; Python decompresses a bzip2 or LZMA part
-        # whole, whatever size the archive claims for it.
-        raise _refuse(
-            _(
-                "This workbook is compressed in a way Excel and LibreOffice do not use. Open it "
-                "in Excel or LibreOffice and save it again as .xlsx."
-            )
-        )
-    unpacked = sum(member.file_size for member in members)
-    if (
-        unpacked > max_unpacked_bytes()
-        or any(
-            member.file_size > MAX_RATIO * max(member.compress_size, 1) and member.file_size > 2**20
-            for member in members
-        )
-        or any(
-            member.filename.lower() == "xl/sharedstrings.xml"
-            and member.file_size > MAX_SHARED_STRINGS
-            for member in members
-        )
-    ):
-        raise _refuse(
-            _(
-                "This workbook unpacks to far more than its size (%(size)s MB): it is refused "
-                "so as not to overload the server."
-            )
-            % {"size": number_format(round(unpacked / 2**20))}
-        )
-
-
-def _open(data: bytes):
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on damaged files  # noqa: BLE001
-        raise _refuse(
-            _("This workbook could not be read: it is damaged or not made by Excel or LibreOffice.")
-        ) from None
+def limits() -> uploads.WorkbookLimits:
+    return uploads.WorkbookLimits(
+        max_bytes=max_upload_bytes(),
+        max_unpacked_bytes=max_unpacked_bytes(),
+        max_ratio=MAX_RATIO,
+        max_shared_strings=MAX_SHARED_STRINGS,
+    )
 
 
 def _rows(sheet, max_col: int | None = None):
@@ -1362,10 +1297,12 @@ def read(data: bytes, *, submission: Submission, user, language: str, name: str 
 
     Raises ``WorkbookRefused`` when the file as a whole cannot be taken; otherwise the plan
     holds every cell error (by sheet and cell) or the changes to confirm."""
-    check_file(data, name)
-    book = _open(data)
+    book = uploads.open_workbook(data, limits(), name=name)
     try:
-        meta = _read_meta(book)
+        try:
+            meta = _read_meta(book)
+        except uploads.READ_ERRORS:
+            raise _refuse(_damaged()) from None
         _check_identity(meta, submission)
         with translation.override(language):
             reader = _Reader(submission, user, language, _workbook_language(meta))
@@ -1382,7 +1319,7 @@ def read(data: bytes, *, submission: Submission, user, language: str, name: str 
                 )
             try:
                 reader.read(book)
-            except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+            except uploads.READ_ERRORS:
                 raise _refuse(_damaged()) from None
             if reader.plan.errors:
                 return reader.plan

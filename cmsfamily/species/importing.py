@@ -31,6 +31,9 @@ from cmsfamily.species.models import Listing, RangeState, Taxon
 MAX_BYTES = 2 * 1024 * 1024  # the shipped table of 344 taxa is 135 KB
 MAX_ROWS = 5000
 MAX_PROBLEMS = 200
+# Range states or listing dates of one taxon: ISO 3166 has 249 country codes. Each wrong value
+# is a problem: a column of 60,000 of them was a million problems in a 2 MB file.
+MAX_VALUES = 300
 # Species+ dates the listings of the Convention's original Appendices 1979-01-01.
 EARLIEST_LISTING = date(1979, 1, 1)
 
@@ -153,7 +156,7 @@ def read(content: bytes) -> Table:
             )
         )
     try:
-        text = content.decode("utf-8-sig")
+        content.decode("utf-8-sig")  # whole, to say on which line it fails; then let go
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
         return _refused(
@@ -164,7 +167,8 @@ def read(content: bytes) -> Table:
             % {"line": line},
             line=line,
         )
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Decoded as it is read: a StringIO of the text would hold it at 4 bytes a character.
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline=""))
     try:
         header = next(reader, None)
         if header is None:
@@ -218,6 +222,7 @@ def _rows(reader, names: list[str]) -> Table:
     table = Table()
     seen: dict[str, int] = {}
     count = 0
+    hidden = 0  # problems counted, not kept: a 2 MB file can hold a million of them
     start = reader.line_num + 1
     for record in reader:
         line, start = start, reader.line_num + 1
@@ -245,7 +250,8 @@ def _rows(reader, names: list[str]) -> Table:
             name: spreadsheets.csv_unquote(value).strip()
             for name, value in zip(names, record, strict=True)
         }
-        row, problems = _row(line, raw)
+        row, problems, more = _row(line, raw)
+        hidden += more
         key = raw["scientific_name"].casefold()
         if key in seen:
             problems.append(
@@ -258,14 +264,16 @@ def _rows(reader, names: list[str]) -> Table:
             )
         elif key:
             seen[key] = line
-        table.problems.extend(problems)
+        room = max(MAX_PROBLEMS - len(table.problems), 0)
+        table.problems.extend(problems[:room])
+        hidden += len(problems) - len(problems[:room])
         if row is not None and not problems:
             table.rows.append(row)
     if not table.problems and not table.rows:
         return _refused(_("The file has no rows below the column names."))
-    if len(table.problems) > MAX_PROBLEMS:
-        hidden = len(table.problems) - MAX_PROBLEMS
-        table.problems = table.problems[:MAX_PROBLEMS]
+    hidden += max(len(table.problems) - MAX_PROBLEMS, 0)
+    if hidden:
+        del table.problems[MAX_PROBLEMS:]
         table.problems.append(
             Problem(0, "", _("… and %(count)s more problems.") % {"count": hidden})
         )
@@ -274,11 +282,17 @@ def _rows(reader, names: list[str]) -> Table:
     return table
 
 
-def _row(line: int, raw: dict[str, str]) -> tuple[TaxonRow | None, list[Problem]]:
+def _row(line: int, raw: dict[str, str]) -> tuple[TaxonRow | None, list[Problem], int]:
+    """The row, its problems (at most MAX_PROBLEMS) and how many more it has."""
     problems: list[Problem] = []
+    more = 0
 
     def problem(column: str, message: str) -> None:
-        problems.append(Problem(line, column, message))
+        nonlocal more
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(line, column, message))
+        else:
+            more += 1
 
     for column in REQUIRED:
         if not raw[column]:
@@ -306,10 +320,19 @@ def _row(line: int, raw: dict[str, str]) -> tuple[TaxonRow | None, list[Problem]
             _("“%(value)s” is not a CMS Appendix: write I, II or I/II.")
             % {"value": raw["appendix"]},
         )
+    for column in ("listed", "range_states"):
+        count = len(re.findall(r"[^;,]+", raw[column]))
+        if count > MAX_VALUES:
+            problem(
+                column,
+                _("%(count)s values; at most %(limit)s fit in this column.")
+                % {"count": count, "limit": MAX_VALUES},
+            )
+            raw = {**raw, column: ""}
     dates = _listed(raw["listed"], appendices or (), problem)
     range_states = _range_states(raw["range_states"], problem)
     if problems or appendices is None:
-        return None, problems
+        return None, problems, more
     annotations = _annotations(raw["notes"])
     undated: list[date | None] = [None]
     listings = [
@@ -318,7 +341,7 @@ def _row(line: int, raw: dict[str, str]) -> tuple[TaxonRow | None, list[Problem]
         for day in (dates.get(appendix) or undated)
     ]
     values = {field_name: raw[column] for column, field_name in TAXON_COLUMNS.items()}
-    return TaxonRow(line, values, listings, range_states), []
+    return TaxonRow(line, values, listings, range_states), [], 0
 
 
 def _listed(raw: str, appendices: tuple[str, ...], problem) -> dict[str, list[date]]:

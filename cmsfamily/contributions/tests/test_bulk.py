@@ -125,9 +125,9 @@ def test_a_repeated_row_and_an_entry_already_in_the_ledger_are_skipped_not_count
     ("make", "message"),
     [
         (lambda: SimpleUploadedFile("a.xlsx", b"name,amount\nx,1\n"), "not an Excel workbook"),
-        (lambda: SimpleUploadedFile("a.xlsx", b"PK\x03\x04broken"), "not an Excel workbook"),
+        (lambda: SimpleUploadedFile("a.xlsx", b"PK\x03\x04broken"), "damaged or incomplete"),
         (lambda: _upload([], header=["kind", "amount"]), "Columns missing"),
-        (lambda: SimpleUploadedFile("a.xlsx", b"x" * (bulk.MAX_BYTES + 1)), "larger than"),
+        (lambda: SimpleUploadedFile("a.xlsx", b"x" * (bulk.MAX_BYTES + 1)), "may be at most 5 MB"),
     ],
 )
 def test_files_that_are_not_a_usable_workbook_are_refused(birdlife, make, message):

@@ -24,6 +24,7 @@ from cmsfamily.contributions.tests.ledger_data import (
     euro_rate,
     seed_rules,
 )
+from cmsfamily.core import hostile
 from cmsfamily.directory.models import Instrument, Organisation, Party
 from cmsfamily.strategy.models import Target
 from cmsfamily.workplans.models import Activity
@@ -243,16 +244,17 @@ def test_a_pdf_evidence_is_stored_and_kept_when_the_entry_is_edited(
 ):
     settings.MEDIA_ROOT = tmp_path
     client = client_as(birdlife_fp)
-    pdf = SimpleUploadedFile("receipt.pdf", b"%PDF-1.7 the receipt", "application/pdf")
+    receipt = hostile.pdf()
+    pdf = SimpleUploadedFile("receipt.pdf", receipt, "application/pdf")
     client.post("/contributions/add/", {**GOOD, "evidence": pdf})
     logged = Contribution.objects.get()
-    assert logged.evidence.read() == b"%PDF-1.7 the receipt"
+    assert logged.evidence.read() == receipt
     response = client.post(f"/contributions/{logged.pk}/edit/", {**GOOD, "amount": "1200"})
     assert response.status_code == 302
     logged.refresh_from_db()
     assert logged.value == 1200 and logged.evidence.name
     download = client.get(f"/contributions/{logged.pk}/evidence/")
-    assert b"".join(download.streaming_content) == b"%PDF-1.7 the receipt"
+    assert b"".join(download.streaming_content) == receipt
 
 
 def test_editing_with_bad_input_changes_nothing(client_as, rules, birdlife_fp):

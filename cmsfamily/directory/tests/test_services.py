@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 
+from cmsfamily.core import hostile
 from cmsfamily.core.models import Event
 from cmsfamily.directory import services
 from cmsfamily.directory.choices import AppointmentStatus, Role
@@ -11,7 +12,7 @@ from cmsfamily.directory.models import Appointment, Person
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = hostile.pdf()
 
 
 def new_person(name="Wanjiru"):
