@@ -28,6 +28,12 @@ def everyone(status):
     return matrix(**dict.fromkeys(PERSONAS, status))
 
 
+def no_write_method(status=405):
+    """An API method an endpoint does not have: 405 for the signed in; the anonymous visitor is
+    refused (403) before that, as for every anonymous write."""
+    return matrix(**{**dict.fromkeys(PERSONAS, status), "anonymous": 403})
+
+
 def cms_secretariat_only(*, anonymous, others=403, allowed=200):
     """Only the CMS Secretariat may; the anonymous visitor gets `anonymous` (a redirect or 403)."""
     return matrix(

@@ -42,6 +42,12 @@ def _check_dates(start, end):
         raise ValidationError({"end": _("An appointment cannot end before it starts.")})
 
 
+def _require(by, perm: str, obj=None) -> None:
+    """The service asks the rule itself: a page or API that forgot to ask is still refused."""
+    if by is not None and not by.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
 @transaction.atomic
 def nominate(
     *,
@@ -58,6 +64,10 @@ def nominate(
     is_demo: bool = False,
 ) -> Appointment:
     """Propose a person for a role. Nothing changes for the current holder until a secretariat confirms."""
+    if party is not None:
+        _require(by, "directory.nominate_for_party", party)
+    elif organisation is not None:
+        _require(by, "directory.nominate_for_organisation", organisation)
     start = start or timezone.localdate()
     _check_holder(role=role, party=party, organisation=organisation, instrument=instrument)
     _check_dates(start, end)
@@ -130,6 +140,7 @@ def nominate_contact(
 def confirm(*, appointment: Appointment, by, document=None, on: date | None = None) -> Appointment:
     """Confirm a nomination. A Party has one confirmed NFP: confirming a new one ends the previous one."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    _require(by, "directory.confirm_appointment", appointment)
     if appointment.status != AppointmentStatus.NOMINATED:
         raise ValidationError(
             _("Only a nominated appointment can be confirmed; this one is %(status)s.")
@@ -181,6 +192,7 @@ def _end(appointment: Appointment, *, by, on: date, reason: str):
 @transaction.atomic
 def end(*, appointment: Appointment, by, on: date | None = None) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    _require(by, "directory.confirm_appointment", appointment)
     if appointment.status == AppointmentStatus.ENDED:
         raise ValidationError(_("This appointment has already ended."))
     _end(appointment, by=by, on=on or timezone.localdate(), reason="ended")
@@ -191,6 +203,7 @@ def end(*, appointment: Appointment, by, on: date | None = None) -> Appointment:
 def add_membership(
     *, party, instrument, by, kind=None, start=None, end=None, source="", note=""
 ) -> Membership:
+    _require(by, "directory.manage_memberships", instrument)
     membership = Membership(
         party=party,
         instrument=instrument,
@@ -220,6 +233,7 @@ def add_membership(
 def end_membership(*, membership: Membership, by, on: date) -> Membership:
     """A Party leaves an instrument (withdrawal, or a Signatory's MoU lapses): dated, never deleted."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _require(by, "directory.manage_memberships", membership.instrument)
     if membership.end is not None:
         raise ValidationError(_("This membership has already ended."))
     if membership.start is not None and on < membership.start:
@@ -241,18 +255,20 @@ def _save_record(instance, *, by, event: str):
 
 @transaction.atomic
 def save_expertise(*, expertise: Expertise, by) -> Expertise:
+    if expertise.pk is None:
+        _require(by, "directory.add_expertise", expertise.organisation)
+    else:
+        _require(by, "directory.change_expertise", Expertise.objects.get(pk=expertise.pk))
     return _save_record(expertise, by=by, event="expertise")
 
 
 @transaction.atomic
 def save_organisation(*, organisation: Organisation, by) -> Organisation:
+    if organisation.pk is None:
+        _require(by, "directory.add_organisation")
+    else:
+        _require(by, "directory.change_organisation", Organisation.objects.get(pk=organisation.pk))
     return _save_record(organisation, by=by, event="organisation")
-
-
-def _require(by, perm: str, obj=None) -> None:
-    """The service asks the rule itself: a page or API that forgot to ask is still refused."""
-    if by is not None and not by.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 @transaction.atomic

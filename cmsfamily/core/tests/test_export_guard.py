@@ -239,7 +239,6 @@ def world(db, secretariat, nfp_kenya, nfp_germany, birdlife_fp):
     from cmsfamily.directory import services as directory
     from cmsfamily.directory.choices import Role
     from cmsfamily.directory.models import Expertise, Instrument, Organisation, Party, Person
-    from cmsfamily.reporting import selectors
     from cmsfamily.reporting import services as reporting
     from cmsfamily.reporting.models import Submission
     from cmsfamily.reporting.services import Edit
@@ -252,7 +251,6 @@ def world(db, secretariat, nfp_kenya, nfp_germany, birdlife_fp):
 
     def answer(party, by):
         submission = Submission.objects.get(cycle=cycle, party__code=party)
-        structure = selectors.structure(cycle.version)
         edits = [
             Edit("t.departments", "", HOSTILE[0], 0),
             Edit("t.narrative", "", f"<p>{HOSTILE[1]}</p>", 0),
@@ -265,7 +263,6 @@ def world(db, secretariat, nfp_kenya, nfp_germany, birdlife_fp):
             submission=submission,
             edits=edits,
             by=by,
-            editable={node.section.pk for node in structure.nodes},
         )
         assert result.ok, result.errors
         return submission

@@ -2,7 +2,14 @@
 
 import pytest
 
-from cmsfamily.core.testing import LOGIN, client_for, cms_secretariat_only, everyone, matrix
+from cmsfamily.core.testing import (
+    LOGIN,
+    client_for,
+    cms_secretariat_only,
+    everyone,
+    matrix,
+    no_write_method,
+)
 from cmsfamily.strategy.models import Indicator, Target, TargetAichiLink
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +164,7 @@ def test_api_mapping_post(client_as, request, persona, expected):
 
 
 @pytest.mark.parametrize("url", ["/api/aichi-targets/", "/api/sdgs/", "/api/gbf-targets/"])
-@pytest.mark.parametrize(("persona", "expected"), everyone(405))
+@pytest.mark.parametrize(("persona", "expected"), no_write_method())
 def test_read_only_endpoints_refuse_writes(client_as, request, url, persona, expected):
     response = client_for(client_as, request, persona).post(
         url, {}, content_type="application/json"
