@@ -84,7 +84,10 @@ class FilteredTableView(SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("export")
         if export_format is None:
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
+            if self.filterset.is_bound and not self.filterset.is_valid():
+                response.status_code = 400  # the page shows the filter form with its errors
+            return response
         if export_format not in EXPORT_FORMATS:
             return error_page(
                 request,

@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.forms import MAX_ID
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.models import (
     Answer,
@@ -126,6 +127,15 @@ class TemplateSerializer(serializers.ModelSerializer):
         ]
 
 
+class StructureQuerySerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_("A version number; the latest version you may see without it."),
+    )
+
+
 class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
     """Report templates. `GET /api/report-templates/{slug}/structure/?version=N` gives the
     sections and questions of a version (the latest one you may see by default)."""
@@ -141,21 +151,19 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("slug")
         )
 
-    @extend_schema(responses=SectionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(parameters=[StructureQuerySerializer], responses=SectionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def structure(self, request, slug=None):
         template = self.get_object()
         versions = template.versions.all()
         if not request.user.has_perm("reporting.change_template", template):
             versions = versions.filter(status="frozen")
-        number = request.query_params.get("version")
-        if number is not None and not str(number).isdigit():
-            return Response(
-                {"version": [_("Give a version number.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
+        query = StructureQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        number = query.validated_data.get("version")
         version = (
             get_object_or_404(versions, number=number)
-            if number
+            if number is not None
             else versions.order_by("-number").first()
         )
         if version is None:

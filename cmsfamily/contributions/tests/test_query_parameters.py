@@ -1,0 +1,30 @@
+"""A year in the ledger's query is a calendar year or a 400 that says what is wrong: `isdigit()`
+accepted "²", which `int()` refuses, and `?year=-1` reached the database as a date out of range."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+BAD_YEARS = ["²", "-1", "-0", "0", "99999", "x", "2024.5"]
+
+
+@pytest.mark.parametrize("year", BAD_YEARS)
+def test_the_api_refuses_a_year_that_is_not_one(client, year):
+    response = client.get("/api/contributions/", {"year": year})
+    assert response.status_code == 400
+    assert list(response.json()) == ["year"]
+
+
+@pytest.mark.parametrize("year", BAD_YEARS)
+@pytest.mark.parametrize("page", ["/contributions/", "/contributions/assessed/"])
+def test_the_pages_show_the_filter_with_its_error(client_as, secretariat, page, year):
+    response = client_as(secretariat).get(page, {"year": year})
+    assert response.status_code == 400
+    assert response.context["filter"].form.errors["year"]
+    assert b"errorlist" in response.content
+
+
+def test_a_year_still_filters(client_as, secretariat):
+    client = client_as(secretariat)
+    assert client.get("/api/contributions/", {"year": "2024"}).status_code == 200
+    assert client.get("/contributions/", {"year": "2024"}).status_code == 200
