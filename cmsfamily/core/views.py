@@ -5,12 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django.views.defaults import page_not_found
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import TableExport
@@ -19,7 +21,7 @@ from cmsfamily.core import services
 from cmsfamily.core.filtersets import ExchangeRateFilter
 from cmsfamily.core.forms import ExchangeRateForm
 from cmsfamily.core.models import ExchangeRate
-from cmsfamily.core.tables import ExchangeRateTable
+from cmsfamily.core.tables import BoundedPaginator, ExchangeRateTable
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -46,6 +48,13 @@ def error_page(request, *, title, message, status, back=None):
         {"title": title, "message": message, "back": back},
         status=status,
     )
+
+
+def not_found(request, exception):
+    """The 404 of a URL that matches no route: JSON under /api/, as the API's own 404s are."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)
 
 
 def form_page(request, form, *, title, back, intro=""):
@@ -75,6 +84,7 @@ class FilteredTableView(SingleTableMixin, FilterView):
     """
 
     paginate_by = 50
+    paginator_class = BoundedPaginator
     export_name = "export"
     exclude_columns: tuple[str, ...] = ()
     template_name = "core/list.html"

@@ -28,3 +28,19 @@ def test_a_year_still_filters(client_as, secretariat):
     client = client_as(secretariat)
     assert client.get("/api/contributions/", {"year": "2024"}).status_code == 200
     assert client.get("/contributions/", {"year": "2024"}).status_code == 200
+
+
+@pytest.mark.parametrize("per_page", ["0", "-1", "1000000"])
+@pytest.mark.parametrize("page", ["/contributions/", "/contributions/organisations/birdlife/"])
+def test_the_tables_keep_the_rows_per_page_in_bounds(client, page, per_page):
+    # django-tables2 reads ?per_page=: 0 divided by zero, -1 asked for page -1 (500s).
+    response = client.get(page, {"per_page": per_page})
+    assert response.status_code == 200
+    assert 1 <= response.context["table"].paginator.per_page <= 200
+
+
+def test_a_page_beyond_the_last_shows_the_last(client):
+    response = client.get(
+        "/contributions/organisations/birdlife/", {"per_page": "-1", "page": "99999999999999999999"}
+    )
+    assert response.status_code == 200
