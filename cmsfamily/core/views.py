@@ -95,8 +95,11 @@ class FilteredTableView(SingleTableMixin, FilterView):
         export_format = request.GET.get("export")
         if export_format is None:
             response = super().get(request, *args, **kwargs)
-            if self.filterset.is_bound and not self.filterset.is_valid():
-                response.status_code = 400  # the page shows the filter form with its errors
+            # The page shows the filter form with its errors. htmx's live filtering swaps no 4xx
+            # answer, so it keeps its 200 and shows "nothing matches" as before.
+            invalid = self.filterset.is_bound and not self.filterset.is_valid()
+            if invalid and "HX-Request" not in request.headers:
+                response.status_code = 400
             return response
         if export_format not in EXPORT_FORMATS:
             return error_page(

@@ -44,3 +44,12 @@ def test_a_page_beyond_the_last_shows_the_last(client):
         "/contributions/organisations/birdlife/", {"per_page": "-1", "page": "99999999999999999999"}
     )
     assert response.status_code == 200
+
+
+def test_live_filtering_still_swaps_in_nothing_matches(client_as, secretariat):
+    # htmx swaps no 4xx answer: the live filter keeps its 200 and shows that nothing matches.
+    response = client_as(secretariat).get(
+        "/contributions/", {"year": "-1"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["year"]
