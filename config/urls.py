@@ -4,6 +4,8 @@ from django.urls import include, path
 from cmsfamily.api.urls import schema_urlpatterns
 from cmsfamily.directory import views as directory_views
 
+handler404 = "cmsfamily.core.views.not_found"
+
 urlpatterns = [
     path("", directory_views.home, name="home"),
     path("search/", directory_views.search, name="search"),

@@ -13,6 +13,7 @@ from cmsfamily.contributions import selectors, services
 from cmsfamily.contributions.choices import Kind, Status
 from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.filtersets import YearFilter
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory.models import Instrument, Organisation, Party
 from cmsfamily.strategy.models import Target
@@ -87,17 +88,11 @@ class ContributionFilterSet(filters.FilterSet):
     party = filters.CharFilter(field_name="contributor_party__code")
     kind = filters.ChoiceFilter(choices=Kind.choices)
     status = filters.ChoiceFilter(choices=Status.choices)
-    year = filters.CharFilter(method="filter_year", label=_("Year"))
+    year = YearFilter(field_name="start", lookup_expr="year", label=_("Year"))
 
     class Meta:
         model = Contribution
         fields = ["organisation", "party", "kind", "status", "year"]
-
-    def filter_year(self, queryset, name, value):
-        # Not a year the database can compare: nothing matches (never an overflow, never a 500).
-        if not value.isdigit() or len(value) > 4:
-            return queryset.none()
-        return queryset.filter(start__year=int(value))
 
 
 def _may_log_for(request, values) -> None:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.contributions.choices import Kind, Status
 from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
+from cmsfamily.core.filtersets import YearFilter
 from cmsfamily.directory.filtersets import SearchFilter
 from cmsfamily.directory.models import Instrument, Organisation, Party
 
@@ -31,9 +32,7 @@ class ContributionFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(
-        field_name="start", lookup_expr="year", label=_("Year (of the start)")
-    )
+    year = YearFilter(field_name="start", lookup_expr="year", label=_("Year (of the start)"))
     validated = django_filters.ChoiceFilter(
         choices=[("yes", _("validated")), ("no", _("awaiting validation"))],
         label=_("Validation"),
@@ -59,7 +58,7 @@ class AssessedFilter(django_filters.FilterSet):
     instrument = django_filters.ModelChoiceFilter(
         queryset=Instrument.objects.order_by("code"), to_field_name="code", label=_("Instrument")
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
 
     class Meta:
         model = AssessedContribution

@@ -47,6 +47,7 @@ from cmsfamily.contributions.tables import (
 )
 from cmsfamily.core.selectors import events_for, history_rows
 from cmsfamily.core.spreadsheets import XLSX_TYPE
+from cmsfamily.core.tables import BoundedPaginator
 from cmsfamily.core.views import (
     EXPORT_FORMATS,
     FilteredTableView,
@@ -639,7 +640,9 @@ def organisation_page(request, slug):
         selectors.ledger(user).filter(contributor_organisation=organisation),
         exclude=("contributor",),
     )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(
+        request, paginate={"per_page": 50, "paginator_class": BoundedPaginator}
+    ).configure(table)
     by_year = _by_year_and_kind(selectors.organisation_totals(user, organisation))
     context = {
         "organisation": organisation,

@@ -20,6 +20,56 @@ def bad_request(error: DjangoValidationError) -> Response:
     return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
 
+ERROR_SCHEMAS = {
+    "ValidationErrors": {
+        "type": "object",
+        "description": "Each field that is wrong, with its messages; `non_field_errors` for what "
+        "concerns the whole request.",
+        "additionalProperties": {
+            "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
+        },
+    },
+    "Error": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+}
+ERROR_RESPONSES = {
+    "400": ("ValidationErrors", "The request is not valid: each field that is wrong, and why."),
+    "403": ("Error", "Not signed in, or not allowed to do this."),
+    "404": ("Error", "No such object you may see, or no such page of results."),
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the errors DRF answers with,
+    unless the view documents its own (the answers' 400 and 409), and every query parameter that
+    is not free text says that empty means "any"."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "query" and (
+                    schema.get("type") != "string" or "enum" in schema
+                ):
+                    # An empty parameter is no filter, as an HTML form sends it (`?kind=`).
+                    parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+            responses = operation.setdefault("responses", {})
+            for code, (name, description) in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                        },
+                    },
+                )
+    return result
+
+
 def require(request, perm, obj=None, message=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied(message)

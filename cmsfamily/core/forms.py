@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from cmsfamily.core.models import ExchangeRate
 from cmsfamily.core.numbers import format_number, parse_number
 
+# The largest value of an integer column on both SQLite and PostgreSQL: a number in a query that
+# is larger names nothing, and the database would refuse it.
+MAX_ID = 2_147_483_647
+
 LANGUAGE_NAMES = {"en": _("in English"), "fr": _("in French"), "es": _("in Spanish")}
 
 

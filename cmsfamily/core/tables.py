@@ -1,7 +1,18 @@
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.core.models import ExchangeRate
+
+MAX_PER_PAGE = 200
+
+
+class BoundedPaginator(Paginator):
+    """django-tables2 takes `?per_page=` from the query: 0 divided by zero and -1 asked for page
+    -1 (a 500); a huge number would render every row. The visitor's number is kept in bounds."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
 
 
 class ExchangeRateTable(tables.Table):

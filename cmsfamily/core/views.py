@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django.views.defaults import page_not_found
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -20,7 +21,7 @@ from cmsfamily.core import services, spreadsheets
 from cmsfamily.core.filtersets import ExchangeRateFilter
 from cmsfamily.core.forms import ExchangeRateForm
 from cmsfamily.core.models import ExchangeRate
-from cmsfamily.core.tables import ExchangeRateTable
+from cmsfamily.core.tables import BoundedPaginator, ExchangeRateTable
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -62,6 +63,13 @@ def error_page(request, *, title, message, status, back=None):
     )
 
 
+def not_found(request, exception):
+    """The 404 of a URL that matches no route: JSON under /api/, as the API's own 404s are."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)
+
+
 def form_page(request, form, *, title, back, intro=""):
     """The shared form page; a POST that comes back to it was refused (400)."""
     return render(
@@ -89,6 +97,7 @@ class FilteredTableView(SingleTableMixin, FilterView):
     """
 
     paginate_by = 50
+    paginator_class = BoundedPaginator
     export_name = "export"
     exclude_columns: tuple[str, ...] = ()
     template_name = "core/list.html"
@@ -98,7 +107,13 @@ class FilteredTableView(SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("export")
         if export_format is None:
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
+            # The page shows the filter form with its errors. htmx's live filtering swaps no 4xx
+            # answer, so it keeps its 200 and shows "nothing matches" as before.
+            invalid = self.filterset.is_bound and not self.filterset.is_valid()
+            if invalid and "HX-Request" not in request.headers:
+                response.status_code = 400
+            return response
         if export_format not in EXPORT_FORMATS:
             return error_page(
                 request,

@@ -13,7 +13,12 @@ from django.views.generic import DetailView
 
 from cmsfamily.accounts.models import Invitation
 from cmsfamily.core.selectors import events_for, history_rows
-from cmsfamily.core.views import FilteredTableView, require_perm, show_errors_on_form
+from cmsfamily.core.views import (
+    FilteredTableView,
+    bad_query_page,
+    require_perm,
+    show_errors_on_form,
+)
 from cmsfamily.directory import choices, selectors, services
 from cmsfamily.directory.filtersets import (
     ExpertiseFilter,
@@ -34,6 +39,7 @@ from cmsfamily.directory.forms import (
     NominationForm,
     OrganisationForm,
     PersonForm,
+    SearchForm,
 )
 from cmsfamily.directory.models import (
     Expertise,
@@ -64,7 +70,10 @@ def home(request):
 
 
 def search(request):
-    query = request.GET.get("q", "")[:200]
+    form = SearchForm(request.GET)
+    if not form.is_valid():  # e.g. a NUL character, which PostgreSQL refuses (a 500)
+        return bad_query_page(request, form, title=_("Search"), back=reverse("search"))
+    query = form.cleaned_data["q"][:200]
     results = selectors.search(request.user, query)
     total = sum(len(rows) for rows in results.values())
     return render(

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.forms import MAX_ID
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.choices import CycleStatus
@@ -129,6 +130,15 @@ class TemplateSerializer(serializers.ModelSerializer):
         ]
 
 
+class StructureQuerySerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_("A version number; the latest version you may see without it."),
+    )
+
+
 class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
     """Report templates. `GET /api/report-templates/{slug}/structure/?version=N` gives the
     sections and questions of a version (the latest one you may see by default)."""
@@ -145,21 +155,20 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("slug")
         )
 
-    @extend_schema(responses=SectionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(parameters=[StructureQuerySerializer], responses=SectionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def structure(self, request, slug=None):
         template = self.get_object()
         versions = template.versions.all()
         if not request.user.has_perm("reporting.change_template", template):
             versions = versions.filter(status="frozen")
-        number = request.query_params.get("version")
-        if number is not None and not str(number).isdigit():
-            return Response(
-                {"version": [_("Give a version number.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
+        # An empty parameter is absent, as it is for every filter.
+        query = StructureQuerySerializer(data={k: v for k, v in request.query_params.items() if v})
+        query.is_valid(raise_exception=True)
+        number = query.validated_data.get("version")
         version = (
             get_object_or_404(versions, number=number)
-            if number
+            if number is not None
             else versions.order_by("-number").first()
         )
         if version is None:
@@ -209,8 +218,9 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
 
 class SubmissionSerializer(serializers.ModelSerializer):
     cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A Party's report has no organisation, a Partner's no Party.
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     versions = serializers.SerializerMethodField()
 
     class Meta:
@@ -256,6 +266,59 @@ class AnswerSerializer(serializers.ModelSerializer):
         fields = ["question", "loop_key", "value", "revision", "updated_at", "carried_from"]
 
 
+class AnswerErrorSerializer(serializers.Serializer):
+    """What is wrong with one edit: its question and loop item where the edit names them."""
+
+    question = serializers.CharField(allow_null=True)
+    loop_key = serializers.CharField(allow_blank=True)
+    messages = serializers.ListField(child=serializers.CharField())
+
+
+def _messages(errors) -> list[str]:
+    """DRF's or Django's errors by field as flat messages, each prefixed with its field."""
+    if isinstance(errors, dict):
+        return [
+            message if field in ("non_field_errors", "__all__") else f"{field}: {message}"
+            for field, value in errors.items()
+            for message in _messages(value)
+        ]
+    if isinstance(errors, list):
+        return [message for value in errors for message in _messages(value)]
+    return [str(errors)]
+
+
+def _edit_errors(data, errors) -> list[tuple[str | None, str, list[str]]]:
+    """The edits' structural errors (by the edit's index), each beside the question it names."""
+    if "non_field_errors" in errors:  # not a list of edits at all
+        return [(None, "", _messages(errors))]
+    problems = []
+    for index, row_errors in errors.items():
+        row = data[index] if isinstance(index, int) and index < len(data) else None
+        question = row.get("question") if isinstance(row, dict) else None
+        key = row.get("loop_key") if isinstance(row, dict) else ""
+        problems.append(
+            (
+                question if isinstance(question, str) else None,
+                key if isinstance(key, str) else "",
+                _messages(row_errors),
+            )
+        )
+    return problems
+
+
+def _answer_errors(problems) -> Response:
+    """Every 400 of `answers/` has one shape: `errors`, a list of {question, loop_key, messages}."""
+    return Response(
+        {
+            "errors": [
+                {"question": code, "loop_key": key, "messages": messages}
+                for code, key, messages in problems
+            ]
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
 class VersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = SubmissionVersion
@@ -263,7 +326,8 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=5000)
+    # min_length puts the refusal of an empty note in the schema (allow_blank=False does not).
+    note = serializers.CharField(min_length=1, max_length=5000)
 
 
 def _open(submission) -> None:
@@ -328,15 +392,13 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             200: inline_serializer(
                 "Saved", {"saved": serializers.ListField(child=serializers.DictField())}
             ),
-            400: inline_serializer(
-                "AnswerErrors", {"errors": serializers.ListField(child=serializers.DictField())}
-            ),
+            400: inline_serializer("AnswerErrors", {"errors": AnswerErrorSerializer(many=True)}),
             409: inline_serializer(
                 "Conflicts", {"conflicts": serializers.ListField(child=serializers.DictField())}
             ),
         },
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def answers(self, request, pk=None):
         submission = self.get_object()
         codes = self._readable_codes(request, submission)
@@ -351,8 +413,13 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         require(
             request, "reporting.edit_submission", submission, _("This report cannot be edited now.")
         )
-        serializer = EditSerializer(data=request.data, many=True)
-        serializer.is_valid(raise_exception=True)
+        try:
+            data = request.data
+        except ParseError as error:
+            return _answer_errors([(None, "", [str(error.detail)])])
+        serializer = EditSerializer(data=data, many=True)
+        if not serializer.is_valid():
+            return _answer_errors(_edit_errors(data, serializer.errors))
         edits = [
             services.Edit(
                 row["question"], row.get("loop_key") or "", row["value"], row["base_revision"]
@@ -370,16 +437,10 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None
         except DjangoValidationError as error:
-            return bad_request(error)
+            return _answer_errors([(None, "", _messages(error.message_dict))])
         if result.errors:
-            return Response(
-                {
-                    "errors": [
-                        {"question": code, "loop_key": key, "messages": messages}
-                        for (code, key), messages in result.errors.items()
-                    ]
-                },
-                status=status.HTTP_400_BAD_REQUEST,
+            return _answer_errors(
+                [(code, key, messages) for (code, key), messages in result.errors.items()]
             )
         if result.conflicts:
             return Response(
@@ -453,7 +514,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         return self._act(request, "reporting.publish_submission", services.publish)
 
     @extend_schema(responses=VersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def versions(self, request, pk=None):
         submission = self.get_object()
         if not request.user.has_perm("reporting.view_versions", submission):

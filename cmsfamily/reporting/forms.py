@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cmsfamily.core.forms import NumberField
+from cmsfamily.core.forms import MAX_ID, NumberField
 from cmsfamily.core.numbers import format_number
 from cmsfamily.reporting import selectors
 from cmsfamily.reporting.choices import NUMBER_KINDS, PICKER_KINDS, QuestionKind
@@ -214,8 +214,15 @@ class LoopEntryForm(forms.Form):
 
 
 class DiffForm(forms.Form):
-    older = forms.IntegerField(label=_("From version"), min_value=1)
-    newer = forms.IntegerField(label=_("To version"), min_value=1)
+    older = forms.IntegerField(label=_("From version"), min_value=1, max_value=MAX_ID)
+    newer = forms.IntegerField(label=_("To version"), min_value=1, max_value=MAX_ID)
+
+
+class AnswerFileForm(forms.Form):
+    """`?key=` (the loop item) and `?version=` (a submitted version; the draft without it)."""
+
+    key = forms.CharField(label=_("Loop item"), required=False, max_length=80)
+    version = forms.IntegerField(label=_("Version"), required=False, min_value=1, max_value=MAX_ID)
 
 
 class TemplateImportForm(forms.Form):

@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cmsfamily.core.numbers import reading_note
-from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
+from cmsfamily.core.views import (
+    bad_query_page,
+    error_page,
+    form_page,
+    require_perm,
+    show_errors_on_form,
+)
 from cmsfamily.reporting import display, exchange, exports, selectors, services
 from cmsfamily.reporting.choices import (
     NUMBER_KINDS,
@@ -35,6 +41,7 @@ from cmsfamily.reporting.choices import (
     YesNo,
 )
 from cmsfamily.reporting.forms import (
+    AnswerFileForm,
     AssignForm,
     CommentForm,
     CycleCreateForm,
@@ -1191,13 +1198,18 @@ def answer_file(request, pk, code):
     from django.http import FileResponse
 
     submission = _submission(request, pk)
-    key = request.GET.get("key", "")
-    number = request.GET.get("version")
+    query = AnswerFileForm(request.GET)
+    if not query.is_valid():
+        return bad_query_page(
+            request,
+            query,
+            title=_("This link to a file is not valid"),
+            back=submission.get_absolute_url(),
+        )
+    key, number = query.cleaned_data["key"], query.cleaned_data["version"]
     if number is not None:
         _readable(request, submission)
-        if not number.isdigit():
-            raise Http404
-        value = _version(submission, int(number)).snapshot.get("answers", {}).get(code, {}).get(key)
+        value = _version(submission, number).snapshot.get("answers", {}).get(code, {}).get(key)
     else:
         structure = selectors.structure(submission.cycle.version)
         if code not in selectors.readable_codes(submission, request.user, structure):

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.filtersets import IntegerFilter
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.strategy import selectors, services
 from cmsfamily.strategy.choices import Confidence, MappingKind
@@ -162,7 +163,7 @@ class MappingSerializer(serializers.Serializer):
 
 class TargetFilterSet(filters.FilterSet):
     plan = filters.CharFilter(field_name="plan__code")
-    goal = filters.NumberFilter(field_name="goal__number")
+    goal = IntegerFilter(field_name="goal__number")
 
     class Meta:
         model = Target

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from cmsfamily.core.forms import label_languages
+from cmsfamily.core.forms import MAX_ID, label_languages
 from cmsfamily.strategy.choices import Confidence, MappingKind
 from cmsfamily.strategy.models import Goal, Indicator, StrategicPlan, Target
 from cmsfamily.strategy.services import GOAL_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS, TARGET_FIELDS
@@ -91,6 +91,12 @@ class TargetForm(ServiceValidatedForm):
         assert isinstance(goal, forms.ModelChoiceField)
         goal.queryset = Goal.objects.filter(plan=plan).order_by("number")
         goal.label_from_instance = _goal_choice  # type: ignore[method-assign]
+
+
+class GoalQueryForm(forms.Form):
+    """`?goal=N` on "add a target": the goal the new target starts under."""
+
+    goal = forms.IntegerField(label=_("Goal"), required=False, min_value=1, max_value=MAX_ID)
 
 
 class IndicatorForm(forms.ModelForm):

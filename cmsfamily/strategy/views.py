@@ -12,10 +12,23 @@ from openpyxl.styles import Alignment, Font
 
 from cmsfamily.core import spreadsheets
 from cmsfamily.core.selectors import events_for, history_rows
-from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
+from cmsfamily.core.views import (
+    bad_query_page,
+    error_page,
+    form_page,
+    require_perm,
+    show_errors_on_form,
+)
 from cmsfamily.strategy import selectors, services
 from cmsfamily.strategy.choices import MappingKind
-from cmsfamily.strategy.forms import GoalForm, IndicatorForm, MappingForm, PlanForm, TargetForm
+from cmsfamily.strategy.forms import (
+    GoalForm,
+    GoalQueryForm,
+    IndicatorForm,
+    MappingForm,
+    PlanForm,
+    TargetForm,
+)
 from cmsfamily.strategy.models import MAPPINGS, Goal, Indicator, Target
 
 MATRIX_KINDS = (MappingKind.AICHI, MappingKind.GBF)
@@ -168,10 +181,12 @@ def goal_edit(request, code, number=None):
 def target_add(request, code):
     plan = _plan(request, code)
     require_perm(request.user, "strategy.add_target", plan)
+    query = GoalQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query_page(request, query, title=_("No such goal"), back=plan.get_absolute_url())
     initial = {}
-    goal_number = request.GET.get("goal", "")
-    if goal_number.isdigit():
-        initial["goal"] = Goal.objects.filter(plan=plan, number=int(goal_number)).first()
+    if query.cleaned_data["goal"] is not None:
+        initial["goal"] = Goal.objects.filter(plan=plan, number=query.cleaned_data["goal"]).first()
     form = TargetForm(request.POST or None, initial=initial, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.filtersets import IntegerFilter
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory.models import Organisation, Party
 from cmsfamily.strategy.models import AichiTarget, Target
@@ -21,14 +22,6 @@ from cmsfamily.workplans.models import (
     WorkProgramme,
 )
 from cmsfamily.workplans.services import ACTIVITY_FIELDS, ACTIVITY_RELATIONS, TEXT_LANGUAGES
-
-
-def _activity_id(queryset, name, value):
-    """`?activity=<id>`: a value that is not an id the database can hold matches nothing (never an
-    overflow, never a 500, and the schema's plain string is honoured)."""
-    if not value.isdigit() or int(value) > 2_147_483_647:
-        return queryset.none()
-    return queryset.filter(activity_id=int(value))
 
 
 def _organisations():
@@ -175,7 +168,7 @@ class ActivityFilterSet(filters.FilterSet):
 
 
 class ProgressUpdateFilterSet(filters.FilterSet):
-    activity = filters.CharFilter(method=_activity_id, label=_("Activity id"))
+    activity = IntegerFilter(field_name="activity_id", label=_("Activity id"))
     programme = filters.CharFilter(field_name="activity__programme__code")
 
     class Meta:
@@ -330,7 +323,7 @@ class ActivityViewSet(
 
 class ResourceLineFilterSet(filters.FilterSet):
     programme = filters.CharFilter(field_name="activity__programme__code")
-    activity = filters.CharFilter(method=_activity_id, label=_("Activity id"))
+    activity = IntegerFilter(field_name="activity_id", label=_("Activity id"))
 
     class Meta:
         model = ResourceLine

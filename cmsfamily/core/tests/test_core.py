@@ -88,3 +88,12 @@ def test_the_interface_speaks_french(client):
     page = client.get("/parties/").content.decode()
     assert "Allemagne" in page and "Parties" in page and "Appliquer" in page
     assert '<html lang="fr">' in page
+
+
+def test_a_url_under_the_api_that_matches_no_route_is_a_json_404(client, db):
+    # A dot in an id misses the router's pattern: Django's HTML page broke the API's contract.
+    response = client.get("/api/activities/1.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")

@@ -32,7 +32,7 @@ def test_party_list_sorts(client):
 def test_an_invalid_filter_is_reported_at_the_field(client):
     response = client.get("/parties/", {"region": "atlantis"})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form says what is wrong
     assert "Select a valid choice" in page and "0 results" in page
 
 

@@ -103,6 +103,6 @@ def test_api_lists_have_a_bounded_number_of_queries(
 
 
 @pytest.mark.parametrize("value", ["-9.2e171", "1.5", "99999999999999999999", "abc"])
-def test_a_nonsense_activity_filter_matches_nothing(client, value):
+def test_a_nonsense_activity_filter_is_refused_by_name(client, value):
     response = client.get("/api/progress-updates/", {"activity": value})
-    assert response.status_code == 200 and response.json()["count"] == 0
+    assert response.status_code == 400 and list(response.json()) == ["activity"]

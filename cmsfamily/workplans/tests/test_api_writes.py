@@ -253,4 +253,6 @@ def test_resource_lines_are_listed_per_programme(client):
     assert (
         body["count"] == ResourceLine.objects.filter(activity__programme__code="res-10-9").count()
     )
-    assert client.get("/api/resource-lines/", {"activity": "x"}).json()["count"] == 0
+    refused = client.get("/api/resource-lines/", {"activity": "x"})
+    assert refused.status_code == 400
+    assert "activity" in refused.json()
