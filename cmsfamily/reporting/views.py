@@ -21,7 +21,13 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cmsfamily.core.views import error_page, form_page, require_perm, show_errors_on_form
+from cmsfamily.core.views import (
+    error_page,
+    form_page,
+    next_url,
+    require_perm,
+    show_errors_on_form,
+)
 from cmsfamily.reporting import display, exchange, exports, selectors, services
 from cmsfamily.reporting.choices import PICKER_KINDS, SPECIES_LOOPS, SubmissionStatus, YesNo
 from cmsfamily.reporting.forms import (
@@ -1086,9 +1092,7 @@ def question_edit(request, code):
         targets=list(question.targets.all()),
     )
     form = QuestionEditForm(request.POST or None, initial=initial, frozen=frozen)
-    back = request.GET.get("next") or reverse("reporting:template-list")
-    if not back.startswith("/"):
-        back = reverse("reporting:template-list")
+    back = next_url(request, reverse("reporting:template-list"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {n: data[n] for n in texts if not form.fields[n].disabled}
