@@ -80,10 +80,41 @@ case "$status" in *confirm-email*) fail "the sign-in stopped at email confirmati
 echo "-- a Secretariat officer is sent to set up two-factor sign-in first (MFA_REQUIRED_FOR_SECRETARIAT)"
 status=$(get -o /dev/null -w '%{http_code} %{redirect_url}' "$SITE/reports/")
 [[ "$status" == 302*/accounts/2fa/totp/activate/* ]] || fail "/reports/ answered $status"
-# The two-factor page itself asks for the password again (allauth's reauthentication): the
-# officer's own page of two-factor methods is the signed-in page checked here.
-page=$(get -w '\n%{http_code} %{redirect_url}' "$SITE/accounts/2fa/")
-[ "${page##*$'\n'}" = "200 " ] || fail "the signed-in page answered ${page##*$'\n'}"
+
+echo "-- the officer sets up TOTP two-factor sign-in, then reaches a Secretariat page"
+# Sets up TOTP for the signed-in officer as a person would with an authenticator app: allauth asks
+# for the password again, shows the secret, and wants a code from it.
+csrf_of() { grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+post() {
+    local path="$1"
+    shift
+    get -o /dev/null -w '%{http_code} %{redirect_url}' -H "Origin: https://127.0.0.1:$PORT" \
+        -H "Referer: https://127.0.0.1:$PORT$path" "$@" "$SITE$path"
+}
+path="/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+token=$(get "$SITE$path" | csrf_of)
+status=$(post "$path" --data-urlencode "csrfmiddlewaretoken=$token" \
+    --data-urlencode "password=$(cat "$WORK/password")")
+[[ "$status" == 302*/accounts/2fa/totp/activate/* ]] || fail "the reauthentication answered $status"
+page=$(get "$SITE/accounts/2fa/totp/activate/")
+code=$("$PYTHON" - "$page" <<'PY'
+import base64, hashlib, hmac, re, struct, sys, time
+if time.time() % 30 > 27:  # allauth accepts the current 30-second step only: not its last instant
+    time.sleep(3)
+tag = re.search(r'<input[^>]*id="authenticator_secret"[^>]*>', sys.argv[1]).group(0)
+secret = re.search(r'value="([A-Z2-7]+=*)"', tag).group(1)
+key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+offset = digest[-1] & 0x0F
+print("%06d" % ((struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1000000))
+PY
+) || fail "no authenticator secret on the TOTP page"
+token=$(csrf_of <<<"$page")
+status=$(post /accounts/2fa/totp/activate/ --data-urlencode "csrfmiddlewaretoken=$token" \
+    --data-urlencode "code=$code")
+[ "${status%% *}" = "302" ] || fail "activating TOTP answered $status"
+page=$(get -w '\n%{http_code}' "$SITE/reports/")
+[ "${page##*$'\n'}" = "200" ] || fail "/reports/ answered ${page##*$'\n'} once TOTP is set up"
 grep -q "$OFFICER" <<<"$page" || fail "the signed-in page does not name $OFFICER"
 
 echo "-- a collected static file, with the security headers"
@@ -94,4 +125,4 @@ grep -q '^HTTP/1.1 200' <<<"$headers" || fail "$asset: $(head -n 1 <<<"$headers"
 grep -qi "^content-security-policy: .*default-src 'self'" <<<"$headers" || fail "$asset has no CSP"
 grep -qi '^permissions-policy: .*camera=()' <<<"$headers" || fail "$asset has no Permissions-Policy"
 
-echo "production smoke test passed: check --deploy, collectstatic, first officer, gunicorn, sign-in, static file"
+echo "production smoke test passed: check --deploy, collectstatic, first officer, gunicorn, sign-in with TOTP, static file"
