@@ -65,6 +65,7 @@ def page(browser):
     context.set_default_timeout(TIMEOUT_MS)
     new_page = context.new_page()
     refused = watch_csp_violations(new_page)
+    new_page.csp_refused = refused  # a test may remove a refusal it expects (and says why)
     yield new_page
     context.close()
     if refused:

@@ -31,3 +31,15 @@ def test_the_inline_script_of_the_api_docs_carries_the_nonce_of_its_response(cli
     html = response.content.decode()
     assert f'<script nonce="{nonce}">' in html
     assert f'<style nonce="{nonce}">' in html
+
+
+def test_only_the_redoc_page_allows_inline_styles_and_never_inline_scripts(client):
+    redoc = client.get("/api/redoc/")
+    assert redoc.status_code == 200
+    policy = redoc["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self';" in policy or policy.endswith("script-src 'self'")
+    assert "googleapis" not in redoc.content.decode()
+    assert "'unsafe-inline'" not in client.get("/")["Content-Security-Policy"].replace(
+        "style-src-attr 'unsafe-inline'", ""
+    )
