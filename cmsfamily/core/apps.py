@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "cmsfamily.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from cmsfamily.core import checks  # noqa: F401  (registers the deployment checks)

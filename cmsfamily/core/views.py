@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -43,6 +43,16 @@ def require_perm(user, perm, obj=None):
     """Every write and every restricted page asks the rules; deny by default."""
     if not user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def next_url(request, default: str) -> str:
+    """The page to go back to named by `?next=`, if it is on this site; else `default`."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def show_errors_on_form(form, error: ValidationError):

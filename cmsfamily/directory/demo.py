@@ -145,7 +145,6 @@ def load_demo(*, reset_passwords: bool = False) -> dict[str, str]:
                 languages="English, French",
                 availability=availability,
                 contact_name="Demo BirdLife Focal Point",
-                contact_email="birdlife@example.org",
                 notes="Demo entry: real Partner contact details are not public.",
                 is_demo=True,
             )

@@ -139,7 +139,7 @@ class ExpertiseForm(forms.ModelForm):
             "languages",
             "availability",
             "contact_name",
-            "contact_email",
+            "public_contact",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

@@ -5,6 +5,7 @@ modeltranslation has added the name_fr/name_es fields, so that translations are 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
@@ -366,7 +367,14 @@ class Expertise(TimeStampedModel):
         default=choices.Availability.AVAILABLE,
     )
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
+    public_contact = models.EmailField(
+        _("public contact email"),
+        blank=True,
+        help_text=_(
+            "Published in the circular for anyone to read: an address meant for enquiries, such "
+            "as the organisation's. A person's own address in the registry stays private."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
     history = HistoricalRecords()
@@ -380,3 +388,18 @@ class Expertise(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organisation}: {self.topic}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.public_contact
+            and Person.objects.filter(email__iexact=self.public_contact).exists()
+        ):
+            raise ValidationError(
+                {
+                    "public_contact": _(
+                        "This is the private address of a person in the registry, and the "
+                        "circular is public: give an address meant for enquiries."
+                    )
+                }
+            )

@@ -349,3 +349,48 @@ def accept_invitation(*, invitation: Invitation, password: str):
         person.user = user
         person.save(update_fields=["user", "modified"])
     return user
+
+
+@transaction.atomic
+def create_secretariat_officer(
+    *, email: str, password: str, instrument, given_name: str, family_name: str, position: str = ""
+):
+    """The first account of a new installation: a confirmed Secretariat officer of `instrument`.
+
+    Nobody can sign up or invite before it exists, so its address is taken as verified (allauth
+    asks production sign-ins to confirm their address by email) and the appointment is confirmed
+    by no one, as the registry's history will show.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    email = email.strip().lower()
+    User = get_user_model()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this email address exists already.")})
+    person = Person.objects.filter(email__iexact=email, user__isnull=True).first()
+    user = User(email=email, full_name=f"{given_name} {family_name}".strip())
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if person is None:
+        person = Person(
+            email=email,
+            given_name=given_name,
+            family_name=family_name,
+            position=position,
+            organisation=instrument.secretariat,
+        )
+    person.user = user
+    save_person(person=person, by=None)
+    appointment = nominate(
+        person=person,
+        role=Role.SECRETARIAT_OFFICER,
+        by=None,
+        instrument=instrument,
+        note="First officer, created with manage.py create_secretariat_officer",
+    )
+    confirm(appointment=appointment, by=None)
+    return user

@@ -104,7 +104,7 @@ class ExpertiseTable(tables.Table):
     languages = tables.Column()
     availability = tables.Column()
     contact_name = tables.Column(verbose_name=_("Contact"))
-    contact_email = tables.EmailColumn(verbose_name=_("Email"))
+    public_contact = tables.EmailColumn(verbose_name=_("Email"))
 
     class Meta:
         model = Expertise
@@ -116,7 +116,7 @@ class ExpertiseTable(tables.Table):
             "languages",
             "availability",
             "contact_name",
-            "contact_email",
+            "public_contact",
         )
         attrs = {"class": "data-table"}
 

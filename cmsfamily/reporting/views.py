@@ -28,6 +28,7 @@ from cmsfamily.core.views import (
     bad_query_page,
     error_page,
     form_page,
+    next_url,
     require_perm,
     show_errors_on_form,
 )
@@ -1266,9 +1267,7 @@ def question_edit(request, code):
         targets=list(question.targets.all()),
     )
     form = QuestionEditForm(request.POST or None, initial=initial, frozen=frozen)
-    back = request.GET.get("next") or reverse("reporting:template-list")
-    if not back.startswith("/"):
-        back = reverse("reporting:template-list")
+    back = next_url(request, reverse("reporting:template-list"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {n: data[n] for n in texts if not form.fields[n].disabled}

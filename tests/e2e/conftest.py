@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     TIMEOUT_MS,
     axe_violations,
     sign_in,
+    watch_csp_violations,
 )
 
 # Playwright's sync API runs an asyncio loop in the test thread, and Django would then refuse the
@@ -55,12 +56,20 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (no cookies) per test: 1280 x 900, English."""
+    """A fresh browser context (no cookies) per test: 1280 x 900, English.
+
+    A test fails when the page broke the Content-Security-Policy (an inline script or style, an
+    eval, a resource from elsewhere): what the browser refused would not work in production.
+    """
     context = browser.new_context(viewport=DESKTOP, locale="en")
     context.set_default_timeout(TIMEOUT_MS)
     new_page = context.new_page()
+    refused = watch_csp_violations(new_page)
+    new_page.csp_refused = refused  # a test may remove a refusal it expects (and says why)
     yield new_page
     context.close()
+    if refused:
+        pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(refused), pytrace=False)
 
 
 @pytest.fixture

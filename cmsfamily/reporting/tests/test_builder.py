@@ -341,3 +341,29 @@ def test_the_timeliness_overview_is_for_secretariats(
             client.get("/reports/timeliness/")
     if persona == "eurobats_officer":
         assert "Test cycle" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("//evil.example.org/x", "/reports/templates/"),
+        ("https://evil.example.org", "/reports/templates/"),
+        ("/\\evil.example.org", "/reports/templates/"),
+        ("javascript:alert(1)", "/reports/templates/"),
+        ("/reports/", "/reports/"),
+    ],
+)
+def test_the_question_page_goes_back_only_to_this_site(
+    client_as, secretariat, version, target, expected
+):
+    client = client_as(secretariat)
+    edit = "/reports/questions/t.staff/edit/"
+    page = client.get(edit, {"next": target})
+    html = page.content.decode()
+    assert f'href="{expected}">Cancel' in html
+    assert f'href="{target}"' not in html or target == expected
+    response = client.post(
+        f"{edit}?next={target}", {"text_en": "Staff in post", "min_value": "0", "max_value": "5"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == expected

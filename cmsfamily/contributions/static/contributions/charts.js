@@ -63,7 +63,12 @@
           actions: false,
           renderer: "svg",
           formatLocale: payload.formatLocale,
-          tooltip: { theme: "light" },
+          // Under the site's Content-Security-Policy: expressions are interpreted (vega-embed's
+          // bundled vega-interpreter) instead of compiled with Function(), and no <style> element
+          // is added (the tooltip's style is in contributions.css).
+          ast: true,
+          defaultStyle: false,
+          tooltip: { theme: "light", disableDefaultStyle: true },
         })
         .then(function (result) {
           if (state.view) {
