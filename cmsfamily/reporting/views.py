@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -1098,8 +1098,9 @@ def question_edit(request, code):
         targets=list(question.targets.all()),
     )
     form = QuestionEditForm(request.POST or None, initial=initial, frozen=frozen)
-    back = request.GET.get("next") or reverse("reporting:template-list")
-    if not back.startswith("/"):
+    back = request.GET.get("next", "")
+    # "//elsewhere.example/" starts with "/" too: only a URL of this site is followed.
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("reporting:template-list")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
