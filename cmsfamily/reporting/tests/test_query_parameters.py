@@ -48,3 +48,20 @@ def test_a_file_link_to_a_version_that_does_not_exist_is_404(client_as, nfp_keny
         f"/reports/submissions/{kenya.pk}/files/t.departments/", {"version": "7"}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "javascript:x"])
+def test_a_question_edit_goes_back_only_within_the_site(client_as, secretariat, cycle, target):
+    # "//evil.example/" passed the startswith("/") check: an open redirect after saving.
+    response = client_as(secretariat).get(
+        "/reports/questions/t.departments/edit/", {"next": target}
+    )
+    assert response.status_code == 200
+    assert response.context["back"] == "/reports/templates/"
+
+
+def test_a_question_edit_goes_back_to_a_page_of_the_site(client_as, secretariat, cycle):
+    response = client_as(secretariat).get(
+        "/reports/questions/t.departments/edit/", {"next": "/reports/"}
+    )
+    assert response.context["back"] == "/reports/"
