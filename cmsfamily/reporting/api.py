@@ -437,7 +437,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None
         except DjangoValidationError as error:
-            return _answer_errors([(None, "", _messages(error.message_dict))])
+            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+            return _answer_errors([(None, "", _messages(detail))])
         if result.errors:
             return _answer_errors(
                 [(code, key, messages) for (code, key), messages in result.errors.items()]

@@ -162,6 +162,7 @@ def objects(nfp_kenya, secretariat):
         "slug": ["birdlife", template.slug, cycle.slug],
         "number": [1, activity.number, 2],
         "section_id": [section.pk],
+        "assignment_id": [1],
         "key": ["birds"],
         "kind": ["aichi", "gbf"],
         "token": ["x"],
@@ -213,6 +214,7 @@ def test_no_url_answers_500(objects):
         # The first URL with real keys that the secretariat (who sees most) may open.
         candidates = list(_real_urls(name, parameters, objects)) if parameters else [reverse(name)]
         working = next((url for url in candidates if get("secretariat", url) < 400), None)
+        assert candidates, f"no real keys for {name} {parameters}: add them to `objects`"
         url = working or candidates[0]
         if name in HEAVY:  # seconds each: the hostile query once, by the one who may read it
             get("secretariat", url, HOSTILE_QUERIES[0])
