@@ -916,7 +916,11 @@ def add_loop_entry(
 
         taxon = (
             Taxon.objects.filter(pk=key.removeprefix("taxon-")).first()
-            if (key.startswith("taxon-") and key.removeprefix("taxon-").isdigit())
+            if (
+                key.startswith("taxon-")
+                and key.removeprefix("taxon-").isascii()
+                and key.removeprefix("taxon-").isdecimal()
+            )
             else None
         )
         if taxon is None:
@@ -936,7 +940,13 @@ def add_loop_entry(
             key = f"item-{existing + 1}"
     if LoopEntry.objects.filter(submission=submission, section=section, key=key).exists():
         raise ValidationError({"key": [_("This item is already in the list.")]})
-    entry = LoopEntry.objects.create(submission=submission, section=section, key=key, label=label)
+    try:
+        with transaction.atomic():
+            entry = LoopEntry.objects.create(
+                submission=submission, section=section, key=key, label=label
+            )
+    except IntegrityError:  # the same item added at the same moment (a double click)
+        raise ValidationError({"key": [_("This item is already in the list.")]}) from None
     record_event(
         kind="submission.item_added",
         target=submission,

@@ -188,3 +188,19 @@ def test_the_reporter_removes_a_species_they_added(db, nfp_kenya, client):
     # Kenya's own range species stay, and the removed one may be added again.
     page = client.get(reverse("reporting:section", args=[report.pk, species.pk])).content.decode()
     assert f'value="taxon-{elsewhere.pk}"' in page
+
+
+def test_the_same_item_added_twice_at_once_is_a_message_not_a_500(draft, nfp_kenya, monkeypatch):
+    """Two adds computing the same key at the same moment: the second meets the unique constraint."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    def collide(**fields):
+        raise IntegrityError("loop_entry_unique")
+
+    monkeypatch.setattr(LoopEntry.objects, "create", collide)
+    with pytest.raises(ValidationError) as refused:
+        services.add_loop_entry(
+            submission=draft, section=section(draft, "III"), label="Lake Turkana", by=nfp_kenya
+        )
+    assert "already in the list" in str(refused.value)
