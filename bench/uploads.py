@@ -26,14 +26,12 @@ the file, twice.
 import argparse
 import gc
 import json
-import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench import generate, reporting
+from bench import generate, processes, reporting
 
 MIB = 2**20
 BOMB_MIB = 1024  # the file: 1 MB that unpacks to 1 GB
@@ -49,14 +47,6 @@ ENDPOINTS = {
     "species": "species table (`/species/import/`)",
 }
 FLOOR = "valid (floor)"
-
-
-def _status() -> dict[str, int]:
-    text = Path("/proc/self/status").read_text()
-    return {
-        key: int(value)
-        for key, value in re.findall(r"^(VmHWM|VmRSS):\s+(\d+) kB", text, flags=re.MULTILINE)
-    }
 
 
 # -- the files ---------------------------------------------------------------------------------
@@ -206,7 +196,7 @@ def _child(args) -> dict:
             client.get(_page(args.endpoint, report))
             warm = _post(client, args.endpoint, report, valid_name, valid)
             gc.collect()
-            before = _status()
+            before = processes.status()
             reset = True
             try:
                 Path("/proc/self/clear_refs").write_text("5")
@@ -219,7 +209,7 @@ def _child(args) -> dict:
             except Exception as error:  # a 500 in a server  # noqa: BLE001
                 status, content = 500, f"{type(error).__name__}: {error}"[:300]
             seconds = time.perf_counter() - started
-            after = _status()
+            after = processes.status()
             transaction.set_rollback(True)
     return {
         "status": status,
@@ -236,19 +226,7 @@ def _child(args) -> dict:
 
 
 def _run_child(arguments: list[str]) -> dict:
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.uploads", "--child", *arguments],
-        cwd=generate.PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT,
-        check=False,
-    )
-    lines = run.stdout.strip().splitlines()
-    if run.returncode or not lines:
-        tail = (run.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"failed": f"exit status {run.returncode}: {tail[:300]}"}
-    return json.loads(lines[-1])
+    return processes.run_child("bench.uploads", arguments, CHILD_TIMEOUT)
 
 
 def measure() -> dict:

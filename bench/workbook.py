@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import generate, reporting
+from bench import generate, processes, reporting
 
 REPETITIONS = reporting.REPETITIONS
 LANGUAGE = "en"
@@ -644,28 +644,8 @@ class Memory:
     traced: dict = field(default_factory=dict)
 
 
-def _status(text: str) -> dict[str, int]:
-    """VmHWM and VmRSS in kB from /proc/<pid>/status."""
-    return {
-        key: int(value)
-        for key, value in re.findall(r"^(VmHWM|VmRSS):\s+(\d+) kB", text, flags=re.MULTILINE)
-    }
-
-
 def _run_child(arguments: list[str]) -> dict:
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.workbook", "--child", *arguments],
-        cwd=generate.PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT,
-        check=False,
-    )
-    lines = run.stdout.strip().splitlines()
-    if run.returncode or not lines:
-        tail = (run.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"failed": f"exit status {run.returncode}: {tail[:300]}"}
-    return json.loads(lines[-1])
+    return processes.run_child("bench.workbook", arguments, CHILD_TIMEOUT)
 
 
 def _bare_django() -> dict:
@@ -677,7 +657,7 @@ def _bare_django() -> dict:
         timeout=CHILD_TIMEOUT,
         check=True,
     )
-    found = _status(run.stdout)
+    found = processes.status(run.stdout)
     return {"rss_mib": round(found["VmRSS"] / 1024, 1), "hwm_mib": round(found["VmHWM"] / 1024, 1)}
 
 
@@ -788,7 +768,7 @@ def _child(args) -> dict:
         import tracemalloc
 
         tracemalloc.start()
-    before = _status(Path("/proc/self/status").read_text())
+    before = processes.status(Path("/proc/self/status").read_text())
     reset = True
     try:
         Path("/proc/self/clear_refs").write_text("5")  # the peak RSS from now on
@@ -811,7 +791,7 @@ def _child(args) -> dict:
     except Exception as error:  # reported, not hidden: the page would answer 500  # noqa: BLE001
         outcome = f"raised {type(error).__module__}.{type(error).__name__}: {error}"[:300]
     seconds = time.perf_counter() - started
-    after = _status(Path("/proc/self/status").read_text())
+    after = processes.status(Path("/proc/self/status").read_text())
     result = {
         "outcome": outcome,
         "seconds": round(seconds, 2),
