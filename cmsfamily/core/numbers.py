@@ -34,6 +34,8 @@ SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
 PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 # One separator with exactly three digits after it: a thousands separator in one language and
 # a decimal separator in another.
+# The platform's languages, in which a spreadsheet's text may have been typed.
+LANGUAGES = ("en", "fr", "es")
 AMBIGUOUS = re.compile(r"[+-]?\d{1,3}([.,])\d{3}")
 
 
@@ -77,23 +79,37 @@ def parse_number(
     single separator followed by exactly three digits, for text whose language is uncertain
     (a spreadsheet's text cells), and then also takes the plain form ("1234.5"), which can
     only mean one number."""
-    locale = _locale(language)
-    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
     typed = text.strip().replace("\u2212", "-")
     mark = AMBIGUOUS.fullmatch(typed)
-    if mark and not ambiguous:
-        raise ValidationError(
-            _(
-                "“%(text)s” could be read two ways (is “%(mark)s” a thousands or a decimal "
-                "separator?): type the number without a thousands separator."
+    if not ambiguous:
+        if not mark and PLAIN.fullmatch(typed):
+            # What is left of the plain form ("1234.5", "0.25") means one number in every
+            # language: a spreadsheet cell holds it whoever typed or wrote it.
+            return Decimal(typed)
+        # Text whose language is uncertain is taken only if every language that reads it reads
+        # the same number ("1,234" and "1 000.000" are refused: 1234 or 1.234, 1000 or 1000000).
+        readings = set()
+        for other in LANGUAGES:
+            try:
+                readings.add(_read(typed, other, whole, mark))
+            except ValidationError:
+                continue
+        if mark or len(readings) > 1:
+            separator = mark.group(1) if mark else next(c for c in typed if c in ".,")
+            raise ValidationError(
+                _(
+                    "“%(text)s” could be read two ways (is “%(mark)s” a thousands or a decimal "
+                    "separator?): type the number without a thousands separator."
+                )
+                % {"text": typed, "mark": separator},
+                code="ambiguous",
             )
-            % {"text": typed, "mark": mark.group(1)},
-            code="ambiguous",
-        )
-    if not ambiguous and PLAIN.fullmatch(typed):
-        # What is left of the plain form ("1234.5", "0.25") means one number in every language:
-        # a spreadsheet cell holds it whoever typed or wrote it.
-        return Decimal(typed)
+    return _read(typed, language, whole, mark)
+
+
+def _read(typed: str, language: str | None, whole: bool, mark) -> Decimal:
+    locale = _locale(language)
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
     # A space never separates decimals: wherever it is typed, it is read as the thousands
     # separator, and grouped as strictly ("12 34" is refused).
     typed = SPACES.sub(group, typed)

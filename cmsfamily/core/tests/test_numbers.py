@@ -186,3 +186,11 @@ def test_spreadsheet_text_read_in_two_languages_never_means_two_numbers(text, fi
 def test_spreadsheet_text_in_the_plain_form_is_read_in_every_language(text, expected):
     for language in LANGUAGES:
         assert parse_number(text, language, ambiguous=False) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["1 000.000", "1 000,000", "12 345.678"])
+def test_spreadsheet_text_grouped_by_a_space_and_a_three_digit_tail_is_refused(text):
+    """'1 000.000' is 1000 in English and 1000000 in Spanish (found by the property above)."""
+    for language in LANGUAGES:
+        with pytest.raises(ValidationError):
+            parse_number(text, language, ambiguous=False)

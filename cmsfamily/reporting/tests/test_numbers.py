@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from cmsfamily.reporting import services, workbook
@@ -151,7 +152,14 @@ def test_a_whole_number_with_three_decimals_is_refused_at_its_question(
     response = post(client_as(nfp_kenya), draft, language, {"t.staff": typed})
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'id="err-q-t-staff"' in page and "type it without a separator, e.g. 1000" in page
+    from django.utils import translation
+
+    with translation.override(language):  # said in the language of the page
+        advice = translation.gettext(
+            "“%(text)s” has decimals in this language (“%(mark)s” separates them): for a "
+            "whole number, type it without a separator, e.g. %(example)s."
+        ) % {"text": typed, "mark": typed[1], "example": "1000"}
+    assert 'id="err-q-t-staff"' in page and escape(advice) in page
     assert not Answer.objects.filter(submission=draft).exists()
 
 
@@ -275,11 +283,15 @@ def test_text_cells_are_read_in_the_workbooks_language(draft, nfp_kenya, languag
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
 @pytest.mark.parametrize("text", ["1,234", "1.234"])
 def test_ambiguous_text_cells_are_refused(draft, nfp_kenya, language, text):
+    from django.utils import translation
+
     plan = _plan(draft, nfp_kenya, language, {"q|t.area-total": text})
-    assert [error.message for error in plan.errors] == [
-        f"“{text}” could be read two ways (is “{text[1]}” a thousands or a decimal separator?): "
-        "type the number without a thousands separator."
-    ]
+    with translation.override(language):  # the message is in the language of the upload
+        expected = translation.gettext(
+            "“%(text)s” could be read two ways (is “%(mark)s” a thousands or a decimal "
+            "separator?): type the number without a thousands separator."
+        ) % {"text": text, "mark": text[1]}
+    assert [error.message for error in plan.errors] == [expected]
     assert plan.changes == []
 
 
