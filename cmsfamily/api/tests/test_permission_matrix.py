@@ -239,6 +239,22 @@ def read_submitted_version(world, client, persona):
     }
 
 
+def export_the_cycle(world, client, persona):
+    germany = world.germany_submitted
+    user = world.user(persona)
+    c = client_of(client, world, persona)
+    base = f"/reports/cycles/{germany.cycle.slug}/export"
+    csv = c.get(f"{base}.csv")
+    return {
+        "rule": user.has_perm("reporting.manage_cycle", germany.cycle),
+        "csv": ok(csv) and "Bundesministerium" in b"".join(csv.streaming_content).decode()
+        if ok(csv) and csv.streaming
+        else ok(csv) and "Bundesministerium" in csv.content.decode(),
+        "xlsx": "Bundesministerium" in workbook_text(c.get(f"{base}.xlsx")),
+        "json": ok(c.get(f"{base}.json")),
+    }
+
+
 def read_person_contacts(world, client, persona):
     person = world.germany_nfp
     user = world.user(persona)
@@ -322,6 +338,7 @@ ACTIONS = {
     "read an assigned section": Action(read_assigned_section, {"nfp_kenya", "contributor_kenya"}),
     "edit an assigned section": Action(edit_assigned_section, {"nfp_kenya", "contributor_kenya"}),
     "read a submitted version": Action(read_submitted_version, {"nfp_germany", "secretariat"}),
+    "export a cycle's reports": Action(export_the_cycle, {"secretariat"}),
     "read an NFP's contacts": Action(read_person_contacts, {"nfp_germany", "secretariat"}),
     "edit an NFP": Action(edit_person, {"nfp_germany", "secretariat"}),
     "read a nominee's contacts": Action(
