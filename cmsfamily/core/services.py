@@ -1,8 +1,15 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cmsfamily.core.models import Event, ExchangeRate
+
+
+def require(by, perm: str, obj=None) -> None:
+    """A service asks the named rule of its `by` itself: a page, an API or an import that forgot
+    to ask is still refused. `by=None` is the platform itself (loaders and commands)."""
+    if by is not None and not by.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
 
 
 def record_event(*, kind: str, target, actor=None, **data) -> Event:
@@ -24,6 +31,7 @@ def set_exchange_rate(
     *, currency: str, quote: str, rate, valid_from, source: str, by
 ) -> ExchangeRate:
     """Record a rate, or correct the one of the same day; the history keeps the old value."""
+    require(by, "core.add_exchangerate")
     currency, quote = currency.strip().upper(), quote.strip().upper()
     existing = ExchangeRate.objects.filter(
         currency=currency, quote=quote, valid_from=valid_from

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from simple_history.utils import update_change_reason
 
 from cmsfamily.accounts import services as account_services
 from cmsfamily.accounts.models import Invitation
-from cmsfamily.core.services import record_event
+from cmsfamily.core.services import record_event, require
 from cmsfamily.directory.choices import (
     INSTRUMENT_ROLES,
     ORGANISATION_ROLES,
@@ -42,12 +42,6 @@ def _check_dates(start, end):
         raise ValidationError({"end": _("An appointment cannot end before it starts.")})
 
 
-def _require(by, perm: str, obj=None) -> None:
-    """The service asks the rule itself: a page or API that forgot to ask is still refused."""
-    if by is not None and not by.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
 @transaction.atomic
 def nominate(
     *,
@@ -65,9 +59,9 @@ def nominate(
 ) -> Appointment:
     """Propose a person for a role. Nothing changes for the current holder until a secretariat confirms."""
     if party is not None:
-        _require(by, "directory.nominate_for_party", party)
+        require(by, "directory.nominate_for_party", party)
     elif organisation is not None:
-        _require(by, "directory.nominate_for_organisation", organisation)
+        require(by, "directory.nominate_for_organisation", organisation)
     start = start or timezone.localdate()
     _check_holder(role=role, party=party, organisation=organisation, instrument=instrument)
     _check_dates(start, end)
@@ -140,7 +134,7 @@ def nominate_contact(
 def confirm(*, appointment: Appointment, by, document=None, on: date | None = None) -> Appointment:
     """Confirm a nomination. A Party has one confirmed NFP: confirming a new one ends the previous one."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    _require(by, "directory.confirm_appointment", appointment)
+    require(by, "directory.confirm_appointment", appointment)
     if appointment.status != AppointmentStatus.NOMINATED:
         raise ValidationError(
             _("Only a nominated appointment can be confirmed; this one is %(status)s.")
@@ -192,7 +186,7 @@ def _end(appointment: Appointment, *, by, on: date, reason: str):
 @transaction.atomic
 def end(*, appointment: Appointment, by, on: date | None = None) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    _require(by, "directory.confirm_appointment", appointment)
+    require(by, "directory.confirm_appointment", appointment)
     if appointment.status == AppointmentStatus.ENDED:
         raise ValidationError(_("This appointment has already ended."))
     _end(appointment, by=by, on=on or timezone.localdate(), reason="ended")
@@ -203,7 +197,7 @@ def end(*, appointment: Appointment, by, on: date | None = None) -> Appointment:
 def add_membership(
     *, party, instrument, by, kind=None, start=None, end=None, source="", note=""
 ) -> Membership:
-    _require(by, "directory.manage_memberships", instrument)
+    require(by, "directory.manage_memberships", instrument)
     membership = Membership(
         party=party,
         instrument=instrument,
@@ -233,7 +227,7 @@ def add_membership(
 def end_membership(*, membership: Membership, by, on: date) -> Membership:
     """A Party leaves an instrument (withdrawal, or a Signatory's MoU lapses): dated, never deleted."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    _require(by, "directory.manage_memberships", membership.instrument)
+    require(by, "directory.manage_memberships", membership.instrument)
     if membership.end is not None:
         raise ValidationError(_("This membership has already ended."))
     if membership.start is not None and on < membership.start:
@@ -256,18 +250,18 @@ def _save_record(instance, *, by, event: str):
 @transaction.atomic
 def save_expertise(*, expertise: Expertise, by) -> Expertise:
     if expertise.pk is None:
-        _require(by, "directory.add_expertise", expertise.organisation)
+        require(by, "directory.add_expertise", expertise.organisation)
     else:
-        _require(by, "directory.change_expertise", Expertise.objects.get(pk=expertise.pk))
+        require(by, "directory.change_expertise", Expertise.objects.get(pk=expertise.pk))
     return _save_record(expertise, by=by, event="expertise")
 
 
 @transaction.atomic
 def save_organisation(*, organisation: Organisation, by) -> Organisation:
     if organisation.pk is None:
-        _require(by, "directory.add_organisation")
+        require(by, "directory.add_organisation")
     else:
-        _require(by, "directory.change_organisation", Organisation.objects.get(pk=organisation.pk))
+        require(by, "directory.change_organisation", Organisation.objects.get(pk=organisation.pk))
     return _save_record(organisation, by=by, event="organisation")
 
 
@@ -276,7 +270,7 @@ def save_person(*, person: Person, by) -> Person:
     """Save a person. A new or changed address counts as confirmed only when a secretariat
     (or the system) saved it: any other change must be confirmed again before an invitation."""
     if person.pk is not None:
-        _require(by, "directory.change_person", Person.objects.get(pk=person.pk))
+        require(by, "directory.change_person", Person.objects.get(pk=person.pk))
         previous = Person.objects.filter(pk=person.pk).values_list("email", flat=True).first()
         changed = (previous or "").strip().lower() != (person.email or "").strip().lower()
     else:
@@ -291,7 +285,7 @@ def save_person(*, person: Person, by) -> Person:
 @transaction.atomic
 def confirm_person_email(*, person: Person, by) -> Person:
     """A secretariat confirms the address it sees for the person (from an official letter)."""
-    _require(by, "directory.confirm_person_email", person)
+    require(by, "directory.confirm_person_email", person)
     if not person.email:
         raise ValidationError({"email": _("Add the person's email address before confirming it.")})
     Person.objects.filter(pk=person.pk).update(email_confirmed=True, modified=timezone.now())
@@ -303,7 +297,7 @@ def confirm_person_email(*, person: Person, by) -> Person:
 @transaction.atomic
 def invite(*, person: Person, by, purpose: str, base_url: str) -> Invitation:
     """Invite the person to create an account, at the address a secretariat confirmed for them."""
-    _require(by, "directory.invite_person", person)
+    require(by, "directory.invite_person", person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not person.email:
         raise ValidationError({"email": _("Add the person's email address before inviting them.")})

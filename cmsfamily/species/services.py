@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cmsfamily.core.services import record_event
+from cmsfamily.core.services import record_event, require
 from cmsfamily.species import importing
 from cmsfamily.species.importing import Plan, Problem
 from cmsfamily.species.models import Listing, RangeState, SpeciesImport, Taxon
@@ -38,6 +38,7 @@ def import_species(
     import would now change anything else than what the preview showed. A table that changes
     nothing writes nothing, not even a log entry: importing the same table twice is a no-op.
     """
+    require(by, "species.import_taxa")
     table = importing.read(content)
     if not table.ok:
         raise ImportRefused(table.problems)

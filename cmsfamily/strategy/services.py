@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cmsfamily.core.services import record_event
+from cmsfamily.core.services import record_event, require
 from cmsfamily.strategy.choices import MappingKind
 from cmsfamily.strategy.models import MAPPINGS, Goal, Indicator, StrategicPlan, Target
 
@@ -124,6 +124,7 @@ def _supersede_others(plan: StrategicPlan) -> list[str]:
 @transaction.atomic
 def create_plan(*, code: str, by, **values) -> StrategicPlan:
     """A strategic plan (e.g. the successor of the current one); its goals and targets follow."""
+    require(by, "strategy.add_strategicplan")
     _known(values, PLAN_FIELDS)
     plan = StrategicPlan(code=code, **values)
     _check_plan(plan)
@@ -137,6 +138,7 @@ def create_plan(*, code: str, by, **values) -> StrategicPlan:
 def update_plan(*, plan: StrategicPlan, by, **values) -> StrategicPlan:
     """Change a plan; the code stays (addresses and exports use it). Every change is kept in the
     plan's history, the official texts loaded from the reference files included."""
+    require(by, "strategy.change_strategicplan", plan)
     _known(values, PLAN_FIELDS)
     plan = StrategicPlan.objects.select_for_update().get(pk=plan.pk)
     changed = [name for name, value in values.items() if getattr(plan, name) != value]
@@ -166,6 +168,7 @@ def _check_goal(goal: Goal) -> None:
 
 @transaction.atomic
 def add_goal(*, plan: StrategicPlan, by, **values) -> Goal:
+    require(by, "strategy.add_goal", plan)
     _known(values, GOAL_FIELDS)
     goal = Goal(plan=plan, **values)
     _check_goal(goal)
@@ -177,6 +180,7 @@ def add_goal(*, plan: StrategicPlan, by, **values) -> Goal:
 
 @transaction.atomic
 def update_goal(*, goal: Goal, by, **values) -> Goal:
+    require(by, "strategy.change_goal", goal)
     _known(values, GOAL_FIELDS)
     goal = Goal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
     changed = [name for name, value in values.items() if getattr(goal, name) != value]
@@ -208,6 +212,7 @@ def _check_target(target: Target) -> None:
 
 @transaction.atomic
 def add_target(*, plan: StrategicPlan, by, **values) -> Target:
+    require(by, "strategy.add_target", plan)
     _known(values, TARGET_FIELDS)
     target = Target(plan=plan, **values)
     _check_target(target)
@@ -220,6 +225,7 @@ def add_target(*, plan: StrategicPlan, by, **values) -> Target:
 def update_target(*, target: Target, by, **values) -> Target:
     """Change a target's goal, number or texts. The official texts of a loaded plan may be
     corrected too: the target's history keeps every earlier version."""
+    require(by, "strategy.change_target", target)
     _known(values, TARGET_FIELDS)
     target = Target.objects.select_for_update().select_related("plan", "goal").get(pk=target.pk)
     changed = [name for name, value in values.items() if getattr(target, name) != value]
@@ -244,6 +250,7 @@ def _check_indicator_code(*, target: Target, code: str, exclude_pk=None) -> None
 
 @transaction.atomic
 def create_indicator(*, target: Target, by, **values) -> Indicator:
+    require(by, "strategy.add_indicator", target)
     unknown = set(values) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
@@ -258,6 +265,7 @@ def create_indicator(*, target: Target, by, **values) -> Indicator:
 
 @transaction.atomic
 def update_indicator(*, indicator: Indicator, by, **values) -> Indicator:
+    require(by, "strategy.change_indicator", indicator)
     unknown = set(values) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
@@ -275,6 +283,7 @@ def update_indicator(*, indicator: Indicator, by, **values) -> Indicator:
 @transaction.atomic
 def add_mapping(*, target: Target, kind: str, number: int, confidence: str, source: str, by):
     """Map a target to the Aichi Target, SDG or GBF target with that number."""
+    require(by, "strategy.manage_mappings", target)
     link_model, global_model, _related = MAPPINGS[MappingKind(kind)]
     global_target = global_model.objects.filter(number=number).first()
     if global_target is None:
@@ -308,6 +317,7 @@ def add_mapping(*, target: Target, kind: str, number: int, confidence: str, sour
 
 @transaction.atomic
 def remove_mapping(*, link, by) -> None:
+    require(by, "strategy.manage_mappings")
     target = link.target
     label = link.global_target.label
     link.delete()

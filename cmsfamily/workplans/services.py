@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cmsfamily.core.services import record_event
+from cmsfamily.core.services import record_event, require
 from cmsfamily.workplans.choices import ProgrammeKind, UpdateStatus
 from cmsfamily.workplans.models import (
     Activity,
@@ -65,6 +65,7 @@ def _check_programme(programme: WorkProgramme) -> None:
 
 @transaction.atomic
 def create_programme(*, code: str, by, **values) -> WorkProgramme:
+    require(by, "workplans.add_workprogramme")
     scalars, related = _split(values, PROGRAMME_FIELDS, PROGRAMME_RELATIONS)
     if code in RESERVED_CODES:
         raise ValidationError(
@@ -86,6 +87,7 @@ def create_programme(*, code: str, by, **values) -> WorkProgramme:
 
 @transaction.atomic
 def update_programme(*, programme: WorkProgramme, by, **values) -> WorkProgramme:
+    require(by, "workplans.change_workprogramme", programme)
     scalars, related = _split(values, PROGRAMME_FIELDS, PROGRAMME_RELATIONS)
     programme = WorkProgramme.objects.select_for_update().get(pk=programme.pk)
     changed = [name for name, value in scalars.items() if getattr(programme, name) != value]
@@ -128,6 +130,7 @@ def _check_activity(*, programme: WorkProgramme, number: str, parent, start, end
 
 @transaction.atomic
 def add_activity(*, programme: WorkProgramme, number: str, parent=None, by, **values) -> Activity:
+    require(by, "workplans.add_activity", programme)
     values, related = _split(values, ACTIVITY_FIELDS, ACTIVITY_RELATIONS)
     _check_open(programme)
     _check_activity(
@@ -154,6 +157,7 @@ def update_activity(
     *, activity: Activity, by, number: str | None = None, parent=..., **values
 ) -> Activity:
     """Change an activity: renumbering and moving are checked like a new activity."""
+    require(by, "workplans.change_activity", activity)
     values, related = _split(values, ACTIVITY_FIELDS, ACTIVITY_RELATIONS)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_open(activity.programme)
@@ -204,6 +208,7 @@ def _check_open(programme: WorkProgramme) -> None:
 @transaction.atomic
 def move_activity(*, activity: Activity, parent, by) -> Activity:
     """Give an activity a new parent (None: a top-level area), refusing cycles."""
+    require(by, "workplans.change_activity", activity)
     _check_activity(
         programme=activity.programme,
         number=activity.number,
@@ -222,6 +227,7 @@ def move_activity(*, activity: Activity, parent, by) -> Activity:
 def post_progress(
     *, activity: Activity, by, kind: str, text: str, status: str = UpdateStatus.UNKNOWN, date=None
 ) -> ProgressUpdate:
+    require(by, "workplans.post_progress", activity)
     programme = WorkProgramme.objects.select_for_update().get(pk=activity.programme_id)
     if programme.is_closed:
         raise ValidationError(
@@ -246,6 +252,7 @@ def post_progress(
 
 @transaction.atomic
 def add_resource_line(*, activity: Activity, by, **values) -> ResourceLine:
+    require(by, "workplans.change_activity", activity)
     if activity.programme.is_closed:
         raise ValidationError(
             _("The programme “%(programme)s” is closed; its resources can no longer change.")
