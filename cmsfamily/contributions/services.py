@@ -18,7 +18,7 @@ from cmsfamily.contributions.models import (
     ValuationRule,
 )
 from cmsfamily.core.selectors import Converter, MissingRate
-from cmsfamily.core.services import record_event
+from cmsfamily.core.services import record_event, require
 
 BASE_CURRENCY = "USD"
 CONTRIBUTION_FIELDS = (
@@ -58,6 +58,7 @@ def overlapping_rules(*, kind: str, valid_from: date, valid_to: date | None, exc
 
 @transaction.atomic
 def add_valuation_rule(*, by, **values) -> ValuationRule:
+    require(by, "contributions.add_valuationrule")
     rule = ValuationRule(**values)
     rule.full_clean()
     if rule.valid_to and rule.valid_to < rule.valid_from:
@@ -81,6 +82,7 @@ def add_valuation_rule(*, by, **values) -> ValuationRule:
 @transaction.atomic
 def end_valuation_rule(*, rule: ValuationRule, valid_to: date, by) -> ValuationRule:
     """End a rule, so that the next one can start; entries it already valued keep it."""
+    require(by, "contributions.add_valuationrule")
     rule = ValuationRule.objects.select_for_update().get(pk=rule.pk)
     if valid_to < rule.valid_from:
         raise ValidationError({"valid_to": _("The end date is before the start date.")})
@@ -227,7 +229,10 @@ def _build(values: dict, **extra) -> Contribution:
 
 @transaction.atomic
 def log_contribution(*, by, **values) -> Contribution:
+    require(by, "contributions.add_contribution")
     contribution = _build(values, entered_by=by if by and by.is_authenticated else None)
+    # For the contributor the user acts for (the CMS Secretariat logs for anyone).
+    require(by, "contributions.correct_contribution", contribution)
     contribution.save()
     record_event(kind="contribution.logged", target=contribution, actor=by)
     return contribution
@@ -237,6 +242,7 @@ def log_contribution(*, by, **values) -> Contribution:
 def update_contribution(*, contribution: Contribution, by, **values) -> Contribution:
     """Change an entry that is not validated yet; a validated one is corrected, never changed."""
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    require(by, "contributions.correct_contribution", contribution)  # who; when is asked below
     if contribution.is_validated:
         raise ValidationError(
             _(
@@ -266,6 +272,7 @@ def update_contribution(*, contribution: Contribution, by, **values) -> Contribu
 @transaction.atomic
 def validate_contribution(*, contribution: Contribution, by) -> Contribution:
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    require(by, "contributions.validate_contribution", contribution)
     if contribution.is_validated:
         raise ValidationError(_("This contribution is already validated."))
     contribution.validated_by = by
@@ -279,6 +286,7 @@ def validate_contribution(*, contribution: Contribution, by) -> Contribution:
 def correct_contribution(*, original: Contribution, by, **values) -> Contribution:
     """A new entry replacing a validated one in the totals; the original stays as it was."""
     original = Contribution.objects.select_for_update().get(pk=original.pk)
+    require(by, "contributions.correct_contribution", original)
     if not original.is_validated:
         raise ValidationError(_("An entry that is not validated yet is changed, not corrected."))
     if Contribution.objects.filter(corrects=original).exists():
@@ -298,6 +306,7 @@ def correct_contribution(*, original: Contribution, by, **values) -> Contributio
 def set_assessed_contribution(
     *, party, instrument, year: int, by, **values
 ) -> AssessedContribution:
+    require(by, "contributions.manage_assessed")
     assessed = AssessedContribution.objects.filter(
         party=party, instrument=instrument, year=year
     ).first() or AssessedContribution(party=party, instrument=instrument, year=year)
@@ -311,6 +320,7 @@ def set_assessed_contribution(
 
 @transaction.atomic
 def record_payment(*, assessed: AssessedContribution, by, **values) -> Payment:
+    require(by, "contributions.manage_assessed")
     payment = Payment(assessed=assessed, recorded_by=by, **values)
     payment.full_clean(exclude=["recorded_by"])
     payment.save()

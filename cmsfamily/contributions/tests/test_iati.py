@@ -15,6 +15,7 @@ from lxml import etree
 
 from cmsfamily.accounts.models import User
 from cmsfamily.contributions import iati, services
+from cmsfamily.contributions.models import Contribution
 from cmsfamily.contributions.tests.ledger_data import entry, euro_rate
 from cmsfamily.core.testing import client_for, everyone
 from cmsfamily.directory.models import Organisation
@@ -265,7 +266,9 @@ def test_only_what_the_public_totals_count_goes_into_the_file(
         )
         services.validate_contribution(contribution=correction, by=secretariat)
     demo_user = User.objects.create_user("demo@example.org", "x" * 12, is_demo=True)
-    by_demo_user = _money(demo_user, secretariat, activity=activity, amount=7)
+    # Entered by a demo account (one with no right to log, so written as the platform and marked).
+    by_demo_user = _money(None, secretariat, activity=activity, amount=7)
+    Contribution.objects.filter(pk=by_demo_user.pk).update(entered_by=demo_user)
     demo_organisation = Organisation.objects.create(
         slug="demo-ngo", short_name="Demo NGO", name="Demo NGO", kind="partner_ngo", is_demo=True
     )
