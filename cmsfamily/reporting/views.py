@@ -602,13 +602,22 @@ def assign(request, pk):
     )
 
 
-def _confirm(request, *, title, message, button, back):
-    """Ask once more before a removal: the same POST again, with ``confirmed``."""
-    return render(
-        request,
-        "reporting/confirm.html",
-        {"title": title, "message": message, "button": button, "back": back},
-    )
+def _remove(request, *, remove, done, back, title, message, button):
+    """A removal asked once more (the same POST again, with ``confirmed``), then done through
+    its service, with what happened said on the page it returns to."""
+    if not request.POST.get("confirmed"):
+        return render(
+            request,
+            "reporting/confirm.html",
+            {"title": title, "message": message, "button": button, "back": back},
+        )
+    try:
+        remove()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, done)
+    return redirect(back)
 
 
 @require_POST
@@ -631,25 +640,19 @@ def unassign(request, pk, assignment_id):
         "name": assignment.user.full_name or assignment.user.email,
         "section": f"{assignment.section.number} {assignment.section.title}",
     }
-    if not request.POST.get("confirmed"):
-        return _confirm(
-            request,
-            title=_("Remove a contributor"),
-            message=_(
-                "Remove %(name)s from section %(section)s? They will no longer see or edit this "
-                "report's section; the answers they gave stay in the report."
-            )
-            % names,
-            button=_("Remove the contributor"),
-            back=back,
+    return _remove(
+        request,
+        remove=lambda: services.unassign_section(assignment=assignment, by=request.user),
+        done=_("%(name)s was removed from section %(section)s.") % names,
+        back=back,
+        title=_("Remove a contributor"),
+        message=_(
+            "Remove %(name)s from section %(section)s? They will no longer see or edit this "
+            "report's section; the answers they gave stay in the report."
         )
-    try:
-        services.unassign_section(assignment=assignment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(back)
-    messages.success(request, _("%(name)s was removed from section %(section)s.") % names)
-    return redirect(back)
+        % names,
+        button=_("Remove the contributor"),
+    )
 
 
 @require_POST
@@ -668,25 +671,19 @@ def loop_entry_remove(request, pk, section_id, key):
     if entry is None:  # a second click, or another tab, got there first
         messages.info(request, _("This item was already removed."))
         return redirect(back)
-    if not request.POST.get("confirmed"):
-        return _confirm(
-            request,
-            title=_("Remove an item"),
-            message=_(
-                "Remove “%(label)s” from section %(section)s? Its answers in this section are "
-                "deleted with it."
-            )
-            % {"label": entry.label, "section": section.number},
-            button=_("Remove the item and its answers"),
-            back=back,
+    return _remove(
+        request,
+        remove=lambda: services.remove_loop_entry(entry=entry, by=request.user),
+        done=_("“%(label)s” was removed.") % {"label": entry.label},
+        back=back,
+        title=_("Remove an item"),
+        message=_(
+            "Remove “%(label)s” from section %(section)s? Its answers in this section are "
+            "deleted with it."
         )
-    try:
-        services.remove_loop_entry(entry=entry, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(back)
-    messages.success(request, _("“%(label)s” was removed.") % {"label": entry.label})
-    return redirect(back)
+        % {"label": entry.label, "section": section.number},
+        button=_("Remove the item and its answers"),
+    )
 
 
 @require_POST
