@@ -33,6 +33,23 @@ from tests.e2e.helpers import (
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """On SQLite, the browser tests use a test database in a file, not in memory.
+
+    The live server answers a page and an autosave beacon at once, from two threads. SQLite's
+    shared in-memory database locks whole tables and fails the second writer at once ("database
+    table is locked"), where a file database in WAL mode makes it wait (the settings' timeout),
+    as the real server does in `make run`.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("e2e-db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 def _unavailable(reason: str):
     if os.environ.get("CMS_REQUIRE_BROWSER") == "1":
         pytest.fail(f"{reason} (CMS_REQUIRE_BROWSER=1: the browser tests may not be skipped)")
