@@ -71,6 +71,11 @@ class Field:
         )
 
     @property
+    def unanswered(self) -> bool:
+        """No answer: none stored, or "No answer yet" posted (as "") in a save that was refused."""
+        return self.value is None or self.value == "" or self.value == []
+
+    @property
     def chosen(self) -> list:
         if self.value is None:
             return []

@@ -5,45 +5,64 @@
 // warns before leaving only when a change could not be saved. The same write key makes a save
 // sent twice (by htmx and by the beacon) count once.
 (function () {
-  var form = document.getElementById("section-form");
-  var status = document.getElementById("save-status");
-  if (!form || !status || !window.htmx) return;
+  // A save the server refuses answers with the form again (with its messages), which replaces
+  // the form: the listeners sit on the document and find the form that is there now.
+  function currentForm() {
+    return document.getElementById("section-form");
+  }
+  if (!currentForm() || !document.getElementById("save-status") || !window.htmx) return;
   var dirty = false;
   var saving = false;
   var failed = false;
 
   function say(text) {
-    status.textContent = text;
+    var status = document.getElementById("save-status");
+    if (status) status.textContent = text;
+  }
+  function inForm(event) {
+    return event.target.closest && event.target.closest("#section-form");
   }
   function changed(event) {
-    if (!event.target.name || event.target.name === "write_key") return;
+    if (!inForm(event) || !event.target.name || event.target.name === "write_key") return;
     dirty = true;
-    say(form.dataset.unsaved);
+    say(currentForm().dataset.unsaved);
   }
-  form.addEventListener("input", changed);
-  form.addEventListener("change", changed);
-  form.addEventListener("htmx:beforeRequest", function () {
+  document.addEventListener("input", changed);
+  document.addEventListener("change", changed);
+  function fromForm(event) {
+    // htmx tells of a request whose form was replaced on an element still on the page.
+    return event.detail.elt && event.detail.elt.id === "section-form";
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!fromForm(event)) return;
     saving = true;
     dirty = false;
-    say(form.dataset.saving);
+    say(currentForm().dataset.saving);
   });
-  form.addEventListener("htmx:afterRequest", function (event) {
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!fromForm(event)) return;
     saving = false;
-    failed = !event.detail.successful;
+    // A refused save comes back as the form with its messages, put in place of this one.
+    var refused = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Retarget");
+    failed = !event.detail.successful || refused === "#section-form";
     if (failed) {
       dirty = true;
-      say(form.dataset.failed);
+      say(currentForm().dataset.failed);
     }
   });
-  form.addEventListener("submit", function () {
+  document.addEventListener("submit", function (event) {
+    if (event.target.id !== "section-form") return;
     dirty = false; // the button's full save: the next page says what happened
   });
 
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && dirty && !saving) htmx.trigger(form, "save-now");
+    if (document.visibilityState === "hidden" && dirty && !saving) {
+      htmx.trigger(currentForm(), "save-now");
+    }
   });
   window.addEventListener("pagehide", function () {
     if (!(dirty || saving)) return;
+    var form = currentForm();
     var data = new FormData(form);
     if (navigator.sendBeacon && navigator.sendBeacon(form.getAttribute("hx-post"), data)) {
       dirty = false;
