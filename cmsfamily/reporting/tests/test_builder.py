@@ -367,3 +367,14 @@ def test_the_question_page_goes_back_only_to_this_site(
     )
     assert response.status_code == 302
     assert response["Location"] == expected
+
+
+def test_the_builder_numbers_each_question_once(client_as, secretariat, version):
+    """The questions carry their own numbers ("1", "1a"): the list around them adds none, so the
+    outline never reads "1. 1 Which departments…"."""
+    client = client_as(secretariat)
+    html = client.get(url(version)).content.decode()
+    assert '<span class="number">1</span> Which departments are involved?' in html
+    outline = html[html.index("<main") :]
+    assert "<ol" not in outline  # an ordered list would number the numbered questions again
+    assert '<ul class="plain"><li><span class="number">1</span>' in outline
