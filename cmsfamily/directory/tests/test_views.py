@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -369,3 +370,18 @@ def test_ending_a_membership_keeps_it_dated_and_reports_bad_dates(client, secret
         "Germany"
         not in client.get("/instruments/cms/").content.decode().split("members recorded")[1]
     )
+
+
+def test_the_instruments_list_marks_one_sorted_column(client, django_assert_max_num_queries):
+    """The default order (date in effect, then code) is shown on its first column only: one arrow,
+    one aria-sort, where the sort really is."""
+    with django_assert_max_num_queries(12):
+        page = client.get("/instruments/").content.decode()
+    assert "{#" not in page and "One column says" not in page
+    head = page[page.index("<thead") : page.index("</thead>")]
+    assert head.count("aria-sort=") == 1
+    assert re.search(r'aria-sort="ascending">\s*<a href="\?sort=-in_effect"', head)
+    head = client.get("/instruments/", {"sort": "-name"}).content.decode()
+    head = head[head.index("<thead") : head.index("</thead>")]
+    assert head.count("aria-sort=") == 1
+    assert re.search(r'aria-sort="descending">\s*<a href="\?sort=name"', head)
