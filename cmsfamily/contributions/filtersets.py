@@ -3,12 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.contributions.choices import Kind, Status
 from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
-from cmsfamily.core.filtersets import YearFilter
+from cmsfamily.core.filtersets import PageFilterSet, YearFilter
 from cmsfamily.directory.filtersets import SearchFilter
 from cmsfamily.directory.models import Instrument, Organisation, Party
 
 
-class ContributionFilter(django_filters.FilterSet):
+class ContributionFilter(PageFilterSet):
     q = SearchFilter(
         fields=[
             "description",
@@ -23,19 +23,26 @@ class ContributionFilter(django_filters.FilterSet):
         queryset=Organisation.objects.order_by("short_name"),
         to_field_name="slug",
         label=_("Contributing organisation"),
+        empty_label=_("All organisations"),
     )
     party = django_filters.ModelChoiceFilter(
         field_name="contributor_party",
         queryset=Party.objects.order_by("name"),
         to_field_name="code",
         label=_("Contributing Party"),
+        empty_label=_("All Parties"),
     )
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(
+        choices=Kind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
     year = YearFilter(field_name="start", lookup_expr="year", label=_("Year (of the start)"))
     validated = django_filters.ChoiceFilter(
         choices=[("yes", _("validated")), ("no", _("awaiting validation"))],
         label=_("Validation"),
+        empty_label=_("Validated or not"),
         method="by_validation",
     )
 
@@ -51,12 +58,18 @@ class ContributionFilter(django_filters.FilterSet):
         return queryset
 
 
-class AssessedFilter(django_filters.FilterSet):
+class AssessedFilter(PageFilterSet):
     party = django_filters.ModelChoiceFilter(
-        queryset=Party.objects.order_by("name"), to_field_name="code", label=_("Party")
+        queryset=Party.objects.order_by("name"),
+        to_field_name="code",
+        label=_("Party"),
+        empty_label=_("All Parties"),
     )
     instrument = django_filters.ModelChoiceFilter(
-        queryset=Instrument.objects.order_by("code"), to_field_name="code", label=_("Instrument")
+        queryset=Instrument.objects.order_by("code"),
+        to_field_name="code",
+        label=_("Instrument"),
+        empty_label=_("All instruments"),
     )
     year = YearFilter(label=_("Year"))
 
@@ -65,8 +78,10 @@ class AssessedFilter(django_filters.FilterSet):
         fields = ["party", "instrument", "year"]
 
 
-class ValuationRuleFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
+class ValuationRuleFilter(PageFilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=Kind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
 
     class Meta:
         model = ValuationRule

@@ -8,8 +8,24 @@ from drf_spectacular.drainage import set_override
 from cmsfamily.core.forms import MAX_ID
 from cmsfamily.core.models import ExchangeRate
 
+DASHES = django_filters.conf.settings.EMPTY_CHOICE_LABEL  # django-filter's "---------"
 
-class ExchangeRateFilter(django_filters.FilterSet):
+
+class PageFilterSet(django_filters.FilterSet):
+    """The filters of a list page. A choice's first option says what leaving it alone means
+    ("All regions", "Any status": each filter's own `empty_label`), never "---------"; a choice
+    that names none reads "Any"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for each in self.filters.values():
+            if isinstance(each, django_filters.ChoiceFilter) and (
+                each.extra.get("empty_label", DASHES) == DASHES
+            ):
+                each.extra["empty_label"] = _("Any")
+
+
+class ExchangeRateFilter(PageFilterSet):
     currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
     quote = django_filters.CharFilter(label=_("In currency"), lookup_expr="iexact")
     on = django_filters.DateFilter(

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cmsfamily.core.filtersets import PageFilterSet
 from cmsfamily.directory import choices
 from cmsfamily.directory.models import (
     Appointment,
@@ -33,15 +34,19 @@ class SearchFilter(django_filters.CharFilter):
         return queryset.filter(condition)
 
 
-class PartyFilter(django_filters.FilterSet):
+class PartyFilter(PageFilterSet):
     q = SearchFilter(fields=["name_en", "name_fr", "name_es", "code", "iso3"])
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), to_field_name="code", label=_("CMS region")
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        label=_("CMS region"),
+        empty_label=_("All regions"),
     )
     instrument = django_filters.ModelChoiceFilter(
         queryset=Instrument.objects.all(),
         to_field_name="code",
         label=_("Member of"),
+        empty_label=_("Any instrument"),
         method="member_of",
     )
 
@@ -57,31 +62,42 @@ class PartyFilter(django_filters.FilterSet):
         ).distinct()
 
 
-class InstrumentFilter(django_filters.FilterSet):
+class InstrumentFilter(PageFilterSet):
     q = SearchFilter(fields=["name_en", "name_fr", "name_es", "code", "taxa"])
-    kind = django_filters.ChoiceFilter(choices=choices.InstrumentKind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(
+        choices=choices.InstrumentKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
 
     class Meta:
         model = Instrument
         fields = ["q", "kind"]
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(PageFilterSet):
     q = SearchFilter(fields=["name_en", "name_fr", "name_es", "short_name"])
-    kind = django_filters.ChoiceFilter(choices=choices.OrganisationKind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(
+        choices=choices.OrganisationKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
 
     class Meta:
         model = Organisation
         fields = ["q", "kind"]
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(PageFilterSet):
     q = SearchFilter(fields=["given_name", "family_name", "position", "organisation__short_name"])
     role = django_filters.ChoiceFilter(
-        choices=choices.Role.choices, label=_("Current role"), method="current_role"
+        choices=choices.Role.choices,
+        label=_("Current role"),
+        empty_label=_("Any role"),
+        method="current_role",
     )
     party = django_filters.ModelChoiceFilter(
-        queryset=Party.objects.all(), to_field_name="code", label=_("Party"), method="for_party"
+        queryset=Party.objects.all(),
+        to_field_name="code",
+        label=_("Party"),
+        empty_label=_("All Parties"),
+        method="for_party",
     )
 
     class Meta:
@@ -102,22 +118,29 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(appointments__party=value).distinct()
 
 
-class ExpertiseFilter(django_filters.FilterSet):
+class ExpertiseFilter(PageFilterSet):
     q = SearchFilter(fields=["topic", "species_group", "notes", "organisation__short_name"])
     organisation = django_filters.ModelChoiceFilter(
         queryset=Organisation.objects.filter(kind=choices.OrganisationKind.PARTNER_NGO),
         to_field_name="slug",
         label=_("Partner"),
+        empty_label=_("All Partners"),
     )
     species_group = django_filters.CharFilter(lookup_expr="icontains", label=_("Species group"))
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), to_field_name="code", label=_("Region"), method="in_region"
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        label=_("Region"),
+        empty_label=_("All regions"),
+        method="in_region",
     )
     language = django_filters.CharFilter(
         field_name="languages", lookup_expr="icontains", label=_("Language")
     )
     availability = django_filters.ChoiceFilter(
-        choices=choices.Availability.choices, label=_("Availability")
+        choices=choices.Availability.choices,
+        label=_("Availability"),
+        empty_label=_("Any availability"),
     )
 
     class Meta:
@@ -131,10 +154,15 @@ class ExpertiseFilter(django_filters.FilterSet):
         return queryset.filter(Q(region=value) | Q(region__isnull=True))
 
 
-class NominationFilter(django_filters.FilterSet):
-    role = django_filters.ChoiceFilter(choices=choices.Role.choices, label=_("Role"))
+class NominationFilter(PageFilterSet):
+    role = django_filters.ChoiceFilter(
+        choices=choices.Role.choices, label=_("Role"), empty_label=_("Any role")
+    )
     party = django_filters.ModelChoiceFilter(
-        queryset=Party.objects.all(), to_field_name="code", label=_("Party")
+        queryset=Party.objects.all(),
+        to_field_name="code",
+        label=_("Party"),
+        empty_label=_("All Parties"),
     )
 
     class Meta:

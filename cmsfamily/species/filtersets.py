@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from cmsfamily.core.filtersets import PageFilterSet
 from cmsfamily.directory.filtersets import SearchFilter
 from cmsfamily.directory.models import Party
 from cmsfamily.species import choices
@@ -18,7 +19,7 @@ def range_state_is(queryset, field, value):
     )
 
 
-class TaxonFilter(django_filters.FilterSet):
+class TaxonFilter(PageFilterSet):
     q = SearchFilter(
         label=_("Search by name"),
         fields=[
@@ -30,15 +31,23 @@ class TaxonFilter(django_filters.FilterSet):
             "class_name",
         ],
     )
-    group = django_filters.ChoiceFilter(choices=choices.Group.choices, label=_("Taxonomic group"))
-    appendix = django_filters.ChoiceFilter(
-        choices=choices.Appendix.choices, label=_("Listed in"), method="filter_appendix"
+    group = django_filters.ChoiceFilter(
+        choices=choices.Group.choices, label=_("Taxonomic group"), empty_label=_("All groups")
     )
-    rank = django_filters.ChoiceFilter(choices=choices.Rank.choices, label=_("Rank"))
+    appendix = django_filters.ChoiceFilter(
+        choices=choices.Appendix.choices,
+        label=_("Listed in"),
+        empty_label=_("Any Appendix"),
+        method="filter_appendix",
+    )
+    rank = django_filters.ChoiceFilter(
+        choices=choices.Rank.choices, label=_("Rank"), empty_label=_("Any rank")
+    )
     party = django_filters.ModelChoiceFilter(
         queryset=Party.objects.order_by("name"),
         to_field_name="code",
         label=_("Range state (CMS Party)"),
+        empty_label=_("Any range State"),
         method="filter_party",
     )
 
