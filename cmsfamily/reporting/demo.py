@@ -2,9 +2,10 @@
 
 Not CMS text: the questions are written for the demonstration, in English, French and Spanish,
 and every template and cycle here is marked as demo (``is_demo``) and titled "Demonstration".
-One question bank serves three templates: a Party's report, a Partner's report and an Agreement
-secretariat's report, to show that one answer can serve several instruments. The real templates
-(seed 003 Annex C, the CMS national report by target) are shipped separately.
+One question bank serves two templates: a Party's report and an Agreement secretariat's report,
+to show that one answer can serve several instruments. The Partner cycle asks the real Partner
+questionnaire (seed 003 Annex C, shipped in ``data/templates``): a Partner is never asked a
+Party's questions ("Which authority prepared this report?").
 """
 
 import datetime as dt
@@ -12,9 +13,24 @@ import datetime as dt
 from django.db import transaction
 
 from cmsfamily.directory.models import Instrument, Organisation, Party
-from cmsfamily.reporting import services
-from cmsfamily.reporting.choices import ExpectedReporters, LoopKind, QuestionKind
-from cmsfamily.reporting.models import Question, Template
+from cmsfamily.reporting import services, templates_data
+from cmsfamily.reporting.choices import (
+    CycleStatus,
+    ExpectedReporters,
+    LoopKind,
+    QuestionKind,
+    VersionStatus,
+)
+from cmsfamily.reporting.models import Cycle, Question, SubmissionVersion, Template
+
+PARTNER_CYCLE = "demo-partner-reports"
+ANNEX_C = "partner-questionnaire-annex-c"
+ANNEX_C_FILE = "partner-questionnaire-annex-c.json"
+PARTNER_TITLES = (
+    "Demonstration: Partner reports",
+    "Démonstration : rapports des partenaires",
+    "Demostración: informes de los socios",
+)
 
 GROUPS = [
     {"key": "birds", "label": {"en": "Birds", "fr": "Oiseaux", "es": "Aves"}},
@@ -143,7 +159,7 @@ def _bank() -> None:
             )
 
 
-def _template(slug, instrument, reporter_kind, titles, *, species=True):
+def _template(slug, instrument, reporter_kind, titles):
     template = services.create_template(
         slug=slug,
         instrument=instrument,
@@ -175,31 +191,30 @@ def _template(slug, instrument, reporter_kind, titles, *, species=True):
     services.add_item(section=general, question=_question("demo.staff"), number="3", by=None)
     services.add_item(section=general, question=_question("demo.budget-share"), number="4", by=None)
     services.add_item(section=general, question=_question("demo.website"), number="5", by=None)
-    if species:
-        groups = services.add_section(
-            version=version,
-            number="II",
-            loop=LoopKind.FIXED,
-            loop_items=GROUPS,
-            by=None,
-            **_texts(
-                "title", ("Appendix I species", "Espèces de l’Annexe I", "Especies del Apéndice I")
-            ),
-        )
-        services.add_item(
-            section=groups, question=_question("demo.obstacles"), number="1", required=True, by=None
-        )
-        services.add_item(
-            section=groups,
-            question=_question("demo.actions"),
-            number="1a",
-            by=None,
-            show_if={"question": "demo.obstacles", "equals": "yes"},
-            require_if={"question": "demo.obstacles", "equals": "yes"},
-        )
+    groups = services.add_section(
+        version=version,
+        number="II",
+        loop=LoopKind.FIXED,
+        loop_items=GROUPS,
+        by=None,
+        **_texts(
+            "title", ("Appendix I species", "Espèces de l’Annexe I", "Especies del Apéndice I")
+        ),
+    )
+    services.add_item(
+        section=groups, question=_question("demo.obstacles"), number="1", required=True, by=None
+    )
+    services.add_item(
+        section=groups,
+        question=_question("demo.actions"),
+        number="1a",
+        by=None,
+        show_if={"question": "demo.obstacles", "equals": "yes"},
+        require_if={"question": "demo.obstacles", "equals": "yes"},
+    )
     sites = services.add_section(
         version=version,
-        number="III" if species else "II",
+        number="III",
         loop=LoopKind.REPORTER_ITEMS,
         by=None,
         **_texts("title", ("Important sites", "Sites importants", "Sitios importantes")),
@@ -228,9 +243,56 @@ def _cycle(slug, version, titles, *, parties=(), organisations=()):
     return services.set_cycle_status(cycle=cycle, status="open", by=None)
 
 
+def _annex_c_version():
+    """The Partner questionnaire's version in use (or its latest, never a draft the Secretariat is
+    editing when one is in use), imported from its file when not loaded yet."""
+    template = Template.objects.filter(slug=ANNEX_C).first()
+    if template is None:
+        outcome = templates_data.load_file(ANNEX_C_FILE)
+        if outcome.action == templates_data.REFUSED:
+            raise ValueError(f"{ANNEX_C_FILE} was refused: {outcome.problems}")
+        template = Template.objects.get(slug=ANNEX_C)
+    in_use = template.versions.filter(status=VersionStatus.FROZEN).order_by("-number").first()
+    return in_use or services.latest_version(template)
+
+
+def _retire(cycle: Cycle) -> None:
+    """The previous demonstration's Partner cycle asked the Party questions. Nothing in it was
+    ever submitted: it goes, with its drafts and its template. Something was: it is closed and
+    keeps its history under another code."""
+    if SubmissionVersion.objects.filter(submission__cycle=cycle).exists():
+        Cycle.objects.filter(pk=cycle.pk).update(
+            slug=f"{PARTNER_CYCLE}-before-annex-c", status=CycleStatus.CLOSED
+        )
+        return
+    version = cycle.version
+    cycle.submissions.all().delete()  # answers, loop items, assignments and comments with them
+    cycle.delete()
+    template = version.template
+    if template.is_demo and not Cycle.objects.filter(version__template=template).exists():
+        template.delete()  # its versions, sections and items with it; the bank's questions stay
+
+
+def _partner_cycle() -> bool:
+    """BirdLife's demonstration report asks the Partner questionnaire (Annex C); a database from
+    the previous demonstration gets it too. False when it is there already."""
+    cycle = Cycle.objects.filter(slug=PARTNER_CYCLE).select_related("version__template").first()
+    if cycle is not None:
+        if cycle.version.template.slug == ANNEX_C:
+            return False
+        _retire(cycle)
+    _cycle(PARTNER_CYCLE, _annex_c_version(), PARTNER_TITLES, organisations=("birdlife",))
+    return True
+
+
 @transaction.atomic
 def load_reporting_demo() -> bool:
-    """Create the demonstration templates and open cycles; False when they exist already."""
+    """Create the demonstration templates and open cycles; False when all exist already."""
+    made = _party_and_agreement_cycles()
+    return _partner_cycle() or made
+
+
+def _party_and_agreement_cycles() -> bool:
     if Template.objects.filter(slug="demo-party-report").exists():
         return False
     _bank()
@@ -244,17 +306,6 @@ def load_reporting_demo() -> bool:
             "Démonstration : rapport d’une Partie à la CMS",
             "Demostración: informe de una Parte a la CMS",
         ),
-    )
-    partner = _template(
-        "demo-partner-report",
-        cms,
-        "partner",
-        (
-            "Demonstration: Partner report to CMS",
-            "Démonstration : rapport d’un partenaire à la CMS",
-            "Demostración: informe de un socio a la CMS",
-        ),
-        species=False,
     )
     agreement = _template(
         "demo-agreement-report",
@@ -275,16 +326,6 @@ def load_reporting_demo() -> bool:
             "Demostración: informes de las Partes",
         ),
         parties=("KE", "DE"),
-    )
-    _cycle(
-        "demo-partner-reports",
-        partner,
-        (
-            "Demonstration: Partner reports",
-            "Démonstration : rapports des partenaires",
-            "Demostración: informes de los socios",
-        ),
-        organisations=("birdlife",),
     )
     _cycle(
         "demo-agreement-reports",

@@ -129,13 +129,18 @@ def test_a_report_from_draft_to_publication(page, live_server, registry, login, 
     _checked(page, axe, "print")
 
 
-def _submit_demo_report(page, base, cycle_slug, reporter_filter, authority):
+def _submit_demo_report(
+    page, base, cycle_slug, reporter_filter, authority, first=("I", "demo.authority")
+):
+    """Answer the first section's first question (by default the demo's "Which authority
+    prepared this report?"), then submit."""
     from cmsfamily.reporting.models import Submission
 
     submission = Submission.objects.get(cycle__slug=cycle_slug, **reporter_filter)
-    general = submission.cycle.version.sections.get(number="I")
+    number, code = first
+    general = submission.cycle.version.sections.get(number=number)
     page.goto(f"{base}/reports/submissions/{submission.pk}/sections/{general.pk}/")
-    page.locator('[name="demo.authority@"]').fill(authority)
+    page.locator(f'[name="{code}@"]').fill(authority)
     page.locator("#section-form button[type=submit]").click()
     expect(page.locator(".messages .success")).to_be_visible()
     if submission.cycle.version.sections.filter(number="II", loop="fixed").exists():
@@ -180,10 +185,15 @@ def test_partner_and_agreement_reports_through_the_same_engine_in_french(
         base,
         "demo-partner-reports",
         {"organisation__slug": "birdlife"},
-        "BirdLife International",
+        "Flyway conservation and Important Bird and Biodiversity Areas",
+        first=("A", "pq-01"),
     )
     page.goto(f"{base}/reports/submissions/{partner.pk}/versions/1/")
-    expect(page.get_by_text("Quelle autorité a préparé ce rapport ?")).to_be_visible()
+    # A Partner is asked the Partner questionnaire (Annex C), not a Party's questions.
+    expect(
+        page.get_by_text(re.compile("Quels sont, selon vous, le ou les principaux domaines"))
+    ).to_be_visible()
+    expect(page.get_by_text("Quelle autorité a préparé ce rapport ?")).to_have_count(0)
     screenshots(page, "report-partner-version-fr")
     _language(page, "English")
     sign_out(page)
