@@ -2,7 +2,7 @@
 questionnaire (Annex C) for BirdLife, marked as demo, idempotent, and an upgrade for a database
 holding the previous demonstration."""
 
-from cmsfamily.reporting import demo
+from cmsfamily.reporting import demo, services
 from cmsfamily.reporting.demo import load_reporting_demo
 from cmsfamily.reporting.models import Answer, Cycle, Item, Question, Submission, Template
 from cmsfamily.reporting.templates_data import UNCHANGED, load_file
@@ -71,3 +71,21 @@ def test_a_database_from_the_previous_demo_gets_the_partner_questionnaire(db):
     before = _state()
     assert load_reporting_demo() is False
     assert _state() == before
+
+
+def test_a_previous_demo_report_that_was_submitted_keeps_its_history(db, birdlife_fp):
+    old = _previous_demo()
+    Answer.objects.create(
+        submission=old, question=Question.objects.get(code="demo.authority"), value="BirdLife"
+    )
+    obstacles = Question.objects.get(code="demo.obstacles")
+    for group in demo.GROUPS:
+        Answer.objects.create(submission=old, question=obstacles, loop_key=group["key"], value="no")
+    services.submit(submission=old, by=birdlife_fp)
+    assert load_reporting_demo() is True
+    old.refresh_from_db()
+    assert old.cycle.slug == "demo-partner-reports-before-annex-c"
+    assert old.cycle.status == "closed" and old.versions.count() == 1
+    report = Submission.objects.get(cycle__slug="demo-partner-reports")
+    assert report.cycle.version.template.slug == "partner-questionnaire-annex-c"
+    assert load_reporting_demo() is False
