@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
+# `make run PORT=8107` serves on another port; the links in the emails it prints follow it.
+PORT ?= 8000
+export PORT
 
 .PHONY: run test test-fast test-e2e check bench install reference demo messages clean
 
@@ -17,7 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, migrate, load the real reference data and the demo accounts, serve on :8000
+## make run: install, migrate, load the real reference data and the demo accounts, serve on :8000 (or PORT=...)
 run: $(STAMP)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) compilemessages_if_needed
@@ -29,7 +32,7 @@ run: $(STAMP)
 	$(MANAGE) load_demo
 	$(MANAGE) load_reporting_demo
 	$(MANAGE) load_report_templates
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite (browser tests run when /usr/bin/chromium is present)
 # The browser tests run in a pytest of their own: their live server needs transactional tests,

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "cmsfamily.directory.middleware.RequireSecretariatMFAMiddleware",
+    "cmsfamily.core.links.RequestOriginMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,7 +168,11 @@ MFA_REQUIRED_FOR_SECRETARIAT = env_bool("MFA_REQUIRED_FOR_SECRETARIAT", PRODUCTI
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CMS Family Platform <no-reply@localhost>")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
+# Links in emails (cmsfamily.core.links): SITE_URL when set (set it in production); unset, the
+# address the request came to, or, outside a request (`make run`'s loaders, the reminders
+# command), the local server on PORT (`make run PORT=8107`).
+SITE_URL = env_str("SITE_URL", "")
+LOCAL_SITE_URL = f"http://127.0.0.1:{env_int('PORT', 8000)}"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.links import absolute_url
 from cmsfamily.reporting.models import Cycle, Submission
 
 LANGUAGES = ("en", "fr", "es")
@@ -63,7 +64,7 @@ def _in_three_languages(make) -> tuple[str, str]:
 
 
 def _link(submission: Submission) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{submission.get_absolute_url()}"
+    return absolute_url(submission.get_absolute_url())
 
 
 def _send(messages: list[tuple]) -> None:
