@@ -20,8 +20,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, migrate, load the real reference data and the demo accounts, serve on :8000 (or PORT=...)
-run: $(STAMP)
+## make run: install, migrate, load the real reference data and the demo accounts, serve on :8000
+## (or PORT=...) with DEBUG off, as in production: the platform's own 404 and 403 pages (not
+## Django's list of every URL), hashed static files with long cache lifetimes, pages and static
+## files compressed.
+run: $(STAMP) staticfiles/staticfiles.json
 	$(MANAGE) migrate --no-input
 	$(MANAGE) compilemessages_if_needed
 	$(MANAGE) load_reference
@@ -32,7 +35,11 @@ run: $(STAMP)
 	$(MANAGE) load_demo
 	$(MANAGE) load_reporting_demo
 	$(MANAGE) load_report_templates
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=0 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Static files are collected (hashed, with gzip and brotli copies) again only when one has changed.
+staticfiles/staticfiles.json: $(STAMP) config/settings.py $(shell find cmsfamily -path '*/static/*' -type f)
+	DJANGO_DEBUG=0 $(MANAGE) collectstatic --no-input -v 0
 
 ## make test: the whole suite (browser tests run when /usr/bin/chromium is present)
 # The browser tests run in a pytest of their own: their live server needs transactional tests,

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from cmsfamily.core.tables import IsoDateColumn
 from cmsfamily.directory.models import (
     Appointment,
     Expertise,
@@ -10,16 +11,6 @@ from cmsfamily.directory.models import (
     Party,
     Person,
 )
-
-
-class IsoDateColumn(tables.Column):
-    """Dates as YYYY-MM-DD, unambiguous in every language (and far cheaper than a TemplateColumn)."""
-
-    def render(self, value):
-        return value.isoformat()
-
-    def value(self, value):
-        return value.isoformat()
 
 
 class PartyTable(tables.Table):
