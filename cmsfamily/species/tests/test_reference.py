@@ -75,7 +75,7 @@ def test_sample_values():
     assert not whale.common_name_fr and not whale.common_name_es
     seal = Taxon.objects.get(scientific_name="Arctocephalus australis")
     assert seal.as_of.startswith("2013-09-27")
-    assert seal.source.startswith("github.com/unepwcmc/SAPI@f0eb2c79")
+    assert seal.source == "Species+ (UNEP-WCMC), CMS Appendices as at 2013"
     falcons = Taxon.objects.get(scientific_name="Falconidae spp.")
     assert (falcons.rank, falcons.taxon_rank) == ("higher taxon", "family")
     assert Taxon.objects.filter(common_name_en="").count() == 42
