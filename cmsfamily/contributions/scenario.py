@@ -77,7 +77,9 @@ def citation(document: str, year: int, paragraph: str) -> str:
 
 
 def _cite(row: dict, source: dict) -> str:
-    return citation(source["document"], source["year"], row["paragraph"])
+    # The page names the document in full above the table: each part cites it by its main title
+    # ('Conservation Collaboration', before the subtitle).
+    return citation(source["document"].split(":")[0], source["year"], row["paragraph"])
 
 
 def seed_003_estimate() -> Scenario:

@@ -52,7 +52,7 @@ NOT_A_PAGE = re.compile(
     r"^/(admin|i18n|fr|es|static|media|accounts/logout)\b|\.(csv|xlsx|pdf|docx|json|xml|zip)$|/export|/download"
 )
 PAGES_PER_KIND = 2
-MOST_PAGES = 80
+MOST_PAGES = 60
 ATTRIBUTES = re.compile(r'(?:title|alt|aria-label|placeholder)="([^"]*)"')
 
 
