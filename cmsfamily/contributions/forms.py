@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.contributions.choices import Kind
@@ -115,13 +116,15 @@ def contributor_key(contribution: Contribution) -> str:
 
 class ActivityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return truncatechars(f"{obj.programme.code} · {obj.number} {obj.title}", 110)
+        # The programme by the start of its title, not by its code ('res-10-9'): a reader's name.
+        programme = Truncator(obj.programme.title).words(5)
+        return truncatechars(f"{programme} · {obj.number} {obj.title}", 110)
 
 
 class TargetChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         label = _("%(plan)s · Target %(number)s — %(text)s") % {
-            "plan": obj.plan.code,
+            "plan": obj.plan.title,
             "number": obj.number,
             "text": obj.text,
         }
@@ -286,7 +289,9 @@ class ValuationRuleForm(forms.ModelForm):
             "valid_to": _(
                 "Leave empty while the rule is in force; rules of one kind never overlap."
             ),
-            "source": _("Where the value comes from, e.g. seed 003: US$300 a staff day."),
+            "source": _(
+                "Where the value comes from, e.g. Conservation Collaboration (2019): US$300 a staff day."
+            ),
         }
 
     def __init__(self, *args, **kwargs):

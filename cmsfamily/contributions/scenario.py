@@ -1,7 +1,9 @@
-"""Seed 003's estimate of the value of Partner work, recomputed with the ledger's own rules.
+"""The 2019 estimate of the value of Partner work (seed 003, "Conservation Collaboration"),
+recomputed with the ledger's own rules.
 
 The inputs are read from data/contributions/seed_003_partner_value_estimate.json (transcribed with
-the seed's line numbers). Each part is computed as quantity × the ledger's valuation rule in force
+the seed's line numbers, which stay in the file for developers: pages cite the document by title,
+year, headings and paragraph). Each part is computed as quantity × the ledger's valuation rule in force
 on the seed's date, beside the figure the seed prints; where they differ the page says why.
 """
 
@@ -58,12 +60,26 @@ class Scenario:
     errors: list[str] = field(default_factory=list)
 
 
-def _cite(row: dict) -> str:
-    lines = f"{row['line']}" + (f"–{row['line_end']}" if row.get("line_end") else "")
-    return _("seed 003, lines %(lines)s: %(paragraph)s") % {
-        "lines": lines,
-        "paragraph": row["paragraph"],
-    }
+def paragraph_label(paragraph: str) -> str:
+    """A reader's citation of a place in the document: its headings and the paragraph's count.
+
+    The data file gives a heading path ('Chapter > Section, paragraph 3 (unnumbered; count is
+    ours)'); the document numbers no paragraphs there, which the page says once, so the
+    transcriber's remark in brackets is left out and the headings are separated by commas.
+    """
+    text = paragraph.split(" (")[0] if paragraph.endswith(")") else paragraph
+    return ", ".join(part.strip() for part in text.split(">"))
+
+
+def citation(document: str, year: int, paragraph: str) -> str:
+    """'<title> (<year>), <headings>, paragraph <n>': the document as a reader knows it."""
+    return f"{document} ({year}), {paragraph_label(paragraph)}"
+
+
+def _cite(row: dict, source: dict) -> str:
+    # The page names the document in full above the table: each part cites it by its main title
+    # ('Conservation Collaboration', before the subtitle).
+    return citation(source["document"].split(":")[0], source["year"], row["paragraph"])
 
 
 def seed_003_estimate() -> Scenario:
@@ -84,7 +100,7 @@ def seed_003_estimate() -> Scenario:
             label=row.get("label", row["key"]),
             stated=Decimal(row["stated_value"]) if row.get("stated_value") is not None else None,
             stated_text=row.get("stated_value_text", ""),
-            source=_cite(row),
+            source=_cite(row, data["source"]),
             quote=row.get("quote", ""),
         )
         partners = Decimal(inputs.get("partners", 1))
@@ -107,7 +123,7 @@ def seed_003_estimate() -> Scenario:
                 )
                 if part.stated is not None and part.computed != part.stated:
                     part.why = _(
-                        "The seed prints %(stated)s, which is %(per_partner)s per Partner, i.e. "
+                        "The document prints %(stated)s, which is %(per_partner)s per Partner, i.e. "
                         "%(days)s days at %(rate)s: one of its stated factors (4 people or 4 "
                         "meetings) is left out of its own multiplication. The platform multiplies "
                         "every stated input."
@@ -127,9 +143,9 @@ def seed_003_estimate() -> Scenario:
                 scenario.errors.append(" ".join(error.messages))
             else:
                 part.why = _(
-                    "The seed states %(fte)s full-time equivalents on average but no working days "
+                    "The document states %(fte)s full-time equivalents on average but no working days "
                     "per year, so the ledger's staff-day rule (%(rate)s a day) cannot value them; "
-                    "the part uses the seed's own conservative figure of %(amount)s per Partner "
+                    "the part uses the document's own conservative figure of %(amount)s per Partner "
                     "and year."
                 ) % {"fte": inputs.get("fte"), "rate": _money(rule.value), "amount": _money(amount)}
         if part.computed is not None:

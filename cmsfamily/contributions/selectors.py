@@ -8,11 +8,15 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.text import Truncator
 
 from cmsfamily.contributions.choices import Kind, PaymentStatus
 from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
 from cmsfamily.contributions.services import BASE_CURRENCY
 from cmsfamily.core.selectors import Converter, MissingRate
+from cmsfamily.directory.models import Instrument
+from cmsfamily.strategy.models import StrategicPlan
+from cmsfamily.workplans.models import WorkProgramme
 
 
 def contributions(user):
@@ -59,6 +63,32 @@ DIMENSIONS = {
     "activity": ("activity__programme__code", "activity__number"),
     "target": ("target__plan__code", "target__number"),
 }
+
+
+def code_labels(by: tuple[str, ...], rows: list[dict]) -> dict[str, dict[str, str]]:
+    """What the codes in totals rows stand for, as a reader names them: an instrument's acronym
+    or name, a work programme's title, a strategic plan's title (never the platform's slugs).
+    One query per breakdown that needs it; only the codes in the rows are named."""
+    wanted = {
+        "instrument": (Instrument, "instrument__code", lambda each: each.label),
+        "activity": (
+            WorkProgramme,
+            "activity__programme__code",
+            lambda each: Truncator(each.title).words(8),
+        ),
+        "target": (StrategicPlan, "target__plan__code", lambda each: each.title),
+    }
+    labels: dict[str, dict[str, str]] = {}
+    for name, (model, key, label) in wanted.items():
+        if name not in by:
+            continue
+        codes = {row[key] for row in rows if row.get(key)}
+        # Read whole (small tables, one query whatever the rows): a filter on no code at all would
+        # skip the query, and the page's query count would depend on its rows.
+        labels[name] = {
+            each.code: label(each) for each in model.objects.all() if each.code in codes
+        }
+    return labels
 
 
 def counted(user):

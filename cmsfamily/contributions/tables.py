@@ -3,6 +3,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.contributions.choices import Kind, PaymentStatus
@@ -37,12 +38,15 @@ def recipients(entry: Contribution) -> list[tuple[str, str]]:
     parts = []
     instrument, activity, target = entry.instrument, entry.activity, entry.target
     if instrument is not None:
-        parts.append((instrument.code.upper(), instrument.get_absolute_url()))
+        parts.append((instrument.label, instrument.get_absolute_url()))
     if activity is not None:
         parts.append(
             (
                 _("Activity %(number)s (%(programme)s)")
-                % {"number": activity.number, "programme": activity.programme.code},
+                % {
+                    "number": activity.number,
+                    "programme": Truncator(activity.programme.title).words(8),
+                },
                 activity.get_absolute_url(),
             )
         )
@@ -50,7 +54,7 @@ def recipients(entry: Contribution) -> list[tuple[str, str]]:
         parts.append(
             (
                 _("Target %(number)s (%(plan)s)")
-                % {"number": target.number, "plan": target.plan.code},
+                % {"number": target.number, "plan": target.plan.title},
                 target.get_absolute_url(),
             )
         )
@@ -289,8 +293,8 @@ class AssessedTable(tables.Table):
     def in_arrears(self, record) -> bool:
         return record.year < self.this_year and record.paid < record.amount
 
-    def render_instrument(self, value):
-        return value.upper()
+    def render_instrument(self, record):
+        return record.instrument.label
 
     def render_amount(self, record):
         assessed = f"{amount(record.amount)} {record.currency}"

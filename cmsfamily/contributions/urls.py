@@ -1,4 +1,5 @@
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from cmsfamily.contributions import views
 
@@ -23,7 +24,13 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_page, name="organisation"),
     path("donors/", views.donors, name="donors"),
     path("iati.xml", views.iati_activities, name="iati"),
-    path("scenarios/seed-003/", views.scenario, name="scenario"),
+    path("estimates/partner-work-2019/", views.scenario, name="scenario"),
+    # The page's first address, kept for links made before it was named for what it is.
+    path(
+        "scenarios/seed-003/",
+        RedirectView.as_view(url=reverse_lazy("contributions:scenario"), permanent=True),
+        name="scenario-old",
+    ),
     path("upload/", views.upload, name="upload"),
     path("upload/template.xlsx", views.upload_template, name="upload-template"),
 ]

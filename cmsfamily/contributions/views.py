@@ -381,7 +381,7 @@ def rule_end(request, pk):
 # -- totals ------------------------------------------------------------------------------------
 
 
-def _label(name: str, row: dict) -> str:
+def _label(name: str, row: dict, labels: dict[str, dict[str, str]]) -> str:
     """What a totals row is, along one breakdown, in words."""
     none = _("none named")
     if name == "kind":
@@ -394,26 +394,29 @@ def _label(name: str, row: dict) -> str:
         return row["contributor_party__name"] or _("(an organisation)")
     if name == "instrument":
         code = row["instrument__code"]
-        return code.upper() if code else none
+        return labels["instrument"].get(code, code) if code else none
     if name == "activity":
         if row["activity__number"] is None:
             return none
         return _("Activity %(number)s (%(programme)s)") % {
             "number": row["activity__number"],
-            "programme": row["activity__programme__code"],
+            "programme": labels["activity"].get(
+                row["activity__programme__code"], row["activity__programme__code"]
+            ),
         }
     if row["target__number"] is None:
         return none
     return _("Target %(number)s (%(plan)s)") % {
         "number": row["target__number"],
-        "plan": row["target__plan__code"],
+        "plan": labels["target"].get(row["target__plan__code"], row["target__plan__code"]),
     }
 
 
 def _totals_rows(result) -> list[dict]:
+    labels = selectors.code_labels(result.by, result.rows)
     return [
         {
-            "labels": [_label(name, row) for name in result.by],
+            "labels": [_label(name, row, labels) for name in result.by],
             # SQLite's SUM drops the scale of decimals: 6000.00 would be exported as 6000.
             "total_usd": row["total_usd"].quantize(CENT),
             "total": row["total"],
@@ -510,6 +513,8 @@ def totals(request):
         "chart": chart,
         "chart_formats": charts.CHART_FORMATS,
         "export_query": query.urlencode(),
+        # The IATI file is linked only where this server can make it: never a link to a 503.
+        "iati_available": not iati.configuration_problem(),
     }
     return render(request, "contributions/totals.html", context)
 
@@ -662,7 +667,7 @@ def organisation_page(request, slug):
 
 
 def donors(request):
-    """Seed 003's donor-oriented document: published activities still needing funds."""
+    """The donor-oriented document of seed 003: published activities still needing funds."""
     form = FundingForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
         title = _("The funding cannot be shown with these settings")
@@ -671,7 +676,13 @@ def donors(request):
     return render(
         request,
         "contributions/donors.html",
-        {"needs": needs, "errors": errors, "funding_form": form, **form.cleaned_data},
+        {
+            "needs": needs,
+            "errors": errors,
+            "funding_form": form,
+            "iati_available": not iati.configuration_problem(),
+            **form.cleaned_data,
+        },
     )
 
 
@@ -817,10 +828,10 @@ def _confirm_upload(request, organisations):
     )
 
 
-# -- seed 003's estimate as a scenario ---------------------------------------------------------
+# -- the 2019 estimate of the value of Partner work (seed 003) ---------------------------------
 
 
 def scenario(request):
-    """Seed 003's estimate of the value of Partner work, recomputed with the ledger's rules beside
+    """The 2019 estimate (seed 003) of the value of Partner work, recomputed with the ledger's rules beside
     the figures the document prints, with the working and the reasons where they differ."""
     return render(request, "contributions/scenario.html", {"scenario": seed_003_estimate()})

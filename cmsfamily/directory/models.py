@@ -104,6 +104,13 @@ class Organisation(TimeStampedModel):
         return reverse("directory:organisation-detail", args=[self.slug])
 
 
+# Codes of the instruments whose acronym is their common name (the Convention and the Agreements
+# and MoUs known by one); the codes of the others are slugs made from the reference data.
+ACRONYM_CODES = frozenset(
+    {"cms", "eurobats", "ascobans", "aewa", "accobams", "acap", "iosea", "caf", "cami"}
+)
+
+
 class Instrument(TimeStampedModel):
     """The Convention, or an Agreement, MoU or initiative concluded under it."""
 
@@ -133,6 +140,17 @@ class Instrument(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def acronym(self) -> str:
+        """The abbreviation readers know the instrument by ('AEWA'), or '' where it has none:
+        the other codes are the platform's slugs ('great-bustard'), never shown as a name."""
+        return self.code.upper() if self.code in ACRONYM_CODES else ""
+
+    @property
+    def label(self) -> str:
+        """A short name for lists and breadcrumbs: the acronym, else the name."""
+        return self.acronym or self.name
 
     @property
     def member_kind(self):

@@ -37,6 +37,25 @@ REGIONS = [
     ("north-america", "North America", _("North America")),
 ]
 
+# The documents behind the data files, as a reader cites them (pages show a record's source; the
+# data files' own names and their notes for developers stay in the files).
+PARTNER_REVIEW = (
+    "Conservation Collaboration: Strengthening the relationship between CMS and its NGO Partners "
+    "when the world needs us most (2019)"
+)
+PARTNER_LIST_SOURCE = f"{PARTNER_REVIEW}, list of the nineteen formal Partner NGOs"
+# cms_instruments.csv names no document of its own: the README of data/reference says its facts
+# were gathered from public CMS sources.
+INSTRUMENTS_SOURCE = "Public CMS sources on the instruments of the CMS Family"
+SECRETARIATS_SOURCE = f"{INSTRUMENTS_SOURCE} (the secretariat each instrument names)"
+READER_SOURCES = {"InforMEA XML (2015)": "InforMEA, list of the CMS Parties (2015)"}
+
+
+def reader_source(raw: str) -> str:
+    """A data file's source as a reader cites it."""
+    return READER_SOURCES.get(raw, raw)
+
+
 # Names the Agreement sources use for a Party that cms_parties.csv names otherwise (same ISO code).
 NAME_ALIASES = {"Democratic Republic of the Congo": "CD"}
 
@@ -126,7 +145,7 @@ def load_parties(report: Report, regions: dict[str, Region]) -> dict[str, Party]
                 "party_number": int(row["party_number"]) if row["party_number"] else None,
                 "is_state": not is_eu,
                 "note": note,
-                "source": row["source"],
+                "source": reader_source(row["source"]),
             }
             parties[row["iso2"]] = _upsert(report, Party, {"code": row["iso2"]}, values)
     return parties
@@ -140,7 +159,7 @@ def load_organisations(report: Report) -> dict[str, Organisation]:
                 "short_name": row["short_name"],
                 "name_en": row["name"],
                 "kind": OrganisationKind.PARTNER_NGO,
-                "source": row["source"],
+                "source": PARTNER_LIST_SOURCE,
             }
             organisations[row["short_name"]] = _upsert(
                 report, Organisation, {"slug": slugify(row["short_name"])}, values
@@ -160,7 +179,7 @@ def load_instruments(report: Report) -> dict[str, Instrument]:
                     "short_name": row["short_name"],
                     "name_en": row["name"],
                     "kind": OrganisationKind.SECRETARIAT,
-                    "source": row["note"],
+                    "source": SECRETARIATS_SOURCE,
                 },
             )
             for code in row["instruments"].split():
@@ -176,7 +195,7 @@ def load_instruments(report: Report) -> dict[str, Instrument]:
                 "secretariat": secretariats.get(row["code"]),
                 "taxa": row["taxa"],
                 "confidence": row["confidence"],
-                "source": "cms_instruments.csv",
+                "source": INSTRUMENTS_SOURCE,
             }
             instruments[row["code"]] = _upsert(
                 report, Instrument, {"code": _instrument_code(row["code"])}, values
@@ -196,7 +215,7 @@ def load_memberships(
             {
                 "kind": MembershipKind.PARTY,
                 "start": each.entry_into_force,
-                "source": "cms_parties.csv (date of entry into force)",
+                "source": each.source,
                 "note": "" if each.entry_into_force else "date of entry into force not known",
             },
         )

@@ -41,12 +41,19 @@ def _nulls_last(queryset, field, is_descending):
 
 
 class InstrumentTable(tables.Table):
-    code = tables.Column(linkify=True, verbose_name=_("Code"), accessor="code")
+    # The acronym readers know an instrument by; the platform's slug is never shown as a name.
+    code = tables.Column(linkify=True, verbose_name=_("Acronym"), accessor="code", default="—")
     name = tables.Column(linkify=True)
     kind = tables.Column()
     in_effect = IsoDateColumn(default=_("not known"))
     secretariat_name = tables.Column(verbose_name=_("Secretariat"))
     member_count = tables.Column(verbose_name=_("Members recorded"), orderable=True)
+
+    def render_code(self, record):
+        return record.acronym or "—"
+
+    def value_code(self, record):
+        return record.code
 
     class Meta:
         model = Instrument

@@ -25,6 +25,10 @@ from cmsfamily.strategy.models import (
 
 PLAN_FILE = "strategic_plan_migratory_species_2015_2023.json"
 PLAN_CODE = "spms-2015-2023"
+# Sources as a reader cites them: the documents, never the data files' names.
+AICHI_SOURCE = "Aichi Biodiversity Targets (CBD Decision X/2), short titles, not the official text"
+SDG_SOURCE = "Sustainable Development Goals (UN General Assembly resolution 70/1), short titles"
+GBF_SOURCE = "Kunming-Montreal Global Biodiversity Framework (CBD Decision 15/4), short titles"
 # sources.aichi_mapping: "T1->1 and T10->11 confirmed; the rest medium confidence, ..."
 CONFIRMED_AICHI_LINKS = {(1, 1), (10, 11)}
 
@@ -43,7 +47,7 @@ def load_global_targets(report: Report) -> None:
             {
                 "strategic_goal": row["strategic_goal"],
                 "short_title_en": row["short_title"],
-                "source": "aichi_targets.csv (short titles, not the official text)",
+                "source": AICHI_SOURCE,
             },
         )
     for row in _rows("sdgs.csv"):
@@ -51,7 +55,7 @@ def load_global_targets(report: Report) -> None:
             report,
             SustainableDevelopmentGoal,
             {"number": int(row["number"])},
-            {"short_title_en": row["short_title"], "source": "sdgs.csv"},
+            {"short_title_en": row["short_title"], "source": SDG_SOURCE},
         )
     for row in _rows("gbf_targets.csv"):
         _upsert(
@@ -61,7 +65,7 @@ def load_global_targets(report: Report) -> None:
             {
                 "short_title_en": row["short_title"],
                 "confidence": row["confidence"],
-                "source": "gbf_targets.csv (short titles)",
+                "source": GBF_SOURCE,
             },
         )
 
@@ -69,6 +73,7 @@ def load_global_targets(report: Report) -> None:
 def load_plan(report: Report) -> StrategicPlan:
     data = json.loads((REFERENCE_DIR / PLAN_FILE).read_text(encoding="utf-8"))
     sources = data["sources"]
+    plan_name = data["title"]
     plan = _upsert(
         report,
         StrategicPlan,
@@ -78,7 +83,7 @@ def load_plan(report: Report) -> StrategicPlan:
             "adopted_by": data["adopted_by"],
             "start_year": 2015,
             "end_year": 2023,
-            "source": PLAN_FILE,
+            "source": f"{plan_name} ({data['adopted_by']})",
             "successor_note": data["successor"],
             "is_current": False,  # superseded by its successor (see successor_note)
         },
@@ -92,11 +97,18 @@ def load_plan(report: Report) -> StrategicPlan:
             {
                 "text_en": goal["text"],
                 "confidence": Confidence.MEDIUM,
-                "source": f"{PLAN_FILE}: {sources['goal_texts']}",
+                # sources.goal_texts: "medium confidence; mirror Aichi Strategic Goals A-E" (the page
+                # shows the confidence on its own).
+                "source": f"{plan_name}; the goal texts mirror the Aichi Strategic Goals A-E",
             },
         )
     aichi = {each.number: each for each in AichiTarget.objects.all()}
-    mapping_source = f"{PLAN_FILE}: {sources['aichi_mapping']}"
+    # The file's note on the mapping is written for developers ('T1->1 ... to be checked'):
+    # the page says what it means.
+    mapping_source = (
+        f"{plan_name}: the Aichi Targets each target corresponds to; the links of targets 1 and "
+        "10 are confirmed, the others are of medium confidence"
+    )
     for row in data["targets"]:
         target = _upsert(
             report,
@@ -105,7 +117,7 @@ def load_plan(report: Report) -> StrategicPlan:
             {
                 "goal": goals[row["goal"]],
                 "text_en": row["text"],
-                "source": f"{PLAN_FILE}: {sources['target_texts']}",
+                "source": f"{plan_name}: {sources['target_texts']}",
             },
         )
         for number in row["aichi"]:

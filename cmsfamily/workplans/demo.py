@@ -12,13 +12,17 @@ from cmsfamily.workplans.choices import ProgrammeKind, ProgrammeStatus
 from cmsfamily.workplans.models import Activity, WorkProgramme, sort_key_for
 
 CODE = "demo-birdlife-shared"
-NOTE = "Demonstration data created by `make run` (load_workplans --demo); not a real programme."
+NOTE = "Demonstration programme of this platform; not a real programme."
+# What NOTE said before: a demo programme loaded then gets the new text on the next load.
+OLD_NOTE = "Demonstration data created by `make run` (load_workplans --demo); not a real programme."
 
 
 @transaction.atomic
 def load_demo_programme() -> bool:
     """Create the demonstration programme once; True when it was created."""
     if WorkProgramme.objects.filter(code=CODE).exists():
+        WorkProgramme.objects.filter(code=CODE, source=OLD_NOTE).update(source=NOTE)
+        Activity.objects.filter(programme__code=CODE, source=OLD_NOTE).update(source=NOTE)
         return False
     birdlife = Organisation.objects.get(slug="birdlife")
     secretariat = Organisation.objects.get(slug="cms-secretariat")

@@ -180,7 +180,7 @@ def _updates_cell(cell, updates: list[ProgressUpdate]) -> None:
 
 
 def cover_facts(programme: WorkProgramme) -> list[tuple[str, str]]:
-    facts = [(_("Programme"), programme.code), (_("Kind"), str(programme.get_kind_display()))]
+    facts = [(_("Programme"), programme.title), (_("Kind"), str(programme.get_kind_display()))]
     if programme.owner:
         facts.append((_("Owner"), str(programme.owner)))
     period = period_text(programme.start, programme.end)

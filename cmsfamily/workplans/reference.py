@@ -8,6 +8,7 @@ documents, so none is linked (seed 001's Aichi Targets belong to the whole plan)
 """
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -31,15 +32,20 @@ DATA_DIR = Path(settings.BASE_DIR) / "data" / "workplans"
 FILES = ("res_10_9_progress_cop11.json", "cbd_cms_jwp_2012_2014.json")
 OWNER_SLUG = "cms-secretariat"
 TRANSLATED_LANGUAGES = ("fr", "es")
-SEEDS = {"seeds/002_6b481c85ec1c3061.txt": "seed 002", "seeds/001_14ceee32eeaa4701.txt": "seed 001"}
+# The transcriber's remarks in a 'paragraph' that point into the seed's text file (its lines, the
+# extraction's table header): for developers, never part of the citation a reader sees.
+TRANSCRIPTION_REMARK = re.compile(r"\s*\((?:[^()]*\blines?\b[^()]*|NR\./[^()]*)\)")
 
 
 def _date(raw: str | None) -> date | None:
     return date.fromisoformat(raw) if raw else None
 
 
-def _source(document: str, seed: str, source: dict) -> str:
-    return f"{document} ({seed}, line {source['line']}): {source['paragraph']}"
+def _source(document: str, source: dict) -> str:
+    """The place as a reader cites it: the document's symbol and year, then its annex, activity
+    and column ('UNEP/CMS/COP11/Doc.16.1 (2014), Annex, activity 3, ...'). The data file's seed
+    line numbers stay in the file."""
+    return f"{document}, {TRANSCRIPTION_REMARK.sub('', source['paragraph'])}"
 
 
 # Seed 002, line 24: "The activities are divided into those for implementation in the short term
@@ -106,12 +112,45 @@ def _set_m2m(report: Report, manager, wanted: set) -> None:
         report.count(report.updated, manager.model)
 
 
+# Sources as the loader first wrote them, naming the seed file and the data file:
+# '<symbol> (seed 002, line 57): <paragraph>' and '<symbol> (<year>), seed 002; data/workplans/…'.
+OLD_SOURCE = re.compile(r"^(?P<symbol>.+?) \(seed \d{3}, line \d+\): (?P<paragraph>.*)$", re.S)
+OLD_PROGRAMME_SOURCE = re.compile(r"^(?P<document>.+? \(\d{4}\)), seed \d{3}; data/\S+$")
+
+
+def _recite_old_sources(report: Report, programme_code: str, symbol: str, document: str) -> None:
+    """Rewrite the sources loaded before they were cited as a reader knows them, so that the
+    upserts below (updates and resource lines are looked up by their source) find their rows."""
+    programme = WorkProgramme.objects.filter(code=programme_code).first()
+    if programme is None:
+        return
+    match = OLD_PROGRAMME_SOURCE.match(programme.source)
+    if match:
+        programme.source = match["document"]
+        programme.save(update_fields=["source"])
+    activities = Activity.objects.filter(programme=programme)
+    for model, rows in (
+        (Activity, activities),
+        (ProgressUpdate, ProgressUpdate.objects.filter(activity__in=activities)),
+        (ResourceLine, ResourceLine.objects.filter(activity__in=activities)),
+    ):
+        changed = []
+        for row in rows.filter(source__startswith=f"{symbol} (seed "):
+            match = OLD_SOURCE.match(row.source)
+            if match:
+                row.source = _source(document, {"paragraph": match["paragraph"]})
+                changed.append(row)
+        if changed:
+            model.objects.bulk_update(changed, ["source"])
+            report.count(report.updated, model)
+
+
 def load_programme(report: Report, name: str) -> WorkProgramme:
     data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
     meta = data["programme"]
     translations = _translations(meta["code"])
-    document = meta["source"]["document"]
-    seed = SEEDS.get(meta["source"]["file"], meta["source"]["file"])
+    document = f"{meta['source']['document']} ({meta['source']['year']})"
+    _recite_old_sources(report, meta["code"], meta["source"]["document"], document)
     programme = _upsert(
         report,
         WorkProgramme,
@@ -123,7 +162,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
             "start": _date(meta["period"]["start"]),
             "end": _date(meta["period"]["end"]),
             "status": ProgrammeStatus.PUBLISHED,
-            "source": f"{document} ({meta['source']['year']}), {seed}; data/workplans/{name}",
+            "source": document,
         },
     )
     aichi = set(AichiTarget.objects.filter(number__in=meta.get("aichi_targets", [])))
@@ -150,7 +189,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
                 "timeframe_text": text,
                 "start": start,
                 "end": end,
-                "source": _source(document, seed, row["source"]),
+                "source": _source(document, row["source"]),
             },
         )
         activities[row["number"]] = activity
@@ -161,7 +200,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
                 {
                     "activity": activity,
                     "kind": update["kind"],
-                    "source": _source(document, seed, update["source"]),
+                    "source": _source(document, update["source"]),
                 },
                 {
                     **_texts(
@@ -182,7 +221,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
                 {
                     "activity": activity,
                     "description_en": line["description"],
-                    "source": _source(document, seed, line["source"]),
+                    "source": _source(document, line["source"]),
                 },
                 {
                     **_texts(

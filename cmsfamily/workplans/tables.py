@@ -6,7 +6,8 @@ from cmsfamily.workplans.models import WorkProgramme
 
 
 class WorkProgrammeTable(tables.Table):
-    code = tables.Column(linkify=True, verbose_name=_("Code"))
+    # The platform's identifier of a programme ('res-10-9'): it orders the list but is no name.
+    code = tables.Column(visible=False)
     title = tables.Column(linkify=True, verbose_name=_("Title"))
     kind = tables.Column(verbose_name=_("Kind"))
     owner = tables.Column(verbose_name=_("Owner"), default="—")

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -182,7 +183,7 @@ def programme_edit(request, code):
     return form_page(
         request,
         form,
-        title=_("Edit %(programme)s") % {"programme": programme.code},
+        title=_("Edit %(programme)s") % {"programme": Truncator(programme.title).words(8)},
         back=programme.get_absolute_url(),
     )
 
@@ -204,7 +205,8 @@ def activity_add(request, code):
     return form_page(
         request,
         form,
-        title=_("Add an activity to %(programme)s") % {"programme": programme.code},
+        title=_("Add an activity to %(programme)s")
+        % {"programme": Truncator(programme.title).words(8)},
         back=programme.get_absolute_url(),
     )
 

@@ -58,7 +58,7 @@ PAGES = [
     ("contribution-totals", "/contributions/totals/?by=kind", "all"),
     ("valuation-rules", "/contributions/rules/", "all"),
     ("donors", "/contributions/donors/", "all"),
-    ("scenario-seed-003", "/contributions/scenarios/seed-003/", "all"),
+    ("partner-work-2019", "/contributions/estimates/partner-work-2019/", "all"),
     ("partner-birdlife", "/contributions/organisations/birdlife/", "all"),
     ("contribution-add", "/contributions/add/", "secretariat"),
     ("assessed", "/contributions/assessed/", "secretariat"),

@@ -1,4 +1,5 @@
-"""Seed 003's estimate, recomputed with the ledger's rules beside the figures the seed prints."""
+"""The 2019 estimate of the value of Partner work (seed 003), recomputed with the ledger's rules
+beside the figures the document prints."""
 
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ def test_the_seed_rules_are_loaded_once_with_their_source():
     staff = ValuationRule.objects.get(kind="staff_time")
     meeting = ValuationRule.objects.get(kind="meeting_attendance")
     assert (staff.value, meeting.value) == (Decimal(300), Decimal(365))
-    assert "lines 1144–1147" in staff.source and "no period" in staff.source
+    assert "Projects, paragraph 5" in staff.source and "no period" in staff.source
 
 
 def test_each_part_and_the_total_are_computed_with_their_working_beside_the_seed():
@@ -51,7 +52,7 @@ def test_everyone_reads_the_scenario_page_with_both_figures(client_as, request, 
     load_seed_rules()
     html = (
         client_as(request.getfixturevalue(persona))
-        .get("/contributions/scenarios/seed-003/")
+        .get("/contributions/estimates/partner-work-2019/")
         .content.decode()
     )
     assert "665,760.00" in html and "166,440.00" in html
@@ -60,5 +61,31 @@ def test_everyone_reads_the_scenario_page_with_both_figures(client_as, request, 
 
 
 def test_the_scenario_page_says_which_rule_is_missing(client):
-    html = client.get("/contributions/scenarios/seed-003/").content.decode()
+    html = client.get("/contributions/estimates/partner-work-2019/").content.decode()
     assert 'role="alert"' in html and "No valuation rule for Meeting attendance" in html
+
+
+def test_the_page_is_named_for_what_it_is_and_its_first_address_leads_to_it(client):
+    response = client.get("/contributions/scenarios/seed-003/")
+    assert response.status_code == 301
+    assert response["Location"] == "/contributions/estimates/partner-work-2019/"
+    html = client.get(response["Location"]).content.decode()
+    assert "<h1>The 2019 estimate of the value of Partner work</h1>" in html
+    # The document is cited by its title, year, headings and paragraph; the transcription's
+    # file, lines and notes for developers stay in the data file.
+    assert (
+        "Conservation Collaboration (2019), Civil Society Project Findings, "
+        "Quantifying the Partner NGO commitment to CMS objectives, Projects, paragraph 3"
+    ) in html
+    assert "Conservation Collaboration: Strengthening the relationship" in html
+    for internal in ("seed", "lines ", ".txt", "schema", "count is ours"):
+        assert internal not in html.lower(), internal
+
+
+def test_the_rules_loaded_before_cite_the_document_after_the_next_load(db):
+    load_seed_rules()
+    ValuationRule.objects.update(source="Conservation Collaboration (2019), seed 003, lines 1–2: x")
+    load_seed_rules()
+    for rule in ValuationRule.objects.all():
+        assert "seed" not in rule.source and "lines" not in rule.source
+        assert rule.source.startswith("Conservation Collaboration: Strengthening")

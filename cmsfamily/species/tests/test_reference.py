@@ -75,7 +75,12 @@ def test_sample_values():
     assert not whale.common_name_fr and not whale.common_name_es
     seal = Taxon.objects.get(scientific_name="Arctocephalus australis")
     assert seal.as_of.startswith("2013-09-27")
-    assert seal.source.startswith("github.com/unepwcmc/SAPI@f0eb2c79")
+    assert seal.source == "Species+ (UNEP-WCMC), CMS Appendices as at 2013"
+    # The file's sources and notes name the repositories and files they were copied from; the
+    # platform keeps the documents a reader knows (issue 14: no file names on the pages).
+    for field in ("source", "notes", "as_of"):
+        for internal in (".csv", ".json", "github.com", "SAPI@"):
+            assert not Taxon.objects.filter(**{f"{field}__contains": internal}).exists()
     falcons = Taxon.objects.get(scientific_name="Falconidae spp.")
     assert (falcons.rank, falcons.taxon_rank) == ("higher taxon", "family")
     assert Taxon.objects.filter(common_name_en="").count() == 42

@@ -44,7 +44,8 @@ def test_official_texts_and_sources_come_from_the_json():
     assert target.goal.number == 5
     goal = Goal.objects.get(plan__code=PLAN_CODE, number=2)
     assert goal.text_en == "Reduce the direct pressures on migratory species and their habitats"
-    assert goal.confidence == "medium" and "medium confidence" in goal.source
+    assert goal.confidence == "medium" and "Aichi Strategic Goals A-E" in goal.source
+    assert goal.source.startswith("Strategic Plan for Migratory Species 2015-2023")
     plan = StrategicPlan.objects.get(code=PLAN_CODE)
     assert "Samarkand" in plan.successor_note and plan.adopted_by.startswith("CMS Resolution 11.2")
     assert AichiTarget.objects.get(number=11).strategic_goal == "C"
@@ -63,7 +64,9 @@ def test_aichi_link_confidence_follows_the_source_note():
         "medium"
     }
     assert set(links) >= {(5, 4), (5, 5), (5, 7), (7, 8), (7, 9), (7, 10)}
-    assert PLAN["sources"]["aichi_mapping"] in links[(6, 6)].source
+    # The file's note for developers ('T1->1 ...') is said in words a reader knows.
+    assert links[(6, 6)].source.startswith("Strategic Plan for Migratory Species 2015-2023")
+    assert "targets 1 and 10 are confirmed" in links[(6, 6)].source
     assert not Target.objects.get(plan__code=PLAN_CODE, number=3).aichi_links.exists()
 
 

@@ -67,7 +67,11 @@ def test_sample_texts_equal_the_json():
     medium = Activity.objects.filter(programme__code="res-10-9", timeframe_text="medium-term")
     assert {(str(a.start), str(a.end)) for a in medium} == {("2015-01-01", "2017-12-31")}
     assert activity.updates.get(kind="short_term_progress").text == row["updates"][0]["text"]
-    assert "line 60" in activity.source
+    # Cited as a reader knows the document: symbol, year, annex, activity, column; the seed's
+    # line numbers stay in the data file.
+    assert activity.source == (
+        "UNEP/CMS/COP11/Doc.16.1 (2014), Annex, activity 1, short term: by 2014, activity column"
+    )
     jwp_row = next(row for row in JWP["activities"] if row["number"] == "2.2")
     assert (
         Activity.objects.get(programme__code=JWP["programme"]["code"], number="2.2").title
@@ -89,6 +93,30 @@ def test_a_changed_value_is_restored():
     assert report.updated == {"activities": 1} and not report.created
     activity.refresh_from_db()
     assert activity.title.startswith("CMS Secretariat and Standing Committee")
+
+
+def test_sources_loaded_with_the_seed_and_file_names_are_cited_anew_without_duplicates():
+    """A database loaded before the sources were cited as a reader knows them named the seed
+    file's lines and the data file; the next load rewrites them and finds its rows again."""
+    programme = WorkProgramme.objects.get(code="res-10-9")
+    programme.source = (
+        "UNEP/CMS/COP11/Doc.16.1 (2014), seed 002; data/workplans/res_10_9_progress_cop11.json"
+    )
+    programme.save()
+    counts = (ProgressUpdate.objects.count(), ResourceLine.objects.count())
+    for model in (Activity, ProgressUpdate, ResourceLine):
+        rows = model.objects.filter(source__startswith="UNEP/CMS/COP11/Doc.16.1 (2014), ")
+        for row in rows:
+            paragraph = row.source.removeprefix("UNEP/CMS/COP11/Doc.16.1 (2014), ")
+            row.source = f"UNEP/CMS/COP11/Doc.16.1 (seed 002, line 57): {paragraph}"
+        model.objects.bulk_update(rows, ["source"])
+    load_workplans_data()
+    assert (ProgressUpdate.objects.count(), ResourceLine.objects.count()) == counts
+    programme.refresh_from_db()
+    assert programme.source == "UNEP/CMS/COP11/Doc.16.1 (2014)"
+    for model in (Activity, ProgressUpdate, ResourceLine):
+        assert not model.objects.filter(source__contains="seed").exists()
+    assert not load_workplans_data().changed
 
 
 def test_every_text_of_the_seed_programmes_is_in_french_and_spanish():

@@ -9,6 +9,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = load_seed_rules()
         if created:
-            self.stdout.write(f"created {created} valuation rules from seed 003")
+            self.stdout.write(
+                f"created {created} valuation rules from Conservation Collaboration (2019)"
+            )
         else:
             self.stdout.write("Valuation rules are in place; nothing changed.")
