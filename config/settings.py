@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cmsfamily.workplans",
     "cmsfamily.reporting",
     "cmsfamily.contributions",
+    "cmsfamily.analytics",
     "cmsfamily.api",
 ]
 
