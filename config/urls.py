@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cmsfamily.analytics import views as analytics_views
 from cmsfamily.api.urls import schema_urlpatterns
 from cmsfamily.directory import views as directory_views
 
 handler404 = "cmsfamily.core.views.not_found"
 
 urlpatterns = [
-    path("", directory_views.home, name="home"),
+    path("", analytics_views.start, name="home"),
     path("search/", directory_views.search, name="search"),
     path("", include("cmsfamily.directory.urls")),
     path("", include("cmsfamily.core.urls")),

@@ -55,18 +55,7 @@ from cmsfamily.directory.tables import (
     PersonTable,
 )
 
-# ---------------------------------------------------------------- home and search
-
-
-def home(request):
-    user = request.user
-    context = {
-        "party_count": selectors.parties(user).count(),
-        "instrument_count": selectors.instruments(user).count(),
-        "partner_count": selectors.partner_organisations(user).count(),
-        "focal_point_count": selectors.current_focal_points(user).count(),
-    }
-    return render(request, "directory/home.html", context)
+# ---------------------------------------------------------------- search
 
 
 def search(request):
