@@ -1376,7 +1376,8 @@ def _print_context(request, pk, number, *, for_pdf=False) -> dict:
     structure = selectors.structure(submission.cycle.version)
     names = display.Names()
     sections = []
-    loops = selectors.loop_items(structure, submission)
+    with translation.override(version.language):  # the language the document is printed in
+        loops = selectors.loop_items(structure, submission)
     for section in selectors.printed(structure, version.snapshot, loops):
         rows = [
             (item, display.text(item.question, value, names=names)) for item, value in section.rows
