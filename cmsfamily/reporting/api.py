@@ -18,7 +18,7 @@ from cmsfamily.core.api import bad_request, require
 from cmsfamily.core.forms import MAX_ID
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.reporting import selectors, services
-from cmsfamily.reporting.choices import CycleStatus
+from cmsfamily.reporting.choices import CycleStatus, SubmissionStatus
 from cmsfamily.reporting.models import (
     Answer,
     Cycle,
@@ -240,8 +240,25 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "versions",
         ]
 
+    def _reads_all_versions(self, submission) -> bool:
+        request = self.context.get("request")
+        return request is not None and request.user.has_perm(
+            "reporting.view_all_versions", submission
+        )
+
     def get_versions(self, submission) -> list[int]:
-        return [version.number for version in submission.versions.all()]
+        """The versions the caller may read (`selectors.readable_versions`), from the prefetch."""
+        numbers = [version.number for version in submission.versions.all()]
+        if self._reads_all_versions(submission):
+            return numbers
+        return numbers[-1:] if submission.status == SubmissionStatus.PUBLISHED else []
+
+    def to_representation(self, submission):
+        data = super().to_representation(submission)
+        if not self._reads_all_versions(submission):
+            # The note says why a version was returned: it belongs with the versions not public.
+            data["review_note"] = ""
+        return data
 
 
 class EditSerializer(serializers.Serializer):
@@ -522,4 +539,5 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied(
                 _("The submitted versions are for the reporter and the reviewers.")
             )
-        return Response(VersionSerializer(submission.versions.order_by("number"), many=True).data)
+        versions = selectors.readable_versions(submission, request.user).order_by("number")
+        return Response(VersionSerializer(versions, many=True).data)

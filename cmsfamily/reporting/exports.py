@@ -121,6 +121,7 @@ def cycle_rows(cycle: Cycle, versions: list[SubmissionVersion] | None = None) ->
         submission = version.submission
         answers = version.snapshot.get("answers", {})
         labels = version.snapshot.get("loop_items", {})
+        values = selectors.snapshot_values(version.snapshot)
         position = {key: index for index, key in enumerate(labels)}
         reporter = {
             "reporter_code": reporter_code(submission),
@@ -136,7 +137,9 @@ def cycle_rows(cycle: Cycle, versions: list[SubmissionVersion] | None = None) ->
             for key in sorted(keys, key=lambda k: (position.get(k, len(position)), k)):
                 for item in node.items:
                     by_key = answers.get(item.question.code, {})
-                    if key not in by_key:
+                    # An answer the version holds to a question its condition hides is not
+                    # part of the report (the pages leave it out too).
+                    if key not in by_key or not selectors.is_shown(item, values, key):
                         continue
                     value = by_key[key]
                     yield {

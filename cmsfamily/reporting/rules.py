@@ -46,6 +46,8 @@ def reports_for(user, submission):
         return submission.party_id in scope.acting_parties
     if submission.organisation_id in scope.organisations:
         return True
+    if not scope.secretariat_instruments:
+        return False
     served = {instrument.pk for instrument in submission.organisation.instruments_served.all()}
     return bool(served & scope.secretariat_instruments)
 
@@ -114,3 +116,6 @@ rules.add_perm("reporting.view_draft_sections", reports_for | (is_editable & is_
 rules.add_perm("reporting.view_versions", is_published | reports_for | keeps_reporting_of)
 rules.add_perm("reporting.comment_submission", has_versions & (keeps_reporting_of | reports_for))
 rules.add_perm("reporting.view_timeliness", keeps_reporting_of)
+# Every version, returned or recalled ones included; others read only the published one
+# (`selectors.readable_versions`).
+rules.add_perm("reporting.view_all_versions", reports_for | keeps_reporting_of)

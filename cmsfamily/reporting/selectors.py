@@ -24,6 +24,7 @@ from cmsfamily.reporting.choices import (
     CycleStatus,
     LoopKind,
     RuleKind,
+    SubmissionStatus,
 )
 from cmsfamily.reporting.models import (
     Answer,
@@ -644,14 +645,13 @@ class PrintedSection:
     loop_items: list = field(default_factory=list)  # (label, [value per item]) when repeated
 
 
-def printed(structure: Structure, content: dict) -> list[PrintedSection]:
+def printed(structure: Structure, content: dict, loops=None) -> list[PrintedSection]:
     """A snapshot laid out for reading: each section's answers, a repeated section as a table
-    (a row per loop item, a column per question); questions hidden by a condition left out."""
+    (a row per loop item, a column per question, in the order of the form); answers to questions
+    hidden by a condition left out, even when the version holds them."""
+    loops = {} if loops is None else loops
     answers = content.get("answers", {})
-    labels = content.get("loop_items", {})
-    values = {
-        (code, key): value for code, by_key in answers.items() for key, value in by_key.items()
-    }
+    values = snapshot_values(content)
     sections = []
     for node in structure.nodes:
         section = PrintedSection(node)
@@ -659,21 +659,112 @@ def printed(structure: Structure, content: dict) -> list[PrintedSection]:
             section.rows = [
                 (item, answers.get(item.question.code, {}).get(""))
                 for item in node.items
-                if is_shown(item, values, "") or item.question.code in answers
+                if is_shown(item, values, "")
             ]
         else:
-            keys = sorted(
-                {key for item in node.items for key in answers.get(item.question.code, {})}
-            )
             section.loop_items = [
                 (
-                    labels.get(key, key),
-                    [answers.get(item.question.code, {}).get(key) for item in node.items],
+                    loop.label,
+                    [
+                        answers.get(item.question.code, {}).get(loop.key)
+                        if is_shown(item, values, loop.key)
+                        else None
+                        for item in node.items
+                    ],
                 )
-                for key in keys
+                for loop in ordered_loop_items(node, loops, content)
             ]
         sections.append(section)
     return sections
+
+
+def snapshot_values(content: dict) -> dict[tuple[str, str], Any]:
+    """A version's answers by question code and loop item, as `is_shown` reads them."""
+    return {
+        (code, key): value
+        for code, by_key in content.get("answers", {}).items()
+        for key, value in by_key.items()
+    }
+
+
+def ordered_loop_items(node: Node, loops: dict[int, list[LoopItem]], content=None):
+    """The loop items of a section in the one order the form, the version pages and the print
+    view share: the order of their source (the template's list, the Party's species by group and
+    name, the programme's activities, then the items the reporter added). With a version's
+    ``content``, only the items it holds, named as now (a fixed list in the reader's language)
+    or else as submitted; items the version holds that the source no longer has come last, by
+    name."""
+    live = keys_of(node, loops)
+    if content is None:
+        return live
+    if node.loop_section is None:
+        return [LoopItem("", "")]
+    answers = content.get("answers", {})
+    labels = content.get("loop_items", {})
+    present = {key for item in node.items for key in answers.get(item.question.code, {})}
+    ordered = [
+        LoopItem(loop.key, loop.label or labels.get(loop.key, loop.key), loop.added_by_reporter)
+        for loop in live
+        if loop.key in present
+    ]
+    rest = present - {loop.key for loop in ordered}
+    for key in sorted(rest, key=lambda key: (sort_key(labels.get(key, key)), key)):
+        ordered.append(LoopItem(key, labels.get(key, key)))
+    return ordered
+
+
+@dataclass
+class VersionAnswer:
+    item: Item
+    key: str
+    loop_label: str
+    value: Any
+
+    @property
+    def answered(self) -> bool:
+        return self.value is not None
+
+    @property
+    def anchor(self) -> str:
+        return answer_anchor(self.item.question.code, self.key)
+
+
+def version_answers(
+    structure: Structure, content: dict, loops: dict[int, list[LoopItem]]
+) -> list[tuple[Node, list[VersionAnswer]]]:
+    """A version's answers section by section, each under its question and loop item (in the
+    order of the form); a question hidden by its condition is left out, with its answer if the
+    version holds one."""
+    answers = content.get("answers", {})
+    values = snapshot_values(content)
+    sections = []
+    for node in structure.nodes:
+        rows = [
+            VersionAnswer(
+                item, loop.key, loop.label, answers.get(item.question.code, {}).get(loop.key)
+            )
+            for loop in ordered_loop_items(node, loops, content)
+            for item in node.items
+            if is_shown(item, values, loop.key)
+        ]
+        sections.append((node, rows))
+    return sections
+
+
+def readable_versions(submission: Submission, user):
+    """The versions of a report the user may read: all of them for the reporter and the
+    instrument's secretariat; for everyone else only the published one, once the report is
+    published (a version returned or recalled and never published stays theirs). Pages, API,
+    files and exports all read versions through this."""
+    versions = submission.versions.all()
+    if user.has_perm("reporting.view_all_versions", submission):
+        return versions
+    if submission.status != SubmissionStatus.PUBLISHED:
+        return versions.none()
+    # Publishing is the last step and only the latest version can be accepted: the published
+    # version is the latest one.
+    latest = submission.versions.order_by("-number").values("pk")[:1]
+    return versions.filter(pk__in=latest)
 
 
 # --- publication ------------------------------------------------------------------------------

@@ -264,7 +264,15 @@ def submission_detail(request, pk):
             shown_nodes = [node for node in structure.nodes if node.section.pk in mine]
     loops = selectors.loop_items(structure, submission)
     values = selectors.answer_values(submission) if drafter else {}
-    versions = list(submission.versions.select_related("submitted_by").order_by("-number"))
+    versions = list(
+        selectors.readable_versions(submission, user)
+        .select_related("submitted_by")
+        .order_by("-number")
+    )
+    # Publishing is the last step: the published version is the latest one.
+    published = (
+        versions[0] if versions and submission.status == SubmissionStatus.PUBLISHED else None
+    )
     found = selectors.problems(structure, submission, values, loops) if drafter else []
     done = selectors.completion(structure, values, loops) if drafter else {}
     if mine:
@@ -286,6 +294,10 @@ def submission_detail(request, pk):
             "closed": closed,
             "problems": found,
             "versions": versions,
+            "published": published,
+            "published_sections": (
+                _answer_rows(submission, published, structure) if published else []
+            ),
             "assignments": assignments,
             "can_edit": user.has_perm("reporting.edit_submission", submission),
             "can_submit": user.has_perm("reporting.submit_submission", submission),
@@ -319,7 +331,7 @@ def _fields(
     errors = errors or {}
     conflicts = {(c.code, c.key): c for c in conflicts or []}
     groups = []
-    for loop in selectors.keys_of(node, loops):
+    for loop in selectors.ordered_loop_items(node, loops):
         fields = []
         for item in node.items:
             spot = (item.question.code, loop.key)
@@ -714,10 +726,11 @@ def loop_entry_add(request, pk, section_id):
     return redirect("reporting:section", pk=submission.pk, section_id=section.pk)
 
 
-def _version(submission, number) -> SubmissionVersion:
+def _version(request, submission, number) -> SubmissionVersion:
+    """A version the user may read: a version returned or recalled and never published does not
+    exist for the public, nor for another Party (the rule the API and the exports follow)."""
     return get_object_or_404(
-        SubmissionVersion.objects.select_related("submitted_by"),
-        submission=submission,
+        selectors.readable_versions(submission, request.user).select_related("submitted_by"),
         number=number,
     )
 
@@ -729,13 +742,42 @@ def _readable(request, submission) -> None:
         raise PermissionDenied
 
 
+def _answer_rows(submission, version, structure) -> list[tuple]:
+    """The version's answers by section, as text, in the order of the form."""
+    names = display.Names()
+    loops = selectors.loop_items(structure, submission)
+    sections = []
+    for node, answers in selectors.version_answers(structure, version.snapshot, loops):
+        rows = []
+        for answer in answers:
+            link = ""
+            if answer.answered and answer.item.question.kind == "file":
+                link = (
+                    reverse(
+                        "reporting:answer-file", args=[submission.pk, answer.item.question.code]
+                    )
+                    + f"?version={version.number}&key={answer.key}"
+                )
+            rows.append(
+                {
+                    "item": answer.item,
+                    "file_link": link,
+                    "key": answer.key,
+                    "loop_label": answer.loop_label,
+                    "text": display.text(answer.item.question, answer.value, names=names),
+                    "answered": answer.answered,
+                    "anchor": answer.anchor,
+                }
+            )
+        sections.append((node, rows))
+    return sections
+
+
 def version_detail(request, pk, number):
     submission = _submission(request, pk)
     _readable(request, submission)
-    version = _version(submission, number)
+    version = _version(request, submission, number)
     structure = selectors.structure(submission.cycle.version)
-    answers = version.snapshot.get("answers", {})
-    labels = version.snapshot.get("loop_items", {})
     comments = defaultdict(list)
     can_comment = request.user.has_perm("reporting.comment_submission", submission)
     if can_comment:
@@ -747,42 +789,10 @@ def version_detail(request, pk, number):
             )
         ):
             comments[(comment.question.code, comment.loop_key)].append(comment)
-    names = display.Names()
-    values = {
-        (code, key): value for code, by_key in answers.items() for key, value in by_key.items()
-    }
-    sections = []
-    for node in structure.nodes:
-        keys = (
-            [""]
-            if node.loop_section is None
-            else sorted({k for item in node.items for k in answers.get(item.question.code, {})})
-        )
-        rows = []
-        for key in keys:
-            for item in node.items:
-                value = answers.get(item.question.code, {}).get(key)
-                if value is None and not selectors.is_shown(item, values, key):
-                    continue
-                link = ""
-                if value is not None and item.question.kind == "file":
-                    link = (
-                        reverse("reporting:answer-file", args=[submission.pk, item.question.code])
-                        + f"?version={version.number}&key={key}"
-                    )
-                rows.append(
-                    {
-                        "item": item,
-                        "file_link": link,
-                        "key": key,
-                        "loop_label": labels.get(key, key),
-                        "text": display.text(item.question, value, names=names),
-                        "answered": value is not None,
-                        "anchor": selectors.answer_anchor(item.question.code, key),
-                        "comments": comments.get((item.question.code, key), []),
-                    }
-                )
-        sections.append((node, rows))
+    sections = _answer_rows(submission, version, structure)
+    for _node, rows in sections:
+        for row in rows:
+            row["comments"] = comments.get((row["item"].question.code, row["key"]), [])
     return render(
         request,
         "reporting/version_detail.html",
@@ -792,7 +802,11 @@ def version_detail(request, pk, number):
             "sections": sections,
             "can_comment": can_comment,
             "comment_form": CommentForm(),
-            "versions": list(submission.versions.values_list("number", flat=True)),
+            "versions": list(
+                selectors.readable_versions(submission, request.user).values_list(
+                    "number", flat=True
+                )
+            ),
         },
     )
 
@@ -861,8 +875,8 @@ def version_diff(request, pk):
             status=400,
             back=submission.get_absolute_url(),
         )
-    older = _version(submission, form.cleaned_data["older"])
-    newer = _version(submission, form.cleaned_data["newer"])
+    older = _version(request, submission, form.cleaned_data["older"])
+    newer = _version(request, submission, form.cleaned_data["newer"])
     structure = selectors.structure(submission.cycle.version)
     changes = _changes(structure, older.snapshot, newer.snapshot)
     return render(
@@ -1207,7 +1221,9 @@ def answer_file(request, pk, code):
     key, number = query.cleaned_data["key"], query.cleaned_data["version"]
     if number is not None:
         _readable(request, submission)
-        value = _version(submission, number).snapshot.get("answers", {}).get(code, {}).get(key)
+        value = (
+            _version(request, submission, number).snapshot.get("answers", {}).get(code, {}).get(key)
+        )
     else:
         structure = selectors.structure(submission.cycle.version)
         if code not in selectors.readable_codes(submission, request.user, structure):
@@ -1356,11 +1372,13 @@ def since_previous(request, pk):
 def _print_context(request, pk, number, *, for_pdf=False) -> dict:
     submission = _submission(request, pk)
     _readable(request, submission)
-    version = _version(submission, number)
+    version = _version(request, submission, number)
     structure = selectors.structure(submission.cycle.version)
     names = display.Names()
     sections = []
-    for section in selectors.printed(structure, version.snapshot):
+    with translation.override(version.language):  # the language the document is printed in
+        loops = selectors.loop_items(structure, submission)
+    for section in selectors.printed(structure, version.snapshot, loops):
         rows = [
             (item, display.text(item.question, value, names=names)) for item, value in section.rows
         ]
@@ -1427,7 +1445,7 @@ def version_json(request, pk, number):
     """The submitted version as data, for whoever may read it (everyone once published)."""
     submission = _submission(request, pk)
     _readable(request, submission)
-    version = _version(submission, number)
+    version = _version(request, submission, number)
     version.submission = submission
     response = JsonResponse(
         exports.version_document(version), json_dumps_params={"ensure_ascii": False, "indent": 2}

@@ -100,7 +100,7 @@ def version_workbook(request, pk, number):
     """A submitted version as a locked workbook, in the language it was submitted in."""
     submission = _submission(request, pk)
     _readable(request, submission)
-    version = _version(submission, number)
+    version = _version(request, submission, number)
     data = workbook.version_workbook(version)
     return _xlsx(
         data, f"{submission.cycle.slug}-{exports.reporter_code(submission)}-v{version.number}.xlsx"
