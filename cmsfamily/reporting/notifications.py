@@ -1,9 +1,11 @@
-"""Emails of the reporting workflow: a cycle opened, a deadline near, a report returned or accepted.
+"""Emails of the reporting workflow: a cycle opened, a deadline near, a report returned, accepted
+or published to its reporter; a report submitted, recalled or resubmitted to the Secretariat.
 
-Sent after the transaction commits (``on_commit``), so a rolled-back change sends nothing, to the
-reporter's current focal points: a Party's NFP and alternates, a Partner's focal points, an
-Agreement secretariat's officers. Each email is written in English, French and Spanish, the
-working languages, since the platform does not know each person's preferred one.
+Sent after the transaction commits (``on_commit``), so a rolled-back change sends nothing. The
+reporter's current focal points are a Party's NFP and alternates, a Partner's focal points, an
+Agreement secretariat's officers; the Secretariat is the officers of the cycle's instrument. The
+mass emails (cycle opened, reminders, review) are written in English, French and Spanish; the
+others in each recipient's recorded working language, else English (`language_of`).
 """
 
 from __future__ import annotations
