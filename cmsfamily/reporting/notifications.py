@@ -1,9 +1,11 @@
-"""Emails of the reporting workflow: a cycle opened, a deadline near, a report returned or accepted.
+"""Emails of the reporting workflow: a cycle opened, a deadline near, a report returned, accepted
+or published to its reporter; a report submitted, recalled or resubmitted to the Secretariat.
 
-Sent after the transaction commits (``on_commit``), so a rolled-back change sends nothing, to the
-reporter's current focal points: a Party's NFP and alternates, a Partner's focal points, an
-Agreement secretariat's officers. Each email is written in English, French and Spanish, the
-working languages, since the platform does not know each person's preferred one.
+Sent after the transaction commits (``on_commit``), so a rolled-back change sends nothing. The
+reporter's current focal points are a Party's NFP and alternates, a Partner's focal points, an
+Agreement secretariat's officers; the Secretariat is the officers of the cycle's instrument. The
+mass emails (cycle opened, reminders, review) are written in English, French and Spanish; the
+others in each recipient's recorded working language, else English (`language_of`).
 """
 
 from __future__ import annotations
@@ -172,3 +174,139 @@ def due_reminders(today: dt.date) -> list[tuple]:
             if to[submission.pk]
         )
     return messages
+
+
+# --- the Secretariat told of a report sent, the reporter of its publication --------------------
+#
+# These emails are written in each recipient's language when the directory records one (the first
+# of a person's working languages that the platform speaks), else in English.
+
+LANGUAGE_NAMES = {
+    "en": "en",
+    "english": "en",
+    "anglais": "en",
+    "inglés": "en",
+    "ingles": "en",
+    "fr": "fr",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "francés": "fr",
+    "frances": "fr",
+    "es": "es",
+    "spanish": "es",
+    "espagnol": "es",
+    "español": "es",
+    "espanol": "es",
+}
+
+
+def language_of(languages: str) -> str:
+    """The platform language of a person's recorded working languages ("French, English" → fr);
+    English when none is recorded or none is one the platform speaks."""
+    for name in languages.replace(";", ",").replace("/", ",").split(","):
+        code = LANGUAGE_NAMES.get(name.strip().casefold())
+        if code:
+            return code
+    return "en"
+
+
+def _with_languages(rows) -> list[tuple[str, str]]:
+    """(email, language) pairs from (email, working languages) rows, each address once."""
+    result: dict[str, str] = {}
+    for email, languages in rows:
+        if email and email not in result:
+            result[email] = language_of(languages or "")
+    return list(result.items())
+
+
+def secretariat_of(submission: Submission) -> list[tuple[str, str]]:
+    """The officers of the secretariat of the cycle's instrument, with their language."""
+    from cmsfamily.directory.choices import Role
+    from cmsfamily.directory.models import Appointment
+
+    instrument_id = submission.cycle.version.template.instrument_id
+    return _with_languages(
+        Appointment.objects.current()
+        .filter(person__email__gt="", role=Role.SECRETARIAT_OFFICER, instrument_id=instrument_id)
+        .order_by("pk")
+        .values_list("person__email", "person__languages")
+    )
+
+
+def reporters_of(submission: Submission) -> list[tuple[str, str]]:
+    """The reporter's current focal points (as `recipients`), with their language."""
+    from cmsfamily.directory.models import Person
+
+    emails = recipients([submission])[submission.pk]
+    languages = dict(Person.objects.filter(email__in=emails).values_list("email", "languages"))
+    return [(email, language_of(languages.get(email, ""))) for email in emails]
+
+
+def _each_in_own_language(to: list[tuple[str, str]], texts) -> None:
+    """One email per recipient, its subject and body written in their language."""
+    messages = []
+    for email, language in to:
+        with translation.override(language):
+            subject, body = texts()
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    _send(messages)
+
+
+def sent(submission: Submission, what: str) -> None:
+    """Tell the Secretariat that a report was submitted, resubmitted or recalled (`what`)."""
+
+    def texts():
+        names = {
+            "reporter": submission.reporter,
+            "cycle": submission.cycle.title,
+            "link": _link(submission),
+        }
+        if what == "recalled":
+            subject = _("Report recalled: %(reporter)s, %(cycle)s") % names
+            body = (
+                _(
+                    "%(reporter)s recalled its report for “%(cycle)s”: it is a draft again and "
+                    "nothing is to be reviewed until it is submitted again. %(link)s"
+                )
+                % names
+            )
+        elif what == "resubmitted":
+            subject = _("Report resubmitted: %(reporter)s, %(cycle)s") % names
+            body = (
+                _(
+                    "%(reporter)s submitted its report for “%(cycle)s” again. It waits for your "
+                    "review: %(link)s"
+                )
+                % names
+            )
+        else:
+            subject = _("Report submitted: %(reporter)s, %(cycle)s") % names
+            body = (
+                _(
+                    "%(reporter)s submitted its report for “%(cycle)s”. It waits for your review: "
+                    "%(link)s"
+                )
+                % names
+            )
+        return subject, body
+
+    _each_in_own_language(secretariat_of(submission), texts)
+
+
+def published(submission: Submission) -> None:
+    """Tell the reporter that the Secretariat published its report."""
+
+    def texts():
+        subject = _("Your report was published")
+        body = _(
+            "The Secretariat published the report of %(reporter)s for “%(cycle)s”: anyone can "
+            "now read it. %(link)s"
+        ) % {
+            "reporter": submission.reporter,
+            "cycle": submission.cycle.title,
+            "link": _link(submission),
+        }
+        return subject, body
+
+    _each_in_own_language(reporters_of(submission), texts)

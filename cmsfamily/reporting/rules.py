@@ -114,6 +114,9 @@ rules.add_perm("reporting.publish_submission", is_accepted & keeps_reporting_of)
 rules.add_perm("reporting.view_draft", reports_for)
 rules.add_perm("reporting.view_draft_sections", reports_for | (is_editable & is_assigned))
 rules.add_perm("reporting.view_versions", is_published | reports_for | keeps_reporting_of)
+# How far a report has got (its status and how many questions are answered, never the answers):
+# the reporter's, and the Secretariat's, which chases the reports not yet submitted.
+rules.add_perm("reporting.view_progress", reports_for | keeps_reporting_of)
 rules.add_perm("reporting.comment_submission", has_versions & (keeps_reporting_of | reports_for))
 rules.add_perm("reporting.view_timeliness", keeps_reporting_of)
 # Every version, returned or recalled ones included; others read only the published one

@@ -1070,7 +1070,7 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
     number = (
         submission.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
-    return SubmissionVersion.objects.create(
+    version = SubmissionVersion.objects.create(
         submission=submission,
         number=number,
         snapshot=content,
@@ -1079,13 +1079,17 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
         submitted_at=now,
         language=submission.language,
     )
+    notifications.sent(submission, "resubmitted" if number > 1 else "submitted")
+    return version
 
 
 @transaction.atomic
 def recall(*, submission: Submission, by) -> Submission:
     guard_open(submission)
     _require(by, who.reports_for, submission)
-    return _transition(submission, {SubmissionStatus.SUBMITTED}, SubmissionStatus.DRAFT, by)
+    _transition(submission, {SubmissionStatus.SUBMITTED}, SubmissionStatus.DRAFT, by)
+    notifications.sent(submission, "recalled")
+    return submission
 
 
 @transaction.atomic
@@ -1121,13 +1125,15 @@ def accept(*, submission: Submission, by) -> Submission:
 @transaction.atomic
 def publish(*, submission: Submission, by) -> Submission:
     _require(by, who.keeps_reporting_of, submission)
-    return _transition(
+    _transition(
         submission,
         {SubmissionStatus.ACCEPTED},
         SubmissionStatus.PUBLISHED,
         by,
         published_at=timezone.now(),
     )
+    notifications.published(submission)
+    return submission
 
 
 @transaction.atomic

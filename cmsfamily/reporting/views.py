@@ -12,7 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +27,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cmsfamily.core.numbers import reading_note
@@ -33,9 +40,12 @@ from cmsfamily.core.views import (
     show_errors_on_form,
 )
 from cmsfamily.reporting import display, exchange, exports, selectors, services
+from cmsfamily.reporting import rules as who_rules
 from cmsfamily.reporting.choices import (
+    EDITABLE_STATUSES,
     NUMBER_KINDS,
     PICKER_KINDS,
+    SENT_STATUSES,
     SPECIES_LOOPS,
     CycleStatus,
     SubmissionStatus,
@@ -137,9 +147,16 @@ def cycle_detail(request, slug):
         .filter(pk__in=[row.pk for row in rows])
         .values_list("pk", flat=True)
     )
+    # Who keeps the cycle follows every report's progress (`reporting.view_progress`, the same
+    # rule as `manage_cycle` for a cycle's reports): a draft's row opens the page that says how far
+    # it has got, without its answers.
+    for row in rows:
+        row.cycle = cycle  # read once, with its template's instrument
+    follows = user.has_perm("reporting.view_progress", rows[0]) if keeps and rows else False
     for row in rows:
         row.visible = row.pk in visible
         row.disclosed = keeps or row.visible
+        row.openable = row.visible or follows
         row.published = row.status == SubmissionStatus.PUBLISHED and row.latest_version is not None
     published_count = Submission.objects.filter(
         cycle=cycle, status=SubmissionStatus.PUBLISHED
@@ -246,7 +263,44 @@ def reads_closed_draft(user, submission, structure) -> bool:
     )
 
 
+def _progress(structure, submission) -> tuple[int, int, list]:
+    """How many questions of the draft are answered, in all and per section (counts only)."""
+    loops = selectors.loop_items(structure, submission)
+    done = selectors.completion(structure, selectors.answer_values(submission), loops)
+    answered = sum(counts[0] for counts in done.values())
+    expected = sum(counts[1] for counts in done.values())
+    return answered, expected, [(node, done.get(node.section.pk)) for node in structure.nodes]
+
+
+def submission_progress(request, pk):
+    """A report the user may not read (a draft never submitted) whose progress they follow: the
+    Secretariat keeping the cycle sees its status and how many questions are answered, never the
+    answers, which become visible to it when the report is submitted."""
+    submission = get_object_or_404(
+        Submission.objects.select_related(
+            "cycle__version__template__instrument", "party", "organisation"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("reporting.view_progress", submission):
+        raise Http404
+    structure = selectors.structure(submission.cycle.version)
+    answered, expected, sections = _progress(structure, submission)
+    return render(
+        request,
+        "reporting/submission_progress.html",
+        {
+            "submission": submission,
+            "answered": answered,
+            "expected": expected,
+            "sections": sections,
+        },
+    )
+
+
 def submission_detail(request, pk):
+    if not Submission.objects.visible_to(request.user).filter(pk=pk).exists():
+        return submission_progress(request, pk)
     submission = _submission(request, pk)
     user = request.user
     structure = selectors.structure(submission.cycle.version)
@@ -280,6 +334,29 @@ def submission_detail(request, pk):
     assignments = list(
         SectionAssignment.objects.filter(submission=submission).select_related("section", "user")
     )
+    # Who does not draft the report (the reviewer, the reporter once it is accepted, everyone once
+    # it is published) reads the answers of its last submitted version here, with the comments.
+    latest = versions[0] if versions else None
+    review = None
+    can_comment = False
+    if (
+        not drafter
+        and not mine
+        and latest is not None
+        and user.has_perm("reporting.view_versions", submission)
+    ):
+        can_comment = user.has_perm("reporting.comment_submission", submission)
+        comments = _comments_by_answer(submission) if can_comment else {}
+        review = version_sections(submission, latest, structure, comments=comments)
+    # A report drafted again after a recall: the Secretariat sees how far, not the new answers.
+    progress = None
+    if (
+        not drafter
+        and submission.status in EDITABLE_STATUSES
+        and not user.has_perm("reporting.view_draft", submission)
+        and user.has_perm("reporting.view_progress", submission)
+    ):
+        progress = _progress(structure, submission)[:2]
     return render(
         request,
         "reporting/submission_detail.html",
@@ -296,8 +373,12 @@ def submission_detail(request, pk):
             "versions": versions,
             "published": published,
             "published_sections": (
-                _answer_rows(submission, published, structure) if published else []
+                version_sections(submission, published, structure) if published else []
             ),
+            "latest": latest,
+            "review": review,
+            "progress": progress,
+            "can_comment": can_comment,
             "assignments": assignments,
             "can_edit": user.has_perm("reporting.edit_submission", submission),
             "can_submit": user.has_perm("reporting.submit_submission", submission),
@@ -415,9 +496,10 @@ def section_edit(request, pk, section_id):
         raise Http404
     editable = selectors.editable_section_ids(submission, user, structure)
     closed = reads_closed_draft(user, submission, structure)
-    if not user.has_perm("reporting.edit_submission", submission) and not (
-        user.has_perm("reporting.recall_submission", submission) or closed
-    ):
+    if submission.status in SENT_STATUSES:
+        # Sent: nothing changes; whoever reads its versions reads the section, without inputs.
+        return section_read(request, submission, structure, node)
+    if not user.has_perm("reporting.edit_submission", submission) and not closed:
         raise PermissionDenied
     if request.method == "POST" and closed:
         return refuse_if_closed(request, submission)
@@ -530,9 +612,78 @@ def section_edit(request, pk, section_id):
     return render(request, "reporting/section_edit.html", {**context, "groups": groups})
 
 
-@require_POST
+# Actions confirmed on a page of their own first (a GET of the action's URL; its button POSTs):
+# the status the report has once done, the question asked, and the button that does it.
+CONFIRMED_ACTIONS = {
+    "accept": (
+        SubmissionStatus.ACCEPTED,
+        _lazy("Accept the report of %(reporter)s for %(cycle)s?"),
+        _lazy(
+            "Accepting ends the review: the report can no longer be returned or recalled. "
+            "It is then ready to be published."
+        ),
+        _lazy("Accept the report of %(reporter)s"),
+    ),
+    "publish": (
+        SubmissionStatus.PUBLISHED,
+        _lazy("Publish the report of %(reporter)s for %(cycle)s?"),
+        _lazy(
+            "Anyone will be able to read the answers of its last submitted version, and its "
+            "reporter is told by email."
+        ),
+        _lazy("Publish the report of %(reporter)s"),
+    ),
+}
+# What a second click (or another tab) finds when the action was already done.
+ALREADY_DONE = {
+    "submit": (SubmissionStatus.SUBMITTED, _lazy("The report was already submitted.")),
+    "recall": (SubmissionStatus.DRAFT, _lazy("The report was already recalled.")),
+    "accept": (SubmissionStatus.ACCEPTED, _lazy("The report was already accepted.")),
+    "publish": (SubmissionStatus.PUBLISHED, _lazy("The report was already published.")),
+}
+
+
+def section_read(request, submission, structure, node):
+    """A section of a submitted, accepted or published report: the answers of its last submitted
+    version (what the report holds while it cannot change), for who may read its versions. A
+    save sent from a page opened before the report was submitted is refused with the reason."""
+    if request.method == "POST":
+        if not request.user.has_perm("reporting.view_draft_sections", submission):
+            raise PermissionDenied
+        reason = _("This report is %(status)s: it can no longer be changed.") % {
+            "status": submission.get_status_display().lower()
+        }
+        if request.headers.get("HX-Request"):
+            return HttpResponse(format_html('<strong class="error-text">{}</strong>', reason))
+        return error_page(
+            request,
+            title=_("Not saved"),
+            message=reason,
+            status=409,
+            back=submission.get_absolute_url(),
+        )
+    if not request.user.has_perm("reporting.view_versions", submission):
+        raise PermissionDenied
+    latest = submission.versions.select_related("submitted_by").order_by("-number").first()
+    if latest is None:
+        raise Http404
+    return render(
+        request,
+        "reporting/section_read.html",
+        {
+            "submission": submission,
+            "structure": structure,
+            "node": node,
+            "version": latest,
+            "sections": version_sections(submission, latest, structure, nodes=[node]),
+        },
+    )
+
+
 @login_required
 def submission_action(request, pk, action):
+    """Submit, recall, accept or publish (POST). Accepting and publishing are asked first: a GET
+    of their URL is the page that asks, whose button POSTs here."""
     submission = _submission(request, pk)
     user = request.user
     actions = {
@@ -551,10 +702,40 @@ def submission_action(request, pk, action):
     }
     if action not in actions:
         raise Http404
+    if request.method not in ("GET", "POST") or (
+        request.method == "GET" and action not in CONFIRMED_ACTIONS
+    ):
+        return HttpResponseNotAllowed(["POST"])
     perm, service, done = actions[action]
     if action in ("submit", "recall") and (refused := refuse_if_closed(request, submission)):
         return refused
-    require_perm(user, perm, submission)
+    back = submission.get_absolute_url()
+    if not user.has_perm(perm, submission):
+        # A second click, or another tab, of someone who may do it: say it is done, do nothing.
+        already, said = ALREADY_DONE[action]
+        who = (
+            who_rules.reports_for
+            if action in ("submit", "recall")
+            else who_rules.keeps_reporting_of
+        )
+        if submission.status == already and who(user, submission):
+            messages.info(request, said)
+            return redirect(back)
+        raise PermissionDenied
+    names = {"reporter": submission.reporter, "cycle": submission.cycle.title}
+    if request.method == "GET":
+        _status, question, explanation, button = CONFIRMED_ACTIONS[action]
+        return render(
+            request,
+            "reporting/confirm_action.html",
+            {
+                "submission": submission,
+                "title": question % names,
+                "message": explanation,
+                "button": button % names,
+                "back": back,
+            },
+        )
     try:
         service(submission=submission, by=user)
     except ValidationError as error:
@@ -566,24 +747,51 @@ def submission_action(request, pk, action):
             )
         else:
             messages.error(request, " ".join(error.messages))
-        return redirect(submission.get_absolute_url())
+        return redirect(back)
     messages.success(request, done)
-    return redirect(submission.get_absolute_url())
+    return redirect(back)
 
 
 @login_required
 def submission_return(request, pk):
+    """The form that returns a report for changes: it names the report, its button says what it
+    does; a second click finds the report already returned and does nothing."""
     submission = _submission(request, pk)
-    require_perm(request.user, "reporting.review_submission", submission)
+    user = request.user
+    back = submission.get_absolute_url()
+    if not user.has_perm("reporting.review_submission", submission):
+        if submission.status == SubmissionStatus.RETURNED and who_rules.keeps_reporting_of(
+            user, submission
+        ):
+            messages.info(request, _("The report was already returned."))
+            return redirect(back)
+        raise PermissionDenied
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.return_submission(
-            submission=submission, by=request.user, note=form.cleaned_data["note"]
-        )
-        messages.success(request, _("The report was returned to the reporter."))
-        return redirect(submission.get_absolute_url())
-    return form_page(
-        request, form, title=_("Return the report for changes"), back=submission.get_absolute_url()
+        try:
+            services.return_submission(
+                submission=submission, by=user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The report was returned to %(reporter)s.") % {"reporter": submission.reporter},
+            )
+            return redirect(back)
+    names = {"reporter": submission.reporter, "cycle": submission.cycle.title}
+    return render(
+        request,
+        "reporting/return.html",
+        {
+            "submission": submission,
+            "form": form,
+            "title": _("Return the report of %(reporter)s for %(cycle)s") % names,
+            "button": _("Return the report to %(reporter)s") % names,
+            "back": back,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -742,12 +950,32 @@ def _readable(request, submission) -> None:
         raise PermissionDenied
 
 
-def _answer_rows(submission, version, structure) -> list[tuple]:
-    """The version's answers by section, as text, in the order of the form."""
+def _comments_by_answer(submission) -> dict[tuple[str, str], list[ReviewComment]]:
+    """The review comments of a report (with their replies) by question code and loop item."""
+    comments: dict[tuple[str, str], list[ReviewComment]] = defaultdict(list)
+    for comment in (
+        ReviewComment.objects.filter(submission=submission, parent=None)
+        .select_related("author", "question")
+        .prefetch_related(
+            Prefetch("replies", queryset=ReviewComment.objects.select_related("author"))
+        )
+    ):
+        comments[(comment.question.code, comment.loop_key)].append(comment)
+    return comments
+
+
+def version_sections(submission, version, structure, *, nodes=None, comments=None) -> list[tuple]:
+    """The answers of a submitted version, section by section in the order of the form (only
+    `nodes` when given), each with the review comments on it: what the version page, the public
+    page, the review on the report's page and the read-only section pages show."""
+    comments = comments or {}
+    wanted = None if nodes is None else {node.section.pk for node in nodes}
     names = display.Names()
     loops = selectors.loop_items(structure, submission)
     sections = []
     for node, answers in selectors.version_answers(structure, version.snapshot, loops):
+        if wanted is not None and node.section.pk not in wanted:
+            continue
         rows = []
         for answer in answers:
             link = ""
@@ -767,6 +995,7 @@ def _answer_rows(submission, version, structure) -> list[tuple]:
                     "text": display.text(answer.item.question, answer.value, names=names),
                     "answered": answer.answered,
                     "anchor": answer.anchor,
+                    "comments": comments.get((answer.item.question.code, answer.key), []),
                 }
             )
         sections.append((node, rows))
@@ -778,28 +1007,15 @@ def version_detail(request, pk, number):
     _readable(request, submission)
     version = _version(request, submission, number)
     structure = selectors.structure(submission.cycle.version)
-    comments = defaultdict(list)
     can_comment = request.user.has_perm("reporting.comment_submission", submission)
-    if can_comment:
-        for comment in (
-            ReviewComment.objects.filter(submission=submission, parent=None)
-            .select_related("author", "question")
-            .prefetch_related(
-                Prefetch("replies", queryset=ReviewComment.objects.select_related("author"))
-            )
-        ):
-            comments[(comment.question.code, comment.loop_key)].append(comment)
-    sections = _answer_rows(submission, version, structure)
-    for _node, rows in sections:
-        for row in rows:
-            row["comments"] = comments.get((row["item"].question.code, row["key"]), [])
+    comments = _comments_by_answer(submission) if can_comment else {}
     return render(
         request,
         "reporting/version_detail.html",
         {
             "submission": submission,
             "version": version,
-            "sections": sections,
+            "sections": version_sections(submission, version, structure, comments=comments),
             "can_comment": can_comment,
             "comment_form": CommentForm(),
             "versions": list(
@@ -838,6 +1054,8 @@ def comment_add(request, pk, number):
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, _("Write the comment."))
+    if request.POST.get("back") == "report":  # made beside the answer on the report's page
+        return redirect(f"{submission.get_absolute_url()}{anchor}")
     return redirect(f"{submission.get_absolute_url()}versions/{number}/{anchor}")
 
 

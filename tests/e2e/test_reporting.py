@@ -81,9 +81,12 @@ def test_a_report_from_draft_to_publication(page, live_server, registry, login, 
     # The Secretariat returns it with a note.
     login(page, live_server, "secretariat")
     page.goto(f"{base}/reports/submissions/{kenya.pk}/")
-    page.get_by_role("link", name="Return for changes").click()
+    expect(page.locator("#answers")).to_contain_text("Power lines insulated.")
+    _checked(page, axe, "review")
+    page.get_by_role("link", name="Return to Kenya for changes…").click()
+    expect(page.locator("h1")).to_contain_text("Return the report of Kenya")
     page.get_by_label("What should the reporter change?").fill("Please give the staff in post.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Return the report to Kenya").click()
     expect(page.locator(".status")).to_have_text("Returned for changes")
     sign_out(page)
 
@@ -110,8 +113,13 @@ def test_a_report_from_draft_to_publication(page, live_server, registry, login, 
     page.goto(f"{base}/reports/submissions/{kenya.pk}/versions/2/")
     _checked(page, axe, "version")
     page.goto(f"{base}/reports/submissions/{kenya.pk}/")
-    page.get_by_role("button", name="Accept").click()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("link", name="Accept the report…").click()
+    expect(page.locator("h1")).to_contain_text("Accept the report of Kenya")
+    _checked(page, axe, "confirm-accept")
+    page.get_by_role("button", name="Accept the report of Kenya").click()
+    expect(page.locator(".status")).to_have_text("Accepted")
+    page.get_by_role("link", name="Publish the report…").click()
+    page.get_by_role("button", name="Publish the report of Kenya").click()
     expect(page.locator(".status")).to_have_text("Published")
     page.goto(f"{base}{cycle.get_absolute_url()}")
     totals = page.locator("#timeliness tr.total")
@@ -163,7 +171,9 @@ def _language(page, name):
 
 def _accept_and_publish(page, base, submission):
     page.goto(f"{base}/reports/submissions/{submission.pk}/")
+    page.locator('a[href$="/accept/"]').click()
     page.locator('form[action$="/accept/"] button').click()
+    page.locator('a[href$="/publish/"]').click()
     page.locator('form[action$="/publish/"] button').click()
     expect(page.locator(".status")).to_have_text("Published")
 
