@@ -36,7 +36,9 @@ def history_rows(instance, *, limit: int = 200):
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = instance._meta.get_field(change.field)
-                changes.append((field.verbose_name, _display(change.old), _display(change.new)))
+                changes.append(
+                    (field.verbose_name, _display(change.old, field), _display(change.new, field))
+                )
         rows.append(
             {
                 "when": record.history_date,
@@ -49,9 +51,11 @@ def history_rows(instance, *, limit: int = 200):
     return rows
 
 
-def _display(value):
+def _display(value, field=None):
     if value in (None, ""):
         return "—"
+    if field is not None and field.flatchoices:  # a status shows its label, in the reader's language
+        return str(dict(field.flatchoices).get(value, value))
     return str(value)
 
 

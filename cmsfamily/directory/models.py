@@ -25,6 +25,16 @@ from cmsfamily.directory.querysets import (
 from cmsfamily.directory.validators import validate_pdf
 
 
+# The words the reference files use for how sure a source is (the same words as strategy's).
+CONFIDENCE_LABELS = {
+    "confirmed": _("confirmed"),
+    "high": _("high"),
+    "medium-high": _("medium-high"),
+    "medium": _("medium"),
+    "low": _("low"),
+}
+
+
 class Region(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -130,6 +140,11 @@ class Instrument(TimeStampedModel):
         ordering = ["in_effect", "code"]
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
+
+    @property
+    def confidence_label(self) -> str:
+        """The source's confidence ("high", "medium") in the reader's language."""
+        return str(CONFIDENCE_LABELS.get(self.confidence, self.confidence))
 
     def __str__(self):
         return self.name
