@@ -54,7 +54,9 @@ def history_rows(instance, *, limit: int = 200):
 def _display(value, field=None):
     if value in (None, ""):
         return "—"
-    if field is not None and field.flatchoices:  # a status shows its label, in the reader's language
+    if (
+        field is not None and field.flatchoices
+    ):  # a status shows its label, in the reader's language
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
 

@@ -24,7 +24,6 @@ from cmsfamily.directory.querysets import (
 )
 from cmsfamily.directory.validators import validate_pdf
 
-
 # The words the reference files use for how sure a source is (the same words as strategy's).
 CONFIDENCE_LABELS = {
     "confirmed": _("confirmed"),
