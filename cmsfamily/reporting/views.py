@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -1408,6 +1409,7 @@ def _print_context(request, pk, number, *, for_pdf=False) -> dict:
         "submission": submission,
         "version": version,
         "document": document,
+        "language_name": dict(settings.LANGUAGES).get(version.language, version.language),
         "sections": sections,
         "for_pdf": for_pdf,
         "generated": timezone.now(),

@@ -569,6 +569,7 @@ def test_the_print_view_keeps_the_readers_language_around_the_answers_as_submitt
     assert '<html lang="es"' in page
     assert "Ciclo de presentación de informes" in page and "Descargar en PDF" in page
     assert "Cycle de rapport" not in page and "Reporting cycle" not in page
+    assert "<dt>Idioma del informe</dt><dd>Francés</dd>" in page
     assert 'lang="fr">Rapport d’essai<' in page  # the template's title, as submitted
     assert '<th scope="row">Oiseaux</th><td>Non</td>' in page  # loop item and answer in French
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
