@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cmsfamily.accounts.models import User
-from cmsfamily.directory.models import Instrument, Organisation
+from cmsfamily.directory.models import Appointment, Instrument, Organisation
 from cmsfamily.reporting import services as reporting
 from cmsfamily.reporting.models import Submission
 from cmsfamily.reporting.testing import build_template, open_cycle
@@ -142,6 +142,12 @@ PAGES = {
         ("directory:circular", {}, ""),
         ("contributions:rule-list", {}, ""),
         ("contributions:totals", {}, ""),
+        ("contributions:scenario", {}, ""),
+        ("directory:appointment-detail", {"pk": "appointment"}, ""),
+        ("directory:appointment-history", {"pk": "appointment"}, ""),
+        ("directory:party-detail", {"code": "DE"}, ""),
+        ("workplans:activity-detail", {"code": "res-10-9", "number": "1"}, ""),
+        ("strategy:matrix", {"code": "spms-2015-2023"}, ""),
     ],
     "birdlife_fp": [
         *PUBLIC,
@@ -263,6 +269,7 @@ def keys(nfp_kenya, birdlife_fp):
     reporting.submit(submission=kenya, by=nfp_kenya)
     sections = {s.number: s.pk for s in version.sections.all()}
     return {
+        "appointment": Appointment.objects.get(person__user=nfp_kenya).pk,
         "kenya": kenya.pk,
         "birdlife_report": Submission.objects.get(cycle=cycle, organisation__slug="birdlife").pk,
         "cycle": cycle.slug,

@@ -44,11 +44,19 @@ def history_rows(instance, *, limit: int = 200):
                 "when": record.history_date,
                 "who": record.history_user,
                 "type": record.history_type,
-                "reason": record.history_change_reason,
+                "reason": _reason(instance, record.history_change_reason),
                 "changes": changes,
             }
         )
     return rows
+
+
+def _reason(instance, reason):
+    """A change reason that is a status ("nominated", "confirmed") shows as the status's label."""
+    for field in instance._meta.concrete_fields:
+        if reason and field.flatchoices and reason in dict(field.flatchoices):
+            return str(dict(field.flatchoices)[reason])
+    return reason
 
 
 def _display(value, field=None):
