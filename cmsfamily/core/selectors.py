@@ -1,8 +1,9 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import format_decimal
+from django.utils import timezone
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
@@ -62,10 +63,12 @@ def _reason(instance, reason):
 def _display(value, field=None):
     if value in (None, ""):
         return "—"
-    if (
-        field is not None and field.flatchoices
-    ):  # a status shows its label, in the reader's language
+    if field is not None and field.flatchoices:
+        # A status shows its label, in the reader's language.
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

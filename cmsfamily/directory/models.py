@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cmsfamily.core.models import TimeStampedModel
@@ -24,13 +25,14 @@ from cmsfamily.directory.querysets import (
 )
 from cmsfamily.directory.validators import validate_pdf
 
-# The words the reference files use for how sure a source is (the same words as strategy's).
+# The words the reference files use for how sure a source is, shown after "Confidence of the
+# source" (a feminine noun in French and Spanish, hence the context).
 CONFIDENCE_LABELS = {
-    "confirmed": _("confirmed"),
-    "high": _("high"),
-    "medium-high": _("medium-high"),
-    "medium": _("medium"),
-    "low": _("low"),
+    "confirmed": pgettext_lazy("confidence of a source", "confirmed"),
+    "high": pgettext_lazy("confidence of a source", "high"),
+    "medium-high": pgettext_lazy("confidence of a source", "medium-high"),
+    "medium": pgettext_lazy("confidence of a source", "medium"),
+    "low": pgettext_lazy("confidence of a source", "low"),
 }
 
 
