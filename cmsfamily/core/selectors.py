@@ -1,8 +1,9 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import format_decimal
+from django.utils import timezone
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
@@ -36,22 +37,38 @@ def history_rows(instance, *, limit: int = 200):
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = instance._meta.get_field(change.field)
-                changes.append((field.verbose_name, _display(change.old), _display(change.new)))
+                changes.append(
+                    (field.verbose_name, _display(change.old, field), _display(change.new, field))
+                )
         rows.append(
             {
                 "when": record.history_date,
                 "who": record.history_user,
                 "type": record.history_type,
-                "reason": record.history_change_reason,
+                "reason": _reason(instance, record.history_change_reason),
                 "changes": changes,
             }
         )
     return rows
 
 
-def _display(value):
+def _reason(instance, reason):
+    """A change reason that is a status ("nominated", "confirmed") shows as the status's label."""
+    for field in instance._meta.concrete_fields:
+        if reason and field.flatchoices and reason in dict(field.flatchoices):
+            return str(dict(field.flatchoices)[reason])
+    return reason
+
+
+def _display(value, field=None):
     if value in (None, ""):
         return "—"
+    if field is not None and field.flatchoices:
+        # A status shows its label, in the reader's language.
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

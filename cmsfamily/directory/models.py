@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cmsfamily.core.models import TimeStampedModel
@@ -23,6 +24,16 @@ from cmsfamily.directory.querysets import (
     PublicQuerySet,
 )
 from cmsfamily.directory.validators import validate_pdf
+
+# The words the reference files use for how sure a source is, shown after "Confidence of the
+# source" (a feminine noun in French and Spanish, hence the context).
+CONFIDENCE_LABELS = {
+    "confirmed": pgettext_lazy("confidence of a source", "confirmed"),
+    "high": pgettext_lazy("confidence of a source", "high"),
+    "medium-high": pgettext_lazy("confidence of a source", "medium-high"),
+    "medium": pgettext_lazy("confidence of a source", "medium"),
+    "low": pgettext_lazy("confidence of a source", "low"),
+}
 
 
 class Region(models.Model):
@@ -137,6 +148,11 @@ class Instrument(TimeStampedModel):
         ordering = ["in_effect", "code"]
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
+
+    @property
+    def confidence_label(self) -> str:
+        """The source's confidence ("high", "medium") in the reader's language."""
+        return str(CONFIDENCE_LABELS.get(self.confidence, self.confidence))
 
     def __str__(self):
         return self.name

@@ -56,13 +56,15 @@ def recipients(submissions) -> dict[int, list[str]]:
 
 
 def _in_three_languages(make) -> tuple[str, str]:
+    """The subject and the body in English, French and Spanish: the subject's three wordings
+    joined by " / " (once each), the bodies one after the other."""
     subjects, bodies = [], []
     for language in LANGUAGES:
         with translation.override(language):
             subject, body = make()
             subjects.append(subject)
             bodies.append(body)
-    return subjects[0], "\n\n---\n\n".join(bodies)
+    return " / ".join(dict.fromkeys(subjects)), "\n\n---\n\n".join(bodies)
 
 
 def _link(submission: Submission) -> str:

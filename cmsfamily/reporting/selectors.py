@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_language as translated_language
 
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting.choices import (
@@ -188,6 +190,23 @@ def fixed_items(section: Section, language: str) -> list[LoopItem]:
         LoopItem(str(entry["key"]), _label(entry.get("label") or {}, language))
         for entry in section.loop_items
     ]
+
+
+def snapshot_loop_labels(structure: Structure, content: dict, language: str) -> dict[str, str]:
+    """The loop item labels of a snapshot, with the fixed lists' items (taxonomic groups) in the
+    language asked for: the snapshot keeps them in the language of the submitter's screen. The
+    labels a reporter typed and species names are kept as stored."""
+    labels = dict(content.get("loop_items", {}))
+    seen = set()
+    for node in structure.nodes:
+        section = node.loop_section
+        if section is None or section.loop != LoopKind.FIXED or section.pk in seen:
+            continue
+        seen.add(section.pk)
+        for item in fixed_items(section, language):
+            if item.key in labels:
+                labels[item.key] = item.label
+    return labels
 
 
 def _range_species(submission: Submission) -> list[tuple[LoopItem, set[str]]]:
@@ -556,9 +575,17 @@ def timeliness(cycle: Cycle) -> list[Timeliness]:
     """Submitted on time, late and missing, per region (organisations as one group) and in all:
     one aggregate query. A report counts from its first submission, even if recalled since."""
     cutoff = _cutoff(cycle.deadline)
+    # `values()` on a model without translated fields reads the English column; ask for the
+    # reader's language by name, with English where a translation is missing.
+    localized = f"party__region__{build_localized_fieldname('name', translated_language())}"
     rows = (
         Submission.objects.filter(cycle=cycle)
-        .values("party__region__name", "party__region__order", "organisation__kind")
+        .values(
+            localized,
+            "party__region__name_en",
+            "party__region__order",
+            "organisation__kind",
+        )
         .annotate(
             expected=Count("pk"),
             on_time=Count("pk", filter=Q(first_submitted_at__lt=cutoff)),
@@ -568,7 +595,7 @@ def timeliness(cycle: Cycle) -> list[Timeliness]:
     )
     result = []
     for row in rows:
-        label = row["party__region__name"] or _("Organisations")
+        label = row[localized] or row["party__region__name_en"] or _("Organisations")
         result.append(
             Timeliness(
                 label,

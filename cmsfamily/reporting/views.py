@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -1063,7 +1064,11 @@ def _changes(structure, older: dict, newer: dict) -> list[dict]:
     """The answers two snapshots differ in, as text, for the diff tables; a question the
     structure no longer asks is left out."""
     names = display.Names()
-    labels = {**older.get("loop_items", {}), **newer.get("loop_items", {})}
+    language = get_language() or "en"
+    labels = {
+        **selectors.snapshot_loop_labels(structure, older, language),
+        **selectors.snapshot_loop_labels(structure, newer, language),
+    }
     changes = []
     for change in selectors.diff(older, newer):
         item = structure.items_by_code.get(change.code)
@@ -1588,32 +1593,55 @@ def since_previous(request, pk):
 
 
 def _print_context(request, pk, number, *, for_pdf=False) -> dict:
+    """The version as a document. The answers, the questions they answer and the report's titles
+    are read in the language the version was submitted in; the page around them (headings,
+    facts, links) stays in the reader's language."""
     submission = _submission(request, pk)
     _readable(request, submission)
     version = _version(request, submission, number)
     structure = selectors.structure(submission.cycle.version)
-    names = display.Names()
-    sections = []
-    with translation.override(version.language):  # the language the document is printed in
+    with translation.override(version.language):
+        names = display.Names()
         loops = selectors.loop_items(structure, submission)
-    for section in selectors.printed(structure, version.snapshot, loops):
-        rows = [
-            (item, display.text(item.question, value, names=names)) for item, value in section.rows
-        ]
-        table = [
-            (
-                label,
-                [
-                    display.text(item.question, value, names=names)
-                    for item, value in zip(section.node.items, values, strict=True)
-                ],
+        sections = []
+        for section in selectors.printed(structure, version.snapshot, loops):
+            node = section.node
+            sections.append(
+                {
+                    "pk": node.section.pk,
+                    "heading": f"{node.section.number} {node.section.title}",
+                    "loop": node.loop_section is not None,
+                    "rows": [
+                        (
+                            item.number,
+                            str(item.question.text),
+                            display.text(item.question, value, names=names),
+                        )
+                        for item, value in section.rows
+                    ],
+                    "columns": [f"{item.number} {item.question.text}" for item in node.items],
+                    "table": [
+                        (
+                            label,
+                            [
+                                display.text(item.question, value, names=names)
+                                for item, value in zip(node.items, values, strict=True)
+                            ],
+                        )
+                        for label, values in section.loop_items
+                    ],
+                }
             )
-            for label, values in section.loop_items
-        ]
-        sections.append({"node": section.node, "rows": rows, "table": table})
+        document = {
+            "kind": str(submission.cycle.version.template.title),
+            "reporter": str(submission.reporter),
+            "cycle": str(submission.cycle.title),
+        }
     return {
         "submission": submission,
         "version": version,
+        "document": document,
+        "language_name": dict(settings.LANGUAGES).get(version.language, version.language),
         "sections": sections,
         "for_pdf": for_pdf,
         "generated": timezone.now(),
@@ -1621,10 +1649,10 @@ def _print_context(request, pk, number, *, for_pdf=False) -> dict:
 
 
 def version_print(request, pk, number):
-    """The submitted version as a document, in the language it was submitted in."""
+    """The submitted version as a document: the reader's language around the answers, which are
+    shown as submitted."""
     context = _print_context(request, pk, number)
-    with translation.override(context["version"].language):
-        return render(request, "reporting/version_print.html", context)
+    return render(request, "reporting/version_print.html", context)
 
 
 def version_pdf(request, pk, number):
@@ -1632,8 +1660,7 @@ def version_pdf(request, pk, number):
 
     context = _print_context(request, pk, number, for_pdf=True)
     version = context["version"]
-    with translation.override(version.language):
-        html = render_to_string("reporting/version_print.html", context, request=request)
+    html = render_to_string("reporting/version_print.html", context, request=request)
     try:
         pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     except PdfUnavailable:

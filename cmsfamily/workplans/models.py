@@ -30,6 +30,15 @@ from cmsfamily.workplans.querysets import (
 
 NUMBER_PATTERN = r"^\d+(\.\d+)*$"
 
+# The terms the programme documents use for a timeframe, shown in the reader's language; any other
+# timeframe ("2012-14") is shown as the document words it.
+TIMEFRAME_TERMS = {
+    "short-term": _("short-term"),
+    "medium-term": _("medium-term"),
+    "long-term": _("long-term"),
+    "short- and medium-term": _("short- and medium-term"),
+}
+
 
 def sort_key_for(number: str) -> str:
     """'16.2' -> '00016.00002': activities sort 1, 2, ... 10 rather than 1, 10, 2."""
@@ -161,6 +170,11 @@ class Activity(TimeStampedModel):
                 fields=["programme", "number"], name="workplans_activity_unique_number"
             )
         ]
+
+    @property
+    def timeframe_label(self) -> str:
+        """The stated timeframe in the reader's language where it is one of the documents' terms."""
+        return str(TIMEFRAME_TERMS.get(self.timeframe_text, self.timeframe_text))
 
     def __str__(self):
         return f"{self.number} {self.title}"

@@ -63,8 +63,8 @@ def period_text(start: date | None, end: date | None) -> str:
 def timeframe_text(activity: Activity) -> str:
     dates = period_text(activity.start, activity.end)
     if activity.timeframe_text and dates:
-        return f"{activity.timeframe_text} ({dates})"
-    return activity.timeframe_text or dates
+        return f"{activity.timeframe_label} ({dates})"
+    return activity.timeframe_label or dates
 
 
 def update_heading(update: ProgressUpdate) -> str:
@@ -253,7 +253,7 @@ def programme_sheets(
                 row.parent_number or None,
                 activity.title,
                 activity.description or None,
-                activity.timeframe_text or None,
+                activity.timeframe_label or None,
                 activity.start,
                 activity.end,
                 str(activity.lead) if activity.lead else None,

@@ -45,7 +45,9 @@ def test_return_and_accept_email_the_reporter(
     services.submit(submission=kenya, by=nfp_kenya)
     with django_capture_on_commit_callbacks(execute=True):
         services.accept(submission=kenya, by=secretariat)
-    assert mail.outbox[1].subject == "Your report was accepted"
+    assert mail.outbox[1].subject == (
+        "Your report was accepted / Votre rapport a été accepté / Su informe ha sido aceptado"
+    )
 
 
 def test_reminders_go_to_reports_not_submitted_on_the_reminder_days(cycle, nfp_kenya, capsys):

@@ -558,16 +558,23 @@ def test_the_pdf_of_a_version(client_as, nfp_kenya, submitted):
     )
 
 
-def test_the_print_view_is_in_the_language_of_the_version(client_as, nfp_kenya, draft):
+def test_the_print_view_keeps_the_readers_language_around_the_answers_as_submitted(
+    client, nfp_kenya, secretariat, draft
+):
+    """A report submitted in French, read by a Spanish-speaking officer: the page (headings, facts,
+    links) is in Spanish; the report's title, the loop items and the answers ("Non") are in
+    French, marked as such."""
     draft.language = "fr"
     draft.save(update_fields=["language"])
     services.submit(submission=draft, by=nfp_kenya)
-    page = (
-        client_as(nfp_kenya)
-        .get(reverse("reporting:version-print", args=[draft.pk, 1]))
-        .content.decode()
-    )
-    assert (
-        'lang="en"' in page
-    )  # the page shell follows the reader; the document follows the version
-    assert "Cycle de rapport" in page and "Reporting cycle" not in page
+    client.force_login(secretariat)
+    url = reverse("reporting:version-print", args=[draft.pk, 1])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="es"' in page
+    assert "Ciclo de presentación de informes" in page and "Descargar en PDF" in page
+    assert "Cycle de rapport" not in page and "Reporting cycle" not in page
+    assert "<dt>Idioma del informe</dt><dd>Francés</dd>" in page
+    assert 'lang="fr">Rapport d’essai<' in page  # the template's title, as submitted
+    assert '<th scope="row">Oiseaux</th><td>Non</td>' in page  # loop item and answer in French
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reporting cycle" in english and '<th scope="row">Oiseaux</th><td>Non</td>' in english
