@@ -335,8 +335,9 @@ def submission_detail(request, pk):
     assignments = list(
         SectionAssignment.objects.filter(submission=submission).select_related("section", "user")
     )
-    # Who does not draft the report (the reviewer, the reporter once it is accepted, everyone once
-    # it is published) reads the answers of its last submitted version here, with the comments.
+    # Who does not draft the report but may read all its versions (the reviewer, the reporter once
+    # it is submitted) reads the answers of its last submitted version here, with the comments;
+    # everyone else reads the published version only (`published`, below).
     latest = versions[0] if versions else None
     review = None
     can_comment = False
@@ -344,7 +345,7 @@ def submission_detail(request, pk):
         not drafter
         and not mine
         and latest is not None
-        and user.has_perm("reporting.view_versions", submission)
+        and user.has_perm("reporting.view_all_versions", submission)
     ):
         can_comment = user.has_perm("reporting.comment_submission", submission)
         comments = _comments_by_answer(submission) if can_comment else {}

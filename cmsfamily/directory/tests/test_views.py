@@ -261,7 +261,6 @@ def test_membership_form_bad_input(client, secretariat, kenya):
         "/organisations/",
         "/people/",
         "/circular/",
-        "/",
         "/parties/ke/",
         "/instruments/cms/",
         "/organisations/birdlife/",

@@ -116,7 +116,9 @@ def test_accept_asks_first_then_accepts_once(
     assert "The report was already accepted." in second.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == SubmissionStatus.ACCEPTED
-    assert [m.subject for m in mailoutbox] == ["Your report was accepted"]  # one, not two
+    assert [m.subject for m in mailoutbox] == [  # one, not two
+        "Your report was accepted / Votre rapport a été accepté / Su informe ha sido aceptado"
+    ]
 
 
 def test_publish_asks_first_then_publishes_once(client_as, secretariat, accepted):

@@ -39,7 +39,7 @@ def test_the_list_shows_the_as_of_dates_and_the_gaps(client):
     assert response.status_code == 200
     text = response.content.decode()
     assert "344 results" in text
-    assert "2013-09-27 (SAPI legacy import file; listings effective up to 2012)" in text
+    assert "2013-09-27 (Species+ CMS Appendices; listings effective up to 2012)" in text
     assert "313 taxa" in text and "31 taxa" in text
     assert "313 of 344 taxa have no range state recorded." in text
     assert "COP11 to COP14" in text
@@ -200,7 +200,9 @@ def test_the_import_page_explains_the_columns(client, secretariat):
     text = response.content.decode()
     for column in importing.COLUMNS:
         assert f"<code>{column}</code>" in text
-    assert "cms_appendix_species.csv" in text  # the reference loader's import is listed
+    # The reference loader's import is listed, as the document it is, not as the project's file.
+    assert "the CMS Appendices shipped with the platform" in text
+    assert "cms_appendix_species.csv" not in text
 
 
 def test_a_bad_table_is_listed_by_line_and_column_and_nothing_is_kept(client, secretariat):
