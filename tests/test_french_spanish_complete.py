@@ -12,6 +12,7 @@ persona that opens it. A page that a persona cannot open (not 200) fails the tes
 what each persona reads.
 """
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,10 +23,14 @@ from django.conf import settings
 from django.db.models import CharField, TextField
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cmsfamily.accounts.models import User
-from cmsfamily.directory.models import Appointment, Instrument, Organisation
+from cmsfamily.directory import services as registry
+from cmsfamily.directory.choices import Role
+from cmsfamily.directory.models import Appointment, Instrument, Organisation, Party, Person
 from cmsfamily.reporting import services as reporting
+from cmsfamily.reporting.choices import ExpectedReporters
 from cmsfamily.reporting.models import Submission
 from cmsfamily.reporting.testing import build_template, open_cycle
 from cmsfamily.species.models import Taxon
@@ -43,8 +48,8 @@ from cmsfamily.strategy.models import (
 from conftest import PERSONAS
 
 # English words of the interface that French and Spanish never use, as whole words with their
-# case. ("Total", "Parties", "Page", "Date", "Source", "Version" and "No" are French or Spanish
-# words too, so they are not listed.)
+# case. ("Total", "Parties", "Page", "Date", "Source", "Version", "Menu" and "No" are French or
+# Spanish words too, so they are not listed.)
 ENGLISH_WORDS = [
     "Save",
     "Submit",
@@ -86,6 +91,17 @@ ENGLISH_WORDS = [
     "Back",
     "History",
     "Skip to main content",
+    "Accept",
+    "Publish",
+    "Return",
+    "Review",
+    "queue",
+    "due",
+    "overdue",
+    "days left",
+    "Nominations",
+    "drafting",
+    "Uploads",
 ]
 ENGLISH = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_WORDS)) + r")(?![\w-])")
 
@@ -94,6 +110,8 @@ ENGLISH = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_WORDS)) + 
 # which the reference data gives in English only) are read from the database by `content`; add
 # here only other proper names, saying why.
 ALLOWED: list[str] = []
+
+NOT_FOUND = "/no-such-page/"  # read as a 404, not a 200
 
 # Pages each persona reads, as (URL name, arguments from the `keys` fixture, query string).
 PUBLIC = [
@@ -116,6 +134,16 @@ PUBLIC = [
     ("reporting:index", {}, ""),
     ("contributions:list", {}, ""),
     ("contributions:donors", {}, ""),
+    # The public page of a published report, its version and its print view.
+    ("reporting:submission", {"pk": "published"}, ""),
+    ("reporting:version-detail", {"pk": "published", "number": 1}, ""),
+    ("reporting:version-print", {"pk": "published", "number": 1}, ""),
+    # The filter forms with their "All …" and "Any …" choices, as sent.
+    ("directory:party-list", {}, "region=&instrument="),
+    ("workplans:programme-list", {}, "instrument=&status="),
+    ("contributions:list", {}, "kind=&status="),
+    # The page of an address that does not exist.
+    (NOT_FOUND, {}, ""),
 ]
 REPORTER = [
     ("reporting:submission", {"pk": "kenya"}, ""),
@@ -130,6 +158,8 @@ PAGES = {
         ("reporting:section", {"pk": "kenya", "section_id": "general"}, ""),
         ("reporting:section", {"pk": "kenya", "section_id": "species"}, ""),
         ("contributions:assessed", {}, ""),
+        # The start page with a report due, one returned with a note, one recalled, a nomination.
+        ("home", {}, ""),
     ],
     "secretariat": [
         *PUBLIC,
@@ -148,6 +178,15 @@ PAGES = {
         ("directory:party-detail", {"code": "DE"}, ""),
         ("workplans:activity-detail", {"code": "res-10-9", "number": "1"}, ""),
         ("strategy:matrix", {"code": "spms-2015-2023"}, ""),
+        # The review: the report with its answers and comment forms, Accept, Return, Publish.
+        ("reporting:submission-action", {"pk": "kenya", "action": "accept"}, ""),
+        ("reporting:return", {"pk": "kenya"}, ""),
+        ("reporting:submission-action", {"pk": "accepted", "action": "publish"}, ""),
+        ("reporting:submission", {"pk": "accepted"}, ""),
+        # The progress of a report still drafting.
+        ("reporting:submission", {"pk": "birdlife_report"}, ""),
+        ("reporting:submission", {"pk": "returned"}, ""),
+        ("reporting:cycle", {"slug": "second_cycle"}, ""),
     ],
     "birdlife_fp": [
         *PUBLIC,
@@ -251,34 +290,82 @@ def content(db):
     return names
 
 
+COMPLETE = [
+    reporting.Edit("t.departments", "", "Ministry", 0),
+    reporting.Edit("t.obstacles", "birds", "no", 0),
+    reporting.Edit("t.obstacles", "aquatic-mammals", "no", 0),
+]
+
+
 @pytest.fixture
-def keys(nfp_kenya, birdlife_fp):
-    """A cycle with Kenya's report, submitted once (so that versions exist), and BirdLife's."""
+def keys(secretariat, nfp_kenya, nfp_germany, birdlife_fp):
+    """Reports in every state, through the services:
+
+    - the first cycle: Kenya's report submitted (under review), Germany's accepted (to publish),
+      BirdLife's drafting;
+    - a second cycle: Kenya's returned with a note, Germany's published (the public reads it);
+    - a third cycle, due in a month: Kenya's submitted and recalled;
+    - a nomination of Kenya's waiting for the Secretariat.
+    """
     _template, version = build_template()
     cycle = open_cycle(version, organisations=("birdlife",))
-    kenya = Submission.objects.get(cycle=cycle, party__code="KE")
-    reporting.save_answers(
-        submission=kenya,
-        edits=[
-            reporting.Edit("t.departments", "", "Ministry", 0),
-            reporting.Edit("t.obstacles", "birds", "no", 0),
-            reporting.Edit("t.obstacles", "aquatic-mammals", "no", 0),
-        ],
-        by=nfp_kenya,
+    second = open_cycle(version, slug="second-cycle")
+    third = reporting.create_cycle(
+        slug="third-cycle",
+        version=version,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        opens_on=timezone.localdate() - dt.timedelta(days=30),
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+        expected=ExpectedReporters.CHOSEN,
+        parties=list(Party.objects.filter(code="KE")),
+        title_en="Third test cycle",
+        by=None,
     )
-    reporting.submit(submission=kenya, by=nfp_kenya)
+    reporting.set_cycle_status(cycle=third, status="open", by=None)
+
+    def report(of_cycle, code, by):
+        submission = Submission.objects.get(cycle=of_cycle, party__code=code)
+        assert reporting.save_answers(submission=submission, edits=COMPLETE, by=by).ok
+        reporting.submit(submission=submission, by=by)
+        return submission
+
+    kenya = report(cycle, "KE", nfp_kenya)
+    accepted = reporting.accept(submission=report(cycle, "DE", nfp_germany), by=secretariat)
+    returned = reporting.return_submission(
+        submission=report(second, "KE", nfp_kenya), by=secretariat, note="Give the sites."
+    )
+    published = report(second, "DE", nfp_germany)
+    reporting.accept(submission=published, by=secretariat)
+    reporting.publish(submission=published, by=secretariat)
+    reporting.recall(submission=report(third, "KE", nfp_kenya), by=nfp_kenya)
+    birdlife = Submission.objects.get(cycle=cycle, organisation__slug="birdlife")
+    reporting.save_answers(submission=birdlife, edits=COMPLETE[:1], by=birdlife_fp)
+    registry.nominate(
+        person=Person.objects.create(given_name="Wanjiru", family_name="Kenyanominee"),
+        role=Role.SCIENTIFIC_COUNCILLOR,
+        by=None,
+        party=Party.objects.get(code="KE"),
+        instrument=Instrument.objects.get(code="cms"),
+    )
     sections = {s.number: s.pk for s in version.sections.all()}
     return {
         "appointment": Appointment.objects.get(person__user=nfp_kenya).pk,
         "kenya": kenya.pk,
-        "birdlife_report": Submission.objects.get(cycle=cycle, organisation__slug="birdlife").pk,
+        "accepted": accepted.pk,
+        "returned": returned.pk,
+        "published": published.pk,
+        "birdlife_report": birdlife.pk,
         "cycle": cycle.slug,
+        "second_cycle": second.slug,
         "general": sections["I"],
         "species": sections["II"],
     }
 
 
 def _url(name, arguments, query, keys):
+    if name.startswith("/"):
+        return name
     kwargs = {key: keys.get(value, value) for key, value in arguments.items()}
     url = reverse(name, kwargs=kwargs)
     return f"{url}?{query}" if query else url
@@ -296,7 +383,7 @@ def test_the_main_pages_have_no_english_interface_word_in_french_and_spanish(
         url = _url(name, arguments, query, keys)
         for language in ("fr", "es"):
             response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
-            if response.status_code != 200:
+            if response.status_code != (404 if name == NOT_FOUND else 200):
                 failures.append(f"{language} {url}: status {response.status_code}")
                 continue
             failures += [

@@ -26,9 +26,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cmsfamily.core.numbers import reading_note
@@ -619,29 +618,29 @@ def section_edit(request, pk, section_id):
 CONFIRMED_ACTIONS = {
     "accept": (
         SubmissionStatus.ACCEPTED,
-        _lazy("Accept the report of %(reporter)s for %(cycle)s?"),
-        _lazy(
+        gettext_lazy("Accept the report of %(reporter)s for %(cycle)s?"),
+        gettext_lazy(
             "Accepting ends the review: the report can no longer be returned or recalled. "
             "It is then ready to be published."
         ),
-        _lazy("Accept the report of %(reporter)s"),
+        gettext_lazy("Accept the report of %(reporter)s"),
     ),
     "publish": (
         SubmissionStatus.PUBLISHED,
-        _lazy("Publish the report of %(reporter)s for %(cycle)s?"),
-        _lazy(
+        gettext_lazy("Publish the report of %(reporter)s for %(cycle)s?"),
+        gettext_lazy(
             "Anyone will be able to read the answers of its last submitted version, and its "
             "reporter is told by email."
         ),
-        _lazy("Publish the report of %(reporter)s"),
+        gettext_lazy("Publish the report of %(reporter)s"),
     ),
 }
 # What a second click (or another tab) finds when the action was already done.
 ALREADY_DONE = {
-    "submit": (SubmissionStatus.SUBMITTED, _lazy("The report was already submitted.")),
-    "recall": (SubmissionStatus.DRAFT, _lazy("The report was already recalled.")),
-    "accept": (SubmissionStatus.ACCEPTED, _lazy("The report was already accepted.")),
-    "publish": (SubmissionStatus.PUBLISHED, _lazy("The report was already published.")),
+    "submit": (SubmissionStatus.SUBMITTED, gettext_lazy("The report was already submitted.")),
+    "recall": (SubmissionStatus.DRAFT, gettext_lazy("The report was already recalled.")),
+    "accept": (SubmissionStatus.ACCEPTED, gettext_lazy("The report was already accepted.")),
+    "publish": (SubmissionStatus.PUBLISHED, gettext_lazy("The report was already published.")),
 }
 
 
