@@ -101,6 +101,7 @@ ENGLISH_WORDS = [
     "days left",
     "Nominations",
     "drafting",
+    "Drafting",
     "Uploads",
 ]
 ENGLISH = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_WORDS)) + r")(?![\w-])")
@@ -115,6 +116,8 @@ NOT_FOUND = "/no-such-page/"  # read as a 404, not a 200
 
 # Pages each persona reads, as (URL name, arguments from the `keys` fixture, query string).
 PUBLIC = [
+    # The start page: for Kenya's NFP with a report due, one returned with a note, one recalled
+    # and a nomination; for the Secretariat with its review queue; for BirdLife its desk.
     ("home", {}, ""),
     ("search", {}, "q=kenya"),
     ("directory:party-list", {}, ""),
@@ -158,8 +161,11 @@ PAGES = {
         ("reporting:section", {"pk": "kenya", "section_id": "general"}, ""),
         ("reporting:section", {"pk": "kenya", "section_id": "species"}, ""),
         ("contributions:assessed", {}, ""),
-        # The start page with a report due, one returned with a note, one recalled, a nomination.
-        ("home", {}, ""),
+        # The recalled report, a draft again: its overview and the drafting form of a section.
+        ("reporting:submission", {"pk": "recalled"}, ""),
+        ("reporting:section", {"pk": "recalled", "section_id": "general"}, ""),
+        ("reporting:section", {"pk": "recalled", "section_id": "species"}, ""),
+        ("reporting:submission", {"pk": "returned"}, ""),
     ],
     "secretariat": [
         *PUBLIC,
@@ -338,7 +344,7 @@ def keys(secretariat, nfp_kenya, nfp_germany, birdlife_fp):
     published = report(second, "DE", nfp_germany)
     reporting.accept(submission=published, by=secretariat)
     reporting.publish(submission=published, by=secretariat)
-    reporting.recall(submission=report(third, "KE", nfp_kenya), by=nfp_kenya)
+    recalled = reporting.recall(submission=report(third, "KE", nfp_kenya), by=nfp_kenya)
     birdlife = Submission.objects.get(cycle=cycle, organisation__slug="birdlife")
     reporting.save_answers(submission=birdlife, edits=COMPLETE[:1], by=birdlife_fp)
     registry.nominate(
@@ -354,6 +360,7 @@ def keys(secretariat, nfp_kenya, nfp_germany, birdlife_fp):
         "kenya": kenya.pk,
         "accepted": accepted.pk,
         "returned": returned.pk,
+        "recalled": recalled.pk,
         "published": published.pk,
         "birdlife_report": birdlife.pk,
         "cycle": cycle.slug,
