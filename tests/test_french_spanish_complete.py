@@ -102,6 +102,8 @@ ENGLISH_WORDS = [
     "Nominations",
     "drafting",
     "Drafting",
+    "All",
+    "Any",
     "Uploads",
 ]
 ENGLISH = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_WORDS)) + r")(?![\w-])")
