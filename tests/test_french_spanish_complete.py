@@ -167,6 +167,7 @@ PAGES = {
         ("reporting:submission", {"pk": "recalled"}, ""),
         ("reporting:section", {"pk": "recalled", "section_id": "general"}, ""),
         ("reporting:section", {"pk": "recalled", "section_id": "species"}, ""),
+        ("reporting:workbook-upload", {"pk": "recalled"}, ""),
         ("reporting:submission", {"pk": "returned"}, ""),
     ],
     "secretariat": [
