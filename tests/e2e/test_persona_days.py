@@ -183,8 +183,11 @@ def test_the_officer_is_told_reviews_returns_accepts_and_publishes(
     screenshot(page, "day-nfp-kenya-returned-1280")
     desk.locator("ul.tasks").get_by_role("link", name="Test cycle").click()
     expect(page.get_by_role("note")).to_contain_text(NOTE)
-    page.get_by_role("link", name="Version 1").click()
+    page.get_by_role("note").get_by_role(
+        "link", name="Read the Secretariat's comment beside your answers (version 1)"
+    ).click()
     expect(page.locator("main")).to_contain_text(COMMENT)
+    screenshot(page, "day-nfp-kenya-reads-the-comment-1280")
     page.get_by_role("navigation", name="Breadcrumbs").get_by_role("link", name="Kenya").click()
     page.get_by_role("link", name="I General").click()
     page.get_by_label(re.compile(re.escape(DEPARTMENTS))).fill("Ministry of Tourism and Wildlife")
