@@ -349,6 +349,13 @@ def submission_detail(request, pk):
         can_comment = user.has_perm("reporting.comment_submission", submission)
         comments = _comments_by_answer(submission) if can_comment else {}
         review = version_sections(submission, latest, structure, comments=comments)
+    # A returned report: its reporter is pointed to the Secretariat's comments beside the answers
+    # (they are on the returned version's page, which the drafting page does not show).
+    returned_comments = 0
+    if drafter and submission.status == SubmissionStatus.RETURNED and latest is not None:
+        returned_comments = ReviewComment.objects.filter(
+            submission=submission, version=latest, parent=None
+        ).count()
     # A report drafted again after a recall: the Secretariat sees how far, not the new answers.
     progress = None
     if (
@@ -379,6 +386,7 @@ def submission_detail(request, pk):
             "latest": latest,
             "review": review,
             "progress": progress,
+            "returned_comments": returned_comments,
             "can_comment": can_comment,
             "assignments": assignments,
             "can_edit": user.has_perm("reporting.edit_submission", submission),

@@ -291,3 +291,31 @@ def test_a_save_sent_to_a_submitted_report_is_refused_with_its_reason(
     assert autosave.status_code == 200 and "can no longer be changed" in autosave.content.decode()
     assert client_as(secretariat).post(url, data).status_code == 403
     assert not submitted.answers.filter(question__code="t.staff").exists()
+
+
+# --- a returned report points its reporter to the comments beside the answers ---------------------
+
+
+def test_a_returned_report_links_its_reporter_to_the_secretariats_comments(
+    client_as, secretariat, nfp_kenya, submitted
+):
+    services.comment(submission=submitted, code="t.departments", by=secretariat, text="Which one?")
+    services.return_submission(submission=submitted, by=secretariat, note="See the comment.")
+    page = client_as(nfp_kenya).get(submitted.get_absolute_url()).content.decode()
+    version = reverse("reporting:version-detail", args=[submitted.pk, 1])
+    panel = re.search(r'<div class="panel" role="note">.*?</div>', page, re.S)
+    assert panel, page
+    assert re.search(
+        rf'<a href="{version}">Read the Secretariat(’|&#x27;|\')s comment beside your answers',
+        panel.group(0),
+    ), panel.group(0)
+    assert "Which one?" in client_as(nfp_kenya).get(version).content.decode()
+
+
+def test_a_returned_report_without_comments_shows_no_link_to_them(
+    client_as, secretariat, nfp_kenya, submitted
+):
+    services.return_submission(submission=submitted, by=secretariat, note="Add the staff.")
+    page = client_as(nfp_kenya).get(submitted.get_absolute_url()).content.decode()
+    assert "Add the staff." in page
+    assert "comment beside your answers" not in page
