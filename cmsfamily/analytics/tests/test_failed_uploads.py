@@ -280,3 +280,23 @@ def test_the_review_queue_in_french(client_as, secretariat):
     response = client_as(secretariat).get("/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
     assert "kenya.xlsx" in response.content.decode()
+
+
+def test_a_refused_species_table_is_recorded_for_the_cms_secretariat(
+    client, secretariat, eurobats_officer, nfp_kenya, media
+):
+    client.force_login(secretariat)
+    bad = b"scientific_name,rank\nPhyseter,x\n"
+    response = client.post(
+        "/species/import/", {"table": SimpleUploadedFile("whales.csv", bad, "text/csv")}
+    )
+    assert response.status_code == 400
+    shown = [problem.message for problem in response.context["problems"]]
+    failed = FailedUpload.objects.get()
+    assert failed.kind == UploadKind.SPECIES and failed.file_name == "whales.csv"
+    assert failed.size == len(bad) and failed.link == "/species/import/"
+    assert len(failed.reasons) == len(shown)
+    assert all(any(message in reason for reason in failed.reasons) for message in shown)
+    assert FailedUpload.objects.visible_to(secretariat).count() == 1
+    assert not FailedUpload.objects.visible_to(eurobats_officer).exists()
+    assert not FailedUpload.objects.visible_to(nfp_kenya).exists()
