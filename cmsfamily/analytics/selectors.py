@@ -35,6 +35,7 @@ from cmsfamily.workplans.choices import ProgrammeKind
 SHOWN = 10  # rows of a list on the start page; its link leads to the rest
 LATEST_PUBLISHED = 5
 FAILED_UPLOAD_DAYS = 30  # how far back the review queue lists refused uploads
+OWN_FAILED_SHOWN = 5  # the uploader's own, on their start page
 
 
 # --- reports a person writes ------------------------------------------------------------------
@@ -477,6 +478,8 @@ class StartPage:
     review: ReviewQueue | None
     assignments: list[SectionAssignment]
     overview: Overview
+    # The user's own refused uploads, when no review queue lists them already.
+    own_failed_uploads: list = field(default_factory=list)
 
     @property
     def has_work(self) -> bool:
@@ -486,6 +489,7 @@ class StartPage:
             or self.other_reports
             or self.review
             or self.assignments
+            or self.own_failed_uploads
         )
 
 
@@ -494,11 +498,16 @@ def start_page(user, *, today: date) -> StartPage:
     parties = party_desks(user, reports, today=today)
     partners = partner_desks(user, reports)
     on_desks = {row.submission.pk for desk in [*parties, *partners] for row in desk.reports}
+    review = review_queue(user)
+    own_failed = []
+    if review is None and user.is_authenticated:
+        own_failed = list(failed_uploads(user).filter(user=user)[:OWN_FAILED_SHOWN])
     return StartPage(
         party_desks=parties,
         partner_desks=partners,
         other_reports=[row for row in reports if row.submission.pk not in on_desks],
-        review=review_queue(user),
+        review=review,
         assignments=assigned_sections(user),
         overview=overview(user),
+        own_failed_uploads=own_failed,
     )

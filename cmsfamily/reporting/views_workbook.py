@@ -140,12 +140,14 @@ def _preview(request, submission, plan, token, *, status=200, again=False):
     )
 
 
-def _record_refusal(request, submission, upload, reasons) -> None:
+def _record_refusal(request, submission, upload, reasons, *, file_name=None, size=None) -> None:
     """Note the refused workbook for the Secretariat's review queue (never the file itself)."""
     registry.record_failed_upload(
         by=request.user,
         kind=UploadKind.REPORT_WORKBOOK,
         file=upload,
+        file_name=file_name,
+        size=size,
         reasons=reasons,
         party=submission.party,
         organisation=submission.organisation,
@@ -308,6 +310,9 @@ def confirm(request, pk):
         )
     except workbook.WorkbookRefused as error:
         default_storage.delete(token["f"])
+        _record_refusal(
+            request, submission, None, error.messages, file_name=token["n"], size=len(data)
+        )
         return error_page(
             request, title=_("Not saved"), message=" ".join(error.messages), status=400, back=back
         )

@@ -300,3 +300,15 @@ def test_a_refused_species_table_is_recorded_for_the_cms_secretariat(
     assert FailedUpload.objects.visible_to(secretariat).count() == 1
     assert not FailedUpload.objects.visible_to(eurobats_officer).exists()
     assert not FailedUpload.objects.visible_to(nfp_kenya).exists()
+
+
+def test_the_uploader_sees_their_own_failed_uploads_on_their_start_page(
+    client_as, nfp_kenya, nfp_germany, django_assert_max_num_queries
+):
+    _kenya_failure(by=nfp_kenya, file_name="kenya-own.xlsx")
+    client = client_as(nfp_kenya)
+    with django_assert_max_num_queries(30):
+        html = _queue(client)
+    own = html.split('id="own-failed-uploads-heading"')[1]
+    assert "kenya-own.xlsx" in own and "This file is not an Excel workbook." in own
+    assert 'id="own-failed-uploads-heading"' not in _queue(client_as(nfp_germany))
