@@ -9,15 +9,16 @@ to the page where the rest is, so the number of queries does not grow with the d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cmsfamily.contributions import selectors as ledger
 from cmsfamily.directory import selectors as registry
 from cmsfamily.directory.choices import AppointmentStatus, Role
-from cmsfamily.directory.models import Party
+from cmsfamily.directory.models import FailedUpload, Party
 from cmsfamily.directory.scope import scope_of
 from cmsfamily.reporting import selectors as reporting
 from cmsfamily.reporting.choices import (
@@ -33,6 +34,8 @@ from cmsfamily.workplans.choices import ProgrammeKind
 
 SHOWN = 10  # rows of a list on the start page; its link leads to the rest
 LATEST_PUBLISHED = 5
+FAILED_UPLOAD_DAYS = 30  # how far back the review queue lists refused uploads
+OWN_FAILED_SHOWN = 5  # the uploader's own, on their start page
 
 
 # --- reports a person writes ------------------------------------------------------------------
@@ -285,6 +288,8 @@ class ReviewQueue:
     # None when the officer does not validate contributions (only the CMS Secretariat does).
     contributions: list | None = None
     contributions_total: int = 0
+    failed_uploads: list = field(default_factory=list)
+    failed_uploads_total: int = 0
 
 
 def _kept(queryset, user, path: str):
@@ -336,11 +341,25 @@ def review_queue(user) -> ReviewQueue | None:
         nominations_total=nominations.count(),
         cycles=list(counts.values()),
     )
+    failed = failed_uploads(user)
+    queue.failed_uploads = list(failed[:SHOWN])
+    queue.failed_uploads_total = failed.count()
     if user.has_perm("contributions.validate_contribution"):
         unvalidated = ledger.contributions(user).filter(validated_at__isnull=True)
         queue.contributions = list(unvalidated.order_by("created", "pk")[:SHOWN])
         queue.contributions_total = unvalidated.count()
     return queue
+
+
+def failed_uploads(user):
+    """Uploads refused in the last FAILED_UPLOAD_DAYS days that the user may see, newest first."""
+    since = timezone.now() - timedelta(days=FAILED_UPLOAD_DAYS)
+    return (
+        FailedUpload.objects.visible_to(user)
+        .filter(at__gte=since)
+        .select_related("user", "party", "organisation", "instrument")
+        .order_by("-at", "-pk")
+    )
 
 
 # --- a Partner organisation's focal point ------------------------------------------------------
@@ -459,6 +478,8 @@ class StartPage:
     review: ReviewQueue | None
     assignments: list[SectionAssignment]
     overview: Overview
+    # The user's own refused uploads, when no review queue lists them already.
+    own_failed_uploads: list = field(default_factory=list)
 
     @property
     def has_work(self) -> bool:
@@ -468,6 +489,7 @@ class StartPage:
             or self.other_reports
             or self.review
             or self.assignments
+            or self.own_failed_uploads
         )
 
 
@@ -476,11 +498,16 @@ def start_page(user, *, today: date) -> StartPage:
     parties = party_desks(user, reports, today=today)
     partners = partner_desks(user, reports)
     on_desks = {row.submission.pk for desk in [*parties, *partners] for row in desk.reports}
+    review = review_queue(user)
+    own_failed = []
+    if review is None and user.is_authenticated:
+        own_failed = list(failed_uploads(user).filter(user=user)[:OWN_FAILED_SHOWN])
     return StartPage(
         party_desks=parties,
         partner_desks=partners,
         other_reports=[row for row in reports if row.submission.pk not in on_desks],
-        review=review_queue(user),
+        review=review,
         assignments=assigned_sections(user),
         overview=overview(user),
+        own_failed_uploads=own_failed,
     )

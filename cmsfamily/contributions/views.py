@@ -58,6 +58,8 @@ from cmsfamily.core.views import (
     show_errors_on_form,
     spreadsheet_response,
 )
+from cmsfamily.directory import services as registry
+from cmsfamily.directory.choices import UploadKind
 from cmsfamily.directory.models import Organisation
 from cmsfamily.directory.scope import scope_of
 from cmsfamily.workplans.forms import FundingForm
@@ -747,14 +749,50 @@ def upload(request):
         workbook = form.cleaned_data["workbook"]
         result = bulk.read(workbook, organisation=organisation, language=get_language() or "en")
         context.update(result=result, organisation=organisation)
+        if not result.ok:
+            _record_refusal(request, workbook, organisation, _problems(result))
         if result.ok and request.POST.get("confirm") == "yes" and result.rows:
             return _log_upload(request, result, organisation)
         if result.ok and result.rows:
             context["staged"] = staging.stage(request, workbook, organisation=organisation)
         status = 200 if result.ok else 400
         return render(request, "contributions/upload.html", context, status=status)
+    if request.method == "POST" and request.FILES.get("workbook") is not None:
+        _record_refusal(
+            request,
+            request.FILES["workbook"],
+            form.cleaned_data.get("organisation"),
+            [str(message) for messages in form.errors.values() for message in messages],
+        )
     status = 400 if request.method == "POST" else 200
     return render(request, "contributions/upload.html", context, status=status)
+
+
+def _problems(result) -> list[str]:
+    """The problems as the upload page shows them: row, column, message."""
+    reasons = []
+    for problem in result.problems:
+        where = []
+        if problem.row:
+            where.append(_("row %(row)s") % {"row": problem.row})
+        if problem.column:
+            where.append(problem.column)
+        reasons.append(f"{', '.join(where)}: {problem.message}" if where else problem.message)
+    return reasons
+
+
+def _record_refusal(request, workbook, organisation, reasons, *, file_name=None) -> None:
+    """Note the refused workbook for the Secretariat's review queue (never the file itself)."""
+    registry.record_failed_upload(
+        by=request.user,
+        kind=UploadKind.CONTRIBUTIONS,
+        file=workbook,
+        file_name=file_name,
+        reasons=reasons,
+        organisation=organisation,
+        subject=str(organisation or ""),
+        link=reverse("contributions:upload"),
+    )
 
 
 def _log_upload(request, result, organisation):
@@ -814,6 +852,8 @@ def _confirm_upload(request, organisations):
     if result.ok and result.rows:
         return _log_upload(request, result, organisation)
     context.update(result=result, organisation=organisation)
+    if not result.ok:
+        _record_refusal(request, None, organisation, _problems(result), file_name=staged.filename)
     return refuse(
         _(
             "Since it was checked, the ledger has changed and every row of the workbook is "

@@ -57,3 +57,11 @@ class Availability(models.TextChoices):
     AVAILABLE = "available", _("Available")
     LIMITED = "limited", _("Limited availability")
     UNAVAILABLE = "unavailable", _("Not available at present")
+
+
+class UploadKind(models.TextChoices):
+    """The uploads whose refusals are recorded (FailedUpload)."""
+
+    REPORT_WORKBOOK = "report_workbook", _("Report workbook")
+    CONTRIBUTIONS = "contributions", _("Contributions workbook")
+    SPECIES = "species", _("Species import")

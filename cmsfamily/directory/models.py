@@ -20,6 +20,7 @@ from cmsfamily.directory import choices
 from cmsfamily.directory.querysets import (
     AppointmentQuerySet,
     ExpertiseQuerySet,
+    FailedUploadQuerySet,
     PersonQuerySet,
     PublicQuerySet,
 )
@@ -437,3 +438,68 @@ class Expertise(TimeStampedModel):
                     )
                 }
             )
+
+
+class FailedUpload(models.Model):
+    """An upload that was refused: who, when, which upload, for whom, the file's name and size
+    and the reasons shown to the uploader (shortened). The file itself is never kept.
+
+    It lives in the registry, the lowest app that knows Parties, organisations and instruments,
+    so that each upload page (reporting, contributions, species) records here and the review
+    queue reads here. What it was for is kept as text and a link (``subject``, ``link``), so that
+    no lower app depends on a higher one.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("upload"), max_length=32, choices=choices.UploadKind.choices)
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("Party"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("instrument"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject = models.CharField(_("for"), max_length=300, blank=True)
+    link = models.CharField(_("page"), max_length=500, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+
+    objects = FailedUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("failed upload")
+        verbose_name_plural = _("failed uploads")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+    @property
+    def holder(self):
+        return self.party or self.organisation

@@ -54,3 +54,22 @@ class PersonQuerySet(RestrictedQuerySet):
 class ExpertiseQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
         return self.all()
+
+
+class FailedUploadQuerySet(RestrictedQuerySet):
+    """A refused upload is seen by the CMS Secretariat, the secretariat of its instrument, the
+    focal points of its Party or organisation, and the person who uploaded it; never by another
+    Party or Partner."""
+
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.cms_secretariat:
+            return self.all()
+        if not scope.authenticated:
+            return self.none()
+        return self.filter(
+            Q(party_id__in=scope.acting_parties)
+            | Q(organisation_id__in=scope.organisations)
+            | Q(instrument_id__in=scope.secretariat_instruments)
+            | Q(user=user)
+        )

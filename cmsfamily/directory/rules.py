@@ -99,3 +99,24 @@ rules.add_perm("directory.invite_person", is_cms_secretariat | serves_instrument
 # The exchange-rate table lives in core (work programmes and contributions both convert with it);
 # who keeps it is a question of appointments, so the rule is stated here.
 rules.add_perm("core.add_exchangerate", is_cms_secretariat)
+
+
+@rules.predicate
+def sees_failed_upload(user, upload):
+    """The focal points of the upload's Party or organisation, the secretariat of its instrument,
+    and its uploader (the CMS Secretariat sees them all, by the rule below)."""
+    if upload is None:
+        return False
+    scope = scope_of(user)
+    return (
+        (upload.party_id is not None and upload.party_id in scope.acting_parties)
+        or (upload.organisation_id is not None and upload.organisation_id in scope.organisations)
+        or (
+            upload.instrument_id is not None
+            and upload.instrument_id in scope.secretariat_instruments
+        )
+        or (upload.user_id is not None and upload.user_id == user.pk)
+    )
+
+
+rules.add_perm("directory.view_failedupload", is_cms_secretariat | sees_failed_upload)

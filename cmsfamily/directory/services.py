@@ -1,11 +1,13 @@
 """Every write to the registry: one transaction each, with its history and domain event inside it."""
 
+import logging
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import update_change_reason
 
 from cmsfamily.accounts import services as account_services
@@ -18,7 +20,14 @@ from cmsfamily.directory.choices import (
     AppointmentStatus,
     Role,
 )
-from cmsfamily.directory.models import Appointment, Expertise, Membership, Organisation, Person
+from cmsfamily.directory.models import (
+    Appointment,
+    Expertise,
+    FailedUpload,
+    Membership,
+    Organisation,
+    Person,
+)
 
 
 def _check_holder(*, role, party, organisation, instrument):
@@ -388,3 +397,64 @@ def create_secretariat_officer(
     )
     confirm(appointment=appointment, by=None)
     return user
+
+
+# -- refused uploads ---------------------------------------------------------------------------
+
+REASONS_KEPT = 10  # the first reasons shown to the uploader; the count of the rest is kept
+REASON_LENGTH = 300
+
+logger = logging.getLogger(__name__)
+
+
+def _short(text, length: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def record_failed_upload(
+    *,
+    by,
+    kind: str,
+    file=None,
+    file_name: str | None = None,
+    size: int | None = None,
+    reasons,
+    party=None,
+    organisation=None,
+    instrument=None,
+    subject: str = "",
+    link: str = "",
+) -> FailedUpload | None:
+    """Note that an upload was refused: by whom, which upload, for which Party, organisation or
+    instrument, the file's name as sent and its size, and the reasons shown (shortened: the first
+    REASONS_KEPT, each cut at REASON_LENGTH characters, then how many more there were). The file
+    itself is never kept. A failure to record is logged and never stops the page that refused the
+    upload from answering."""
+    reasons = [_short(reason, REASON_LENGTH) for reason in reasons if str(reason).strip()]
+    if len(reasons) > REASONS_KEPT:
+        more = len(reasons) - REASONS_KEPT
+        reasons = reasons[:REASONS_KEPT] + [
+            ngettext("… and %(count)s more.", "… and %(count)s more.", more) % {"count": more}
+        ]
+    if file_name is None:
+        file_name = getattr(file, "name", "") or ""
+    if size is None:
+        size = getattr(file, "size", None)
+    try:
+        with transaction.atomic():
+            return FailedUpload.objects.create(
+                user=by if by is not None and by.is_authenticated else None,
+                kind=kind,
+                party=party,
+                organisation=organisation,
+                instrument=instrument,
+                subject=_short(subject, 300),
+                link=link if len(link) <= 500 else "",
+                file_name=_short(file_name, 255),
+                size=size if isinstance(size, int) and size >= 0 else None,
+                reasons=reasons,
+            )
+    except DatabaseError:
+        logger.exception("The refused upload could not be recorded.")
+        return None

@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cmsfamily.core.views import error_page
+from cmsfamily.directory import services as registry
+from cmsfamily.directory.choices import UploadKind
 from cmsfamily.reporting import display, exports, selectors, workbook
 from cmsfamily.reporting.models import Submission, Template
 from cmsfamily.reporting.views import (
@@ -138,7 +140,25 @@ def _preview(request, submission, plan, token, *, status=200, again=False):
     )
 
 
+def _record_refusal(request, submission, upload, reasons, *, file_name=None, size=None) -> None:
+    """Note the refused workbook for the Secretariat's review queue (never the file itself)."""
+    registry.record_failed_upload(
+        by=request.user,
+        kind=UploadKind.REPORT_WORKBOOK,
+        file=upload,
+        file_name=file_name,
+        size=size,
+        reasons=reasons,
+        party=submission.party,
+        organisation=submission.organisation,
+        instrument=submission.cycle.version.template.instrument,
+        subject=f"{submission.reporter} — {submission.cycle.title}",
+        link=submission.get_absolute_url(),
+    )
+
+
 def _refused(request, submission, form, message):
+    _record_refusal(request, submission, form.cleaned_data.get("file"), [message])
     form.add_error("file", message)
     return render(
         request,
@@ -157,6 +177,13 @@ def upload(request, pk):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
+        if request.method == "POST" and request.FILES.get("file") is not None:
+            _record_refusal(
+                request,
+                submission,
+                request.FILES["file"],
+                [str(message) for message in form.errors.get("file", [])],
+            )
         return render(
             request,
             "reporting/workbook_upload.html",
@@ -181,6 +208,12 @@ def upload(request, pk):
     except workbook.WorkbookRefused as error:
         return _refused(request, submission, form, " ".join(error.messages))
     if plan.errors:
+        _record_refusal(
+            request,
+            submission,
+            upload,
+            [f"{error.sheet} {error.cell}: {error.message}" for error in plan.errors],
+        )
         return render(
             request,
             "reporting/workbook_upload.html",
@@ -277,6 +310,9 @@ def confirm(request, pk):
         )
     except workbook.WorkbookRefused as error:
         default_storage.delete(token["f"])
+        _record_refusal(
+            request, submission, None, error.messages, file_name=token["n"], size=len(data)
+        )
         return error_page(
             request, title=_("Not saved"), message=" ".join(error.messages), status=400, back=back
         )

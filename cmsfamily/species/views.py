@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cmsfamily.core.views import FilteredTableView, error_page, require_perm
+from cmsfamily.directory import services as registry
+from cmsfamily.directory.choices import UploadKind
 from cmsfamily.species import importing, selectors, services
 from cmsfamily.species.countries import country_name
 from cmsfamily.species.filtersets import TaxonFilter
@@ -136,6 +139,31 @@ def _import_page(request, form, *, problems=None, status=200):
     return render(request, "species/import.html", context, status=status)
 
 
+def _problems(problems) -> list[str]:
+    """The problems as the import page lists them: line, column, message."""
+    reasons = []
+    for problem in problems:
+        where = []
+        if problem.line:
+            where.append(_("line %(line)s") % {"line": problem.line})
+        if problem.column:
+            where.append(problem.column)
+        reasons.append(f"{', '.join(where)}: {problem.message}" if where else problem.message)
+    return reasons
+
+
+def _record_refusal(request, upload, reasons) -> None:
+    """Note the refused table for the Secretariat's review queue (never the file itself)."""
+    registry.record_failed_upload(
+        by=request.user,
+        kind=UploadKind.SPECIES,
+        file=upload,
+        reasons=reasons,
+        subject=_("Species table"),
+        link=reverse("species:import"),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
@@ -145,10 +173,17 @@ def import_upload(request):
         return _import_page(request, ImportForm())
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
+        if request.FILES.get("table") is not None:
+            _record_refusal(
+                request,
+                request.FILES["table"],
+                [str(message) for messages in form.errors.values() for message in messages],
+            )
         return _import_page(request, form, status=400)
     upload = form.cleaned_data["table"]
     table, content = importing.read_upload(upload)
     if not table.ok:
+        _record_refusal(request, upload, _problems(table.problems))
         return _import_page(request, form, problems=table.problems, status=400)
     if not importing.plan(table.rows).has_changes:
         messages.info(
