@@ -497,7 +497,9 @@ def start_page(user, *, today: date) -> StartPage:
     reports = own_reports(user, today=today)
     parties = party_desks(user, reports, today=today)
     partners = partner_desks(user, reports)
-    on_desks = {row.submission.pk for desk in [*parties, *partners] for row in desk.reports}
+    on_desks = {row.submission.pk for desk in parties for row in desk.reports} | {
+        row.submission.pk for desk in partners for row in desk.reports
+    }
     review = review_queue(user)
     own_failed = []
     if review is None and user.is_authenticated:

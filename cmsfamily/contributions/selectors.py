@@ -1,5 +1,6 @@
 """Reads shared by the pages, the API and the exports; every one takes the user and is scoped."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -69,7 +70,7 @@ def code_labels(by: tuple[str, ...], rows: list[dict]) -> dict[str, dict[str, st
     """What the codes in totals rows stand for, as a reader names them: an instrument's acronym
     or name, a work programme's title, a strategic plan's title (never the platform's slugs).
     One query per breakdown that needs it; only the codes in the rows are named."""
-    wanted = {
+    wanted: dict[str, tuple[Any, str, Callable[[Any], str]]] = {
         "instrument": (Instrument, "instrument__code", lambda each: each.label),
         "activity": (
             WorkProgramme,
@@ -86,7 +87,7 @@ def code_labels(by: tuple[str, ...], rows: list[dict]) -> dict[str, dict[str, st
         # Read whole (small tables, one query whatever the rows): a filter on no code at all would
         # skip the query, and the page's query count would depend on its rows.
         labels[name] = {
-            each.code: label(each) for each in model.objects.all() if each.code in codes
+            each.code: label(each) for each in model._default_manager.all() if each.code in codes
         }
     return labels
 

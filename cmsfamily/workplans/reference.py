@@ -134,14 +134,14 @@ def _recite_old_sources(report: Report, programme_code: str, symbol: str, docume
         (ProgressUpdate, ProgressUpdate.objects.filter(activity__in=activities)),
         (ResourceLine, ResourceLine.objects.filter(activity__in=activities)),
     ):
-        changed = []
+        changed: list = []
         for row in rows.filter(source__startswith=f"{symbol} (seed "):
             match = OLD_SOURCE.match(row.source)
             if match:
                 row.source = _source(document, {"paragraph": match["paragraph"]})
                 changed.append(row)
         if changed:
-            model.objects.bulk_update(changed, ["source"])
+            model._default_manager.bulk_update(changed, ["source"])
             report.count(report.updated, model)
 
 
