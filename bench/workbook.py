@@ -440,7 +440,7 @@ class _QuietWeasyPrint:
 
 def _pdf_available() -> str:
     """'' when WeasyPrint works here, else why not."""
-    from cmsfamily.workplans.outputs import PdfUnavailable, html_to_pdf
+    from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 
     try:
         with _QuietWeasyPrint():
@@ -533,8 +533,8 @@ def measure(repetitions: int = REPETITIONS) -> dict:
     """The timings in this process and the memory of each operation in a fresh one."""
     from django.test import Client
 
+    from cmsfamily.core.documents import html_to_pdf
     from cmsfamily.reporting import workbook as offline
-    from cmsfamily.workplans.outputs import html_to_pdf
 
     subject = _subject()
     report = subject.report
@@ -735,9 +735,9 @@ def _child(args) -> dict:
     generate.setup_django(generate.database_url())
     from django.test import Client
 
+    from cmsfamily.core.documents import html_to_pdf
     from cmsfamily.reporting import workbook as offline
     from cmsfamily.reporting.models import Submission
-    from cmsfamily.workplans.outputs import html_to_pdf
 
     report = reporting.Report("", args.user, args.submission, 0, 0, 0, 0)
     subject = Subject(report, args.version, submitted_now=False)

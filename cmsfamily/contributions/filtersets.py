@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.contributions.choices import Kind, Status
 from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
-from cmsfamily.core.filtersets import PageFilterSet, YearFilter
-from cmsfamily.directory.filtersets import SearchFilter
+from cmsfamily.core.filtersets import PageFilterSet, SearchFilter, YearFilter
 from cmsfamily.directory.models import Instrument, Organisation, Party
 
 

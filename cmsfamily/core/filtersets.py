@@ -2,6 +2,7 @@ import django_filters
 import django_filters.rest_framework
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 
@@ -104,3 +105,22 @@ class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
     the viewsets import while DRF reads this setting."""
 
     filterset_base = ApiFilterSet
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Free-text search over several fields (every language of a translated name)."""
+
+    def __init__(self, *args, fields, **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", _("Search this list"))
+        kwargs.setdefault("method", self.search)
+        super().__init__(*args, **kwargs)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)

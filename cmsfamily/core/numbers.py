@@ -29,13 +29,14 @@ from babel.numbers import (
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.languages import LANGUAGES
+
 # What people type, or paste, between groups of digits where the group separator is a space.
 SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
 PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 # One separator with exactly three digits after it: a thousands separator in one language and
 # a decimal separator in another.
 # The platform's languages, in which a spreadsheet's text may have been typed.
-LANGUAGES = ("en", "fr", "es")
 AMBIGUOUS = re.compile(r"[+-]?\d{1,3}([.,])\d{3}")
 
 

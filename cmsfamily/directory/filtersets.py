@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cmsfamily.core.filtersets import PageFilterSet
+from cmsfamily.core.filtersets import PageFilterSet, SearchFilter
 from cmsfamily.directory import choices
 from cmsfamily.directory.models import (
     Appointment,
@@ -13,25 +13,6 @@ from cmsfamily.directory.models import (
     Person,
     Region,
 )
-
-
-class SearchFilter(django_filters.CharFilter):
-    """Free-text search over several fields (every language of a translated name)."""
-
-    def __init__(self, *args, fields, **kwargs):
-        self.search_fields = fields
-        kwargs.setdefault("label", _("Search this list"))
-        kwargs.setdefault("method", self.search)
-        super().__init__(*args, **kwargs)
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
 
 
 class PartyFilter(PageFilterSet):

@@ -6,7 +6,6 @@ Idempotent: a record is saved only when a value differs, so a second run writes 
 
 import csv
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -17,12 +16,13 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cmsfamily.core.languages import TRANSLATED
+from cmsfamily.core.loading import Report, upsert
 from cmsfamily.directory.choices import InstrumentKind, MembershipKind, OrganisationKind
 from cmsfamily.directory.models import Instrument, Membership, Organisation, Party, Region
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-TRANSLATED_LANGUAGES = ("fr", "es")
 
 REGIONS = [
     ("africa", "Africa", _("Africa")),
@@ -68,36 +68,6 @@ COMPLETE_AGREEMENT_LISTS = {
 }
 
 
-@dataclass
-class Report:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-
-    def count(self, bucket: dict, model) -> None:
-        label = model._meta.verbose_name_plural
-        bucket[str(label)] = bucket.get(str(label), 0) + 1
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-
-def _upsert(report: Report, model, lookup: dict, values: dict):
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model.objects.create(**lookup, **values)
-        report.count(report.created, model)
-        return instance
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if changed:
-        for name in changed:
-            setattr(instance, name, values[name])
-        instance.save()
-        report.count(report.updated, model)
-    return instance
-
-
 def _date(raw: str) -> date | None:
     return date.fromisoformat(raw) if raw else None
 
@@ -105,7 +75,7 @@ def _date(raw: str) -> date | None:
 def _territory_names(code: str) -> dict:
     """French and Spanish country names from the Unicode CLDR (through Babel), never typed by hand."""
     names = {}
-    for language in TRANSLATED_LANGUAGES:
+    for language in TRANSLATED:
         names[f"name_{language}"] = Locale.parse(language).territories.get(code, "")
     return names
 
@@ -118,10 +88,10 @@ def load_regions(report: Report) -> dict[str, Region]:
     regions = {}
     for order, (code, english, label) in enumerate(REGIONS):
         values = {"name_en": english, "order": order}
-        for language in TRANSLATED_LANGUAGES:
+        for language in TRANSLATED:
             with translation.override(language):
                 values[f"name_{language}"] = str(label)
-        regions[english] = _upsert(report, Region, {"code": code}, values)
+        regions[english] = upsert(report, Region, {"code": code}, values)
     return regions
 
 
@@ -147,7 +117,7 @@ def load_parties(report: Report, regions: dict[str, Region]) -> dict[str, Party]
                 "note": note,
                 "source": reader_source(row["source"]),
             }
-            parties[row["iso2"]] = _upsert(report, Party, {"code": row["iso2"]}, values)
+            parties[row["iso2"]] = upsert(report, Party, {"code": row["iso2"]}, values)
     return parties
 
 
@@ -161,7 +131,7 @@ def load_organisations(report: Report) -> dict[str, Organisation]:
                 "kind": OrganisationKind.PARTNER_NGO,
                 "source": PARTNER_LIST_SOURCE,
             }
-            organisations[row["short_name"]] = _upsert(
+            organisations[row["short_name"]] = upsert(
                 report, Organisation, {"slug": slugify(row["short_name"])}, values
             )
     return organisations
@@ -171,7 +141,7 @@ def load_instruments(report: Report) -> dict[str, Instrument]:
     secretariats = {}
     with (DATA_DIR / "secretariats.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            organisation = _upsert(
+            organisation = upsert(
                 report,
                 Organisation,
                 {"slug": row["slug"]},
@@ -197,7 +167,7 @@ def load_instruments(report: Report) -> dict[str, Instrument]:
                 "confidence": row["confidence"],
                 "source": INSTRUMENTS_SOURCE,
             }
-            instruments[row["code"]] = _upsert(
+            instruments[row["code"]] = upsert(
                 report, Instrument, {"code": _instrument_code(row["code"])}, values
             )
     return instruments
@@ -208,7 +178,7 @@ def load_memberships(
 ) -> None:
     convention = instruments["CMS"]
     for each in parties.values():
-        _upsert(
+        upsert(
             report,
             Membership,
             {"party": each, "instrument": convention, "end": None},
@@ -238,7 +208,7 @@ def load_memberships(
                 if isinstance(entry, str)
                 else "; ".join(f"{k}: {v}" for k, v in entry.items() if k != "country" and v)
             )
-            _upsert(
+            upsert(
                 report,
                 Membership,
                 {"party": party, "instrument": instrument, "end": None},

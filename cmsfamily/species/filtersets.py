@@ -2,8 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from cmsfamily.core.filtersets import PageFilterSet
-from cmsfamily.directory.filtersets import SearchFilter
+from cmsfamily.core.filtersets import PageFilterSet, SearchFilter
 from cmsfamily.directory.models import Party
 from cmsfamily.species import choices
 from cmsfamily.species.models import Listing, RangeState, Taxon

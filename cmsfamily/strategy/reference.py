@@ -11,7 +11,8 @@ import json
 
 from django.db import transaction
 
-from cmsfamily.directory.reference import REFERENCE_DIR, Report, _upsert
+from cmsfamily.core.loading import Report, upsert
+from cmsfamily.directory.reference import REFERENCE_DIR
 from cmsfamily.strategy.choices import Confidence
 from cmsfamily.strategy.models import (
     AichiTarget,
@@ -40,7 +41,7 @@ def _rows(name: str) -> list[dict]:
 
 def load_global_targets(report: Report) -> None:
     for row in _rows("aichi_targets.csv"):
-        _upsert(
+        upsert(
             report,
             AichiTarget,
             {"number": int(row["number"])},
@@ -51,14 +52,14 @@ def load_global_targets(report: Report) -> None:
             },
         )
     for row in _rows("sdgs.csv"):
-        _upsert(
+        upsert(
             report,
             SustainableDevelopmentGoal,
             {"number": int(row["number"])},
             {"short_title_en": row["short_title"], "source": SDG_SOURCE},
         )
     for row in _rows("gbf_targets.csv"):
-        _upsert(
+        upsert(
             report,
             GbfTarget,
             {"number": int(row["number"])},
@@ -74,7 +75,7 @@ def load_plan(report: Report) -> StrategicPlan:
     data = json.loads((REFERENCE_DIR / PLAN_FILE).read_text(encoding="utf-8"))
     sources = data["sources"]
     plan_name = data["title"]
-    plan = _upsert(
+    plan = upsert(
         report,
         StrategicPlan,
         {"code": PLAN_CODE},
@@ -90,7 +91,7 @@ def load_plan(report: Report) -> StrategicPlan:
     )
     goals = {}
     for goal in data["goals"]:
-        goals[goal["number"]] = _upsert(
+        goals[goal["number"]] = upsert(
             report,
             Goal,
             {"plan": plan, "number": goal["number"]},
@@ -110,7 +111,7 @@ def load_plan(report: Report) -> StrategicPlan:
         "10 are confirmed, the others are of medium confidence"
     )
     for row in data["targets"]:
-        target = _upsert(
+        target = upsert(
             report,
             Target,
             {"plan": plan, "number": row["number"]},
@@ -122,7 +123,7 @@ def load_plan(report: Report) -> StrategicPlan:
         )
         for number in row["aichi"]:
             confirmed = (row["number"], number) in CONFIRMED_AICHI_LINKS
-            _upsert(
+            upsert(
                 report,
                 TargetAichiLink,
                 {"target": target, "global_target": aichi[number]},

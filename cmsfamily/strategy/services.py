@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.services import record_event, require
 from cmsfamily.strategy.choices import MappingKind
 from cmsfamily.strategy.models import MAPPINGS, Goal, Indicator, StrategicPlan, Target
 
-TEXT_LANGUAGES = ("en", "fr", "es")
 PLAN_FIELDS = (
-    *(f"title_{language}" for language in TEXT_LANGUAGES),
+    *(f"title_{language}" for language in LANGUAGES),
     "adopted_by",
     "start_year",
     "end_year",
@@ -20,11 +20,11 @@ PLAN_FIELDS = (
 )
 GOAL_FIELDS = (
     "number",
-    *(f"text_{language}" for language in TEXT_LANGUAGES),
+    *(f"text_{language}" for language in LANGUAGES),
     "confidence",
     "source",
 )
-TARGET_FIELDS = ("goal", "number", *(f"text_{language}" for language in TEXT_LANGUAGES), "source")
+TARGET_FIELDS = ("goal", "number", *(f"text_{language}" for language in LANGUAGES), "source")
 RESERVED_PLAN_CODES = frozenset({"add"})  # /strategy/add/ is the form, not a plan
 FIRST_YEAR = 1979  # the Convention was concluded in Bonn in 1979; no plan of it is older
 LAST_YEAR = 2100

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from cmsfamily.core.api import bad_request, require
 from cmsfamily.core.filtersets import IntegerFilter
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory.models import Organisation, Party
 from cmsfamily.strategy.models import AichiTarget, Target
@@ -21,7 +22,7 @@ from cmsfamily.workplans.models import (
     ResourceLine,
     WorkProgramme,
 )
-from cmsfamily.workplans.services import ACTIVITY_FIELDS, ACTIVITY_RELATIONS, TEXT_LANGUAGES
+from cmsfamily.workplans.services import ACTIVITY_FIELDS, ACTIVITY_RELATIONS
 
 
 def _organisations():
@@ -45,7 +46,7 @@ class WorkProgrammeSerializer(serializers.ModelSerializer):
         fields = [
             "code",
             "title",
-            *(f"title_{language}" for language in TEXT_LANGUAGES),
+            *(f"title_{language}" for language in LANGUAGES),
             "kind",
             "owner",
             "partner",

@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from cmsfamily.core.filtersets import PageFilterSet
-from cmsfamily.directory.filtersets import SearchFilter
+from cmsfamily.core.filtersets import PageFilterSet, SearchFilter
 from cmsfamily.workplans.choices import ProgrammeKind, ProgrammeStatus
 from cmsfamily.workplans.models import WorkProgramme
 

@@ -5,18 +5,13 @@ Every builder takes what the selectors returned (already scoped to the user) and
 active language: callers run inside the request's `translation.override`.
 """
 
-import mimetypes
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -428,47 +423,3 @@ def _place(result: Timeline, first: date, last: date) -> tuple[float, float]:
     left = (first - result.start).days / total * 100
     width = ((last - first).days + 1) / total * 100
     return round(left, 3), round(max(width, 0.5), 3)
-
-
-# PDF -------------------------------------------------------------------------------------------
-
-
-class PdfUnavailable(Exception):
-    """WeasyPrint cannot be loaded here (usually: the Pango library is not installed)."""
-
-
-def html_to_pdf(html: str, *, base_url: str) -> bytes:
-    """The page as PDF through WeasyPrint, reading only this project's static files.
-
-    Nothing is fetched over the network: stylesheets and images under STATIC_URL are read from
-    disk (so no running server is needed), every other URL is refused.
-    """
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:  # OSError: WeasyPrint is there, Pango is not
-        raise PdfUnavailable(str(error)) from error
-    return weasyprint.HTML(
-        string=html, base_url=base_url, url_fetcher=_StaticFiles(base_url)
-    ).write_pdf()
-
-
-class _StaticFiles:
-    def __init__(self, base_url: str):
-        self.prefix = urljoin(base_url, settings.STATIC_URL)
-
-    def __call__(self, url: str, *args, **kwargs):
-        if not url.startswith(self.prefix):
-            raise ValueError(f"Only static files are read into a PDF, not {url}")
-        name = unquote(urlsplit(url).path[len(urlsplit(self.prefix).path) :])
-        path = finders.find(name)
-        if not path and staticfiles_storage.exists(name):  # collected (and hashed) in production
-            path = staticfiles_storage.path(name)
-        if not path:
-            raise ValueError(f"No static file {name}")
-        body = Path(path).read_bytes()
-        mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        try:
-            from weasyprint.urls import URLFetcherResponse
-        except ImportError:  # WeasyPrint < 68 takes a dict
-            return {"string": body, "mime_type": mime_type, "redirected_url": url}
-        return URLFetcherResponse(url, body=body, headers={"Content-Type": mime_type})

@@ -16,8 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from cmsfamily.core.languages import TRANSLATED
+from cmsfamily.core.loading import Report, upsert
 from cmsfamily.directory.models import Organisation
-from cmsfamily.directory.reference import Report, _upsert
 from cmsfamily.strategy.models import AichiTarget
 from cmsfamily.workplans.choices import ProgrammeStatus, UpdateStatus, UsedOrNeeded
 from cmsfamily.workplans.models import (
@@ -31,7 +32,6 @@ from cmsfamily.workplans.models import (
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "workplans"
 FILES = ("res_10_9_progress_cop11.json", "cbd_cms_jwp_2012_2014.json")
 OWNER_SLUG = "cms-secretariat"
-TRANSLATED_LANGUAGES = ("fr", "es")
 # The transcriber's remarks in a 'paragraph' that point into the seed's text file (its lines, the
 # extraction's table header): for developers, never part of the citation a reader sees.
 TRANSCRIPTION_REMARK = re.compile(r"\s*\((?:[^()]*\blines?\b[^()]*|NR\./[^()]*)\)")
@@ -68,7 +68,7 @@ def _timeframe(row: dict) -> tuple[str, date | None, date | None]:
 def _translations(code: str) -> dict[str, dict]:
     """The unofficial French and Spanish translations of a programme, where the project has them."""
     found = {}
-    for language in TRANSLATED_LANGUAGES:
+    for language in TRANSLATED:
         path = DATA_DIR / "translations" / f"{code}.{language}.json"
         if path.exists():
             found[language] = json.loads(path.read_text(encoding="utf-8"))
@@ -84,7 +84,7 @@ def _texts(
     shipped files translate every text).
     """
     values = {f"{field}_en": english} if english_too else {}
-    for language in TRANSLATED_LANGUAGES:
+    for language in TRANSLATED:
         text = translations.get(language)
         for key in path:
             text = text.get(key) if isinstance(text, dict) else None
@@ -151,7 +151,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
     translations = _translations(meta["code"])
     document = f"{meta['source']['document']} ({meta['source']['year']})"
     _recite_old_sources(report, meta["code"], meta["source"]["document"], document)
-    programme = _upsert(
+    programme = upsert(
         report,
         WorkProgramme,
         {"code": meta["code"]},
@@ -172,7 +172,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
     for row in data["activities"]:
         number = row["number"]
         text, start, end = _timeframe(row)
-        activity = _upsert(
+        activity = upsert(
             report,
             Activity,
             {"programme": programme, "number": row["number"]},
@@ -194,7 +194,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
         )
         activities[row["number"]] = activity
         for update in row.get("updates", []):
-            _upsert(
+            upsert(
                 report,
                 ProgressUpdate,
                 {
@@ -215,7 +215,7 @@ def load_programme(report: Report, name: str) -> WorkProgramme:
             )
         for line, key in zip(row.get("resources", []), _resource_keys(row), strict=True):
             amount = line.get("amount")
-            _upsert(
+            upsert(
                 report,
                 ResourceLine,
                 {

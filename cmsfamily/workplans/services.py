@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.services import record_event, require
 from cmsfamily.workplans.choices import ProgrammeKind, UpdateStatus
 from cmsfamily.workplans.models import (
@@ -14,9 +15,8 @@ from cmsfamily.workplans.models import (
     sort_key_for,
 )
 
-TEXT_LANGUAGES = ("en", "fr", "es")
 ACTIVITY_TEXTS = tuple(
-    f"{field}_{language}" for field in ("title", "description") for language in TEXT_LANGUAGES
+    f"{field}_{language}" for field in ("title", "description") for language in LANGUAGES
 )
 ACTIVITY_FIELDS = (
     *ACTIVITY_TEXTS,
@@ -29,7 +29,7 @@ ACTIVITY_FIELDS = (
 )
 ACTIVITY_RELATIONS = ("partners", "partner_parties", "targets", "aichi_targets")
 PROGRAMME_FIELDS = (
-    *(f"title_{language}" for language in TEXT_LANGUAGES),
+    *(f"title_{language}" for language in LANGUAGES),
     "kind",
     "owner",
     "partner",

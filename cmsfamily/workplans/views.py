@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.views import (
     FilteredTableView,
     bad_query_page,
@@ -298,8 +299,8 @@ def progress_report_pdf(request, code):
         request=request,
     )
     try:
-        pdf = outputs.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    except outputs.PdfUnavailable:
+        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except PdfUnavailable:
         return error_page(
             request,
             title=_("PDF not available"),

@@ -13,6 +13,7 @@ from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
+from cmsfamily.core import documents
 from cmsfamily.core.testing import client_for, cms_secretariat_only, everyone
 from cmsfamily.workplans import outputs, selectors
 from cmsfamily.workplans.choices import ProgrammeStatus
@@ -364,7 +365,7 @@ def test_english_documents_carry_no_translation_notice(client):
 
 
 def test_the_pdf_reads_static_files_from_disk_and_nothing_else():
-    fetch = outputs._StaticFiles("http://testserver/")
+    fetch = documents.StaticFiles("http://testserver/")
     response = fetch("http://testserver/static/workplans/outputs.css")
     body = response.read() if hasattr(response, "read") else response["string"]
     assert b".report-columns" in body

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po, write_po
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-LANGUAGES = ("fr", "es")
+from cmsfamily.core.languages import TRANSLATED
 
 
 def _key(msgid, context) -> str:
@@ -46,7 +46,7 @@ class Command(BaseCommand):
                         f"{name}:{number}: not a translation line ({error})"
                     ) from error
         left = []
-        for language in LANGUAGES:
+        for language in TRANSLATED:
             path = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
             with path.open("rb") as handle:
                 catalog = read_po(handle, locale=language)
