@@ -138,7 +138,7 @@ def _text(value) -> str:
     return NOT_XML.sub("", str(value)).strip()
 
 
-def _narrative(parent, text, language: str = DEFAULT_LANGUAGE) -> None:
+def narrative(parent, text, language: str = DEFAULT_LANGUAGE) -> None:
     element = etree.SubElement(parent, "narrative")
     if language != DEFAULT_LANGUAGE:
         element.set(XML_LANG, language)
@@ -148,11 +148,11 @@ def _narrative(parent, text, language: str = DEFAULT_LANGUAGE) -> None:
 def _narratives(parent, obj, field: str) -> None:
     """The English text, then each translation the platform has that differs from it."""
     english = _text(getattr(obj, f"{field}_{DEFAULT_LANGUAGE}", "") or getattr(obj, field))
-    _narrative(parent, english)
+    narrative(parent, english)
     for language in OTHER_LANGUAGES:
         translated = _text(getattr(obj, f"{field}_{language}", "") or "")
         if translated and translated != english:
-            _narrative(parent, translated, language)
+            narrative(parent, translated, language)
 
 
 def _written(parent, message: str, values=None) -> None:
@@ -163,7 +163,7 @@ def _written(parent, message: str, values=None) -> None:
             text = _(message)
         if language != DEFAULT_LANGUAGE and text == message:
             continue
-        _narrative(parent, text % values(language) if values else text, language)
+        narrative(parent, text % values(language) if values else text, language)
 
 
 def _organisation(parent, tag: str, *, organisation=None, party=None, name="", **attributes):
@@ -177,7 +177,7 @@ def _organisation(parent, tag: str, *, organisation=None, party=None, name="", *
     if organisation is not None or party is not None:
         _narratives(element, organisation or party, "name")
     else:
-        _narrative(element, name)
+        narrative(element, name)
     return element
 
 
@@ -263,7 +263,7 @@ def _activity(root, activity, flows: list, *, org_ref: str, reporting_name: str)
     reporting = etree.SubElement(
         element, "reporting-org", {"ref": org_ref, "type": REPORTING_ORG_TYPE}
     )
-    _narrative(reporting, reporting_name)
+    narrative(reporting, reporting_name)
     _narratives(etree.SubElement(element, "title"), activity, "title")
     description = etree.SubElement(element, "description", {"type": "1"})
     if _text(activity.description_en or ""):

@@ -151,7 +151,7 @@ def _question(code):
     return Question.objects.get(code=code)
 
 
-def _bank() -> None:
+def ensure_bank() -> None:
     for code, kind, texts, extra in BANK:
         if not Question.objects.filter(code=code).exists():
             services.create_question(
@@ -159,7 +159,7 @@ def _bank() -> None:
             )
 
 
-def _template(slug, instrument, reporter_kind, titles):
+def ensure_template(slug, instrument, reporter_kind, titles):
     template = services.create_template(
         slug=slug,
         instrument=instrument,
@@ -223,7 +223,7 @@ def _template(slug, instrument, reporter_kind, titles):
     return version
 
 
-def _cycle(slug, version, titles, *, parties=(), organisations=()):
+def ensure_cycle(slug, version, titles, *, parties=(), organisations=()):
     today = dt.date.today()
     cycle = services.create_cycle(
         slug=slug,
@@ -281,7 +281,7 @@ def _partner_cycle() -> bool:
         if cycle.version.template.slug == ANNEX_C:
             return False
         _retire(cycle)
-    _cycle(PARTNER_CYCLE, _annex_c_version(), PARTNER_TITLES, organisations=("birdlife",))
+    ensure_cycle(PARTNER_CYCLE, _annex_c_version(), PARTNER_TITLES, organisations=("birdlife",))
     return True
 
 
@@ -295,9 +295,9 @@ def load_reporting_demo() -> bool:
 def _party_and_agreement_cycles() -> bool:
     if Template.objects.filter(slug="demo-party-report").exists():
         return False
-    _bank()
+    ensure_bank()
     cms = Instrument.objects.get(code="cms")
-    party = _template(
+    party = ensure_template(
         "demo-party-report",
         cms,
         "party",
@@ -307,7 +307,7 @@ def _party_and_agreement_cycles() -> bool:
             "Demostración: informe de una Parte a la CMS",
         ),
     )
-    agreement = _template(
+    agreement = ensure_template(
         "demo-agreement-report",
         cms,
         "agreement",
@@ -317,7 +317,7 @@ def _party_and_agreement_cycles() -> bool:
             "Demostración: informe de una secretaría de Acuerdo a la CMS",
         ),
     )
-    _cycle(
+    ensure_cycle(
         "demo-party-reports",
         party,
         (
@@ -327,7 +327,7 @@ def _party_and_agreement_cycles() -> bool:
         ),
         parties=("KE", "DE"),
     )
-    _cycle(
+    ensure_cycle(
         "demo-agreement-reports",
         agreement,
         (

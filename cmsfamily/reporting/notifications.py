@@ -245,7 +245,7 @@ def reporters_of(submission: Submission) -> list[tuple[str, str]]:
     return [(email, language_of(languages.get(email, ""))) for email in emails]
 
 
-def _each_in_own_language(to: list[tuple[str, str]], texts) -> None:
+def each_in_own_language(to: list[tuple[str, str]], texts) -> None:
     """One email per recipient, its subject and body written in their language."""
     messages = []
     for email, language in to:
@@ -293,7 +293,7 @@ def sent(submission: Submission, what: str) -> None:
             )
         return subject, body
 
-    _each_in_own_language(secretariat_of(submission), texts)
+    each_in_own_language(secretariat_of(submission), texts)
 
 
 def published(submission: Submission) -> None:
@@ -311,4 +311,4 @@ def published(submission: Submission) -> None:
         }
         return subject, body
 
-    _each_in_own_language(reporters_of(submission), texts)
+    each_in_own_language(reporters_of(submission), texts)

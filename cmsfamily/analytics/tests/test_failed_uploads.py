@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cmsfamily.contributions.tests.test_donors_and_upload import _row, _workbook
+from cmsfamily.contributions.tests.test_donors_and_upload import ledger_workbook, staff_days_row
 from cmsfamily.directory import services as registry
 from cmsfamily.directory.choices import UploadKind
 from cmsfamily.directory.models import FailedUpload, Instrument, Organisation, Party
@@ -139,11 +139,11 @@ def test_a_post_without_a_file_records_nothing(client, report, nfp_kenya):
 def test_a_refused_contributions_workbook_is_recorded(client, birdlife_fp, media):
     client.force_login(birdlife_fp)
     birdlife = Organisation.objects.get(slug="birdlife")
-    bad = _row(5)
+    bad = staff_days_row(5)
     bad[0] = "gift"  # not a kind of contribution
     response = client.post(
         CONTRIBUTIONS_URL,
-        {"organisation": birdlife.pk, "workbook": _workbook([bad]), "confirm": "no"},
+        {"organisation": birdlife.pk, "workbook": ledger_workbook([bad]), "confirm": "no"},
     )
     assert response.status_code == 400
     assert "Choose one of" in response.content.decode()
@@ -161,7 +161,11 @@ def test_an_accepted_contributions_workbook_records_nothing(client, birdlife_fp,
     birdlife = Organisation.objects.get(slug="birdlife")
     response = client.post(
         CONTRIBUTIONS_URL,
-        {"organisation": birdlife.pk, "workbook": _workbook([_row(5)]), "confirm": "no"},
+        {
+            "organisation": birdlife.pk,
+            "workbook": ledger_workbook([staff_days_row(5)]),
+            "confirm": "no",
+        },
     )
     assert response.status_code == 200
     assert not FailedUpload.objects.exists()

@@ -93,7 +93,7 @@ def test_a_partner_downloads_its_own_template_only(client_as, request, persona, 
     assert response.status_code == expected
 
 
-def _workbook(rows):
+def ledger_workbook(rows):
     book = Workbook()
     sheet = book.active
     sheet.title = bulk.SHEET
@@ -105,7 +105,7 @@ def _workbook(rows):
     return SimpleUploadedFile("year.xlsx", buffer.getvalue())
 
 
-def _row(days):
+def staff_days_row(days):
     values = {
         "kind": "money",
         "description": f"Grant {days}",
@@ -122,7 +122,11 @@ def test_check_then_confirm_logs_the_rows_and_a_bad_workbook_logs_nothing(client
     birdlife = Organisation.objects.get(slug="birdlife")
     checked = client.post(
         "/contributions/upload/",
-        {"organisation": birdlife.pk, "workbook": _workbook([_row(10), _row(20)]), "confirm": "no"},
+        {
+            "organisation": birdlife.pk,
+            "workbook": ledger_workbook([staff_days_row(10), staff_days_row(20)]),
+            "confirm": "no",
+        },
     )
     assert checked.status_code == 200 and len(checked.context["result"].rows) == 2
     assert not Contribution.objects.exists()
@@ -130,7 +134,7 @@ def test_check_then_confirm_logs_the_rows_and_a_bad_workbook_logs_nothing(client
         "/contributions/upload/",
         {
             "organisation": birdlife.pk,
-            "workbook": _workbook([_row(10), _row(20)]),
+            "workbook": ledger_workbook([staff_days_row(10), staff_days_row(20)]),
             "confirm": "yes",
         },
     )
@@ -139,7 +143,7 @@ def test_check_then_confirm_logs_the_rows_and_a_bad_workbook_logs_nothing(client
         "/contributions/upload/",
         {
             "organisation": birdlife.pk,
-            "workbook": _workbook([_row(30), _row(-1)]),
+            "workbook": ledger_workbook([staff_days_row(30), staff_days_row(-1)]),
             "confirm": "yes",
         },
     )
@@ -152,7 +156,11 @@ def test_a_partner_cannot_upload_for_another_organisation(client, birdlife_fp):
     wwf = Organisation.objects.get(slug="wwf")
     response = client.post(
         "/contributions/upload/",
-        {"organisation": wwf.pk, "workbook": _workbook([_row(10)]), "confirm": "yes"},
+        {
+            "organisation": wwf.pk,
+            "workbook": ledger_workbook([staff_days_row(10)]),
+            "confirm": "yes",
+        },
     )
     assert response.status_code == 400 and "organisation" in response.context["form"].errors
     assert not Contribution.objects.exists()

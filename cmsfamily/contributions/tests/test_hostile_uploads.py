@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cmsfamily.contributions.models import Contribution
 from cmsfamily.contributions.tests.ledger_data import seed_rules
-from cmsfamily.contributions.tests.test_donors_and_upload import _row, _workbook
-from cmsfamily.contributions.tests.test_views import GOOD, _errors
+from cmsfamily.contributions.tests.test_donors_and_upload import ledger_workbook, staff_days_row
+from cmsfamily.contributions.tests.test_views import GOOD, field_errors
 from cmsfamily.core import hostile
 from cmsfamily.directory.models import Organisation
 
@@ -26,7 +26,7 @@ def media(settings, tmp_path):
 def test_a_hostile_workbook_is_refused_and_nothing_is_logged_or_kept(
     client, birdlife_fp, media, case
 ):
-    name, data = hostile.WORKBOOKS[case](_workbook([_row(10)]).read())
+    name, data = hostile.WORKBOOKS[case](ledger_workbook([staff_days_row(10)]).read())
     client.force_login(birdlife_fp)
     response = client.post(
         "/contributions/upload/",
@@ -48,7 +48,7 @@ def test_the_valid_workbook_the_hostile_ones_are_made_from_is_taken(client, bird
         "/contributions/upload/",
         {
             "organisation": Organisation.objects.get(slug="birdlife").pk,
-            "workbook": _workbook([_row(10)]),
+            "workbook": ledger_workbook([staff_days_row(10)]),
             "confirm": "no",
         },
     )
@@ -68,6 +68,6 @@ def test_evidence_that_is_not_a_pdf_that_opens_is_refused(
     )
     assert response.status_code == 400
     expected = "The submitted file is empty" if case == "empty" else "must be a PDF file"
-    assert expected in _errors(response, "evidence")
+    assert expected in field_errors(response, "evidence")
     assert not Contribution.objects.exists()
     assert not list(media.rglob("*.*"))

@@ -395,5 +395,5 @@ def test_activity_identifiers_keep_only_the_characters_iati_allows(code, number,
 
 def test_a_text_with_control_characters_still_makes_well_formed_xml():
     root = etree.Element("x")
-    iati._narrative(root, "Grant\x0b for\x00 2024")
+    iati.narrative(root, "Grant\x0b for\x00 2024")
     assert etree.fromstring(etree.tostring(root)).findtext("narrative") == "Grant for 2024"

@@ -13,7 +13,7 @@ from django.test import Client
 from cmsfamily.contributions import bulk, staging
 from cmsfamily.contributions.models import Contribution
 from cmsfamily.contributions.tests.ledger_data import euro_rate
-from cmsfamily.contributions.tests.test_donors_and_upload import _row, _workbook
+from cmsfamily.contributions.tests.test_donors_and_upload import ledger_workbook, staff_days_row
 from cmsfamily.core.models import ExchangeRate
 from cmsfamily.directory.models import Organisation
 
@@ -38,7 +38,7 @@ def _check(client, rows, organisation="birdlife"):
         URL,
         {
             "organisation": Organisation.objects.get(slug=organisation).pk,
-            "workbook": _workbook(rows),
+            "workbook": ledger_workbook(rows),
             "confirm": "no",
         },
     )
@@ -47,7 +47,7 @@ def _check(client, rows, organisation="birdlife"):
 
 
 def _euro_row(amount):
-    row = _row(amount)
+    row = staff_days_row(amount)
     row[[name for name, _f, _k in bulk.COLUMNS].index("currency")] = "EUR"
     return row
 
@@ -59,7 +59,7 @@ def partner(client, birdlife_fp):
 
 
 def test_a_checked_workbook_is_confirmed_with_its_token_alone(partner, media):
-    checked, token = _check(partner, [_row(10), _row(20)])
+    checked, token = _check(partner, [staff_days_row(10), staff_days_row(20)])
     html = checked.content.decode()
     assert checked.status_code == 200 and token
     assert f'name="token" value="{token}"' in html
@@ -83,7 +83,7 @@ def test_a_checked_workbook_is_confirmed_with_its_token_alone(partner, media):
 
 
 def test_a_workbook_with_problems_is_not_kept(partner, media):
-    response, token = _check(partner, [_row(10), _row(-1)])
+    response, token = _check(partner, [staff_days_row(10), staff_days_row(-1)])
     assert response.status_code == 400 and token is None
     assert 'name="token"' not in response.content.decode()
     assert _staged_files(media) == []
@@ -92,7 +92,7 @@ def test_a_workbook_with_problems_is_not_kept(partner, media):
 def test_another_users_token_logs_nothing_and_leaves_the_upload_to_its_owner(
     partner, media, secretariat
 ):
-    _checked, token = _check(partner, [_row(10)])
+    _checked, token = _check(partner, [staff_days_row(10)])
     other = Client()
     other.force_login(secretariat)
     response = other.post(URL, {"token": token})
@@ -107,7 +107,7 @@ def test_another_users_token_logs_nothing_and_leaves_the_upload_to_its_owner(
 def test_a_token_kept_in_a_session_for_another_user_is_refused(partner, media, nfp_kenya):
     """Sessions change hands only through a sign-in, which flushes them; the entry names its user
     all the same."""
-    _checked, token = _check(partner, [_row(10)])
+    _checked, token = _check(partner, [staff_days_row(10)])
     session = partner.session
     session[staging.SESSION_KEY][token]["user_id"] = nfp_kenya.pk
     session.save()
@@ -116,7 +116,7 @@ def test_a_token_kept_in_a_session_for_another_user_is_refused(partner, media, n
 
 
 def test_an_expired_token_logs_nothing_and_its_file_is_deleted(partner, media):
-    _checked, token = _check(partner, [_row(10)])
+    _checked, token = _check(partner, [staff_days_row(10)])
     session = partner.session
     session[staging.SESSION_KEY][token]["expires"] = time.time() - 1
     session.save()
@@ -136,7 +136,7 @@ def test_an_unknown_token_logs_nothing(partner, token):
 
 
 def test_a_token_being_confirmed_already_is_not_logged_twice(partner, media):
-    _checked, token = _check(partner, [_row(10)])
+    _checked, token = _check(partner, [staff_days_row(10)])
     cache.add(f"{staging.SESSION_KEY}:{token}", True)  # another request holds it
     response = partner.post(URL, {"token": token})
     assert response.status_code == 409 and "being logged already" in response.content.decode()
@@ -145,7 +145,7 @@ def test_a_token_being_confirmed_already_is_not_logged_twice(partner, media):
 
 def test_confirming_checks_the_workbook_again_and_logs_all_or_nothing(partner, media, secretariat):
     euro_rate(secretariat)
-    _checked, token = _check(partner, [_row(10), _euro_row(20)])
+    _checked, token = _check(partner, [staff_days_row(10), _euro_row(20)])
     assert token
     ExchangeRate.objects.all().delete()  # the rate the check used is gone since
     response = partner.post(URL, {"token": token})
@@ -157,9 +157,12 @@ def test_confirming_checks_the_workbook_again_and_logs_all_or_nothing(partner, m
 
 
 def test_rows_logged_meanwhile_are_not_logged_again(partner, media, birdlife_fp):
-    _checked, token = _check(partner, [_row(10), _row(20)])
+    _checked, token = _check(partner, [staff_days_row(10), staff_days_row(20)])
     birdlife = Organisation.objects.get(slug="birdlife")
-    bulk.save(bulk.read(_workbook([_row(10), _row(20)]), organisation=birdlife), by=birdlife_fp)
+    bulk.save(
+        bulk.read(ledger_workbook([staff_days_row(10), staff_days_row(20)]), organisation=birdlife),
+        by=birdlife_fp,
+    )
     response = partner.post(URL, {"token": token})
     assert response.status_code == 409
     assert "every row of the workbook is already in it" in response.content.decode()
@@ -167,9 +170,11 @@ def test_rows_logged_meanwhile_are_not_logged_again(partner, media, birdlife_fp)
 
 
 def test_a_row_logged_meanwhile_is_skipped_and_the_others_are_logged(partner, birdlife_fp):
-    _checked, token = _check(partner, [_row(10), _row(20)])
+    _checked, token = _check(partner, [staff_days_row(10), staff_days_row(20)])
     birdlife = Organisation.objects.get(slug="birdlife")
-    bulk.save(bulk.read(_workbook([_row(10)]), organisation=birdlife), by=birdlife_fp)
+    bulk.save(
+        bulk.read(ledger_workbook([staff_days_row(10)]), organisation=birdlife), by=birdlife_fp
+    )
     assert partner.post(URL, {"token": token}).status_code == 302
     assert sorted(entry.amount for entry in Contribution.objects.all()) == [
         Decimal(10),
@@ -178,10 +183,10 @@ def test_a_row_logged_meanwhile_is_skipped_and_the_others_are_logged(partner, bi
 
 
 def test_uploads_left_unconfirmed_are_swept_away_by_the_next_upload(partner, media):
-    _checked, old = _check(partner, [_row(10)])
+    _checked, old = _check(partner, [staff_days_row(10)])
     an_hour_ago = time.time() - staging.LIFETIME.total_seconds() - 1
     os.utime(media / staging.FOLDER / f"{old}.xlsx", (an_hour_ago, an_hour_ago))
-    _checked, new = _check(partner, [_row(20)])
+    _checked, new = _check(partner, [staff_days_row(20)])
     assert _staged_files(media) == [f"{new}.xlsx"]
 
 

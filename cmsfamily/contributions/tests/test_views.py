@@ -37,7 +37,7 @@ def rules(secretariat):
     return seed_rules(secretariat)
 
 
-def _errors(response, field):
+def field_errors(response, field):
     return " ".join(response.context["form"].errors.get(field, []))
 
 
@@ -182,7 +182,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(
 ):
     response = client_as(birdlife_fp).post("/contributions/add/", {**GOOD, **changes})
     assert response.status_code == 400
-    assert message in _errors(response, field)
+    assert message in field_errors(response, field)
     assert 'class="error-summary"' in response.content.decode()
     assert not Contribution.objects.exists()
 
@@ -192,9 +192,9 @@ def test_the_errors_of_the_form_are_reported_together(client_as, rules, birdlife
     data = {**GOOD, "amount": "-5", "description": "", "start": "soon"}
     response = client_as(birdlife_fp).post("/contributions/add/", data)
     assert response.status_code == 400
-    assert "greater than or equal to 0" in _errors(response, "amount")
-    assert "This field is required" in _errors(response, "description")
-    assert "Enter a valid date" in _errors(response, "start")
+    assert "greater than or equal to 0" in field_errors(response, "amount")
+    assert "This field is required" in field_errors(response, "description")
+    assert "Enter a valid date" in field_errors(response, "start")
     assert not Contribution.objects.exists()
 
 
@@ -230,12 +230,12 @@ def test_evidence_must_be_a_pdf_of_at_most_10_mb(client_as, rules, birdlife_fp, 
     not_pdf = SimpleUploadedFile("receipt.pdf", b"GIF89a not a pdf", "application/pdf")
     response = client.post("/contributions/add/", {**GOOD, "evidence": not_pdf})
     assert response.status_code == 400
-    assert "The evidence must be a PDF file" in _errors(response, "evidence")
+    assert "The evidence must be a PDF file" in field_errors(response, "evidence")
     monkeypatch.setattr(forms, "EVIDENCE_MAX_BYTES", 10)
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4 " + b"x" * 20, "application/pdf")
     response = client.post("/contributions/add/", {**GOOD, "evidence": big})
     assert response.status_code == 400
-    assert "the limit is 10" in _errors(response, "evidence")
+    assert "the limit is 10" in field_errors(response, "evidence")
     assert not Contribution.objects.exists()
 
 
@@ -268,7 +268,7 @@ def test_editing_with_bad_input_changes_nothing(client_as, rules, birdlife_fp):
     ):
         data = {**GOOD, "kind": "staff_time", "days": "30", **changes}
         response = client.post(f"/contributions/{logged.pk}/edit/", data)
-        assert response.status_code == 400 and _errors(response, field)
+        assert response.status_code == 400 and field_errors(response, field)
     fresh = Contribution.objects.get(pk=logged.pk)
     assert (fresh.days, fresh.value, fresh.start) == (20, 6000, date(2024, 3, 1))
 
@@ -290,7 +290,7 @@ def test_a_correction_with_bad_input_logs_nothing(client_as, rules, birdlife_fp,
     client = client_as(birdlife_fp)
     data = {**GOOD, "kind": "staff_time", "days": "-1"}
     response = client.post(f"/contributions/{original.pk}/correct/", data)
-    assert response.status_code == 400 and _errors(response, "days")
+    assert response.status_code == 400 and field_errors(response, "days")
     assert Contribution.objects.count() == 1
     # The form starts from the original's figures.
     form = client.get(f"/contributions/{original.pk}/correct/").context["form"]
@@ -339,7 +339,7 @@ def test_bad_valuation_rules_are_refused_at_their_field(
 ):
     response = client_as(secretariat).post("/contributions/rules/add/", {**RULE, **changes})
     assert response.status_code == 400
-    assert message in _errors(response, field)
+    assert message in field_errors(response, field)
     assert ValuationRule.objects.count() == 2
 
 
@@ -369,7 +369,7 @@ ASSESSED = {"party": "KE", "instrument": "cms", "year": "2024", "amount": "5000"
 def test_bad_assessed_contributions_are_refused(client_as, secretariat, changes, field, message):
     response = client_as(secretariat).post("/contributions/assessed/set/", {**ASSESSED, **changes})
     assert response.status_code == 400
-    assert message in _errors(response, field)
+    assert message in field_errors(response, field)
     assert not AssessedContribution.objects.exists()
 
 
@@ -400,7 +400,7 @@ def test_bad_payments_are_refused(client_as, secretariat, kenya_2020, changes, f
     data = {"date": "2020-06-01", "amount": "100", **changes}
     response = client_as(secretariat).post(url, data)
     assert response.status_code == 400
-    assert message in _errors(response, field)
+    assert message in field_errors(response, field)
     assert not Payment.objects.exists()
 
 

@@ -48,12 +48,12 @@ def test_birdlife_is_asked_the_partner_questionnaire(db):
 
 def _previous_demo():
     """The demonstration as it was: BirdLife's cycle asked the Party questions."""
-    demo._bank()
+    demo.ensure_bank()
     cms = Template._meta.get_field("instrument").related_model.objects.get(code="cms")
-    old = demo._template(
+    old = demo.ensure_template(
         "demo-partner-report", cms, "partner", ("Demonstration: Partner report to CMS", "", "")
     )
-    demo._cycle("demo-partner-reports", old, demo.PARTNER_TITLES, organisations=("birdlife",))
+    demo.ensure_cycle("demo-partner-reports", old, demo.PARTNER_TITLES, organisations=("birdlife",))
     return Submission.objects.get(cycle__slug="demo-partner-reports")
 
 

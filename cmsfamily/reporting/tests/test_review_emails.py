@@ -133,5 +133,5 @@ def test_each_recipient_is_written_to_in_their_language(kenya, secretariat, monk
         return "s", "b"
 
     monkeypatch.setattr(notifications, "_send", lambda messages: seen.append(messages))
-    notifications._each_in_own_language(notifications.secretariat_of(kenya), texts)
+    notifications.each_in_own_language(notifications.secretariat_of(kenya), texts)
     assert seen[0] == "fr"

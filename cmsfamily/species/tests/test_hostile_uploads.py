@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cmsfamily.core import hostile
 from cmsfamily.species import importing
 from cmsfamily.species.tests.helpers import database_state
-from cmsfamily.species.tests.test_views import _staged_files
+from cmsfamily.species.tests.test_views import staged_files
 
 pytestmark = pytest.mark.django_db
 TABLES = hostile.csvs(
@@ -33,7 +33,7 @@ def test_a_hostile_table_is_refused_and_nothing_is_imported_or_staged(client, se
     assert hostile.CSV_REFUSALS[case] in response.content.decode()
     assert len(response.context["problems"]) <= importing.MAX_PROBLEMS + 1
     assert database_state() == before
-    assert _staged_files() == []
+    assert staged_files() == []
 
 
 def test_problems_beyond_the_first_ones_are_counted_not_kept():

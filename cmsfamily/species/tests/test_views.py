@@ -186,7 +186,7 @@ def _confirm(client, response, action="confirm", token=None):
     return client.post("/species/import/preview/", {**data, "fingerprint": plan.fingerprint})
 
 
-def _staged_files() -> list[str]:
+def staged_files() -> list[str]:
     try:
         return default_storage.listdir(STAGING_DIR)[1]
     except FileNotFoundError:
@@ -216,7 +216,7 @@ def test_a_bad_table_is_listed_by_line_and_column_and_nothing_is_kept(client, se
     assert "2 problems; nothing was imported" in text
     assert "is not a CMS Appendix" in text
     assert database_state() == before
-    assert SESSION_KEY not in client.session and not _staged_files()
+    assert SESSION_KEY not in client.session and not staged_files()
 
 
 def test_an_upload_that_is_not_a_csv_file_is_refused(client, secretariat):
@@ -247,7 +247,7 @@ def test_a_table_that_changes_nothing_is_not_staged(client, secretariat):
     content = client.get("/species/table.csv").content
     response = _upload(client, content)
     assert response.status_code == 302 and response["Location"] == "/species/import/"
-    assert not _staged_files()
+    assert not staged_files()
     followed = client.get("/species/import/")
     assert "importing it would change nothing" in followed.content.decode()
 
@@ -261,7 +261,7 @@ def test_upload_preview_confirm(client, secretariat):
     content = content.replace("Coalfish Whale; Pollack Whale", "Sei Whale; Pollack Whale")
     response = _upload(client, table(ROW) + content.split("\n", 1)[1].encode(), name="mine.csv")
     assert response.status_code == 302 and response["Location"] == "/species/import/preview/"
-    assert len(_staged_files()) == 1
+    assert len(staged_files()) == 1
     token = client.session[SESSION_KEY]["token"]
 
     preview = client.get("/species/import/preview/")
@@ -281,7 +281,7 @@ def test_upload_preview_confirm(client, secretariat):
     assert whale.common_name_en.startswith("Sei Whale")
     record = SpeciesImport.objects.get(file_name="mine.csv")
     assert record.by == secretariat and record.summary["new_taxa"] == 1
-    assert SESSION_KEY not in client.session and not _staged_files()
+    assert SESSION_KEY not in client.session and not staged_files()
     assert "Imported “mine.csv”: 1 new taxa, 1 changed" in client.get("/species/").content.decode()
 
 
@@ -292,7 +292,7 @@ def test_cancelling_deletes_the_staged_file_and_writes_nothing(client, secretari
     before = database_state()
     response = _confirm(client, preview, action="cancel")
     assert response.status_code == 302
-    assert database_state() == before and not _staged_files()
+    assert database_state() == before and not staged_files()
     assert client.get("/species/import/preview/").status_code == 302
 
 
@@ -301,7 +301,7 @@ def test_a_confirmation_of_a_replaced_preview_is_refused(client, secretariat):
     _upload(client, table(ROW))
     old_token = client.session[SESSION_KEY]["token"]
     _upload(client, table(row(scientific_name="Testudo altera")))
-    assert len(_staged_files()) == 1  # the first staged file went
+    assert len(staged_files()) == 1  # the first staged file went
     preview = client.get("/species/import/preview/")
     before = database_state()
     response = _confirm(client, preview, token=old_token)
@@ -344,4 +344,4 @@ def test_abandoned_staged_files_are_deleted_after_a_day(client, secretariat, set
     path = default_storage.path(old)
     os.utime(path, (time.time() - 2 * 86400, time.time() - 2 * 86400))
     _upload(client, table(ROW))
-    assert _staged_files() == [client.session[SESSION_KEY]["path"].split("/")[-1]]
+    assert staged_files() == [client.session[SESSION_KEY]["path"].split("/")[-1]]
