@@ -383,7 +383,7 @@ def import_template(data: Any, *, by) -> TemplateVersion:
                     if item.get(name) is None:
                         continue
                     try:
-                        services._check_condition(version, item[name], name)
+                        services.check_condition(version, item[name], name)
                     except ValidationError as error:
                         problems.extend(_located(where, error))
                     setattr(made, name, item[name])

@@ -346,7 +346,7 @@ def test_a_write_rolled_back_for_another_reason_is_never_answered_saved(
     def refuse(*args, **kwargs):
         raise IntegrityError("violates foreign key constraint")
 
-    monkeypatch.setattr(services, "bulk_create_with_history", refuse)
+    monkeypatch.setattr(services.drafting, "bulk_create_with_history", refuse)
     with pytest.raises(IntegrityError):
         services.save_answers(
             submission=kenya_report,

@@ -324,7 +324,7 @@ def test_parts_compressed_as_excel_never_does_are_refused(report, nfp_kenya):
 
 
 def test_too_much_shared_text(report, nfp_kenya, monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_SHARED_STRINGS", 10)
+    monkeypatch.setattr(workbook.reader, "MAX_SHARED_STRINGS", 10)
     data = workbook.draft_workbook(report, nfp_kenya, "en")
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()

@@ -1,0 +1,437 @@
+"""The question bank and the templates: versions, sections, items and rules, and freezing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cmsfamily.core.services import record_event
+from cmsfamily.reporting import answers as typed
+from cmsfamily.reporting.choices import LoopKind, QuestionKind, ReporterKind, VersionStatus
+from cmsfamily.reporting.models import (
+    Item,
+    Option,
+    Question,
+    Section,
+    Template,
+    TemplateVersion,
+    ValidationRule,
+)
+
+LANGUAGES = ("en", "fr", "es")
+# What may still change in a question that a frozen version uses: its translations, which do not
+# change what is asked.
+TRANSLATION_FIELDS = frozenset(
+    f"{name}_{language}"
+    for name in ("text", "help_text", "unit", "pattern_message")
+    for language in ("fr", "es")
+)
+QUESTION_FIELDS = frozenset(
+    {
+        *(
+            f"{name}_{language}"
+            for name in ("text", "help_text", "unit", "pattern_message")
+            for language in LANGUAGES
+        ),
+        "kind",
+        "min_value",
+        "max_value",
+        "max_length",
+        "pattern",
+        "allow_many",
+        "columns",
+        "is_draft_text",
+        "source",
+    }
+)
+
+
+def _check_question(question: Question, options: list | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if not getattr(question, "text_en", ""):
+        errors["text_en"] = [_("Give the question in English, the language of the record.")]
+    if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and not options:
+        errors["options"] = [_("A choice question needs at least one option.")]
+    if question.kind == QuestionKind.TABLE:
+        try:
+            typed.validate_columns(question.columns)
+        except ValidationError as error:
+            errors["columns"] = error.messages
+    if (
+        question.min_value is not None
+        and question.max_value is not None
+        and question.min_value > question.max_value
+    ):
+        errors["max_value"] = [_("The highest value is lower than the lowest value.")]
+    if question.pattern:
+        import re
+
+        try:
+            re.compile(question.pattern)
+        except re.error:
+            errors["pattern"] = [_("This pattern is not a valid regular expression.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _options(question: Question, options: list[dict]) -> None:
+    seen = set()
+    rows = []
+    for order, option in enumerate(options):
+        value = option["value"]
+        if value in seen:
+            raise ValidationError(
+                {"options": [_("Two options have the value “%(value)s”.") % {"value": value}]}
+            )
+        seen.add(value)
+        row = Option(question=question, value=value, order=order)
+        for language in LANGUAGES:
+            setattr(row, f"label_{language}", (option.get("label") or {}).get(language, ""))
+        if not getattr(row, "label_en", ""):
+            raise ValidationError({"options": [_("Each option needs a label in English.")]})
+        rows.append(row)
+    question.options.all().delete()
+    Option.objects.bulk_create(rows)
+
+
+def is_frozen_question(question: Question) -> bool:
+    return Item.objects.filter(
+        question=question, section__version__status=VersionStatus.FROZEN
+    ).exists()
+
+
+@transaction.atomic
+def create_question(
+    *, code: str, by, options: list[dict] | None = None, targets=(), **values
+) -> Question:
+    unknown = set(values) - QUESTION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if Question.objects.filter(code=code).exists():
+        raise ValidationError(
+            {"code": [_("A question with the code “%(code)s” exists.") % {"code": code}]}
+        )
+    question = Question(code=code, **values)
+    question.full_clean(
+        exclude=["text", "help_text", "unit", "pattern_message"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    _check_question(question, options)
+    question.save()
+    if options:
+        _options(question, options)
+    if targets:
+        question.targets.set(targets)
+    record_event(kind="question.created", target=question, actor=by)
+    return question
+
+
+@transaction.atomic
+def update_question(
+    *, question: Question, by, options: list[dict] | None = None, targets=None, **values
+) -> Question:
+    unknown = set(values) - QUESTION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if is_frozen_question(question):
+        changed = {name for name, value in values.items() if getattr(question, name) != value}
+        if changed - TRANSLATION_FIELDS or options is not None or targets is not None:
+            raise ValidationError(
+                _(
+                    "A reporting cycle uses this question: only its French and Spanish texts may "
+                    "still change. Add a new question to a new template version instead."
+                ),
+                code="frozen",
+            )
+    for name, value in values.items():
+        setattr(question, name, value)
+    question.full_clean(
+        exclude=["text", "help_text", "unit", "pattern_message", "code"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    _check_question(
+        question,
+        options if options is not None else list(question.options.values_list("value", flat=True)),
+    )
+    question.save()
+    if options is not None:
+        _options(question, options)
+    if targets is not None:
+        question.targets.set(targets)
+    record_event(kind="question.changed", target=question, actor=by, fields=sorted(values))
+    return question
+
+
+# --- templates and their versions -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_template(*, slug: str, instrument, reporter_kind: str, by, **texts) -> Template:
+    if Template.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            {"slug": [_("A template with the code “%(code)s” exists.") % {"code": slug}]}
+        )
+    if reporter_kind not in ReporterKind.values:
+        raise ValidationError({"reporter_kind": [_("Choose who reports with this template.")]})
+    template = Template(slug=slug, instrument=instrument, reporter_kind=reporter_kind, **texts)
+    if not getattr(template, "title_en", ""):
+        raise ValidationError(
+            {"title_en": [_("Give the title in English, the language of the record.")]}
+        )
+    template.save()
+    TemplateVersion.objects.create(template=template, number=1)
+    record_event(kind="template.created", target=template, actor=by)
+    return template
+
+
+def _draft(version: TemplateVersion) -> None:
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError(
+            _(
+                "Version %(number)s is used by a reporting cycle and can no longer change. "
+                "Make a new version to edit the template."
+            )
+            % {"number": version.number},
+            code="frozen",
+        )
+
+
+def latest_version(template: Template) -> TemplateVersion:
+    return template.versions.order_by("-number")[0]  # a template always has version 1
+
+
+@transaction.atomic
+def new_version(*, template: Template, by, note: str = "") -> TemplateVersion:
+    """A draft copy of the latest version: its sections, items and rules (a constant number of
+    statements per level of nesting)."""
+    source = latest_version(template)
+    if source.status == VersionStatus.DRAFT:
+        raise ValidationError(
+            _("Version %(number)s is still a draft: edit it.") % {"number": source.number},
+            code="draft_exists",
+        )
+    version = TemplateVersion.objects.create(template=template, number=source.number + 1, note=note)
+    copies: dict[int, Section] = {}
+    sections = list(source.sections.all())
+    remaining = sections
+    while remaining:
+        level = [s for s in remaining if s.parent_id is None or s.parent_id in copies]
+        made = []
+        for section in level:
+            copy = Section(version=version)
+            for field_ in Section._meta.concrete_fields:
+                if field_.name not in ("id", "version", "parent"):
+                    setattr(copy, field_.attname, getattr(section, field_.attname))
+            copy.parent = copies.get(section.parent_id) if section.parent_id else None
+            made.append((section.pk, copy))
+        Section.objects.bulk_create([copy for _pk, copy in made])
+        copies.update(dict(made))
+        remaining = [s for s in remaining if s.pk not in copies]
+    Item.objects.bulk_create(
+        [
+            Item(
+                section=copies[item.section_id],
+                question_id=item.question_id,
+                number=item.number,
+                order=item.order,
+                required=item.required,
+                show_if=item.show_if,
+                require_if=item.require_if,
+            )
+            for item in Item.objects.filter(section__version=source)
+        ]
+    )
+    rules = []
+    for rule in source.rules.all():
+        copied = ValidationRule(version=version, kind=rule.kind, operands=rule.operands)
+        for language in LANGUAGES:
+            setattr(copied, f"message_{language}", getattr(rule, f"message_{language}"))
+        rules.append(copied)
+    ValidationRule.objects.bulk_create(rules)
+    record_event(kind="template.versioned", target=template, actor=by, version=version.number)
+    return version
+
+
+@transaction.atomic
+def add_section(
+    *,
+    version: TemplateVersion,
+    number: str,
+    by,
+    parent: Section | None = None,
+    loop: str = "",
+    loop_items=None,
+    loop_programme=None,
+    **texts,
+) -> Section:
+    _draft(version)
+    if parent is not None and parent.version_id != version.pk:
+        raise ValidationError({"parent": [_("Choose a section of the same version.")]})
+    if version.sections.filter(number=number).exists():
+        raise ValidationError(
+            {"number": [_("A section is already numbered “%(number)s”.") % {"number": number}]}
+        )
+    if loop not in LoopKind.values:
+        raise ValidationError({"loop": [_("Choose how the section is repeated.")]})
+    if loop == LoopKind.FIXED and not loop_items:
+        raise ValidationError({"loop_items": [_("List the items the section is repeated for.")]})
+    if loop == LoopKind.ACTIVITY and loop_programme is None:
+        raise ValidationError(
+            {
+                "loop_programme": [
+                    _("Choose the work programme whose activities the section repeats over.")
+                ]
+            }
+        )
+    last = version.sections.order_by("-order").values_list("order", flat=True).first()
+    section = Section(
+        version=version,
+        parent=parent,
+        number=number,
+        order=(last or 0) + 10,
+        loop=loop,
+        loop_items=loop_items or [],
+        loop_programme=loop_programme,
+        **texts,
+    )
+    if not getattr(section, "title_en", ""):
+        raise ValidationError(
+            {"title_en": [_("Give the title in English, the language of the record.")]}
+        )
+    section.save()
+    return section
+
+
+@transaction.atomic
+def update_section(*, section: Section, by, **texts) -> Section:
+    _draft(section.version)
+    allowed = {f"{name}_{lang}" for name in ("title", "intro") for lang in LANGUAGES}
+    if set(texts) - allowed:
+        raise TypeError(f"unknown fields: {sorted(set(texts) - allowed)}")
+    for name, value in texts.items():
+        setattr(section, name, value)
+    if not getattr(section, "title_en", ""):
+        raise ValidationError(
+            {"title_en": [_("Give the title in English, the language of the record.")]}
+        )
+    section.save()
+    return section
+
+
+@transaction.atomic
+def add_item(
+    *,
+    section: Section,
+    question: Question,
+    number: str,
+    by,
+    required: bool = False,
+    show_if=None,
+    require_if=None,
+) -> Item:
+    _draft(section.version)
+    if Item.objects.filter(section__version=section.version_id, question=question).exists():
+        raise ValidationError(
+            {
+                "question": [
+                    _("This version already asks question “%(code)s”.") % {"code": question.code}
+                ]
+            }
+        )
+    for name, condition in (("show_if", show_if), ("require_if", require_if)):
+        if condition is not None:
+            check_condition(section.version, condition, name)
+    last = section.items.order_by("-order").values_list("order", flat=True).first()
+    return Item.objects.create(
+        section=section,
+        question=question,
+        number=number,
+        order=(last or 0) + 10,
+        required=required,
+        show_if=show_if,
+        require_if=require_if,
+    )
+
+
+def check_condition(version: TemplateVersion, condition: Any, name: str) -> None:
+    if (
+        not isinstance(condition, dict)
+        or not isinstance(condition.get("question"), str)
+        or not ("equals" in condition or "in" in condition)
+    ):
+        raise ValidationError(
+            {name: [_('Write the condition as {"question": "<code>", "equals": <value>}.')]}
+        )
+    if not Item.objects.filter(
+        section__version=version, question__code=condition["question"]
+    ).exists():
+        raise ValidationError(
+            {
+                name: [
+                    _("The condition names question “%(code)s”, which this version does not ask.")
+                    % {"code": condition["question"]}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def move(*, obj: Section | Item, direction: int, by) -> None:
+    """Swap a section or an item with its neighbour (up: -1, down: +1) among its siblings."""
+    version = obj.version if isinstance(obj, Section) else obj.section.version
+    _draft(version)
+    siblings: list[Any]
+    if isinstance(obj, Section):
+        siblings = list(
+            Section.objects.filter(version=version, parent=obj.parent_id).order_by("order", "pk")
+        )
+    else:
+        siblings = list(Item.objects.filter(section=obj.section_id).order_by("order", "pk"))
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == obj.pk)
+    other = index + direction
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, sibling in enumerate(siblings):
+        sibling.order = (order + 1) * 10
+    type(obj).objects.bulk_update(siblings, ["order"])  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def remove_item(*, item: Item, by) -> None:
+    _draft(item.section.version)
+    item.delete()
+
+
+@transaction.atomic
+def add_rule(
+    *, version: TemplateVersion, kind: str, operands: dict, by, **messages
+) -> ValidationRule:
+    _draft(version)
+    codes = (
+        operands.get("parts", []) + [operands.get("total")]
+        if "parts" in operands
+        else [operands.get("left"), operands.get("right")]
+    )
+    asked = dict(
+        Item.objects.filter(
+            section__version=version, question__code__in=[c for c in codes if c]
+        ).values_list("question__code", "question__kind")
+    )
+    number_kinds = (QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.PERCENTAGE)
+    if any(code not in asked or asked[code] not in number_kinds for code in codes):
+        raise ValidationError(
+            {"operands": [_("A rule compares number questions this version asks.")]}
+        )
+    rule = ValidationRule(version=version, kind=kind, operands=operands, **messages)
+    if not getattr(rule, "message_en", ""):
+        raise ValidationError(
+            {"message_en": [_("Give the message in English, the language of the record.")]}
+        )
+    rule.save()
+    return rule

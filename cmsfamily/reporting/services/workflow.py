@@ -1,0 +1,179 @@
+"""The report's workflow: submit, recall, return, accept, publish, and review comments."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cmsfamily.core.services import record_event
+from cmsfamily.reporting import notifications, selectors
+from cmsfamily.reporting import rules as who
+from cmsfamily.reporting.choices import EDITABLE_STATUSES, SubmissionStatus
+from cmsfamily.reporting.models import Item, ReviewComment, Submission, SubmissionVersion
+from cmsfamily.reporting.services.common import guard_open, require
+
+
+def _transition(submission: Submission, allowed, to: str, by, **fields) -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status not in allowed:
+        raise ValidationError(
+            _("A report that is %(status)s cannot be %(action)s.")
+            % {
+                "status": locked.get_status_display().lower(),
+                "action": SubmissionStatus(to).label.lower(),
+            },
+            code="transition",
+        )
+    fields["status"] = to
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    Submission.objects.filter(pk=submission.pk).update(modified=timezone.now(), **fields)
+    record_event(kind=f"submission.{to}", target=submission, actor=by)
+    return submission
+
+
+@transaction.atomic
+def submit(*, submission: Submission, by) -> SubmissionVersion:
+    """Check the whole report; if nothing is wrong, freeze what was submitted as a new version.
+
+    The report is locked before its answers are read: a save waits for the submit and is then
+    refused, or was committed before and is in the version; none is acknowledged and left out."""
+    guard_open(submission)
+    require(by, who.reports_for, submission)
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    structure = selectors.structure(submission.cycle.version)
+    loops = selectors.loop_items(structure, submission)
+    values = selectors.answer_values(submission)
+    found = selectors.problems(structure, submission, values, loops)
+    if found:
+        raise ValidationError(
+            [
+                ValidationError(
+                    f"{problem.item.number if problem.item else ''} {problem.message}".strip()
+                )
+                for problem in found
+            ],
+            code="incomplete",
+        )
+    now = timezone.now()
+    _transition(
+        submission,
+        EDITABLE_STATUSES,
+        SubmissionStatus.SUBMITTED,
+        by,
+        submitted_at=now,
+        first_submitted_at=locked.first_submitted_at or now,
+    )
+    content = selectors.snapshot(structure, submission, values, loops)
+    number = (
+        submission.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = SubmissionVersion.objects.create(
+        submission=submission,
+        number=number,
+        snapshot=content,
+        content_hash=selectors.content_hash(content),
+        submitted_by=by,
+        submitted_at=now,
+        language=submission.language,
+    )
+    notifications.sent(submission, "resubmitted" if number > 1 else "submitted")
+    return version
+
+
+@transaction.atomic
+def recall(*, submission: Submission, by) -> Submission:
+    guard_open(submission)
+    require(by, who.reports_for, submission)
+    _transition(submission, {SubmissionStatus.SUBMITTED}, SubmissionStatus.DRAFT, by)
+    notifications.sent(submission, "recalled")
+    return submission
+
+
+@transaction.atomic
+def return_submission(*, submission: Submission, by, note: str) -> Submission:
+    require(by, who.keeps_reporting_of, submission)
+    if not note.strip():
+        raise ValidationError({"note": [_("Say what the reporter should change.")]})
+    _transition(
+        submission,
+        {SubmissionStatus.SUBMITTED},
+        SubmissionStatus.RETURNED,
+        by,
+        review_note=note.strip(),
+    )
+    notifications.reviewed(submission)
+    return submission
+
+
+@transaction.atomic
+def accept(*, submission: Submission, by) -> Submission:
+    require(by, who.keeps_reporting_of, submission)
+    _transition(
+        submission,
+        {SubmissionStatus.SUBMITTED},
+        SubmissionStatus.ACCEPTED,
+        by,
+        accepted_at=timezone.now(),
+    )
+    notifications.reviewed(submission)
+    return submission
+
+
+@transaction.atomic
+def publish(*, submission: Submission, by) -> Submission:
+    require(by, who.keeps_reporting_of, submission)
+    _transition(
+        submission,
+        {SubmissionStatus.ACCEPTED},
+        SubmissionStatus.PUBLISHED,
+        by,
+        published_at=timezone.now(),
+    )
+    notifications.published(submission)
+    return submission
+
+
+@transaction.atomic
+def comment(
+    *,
+    submission: Submission,
+    code: str,
+    by,
+    text: str,
+    key: str = "",
+    parent: ReviewComment | None = None,
+) -> ReviewComment:
+    require(by, who.keeps_reporting_of | who.reports_for, submission)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the comment.")]})
+    if len(text) > 10_000:
+        raise ValidationError(
+            {"text": [_("Use at most %(limit)s characters.") % {"limit": 10_000}]}
+        )
+    structure_item = (
+        Item.objects.filter(section__version=submission.cycle.version_id, question__code=code)
+        .select_related("question")
+        .first()
+    )
+    if structure_item is None:
+        raise ValidationError(
+            {"code": [_("This report has no question “%(code)s”.") % {"code": code}]}
+        )
+    if parent is not None and parent.submission_id != submission.pk:
+        raise ValidationError({"parent": [_("Reply to a comment on this report.")]})
+    latest = submission.versions.order_by("-number").first()
+    made = ReviewComment.objects.create(
+        submission=submission,
+        question=structure_item.question,
+        loop_key=key,
+        version=latest,
+        parent=parent,
+        author=by,
+        text=text,
+    )
+    record_event(kind="submission.commented", target=submission, actor=by, question=code)
+    return made
