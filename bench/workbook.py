@@ -413,13 +413,11 @@ def _pdf_html(subject: "Subject", user) -> str:
     from django.test import RequestFactory
     from django.utils import translation
 
-    from cmsfamily.reporting import views
+    from cmsfamily.reporting.views.versions import print_context
 
     request = RequestFactory().get(subject.pdf_path)
     request.user = user
-    context = views._print_context(
-        request, subject.report.submission, subject.version, for_pdf=True
-    )
+    context = print_context(request, subject.report.submission, subject.version, for_pdf=True)
     with translation.override(context["version"].language):
         return render_to_string("reporting/version_print.html", context, request=request)
 

@@ -542,7 +542,7 @@ def test_upload_preview_confirm_through_the_pages(client, report, nfp_kenya, med
 
 
 def workbook_pending():
-    from cmsfamily.reporting.views_workbook import PENDING
+    from cmsfamily.reporting.views.workbook import PENDING
 
     return PENDING
 

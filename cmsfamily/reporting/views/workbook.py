@@ -32,12 +32,12 @@ from cmsfamily.directory import services as registry
 from cmsfamily.directory.choices import UploadKind
 from cmsfamily.reporting import display, exports, selectors, workbook
 from cmsfamily.reporting.models import Submission, Template
-from cmsfamily.reporting.views import (
-    _readable,
-    _submission,
-    _version,
+from cmsfamily.reporting.views.common import (
     reads_closed_draft,
     refuse_if_closed,
+    require_versions_readable,
+    submission_for,
+    version_for,
 )
 
 PENDING = "reporting/workbooks/pending/"
@@ -89,7 +89,7 @@ def template_workbook(request, slug, number):
 
 @login_required
 def download(request, pk):
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     _may_work_offline(request, submission)
     language = get_language() or "en"
     data = workbook.draft_workbook(submission, request.user, language)
@@ -100,9 +100,9 @@ def download(request, pk):
 
 def version_workbook(request, pk, number):
     """A submitted version as a locked workbook, in the language it was submitted in."""
-    submission = _submission(request, pk)
-    _readable(request, submission)
-    version = _version(request, submission, number)
+    submission = submission_for(request, pk)
+    require_versions_readable(request, submission)
+    version = version_for(request, submission, number)
     data = workbook.version_workbook(version)
     return _xlsx(
         data, f"{submission.cycle.slug}-{exports.reporter_code(submission)}-v{version.number}.xlsx"
@@ -170,7 +170,7 @@ def _refused(request, submission, form, message):
 
 @login_required
 def upload(request, pk):
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     if refused := refuse_if_closed(request, submission):
         return refused
     if not request.user.has_perm("reporting.edit_submission", submission):
@@ -279,7 +279,7 @@ def _pending(request, submission) -> dict:
 @require_POST
 @login_required
 def confirm(request, pk):
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     if refused := refuse_if_closed(request, submission):
         return refused
     if not request.user.has_perm("reporting.edit_submission", submission):

@@ -1,0 +1,348 @@
+"""Report templates and their versions: the list, a version's page, JSON export and import, and
+the builder the Secretariat uses on a draft version (sections, questions, order, new versions)
+and on the question bank."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cmsfamily.core.views import error_page, form_page, next_url, require_perm, show_errors_on_form
+from cmsfamily.reporting import exchange, selectors, services
+from cmsfamily.reporting.forms import (
+    ItemAddForm,
+    QuestionEditForm,
+    SectionAddForm,
+    SectionEditForm,
+    TemplateCreateForm,
+    TemplateImportForm,
+)
+from cmsfamily.reporting.models import Item, Question, Section, Template
+from cmsfamily.reporting.views.common import template_version_to_change
+
+
+def template_list(request):
+    templates = (
+        Template.objects.visible_to(request.user)
+        .select_related("instrument")
+        .prefetch_related("versions")
+    )
+    return render(request, "reporting/template_list.html", {"templates": templates})
+
+
+def template_version(request, slug, number):
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    version = get_object_or_404(template.versions, number=number)
+    if not version.is_frozen and not request.user.has_perm("reporting.change_template", template):
+        raise Http404
+    structure = selectors.structure(version)
+    keeps = request.user.has_perm("reporting.change_template", template)
+    return render(
+        request,
+        "reporting/template_version.html",
+        {
+            "template": template,
+            "version": version,
+            "structure": structure,
+            "keeps": keeps,
+            "editable": keeps and not version.is_frozen,
+            "cycles": list(version.cycles.all()),
+        },
+    )
+
+
+def template_detail(request, slug):
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    versions = template.versions.all()
+    if not request.user.has_perm("reporting.change_template", template):
+        versions = versions.filter(status="frozen")
+    latest = versions.first()
+    if latest is None:
+        raise Http404
+    return redirect("reporting:version", slug=slug, number=latest.number)
+
+
+def template_export(request, slug, number):
+    """The version as a JSON file, to review, keep under version control or import elsewhere."""
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    version = get_object_or_404(template.versions, number=number)
+    if not version.is_frozen and not request.user.has_perm("reporting.change_template", template):
+        raise Http404
+    response = JsonResponse(
+        exchange.export_version(version), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-v{number}.json"'
+    return response
+
+
+def _may_import(user, data) -> None:
+    """An Agreement's secretariat imports templates of its own instrument only."""
+    from cmsfamily.directory.models import Instrument
+
+    code = (data.get("template") or {}).get("instrument") if isinstance(data, dict) else None
+    instrument = Instrument.objects.filter(code=code).first() if isinstance(code, str) else None
+    if instrument is not None:
+        require_perm(user, "reporting.change_template", Template(instrument=instrument))
+
+
+@login_required
+def template_import(request):
+    require_perm(request.user, "reporting.add_template")
+    form = TemplateImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        _may_import(request.user, form.cleaned_data["file"])
+        try:
+            version = exchange.import_template(form.cleaned_data["file"], by=request.user)
+        except exchange.ImportErrors as error:
+            problems = error.messages
+        else:
+            messages.success(
+                request,
+                _("The template was imported as version %(number)s (a draft).")
+                % {"number": version.number},
+            )
+            return redirect(version.get_absolute_url())
+    return render(
+        request,
+        "reporting/template_import.html",
+        {"form": form, "problems": problems},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def template_create(request):
+    from cmsfamily.directory.models import Instrument
+    from cmsfamily.directory.scope import scope_of
+
+    require_perm(request.user, "reporting.add_template")
+    scope = scope_of(request.user)
+    instruments = Instrument.objects.order_by("name")
+    if not scope.cms_secretariat:
+        instruments = instruments.filter(pk__in=scope.secretariat_instruments)
+    form = TemplateCreateForm(request.POST or None, instruments=instruments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            template = services.create_template(
+                slug=data["slug"],
+                instrument=data["instrument"],
+                reporter_kind=data["reporter_kind"],
+                by=request.user,
+                **{f"title_{lang}": data[f"title_{lang}"] for lang in ("en", "fr", "es")},
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            return redirect("reporting:version", slug=template.slug, number=1)
+    return form_page(
+        request, form, title=_("New report template"), back=reverse("reporting:template-list")
+    )
+
+
+@login_required
+def section_add(request, slug, number):
+    version = template_version_to_change(request, slug, number)
+    form = SectionAddForm(request.POST or None, sections=version.sections.all())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_section(
+                version=version,
+                number=data["number"],
+                parent=data["parent"],
+                loop=data["loop"] or "",
+                loop_items=data["loop_items"],
+                by=request.user,
+                **{f"title_{lang}": data[f"title_{lang}"] for lang in ("en", "fr", "es")},
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("The section was added."))
+            return redirect(version.get_absolute_url())
+    return form_page(request, form, title=_("Add a section"), back=version.get_absolute_url())
+
+
+@login_required
+def item_add(request, slug, number, section_id):
+    version = template_version_to_change(request, slug, number)
+    section = get_object_or_404(Section, pk=section_id, version=version)
+    form = ItemAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data["existing"]:
+                    question = Question.objects.filter(code=data["existing"]).first()
+                    if question is None:
+                        raise ValidationError(
+                            {"existing": [_("The bank has no question with this code.")]}
+                        )
+                else:
+                    question = services.create_question(
+                        code=data["code"],
+                        kind=data["kind"],
+                        by=request.user,
+                        options=data["options"] or None,
+                        min_value=data["min_value"],
+                        max_value=data["max_value"],
+                        **{
+                            f"{name}_{lang}": data[f"{name}_{lang}"]
+                            for name in ("text", "unit")
+                            for lang in ("en", "fr", "es")
+                        },
+                    )
+                services.add_item(
+                    section=section,
+                    question=question,
+                    number=data["number"],
+                    required=data["required"],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The question was added to section %(number)s.") % {"number": section.number},
+            )
+            return redirect(version.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=_("Add a question to section %(number)s") % {"number": section.number},
+        back=version.get_absolute_url(),
+    )
+
+
+@require_POST
+@login_required
+def structure_change(request, slug, number):
+    """Move a section or question up or down, or remove a question (htmx: the outline again)."""
+    version = template_version_to_change(request, slug, number)
+    what, action = request.POST.get("what"), request.POST.get("action")
+    model = {"section": Section, "item": Item}.get(what or "")
+    if model is None or action not in ("up", "down", "remove"):
+        return error_page(
+            request,
+            title=_("Not changed"),
+            message=_("Unknown change."),
+            status=400,
+            back=version.get_absolute_url(),
+        )
+    lookup = {"version": version} if model is Section else {"section__version": version}
+    obj = get_object_or_404(model, pk=request.POST.get("id") or 0, **lookup)
+    try:
+        if action == "remove":
+            if model is not Item:
+                raise ValidationError(_("Sections are removed in a new version only."))
+            services.remove_item(item=obj, by=request.user)
+        else:
+            services.move(obj=obj, direction=-1 if action == "up" else 1, by=request.user)
+    except ValidationError as error:
+        return error_page(
+            request,
+            title=_("Not changed"),
+            message=" ".join(error.messages),
+            status=409,
+            back=version.get_absolute_url(),
+        )
+    return redirect(version.get_absolute_url())
+
+
+@require_POST
+@login_required
+def version_new(request, slug):
+    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    require_perm(request.user, "reporting.change_template", template)
+    try:
+        version = services.new_version(template=template, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(template.get_absolute_url())
+    messages.success(
+        request, _("Version %(number)s was made: a draft to edit.") % {"number": version.number}
+    )
+    return redirect(version.get_absolute_url())
+
+
+@login_required
+def section_edit_texts(request, slug, number, section_id):
+    version = template_version_to_change(request, slug, number)
+    section = get_object_or_404(Section, pk=section_id, version=version)
+    names = [f"{name}_{lang}" for name in ("title", "intro") for lang in ("en", "fr", "es")]
+    form = SectionEditForm(request.POST or None, initial={n: getattr(section, n) for n in names})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_section(
+                section=section, by=request.user, **{n: form.cleaned_data[n] for n in names}
+            )
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(
+                request, _("Section %(number)s was saved.") % {"number": section.number}
+            )
+            return redirect(version.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        title=_("Edit section %(number)s") % {"number": section.number},
+        back=version.get_absolute_url(),
+    )
+
+
+@login_required
+def question_edit(request, code):
+    """A question of the bank: all of it while no cycle uses it, then its French and Spanish only."""
+    question = get_object_or_404(Question, code=code)
+    require_perm(request.user, "reporting.change_question")
+    frozen = services.is_frozen_question(question)
+    texts = [f"{name}_{lang}" for name in ("text", "help_text") for lang in ("en", "fr", "es")]
+    initial = {n: getattr(question, n) for n in texts}
+    initial.update(
+        min_value=question.min_value,
+        max_value=question.max_value,
+        targets=list(question.targets.all()),
+    )
+    form = QuestionEditForm(request.POST or None, initial=initial, frozen=frozen)
+    back = next_url(request, reverse("reporting:template-list"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {n: data[n] for n in texts if not form.fields[n].disabled}
+        extra = {}
+        if not frozen:
+            values.update(min_value=data["min_value"], max_value=data["max_value"])
+            extra["targets"] = list(data["targets"])
+        try:
+            services.update_question(question=question, by=request.user, **values, **extra)
+        except ValidationError as error:
+            show_errors_on_form(form, error)
+        else:
+            messages.success(request, _("Question %(code)s was saved.") % {"code": question.code})
+            return redirect(back)
+    intro = (
+        _(
+            "A reporting cycle uses this question: only its French and Spanish texts may still change."
+        )
+        if frozen
+        else _(
+            "This question is in the shared bank: the change applies to every template that asks it."
+        )
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Edit question %(code)s") % {"code": question.code},
+        back=back,
+        intro=intro,
+    )

@@ -1,0 +1,381 @@
+"""A section of a report: drafting it (saved by the button or the autosave), reading it once the
+report is sent, the items of its loop (species, sites...), and confirming the answers carried
+forward from the previous report."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cmsfamily.core.numbers import reading_note
+from cmsfamily.core.views import error_page, require_perm
+from cmsfamily.reporting import display, selectors, services
+from cmsfamily.reporting.choices import (
+    NUMBER_KINDS,
+    PICKER_KINDS,
+    SENT_STATUSES,
+    SPECIES_LOOPS,
+    YesNo,
+)
+from cmsfamily.reporting.forms import Field, LoopEntryForm, field_name, read_edits
+from cmsfamily.reporting.models import LoopEntry, Section
+from cmsfamily.reporting.views.common import (
+    confirm_removal,
+    reads_closed_draft,
+    refuse_if_closed,
+    submission_for,
+    version_sections,
+)
+
+
+def _fields(
+    structure,
+    node,
+    submission,
+    user,
+    answers,
+    loops,
+    editable,
+    *,
+    values,
+    errors=None,
+    conflicts=None,
+    posted=None,
+):
+    """The fields of one section: each item for each loop item, with value, revision and state.
+    ``answers`` are the section's answers (with revisions); ``values`` all of the report's, for
+    the conditions that look at other sections."""
+    if posted:
+        values = {**values, **posted}
+    errors = errors or {}
+    conflicts = {(c.code, c.key): c for c in conflicts or []}
+    groups = []
+    for loop in selectors.ordered_loop_items(node, loops):
+        fields = []
+        for item in node.items:
+            spot = (item.question.code, loop.key)
+            answer = answers.get(spot)
+            conflict = conflicts.get(spot)
+            fields.append(
+                Field(
+                    item=item,
+                    loop=loop,
+                    value=values.get(spot),
+                    revision=conflict.their_revision
+                    if conflict
+                    else (answer.revision if answer else 0),
+                    shown=selectors.is_shown(item, values, loop.key),
+                    required=selectors.is_required(item, values, loop.key),
+                    editable=node.section.pk in editable,
+                    errors=errors.get(spot, []),
+                    conflict=conflict,
+                    stored=answer.value if answer else None,
+                    carried_from=answer.carried_from if answer else None,
+                    typed=bool(posted) and spot in posted,
+                )
+            )
+        groups.append((loop, fields))
+    return groups
+
+
+def _pickers(node) -> dict[str, list]:
+    """The choices of the Party, species, target and activity pickers of a section (one query
+    per kind present)."""
+    kinds = {item.question.kind for item in node.items} & PICKER_KINDS
+    names = display.Names()
+    result = {}
+    for kind in kinds:
+        names.of(kind, None)
+        result[kind] = sorted(names._names[kind].items(), key=lambda pair: str(pair[1]))
+    return result
+
+
+def _species_to_add(node, loops) -> list[tuple[int, str]]:
+    """For a section repeated for the Party's species: the other species of the table, which the
+    Party may add where the table lacks it as a range State (one query)."""
+    if node.loop not in SPECIES_LOOPS or node.loop_section.pk != node.section.pk:
+        return []
+    from cmsfamily.species.models import Taxon
+
+    listed = {item.key for item in loops.get(node.section.pk, [])}
+    return [
+        (pk, name)
+        for pk, name in Taxon.objects.order_by("scientific_name").values_list(
+            "pk", "scientific_name"
+        )
+        if f"taxon-{pk}" not in listed
+    ]
+
+
+def _reading_notes(edits, result, fields) -> list[str]:
+    """How each saved number that means different things in different languages was read
+    ("1,234" is 1234 on an English page, 1.234 on a French one), question by question."""
+    language = get_language() or "en"
+    numbers = {(f.item.question.code, f.loop.key): f for f in fields if f.kind in NUMBER_KINDS}
+    notes = []
+    for edit in edits:
+        spot = (edit.code, edit.key)
+        field = numbers.get(spot)
+        if field is None or spot not in result.values or not isinstance(edit.value, str):
+            continue
+        note = reading_note(edit.value.strip().removesuffix("%"), result.values[spot], language)
+        if note:
+            number = field.item.number + (f" ({field.loop.label})" if field.loop.label else "")
+            notes.append(_("Question %(number)s: %(note)s") % {"number": number, "note": note})
+    return notes
+
+
+def section_edit(request, pk, section_id):
+    submission = submission_for(request, pk)
+    user = request.user
+    structure = selectors.structure(submission.cycle.version)
+    node = structure.node(int(section_id))
+    if node is None:
+        raise Http404
+    editable = selectors.editable_section_ids(submission, user, structure)
+    closed = reads_closed_draft(user, submission, structure)
+    if submission.status in SENT_STATUSES:
+        # Sent: nothing changes; whoever reads its versions reads the section, without inputs.
+        return section_read(request, submission, structure, node)
+    if not user.has_perm("reporting.edit_submission", submission) and not closed:
+        raise PermissionDenied
+    if request.method == "POST" and closed:
+        return refuse_if_closed(request, submission)
+    if request.method == "POST" and node.section.pk not in editable:
+        raise PermissionDenied
+    if node.section.pk not in selectors.readable_section_ids(submission, user, structure):
+        raise PermissionDenied  # a contributor sees the sections assigned to them only
+    loops = selectors.loop_items(structure, submission)
+    values = selectors.answer_values(submission)
+    answers = selectors.answers_of(submission, codes=[item.question.code for item in node.items])
+    groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
+    context = {
+        "species_to_add": _species_to_add(node, loops) if node.section.pk in editable else [],
+        "closed": closed,
+        "may_edit": node.section.pk in editable,
+        # Items added by the reporter belong to the section that defines the loop.
+        "may_remove": node.loop_section is not None and node.loop_section.pk in editable,
+        "submission": submission,
+        "node": node,
+        "structure": structure,
+        "names": display.Names(),
+        "yes_no": YesNo.choices,
+        "pickers": _pickers(node),
+        "carried": sum(
+            1
+            for _loop, fields in groups
+            for field in fields
+            if field.carried_from and field.editable
+        ),
+        # Sent with each save until one is acknowledged: a save sent again after its answer was
+        # lost (the page still showing the revision before it) is then not a conflict.
+        "write_key": uuid.uuid4().hex,
+    }
+    if request.method == "POST":
+        all_fields = [field for _loop, fields in groups for field in fields]
+        edits, early = read_edits(request, all_fields, submission)
+        try:
+            result = services.save_answers(
+                submission=submission,
+                edits=edits,
+                by=user,
+                structure=structure,
+                loops=loops,
+                language=get_language() or "en",
+                numbers=get_language() or "en",
+                write_key=request.POST.get("write_key", ""),
+            )
+        except ValidationError as error:
+            return error_page(
+                request,
+                title=_("Not saved"),
+                message=" ".join(error.messages),
+                status=409,
+                back=submission.get_absolute_url(),
+            )
+        result.errors.update(early)
+        if result.ok:
+            notes = _reading_notes(edits, result, all_fields)
+            if request.headers.get("HX-Request"):
+                return render(
+                    request,
+                    "reporting/_saved.html",
+                    {
+                        "saved": [
+                            (
+                                selectors.answer_anchor(code, key),
+                                field_name(code, key),
+                                rev,
+                                selectors.value_hash(result.values.get((code, key))),
+                            )
+                            for (code, key), rev in result.saved.items()
+                        ],
+                        "at": timezone.localtime(),
+                        "notes": notes,
+                        "write_key": context["write_key"],
+                    },
+                )
+            messages.success(
+                request, _("Section %(number)s saved.") % {"number": node.section.number}
+            )
+            for note in notes:
+                messages.info(request, note)
+            return redirect(request.path)
+        posted = {(e.code, e.key): e.value for e in edits}
+        groups = _fields(
+            structure,
+            node,
+            submission,
+            user,
+            answers,
+            loops,
+            editable,
+            errors=result.errors,
+            conflicts=result.conflicts,
+            values=values,
+            posted=posted,
+        )
+        response = render(
+            request,
+            "reporting/section_edit.html",
+            {**context, "groups": groups, "result": result},
+            status=409 if result.conflicts else 400,
+        )
+        if request.headers.get("HX-Request"):
+            response.status_code = 200  # htmx swaps only 2xx answers: the form with its messages
+            response["HX-Retarget"] = "#section-form"
+            response["HX-Reswap"] = "outerHTML"
+            response["HX-Reselect"] = "#section-form"
+        return response
+    return render(request, "reporting/section_edit.html", {**context, "groups": groups})
+
+
+def section_read(request, submission, structure, node):
+    """A section of a submitted, accepted or published report: the answers of its last submitted
+    version (what the report holds while it cannot change), for who may read its versions. A
+    save sent from a page opened before the report was submitted is refused with the reason."""
+    if request.method == "POST":
+        if not request.user.has_perm("reporting.view_draft_sections", submission):
+            raise PermissionDenied
+        reason = _("This report is %(status)s: it can no longer be changed.") % {
+            "status": submission.get_status_display().lower()
+        }
+        if request.headers.get("HX-Request"):
+            return HttpResponse(format_html('<strong class="error-text">{}</strong>', reason))
+        return error_page(
+            request,
+            title=_("Not saved"),
+            message=reason,
+            status=409,
+            back=submission.get_absolute_url(),
+        )
+    if not request.user.has_perm("reporting.view_versions", submission):
+        raise PermissionDenied
+    latest = submission.versions.select_related("submitted_by").order_by("-number").first()
+    if latest is None:
+        raise Http404
+    return render(
+        request,
+        "reporting/section_read.html",
+        {
+            "submission": submission,
+            "structure": structure,
+            "node": node,
+            "version": latest,
+            "sections": version_sections(submission, latest, structure, nodes=[node]),
+        },
+    )
+
+
+@require_POST
+@login_required
+def loop_entry_add(request, pk, section_id):
+    submission = submission_for(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
+    require_perm(request.user, "reporting.edit_submission", submission)
+    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    structure = selectors.structure(submission.cycle.version)
+    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
+        raise PermissionDenied  # a contributor adds items to the sections assigned to them only
+    form = LoopEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_loop_entry(
+                submission=submission,
+                section=section,
+                label=form.cleaned_data["label"],
+                key=form.cleaned_data["taxon"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Give the item a name."))
+    return redirect("reporting:section", pk=submission.pk, section_id=section.pk)
+
+
+@require_POST
+@login_required
+def loop_entry_remove(request, pk, section_id, key):
+    submission = submission_for(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
+    require_perm(request.user, "reporting.edit_submission", submission)
+    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    structure = selectors.structure(submission.cycle.version)
+    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
+        raise PermissionDenied  # the same as adding: whoever may edit the section
+    back = reverse("reporting:section", args=[submission.pk, section.pk])
+    entry = LoopEntry.objects.filter(submission=submission, section=section, key=key).first()
+    if entry is None:  # a second click, or another tab, got there first
+        messages.info(request, _("This item was already removed."))
+        return redirect(back)
+    return confirm_removal(
+        request,
+        remove=lambda: services.remove_loop_entry(entry=entry, by=request.user),
+        done=_("“%(label)s” was removed.") % {"label": entry.label},
+        back=back,
+        title=_("Remove an item"),
+        message=_(
+            "Remove “%(label)s” from section %(section)s? Its answers in this section are "
+            "deleted with it."
+        )
+        % {"label": entry.label, "section": section.number},
+        button=_("Remove the item and its answers"),
+    )
+
+
+@require_POST
+@login_required
+def confirm_carried(request, pk, section_id):
+    submission = submission_for(request, pk)
+    if refused := refuse_if_closed(request, submission):
+        return refused
+    require_perm(request.user, "reporting.edit_submission", submission)
+    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
+    structure = selectors.structure(submission.cycle.version)
+    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
+        raise PermissionDenied
+    count = services.confirm_carried(submission=submission, section=section, by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s carried-forward answer was confirmed.",
+            "%(count)s carried-forward answers were confirmed.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("reporting:section", pk=submission.pk, section_id=section.pk)
