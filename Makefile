@@ -54,12 +54,13 @@ test-e2e: $(STAMP)
 	$(MANAGE) compilemessages_if_needed
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
-## make check: lint, types, migrations, and the deploy checks on collected static files (the deploy
+## make check: lint, types, no private name taken across modules, migrations, and the deploy checks on collected static files (the deploy
 ## check refuses uncollected ones: with production settings every page would answer 500)
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy cmsfamily config
+	$(BIN)/python scripts/private_names.py
 	$(MANAGE) makemigrations --check --dry-run
 	export DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-secret-key-for-deploy-check \
 	  DJANGO_ALLOWED_HOSTS=cms.example.org DATABASE_URL=sqlite:///:memory: && \

@@ -551,14 +551,14 @@ def reports() -> list[Report]:
     return found
 
 
-def _user(report: Report):
+def fresh_user(report: Report):
     """A fresh user object, so that no request inherits the scope another one computed."""
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(pk=report.user_id)
 
 
-def _submission(pk: int):
+def submission_as_read(pk: int):
     """The report as the pages read it (with its cycle, template and reporter)."""
     from cmsfamily.reporting.models import Submission
 
@@ -788,7 +788,7 @@ def measure(repetitions: int = REPETITIONS) -> dict:
                 Answer.objects.filter(submission=submission_pk).delete()
                 Answer.history.filter(submission_id=submission_pk).delete()
             edits = _edits(submission_pk, sections, limit, fresh=fresh)
-            return _submission(submission_pk), edits, _user(report)
+            return submission_as_read(submission_pk), edits, fresh_user(report)
 
         def call(submission, edits, user):
             return services.save_answers(submission=submission, edits=edits, by=user)
@@ -810,8 +810,8 @@ def measure(repetitions: int = REPETITIONS) -> dict:
     def submit(submission_pk):
         def prepare():
             if Submission.objects.get(pk=submission_pk).status == "submitted":
-                services.recall(submission=_submission(submission_pk), by=_user(first))
-            return _submission(submission_pk), _user(first)
+                services.recall(submission=submission_as_read(submission_pk), by=fresh_user(first))
+            return submission_as_read(submission_pk), fresh_user(first)
 
         def call(submission, user):
             return services.submit(submission=submission, by=user)
@@ -821,11 +821,11 @@ def measure(repetitions: int = REPETITIONS) -> dict:
     results["submit_100"] = _measure(*submit(first.small), _submitted, repetitions)
     results["submit_850"] = _measure(*submit(first.submission), _submitted, repetitions)
     for pk in (first.small, first.submission):
-        services.recall(submission=_submission(pk), by=_user(first))
+        services.recall(submission=submission_as_read(pk), by=fresh_user(first))
 
     secretariat, nfp = Client(), Client()
     secretariat.force_login(secretariat_user())
-    nfp.force_login(_user(first))
+    nfp.force_login(fresh_user(first))
 
     def get(client, path):
         return (lambda: ()), (lambda: client.get(path)), _status(200, f"GET {path}")
@@ -979,7 +979,7 @@ class Load:
         from django.contrib.sessions.backends.db import SessionStore
         from django.test.utils import override_settings
 
-        user = _user(report)
+        user = fresh_user(report)
         with override_settings(SECRET_KEY=secret_key):
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)

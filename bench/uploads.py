@@ -81,7 +81,7 @@ def _report_valid(report: reporting.Report) -> bytes:
     from cmsfamily.reporting import workbook
 
     return workbook.draft_workbook(
-        reporting._submission(report.submission), reporting._user(report), "en"
+        reporting.submission_as_read(report.submission), reporting.fresh_user(report), "en"
     )
 
 
@@ -191,7 +191,7 @@ def _child(args) -> dict:
         settings.MEDIA_ROOT = media
         with transaction.atomic():
             client = Client()
-            user = reporting._user(report) if args.endpoint == "report" else None
+            user = reporting.fresh_user(report) if args.endpoint == "report" else None
             client.force_login(user or ledger.secretariat_user())
             client.get(_page(args.endpoint, report))
             warm = _post(client, args.endpoint, report, valid_name, valid)

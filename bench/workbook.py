@@ -486,11 +486,11 @@ def _subject() -> Subject:
     versions = SubmissionVersion.objects.filter(submission=report.submission)
     submitted_now = not versions.exists()
     if submitted_now:
-        user = reporting._user(report)
-        services.submit(submission=reporting._submission(report.submission), by=user)
-        services.recall(submission=reporting._submission(report.submission), by=user)
+        user = reporting.fresh_user(report)
+        services.submit(submission=reporting.submission_as_read(report.submission), by=user)
+        services.recall(submission=reporting.submission_as_read(report.submission), by=user)
     number = versions.aggregate(number=Max("number"))["number"]
-    submission = reporting._submission(report.submission)
+    submission = reporting.submission_as_read(report.submission)
     if submission.status != "draft":
         raise RuntimeError(f"the report is {submission.status}, not a draft")
     return Subject(report, number, submitted_now)
@@ -500,7 +500,7 @@ def _read_case(name: str, data: bytes, report: reporting.Report) -> Case:
     from cmsfamily.reporting import workbook as offline
 
     def prepare():
-        return reporting._submission(report.submission), reporting._user(report)
+        return reporting.submission_as_read(report.submission), reporting.fresh_user(report)
 
     def call(submission, user):
         return offline.read(
@@ -547,7 +547,7 @@ def measure(repetitions: int = REPETITIONS) -> dict:
         "max_unpacked_bytes": offline.max_unpacked_bytes(),
     }
     exported = offline.draft_workbook(
-        reporting._submission(report.submission), reporting._user(report), LANGUAGE
+        reporting.submission_as_read(report.submission), reporting.fresh_user(report), LANGUAGE
     )
     forgotten = _forgotten(exported)
     cells = _cells(exported)
@@ -562,7 +562,7 @@ def measure(repetitions: int = REPETITIONS) -> dict:
     results["sheets"] = len(cells)
 
     def export_prepare():
-        return reporting._submission(report.submission), reporting._user(report)
+        return reporting.submission_as_read(report.submission), reporting.fresh_user(report)
 
     cases = [
         Case(
@@ -578,11 +578,11 @@ def measure(repetitions: int = REPETITIONS) -> dict:
         Case("import_every_cell_floor", lambda: _parse(forgotten)),
     ]
     client = Client()
-    client.force_login(reporting._user(report))
+    client.force_login(reporting.fresh_user(report))
     try:
         results["pdf_skipped"] = _pdf_available()
         if not results["pdf_skipped"]:
-            html = _pdf_html(subject, reporting._user(report))
+            html = _pdf_html(subject, reporting.fresh_user(report))
             blocks = _blocks(html)
             plain = _plain_page(blocks)
             with _QuietWeasyPrint():
@@ -601,7 +601,7 @@ def measure(repetitions: int = REPETITIONS) -> dict:
             }
             cases += [
                 Case("pdf", lambda: client.get(subject.pdf_path), check=_is_pdf("pdf")),
-                Case("pdf_html", lambda: _pdf_html(subject, reporting._user(report))),
+                Case("pdf_html", lambda: _pdf_html(subject, reporting.fresh_user(report))),
                 Case(
                     "pdf_floor",
                     lambda: html_to_pdf(plain, base_url="http://testserver/"),
@@ -745,8 +745,8 @@ def _child(args) -> dict:
     def read(content: bytes):
         return offline.read(
             content,
-            submission=reporting._submission(args.submission),
-            user=reporting._user(report),
+            submission=reporting.submission_as_read(args.submission),
+            user=reporting.fresh_user(report),
             language=LANGUAGE,
             name="report.xlsx",
         )
@@ -754,7 +754,7 @@ def _child(args) -> dict:
     # The same code once on a small input first: imports, translations, caches are not counted.
     if args.case == "pdf":
         client = Client()
-        client.force_login(reporting._user(report))
+        client.force_login(reporting.fresh_user(report))
         with _QuietWeasyPrint():
             client.get(subject.print_path)
             html_to_pdf("<p>Warm-up</p>", base_url="http://testserver/")

@@ -93,13 +93,13 @@ def test_a_refused_workbook_is_recorded_with_its_reasons(client, report, nfp_ken
 def test_a_workbook_with_cell_errors_is_recorded_by_cell(client, report, nfp_kenya, media):
     from openpyxl import load_workbook
 
-    from cmsfamily.reporting.tests.test_workbook import _find, _save
+    from cmsfamily.reporting.tests.test_workbook import answer_cell, workbook_bytes
 
     client.force_login(nfp_kenya)
     book = load_workbook(__import__("io").BytesIO(workbook.draft_workbook(report, nfp_kenya, "en")))
-    cell = _find(book, "q|t.staff")
+    cell = answer_cell(book, "q|t.staff")
     cell.value = "many"
-    response = _upload(client, report, _save(book))
+    response = _upload(client, report, workbook_bytes(book))
     assert response.status_code == 400
     assert "Enter a whole number." in response.content.decode()
     failed = FailedUpload.objects.get()
@@ -110,14 +110,14 @@ def test_a_workbook_with_cell_errors_is_recorded_by_cell(client, report, nfp_ken
 def test_an_accepted_upload_records_nothing(client, report, nfp_kenya, media):
     from openpyxl import load_workbook
 
-    from cmsfamily.reporting.tests.test_workbook import _find, _save
+    from cmsfamily.reporting.tests.test_workbook import answer_cell, workbook_bytes
 
     client.force_login(nfp_kenya)
     unchanged = _upload(client, report, workbook.draft_workbook(report, nfp_kenya, "en"))
     assert unchanged.status_code == 302
     book = load_workbook(__import__("io").BytesIO(workbook.draft_workbook(report, nfp_kenya, "en")))
-    _find(book, "q|t.staff").value = 14
-    assert _upload(client, report, _save(book)).status_code == 200
+    answer_cell(book, "q|t.staff").value = 14
+    assert _upload(client, report, workbook_bytes(book)).status_code == 200
     assert not FailedUpload.objects.exists()
 
 

@@ -68,13 +68,13 @@ def _book(data):
     return load_workbook(io.BytesIO(data))
 
 
-def _save(book) -> bytes:
+def workbook_bytes(book) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _find(book, ident, column_id="v"):
+def answer_cell(book, ident, column_id="v"):
     """The cell of an answer, by its hidden identifiers (row id in column A, column id in row 1)."""
     for sheet in book.worksheets:
         columns = {cell.value: cell.column for cell in sheet[1] if cell.value}
@@ -105,7 +105,7 @@ def test_every_cell_read_back_means_the_same_answer(report, nfp_kenya):
     for row in meta.iter_rows():
         if row[0].value == "a":
             row[4].value = "changed"  # forget every fingerprint: every cell is read and cleaned
-    plan = _read(_save(book), report, nfp_kenya, language="fr")
+    plan = _read(workbook_bytes(book), report, nfp_kenya, language="fr")
     assert plan.errors == []
     assert plan.changes == []
     assert plan.unchanged == len(FILLED)
@@ -118,35 +118,35 @@ def test_layout_sheets_locked_cells_lists_and_hidden_identifiers(report, nfp_ken
     general = book["I General"]
     assert general.protection.sheet
     assert general.column_dimensions["A"].hidden and general.row_dimensions[1].hidden
-    answer = _find(book, "q|t.staff")
+    answer = answer_cell(book, "q|t.staff")
     assert answer.value == 12 and answer.protection.locked is False
     assert general.cell(row=answer.row, column=3).protection.locked is True  # the question
     kinds = {rule.type for rule in general.data_validations.dataValidation}
     assert {"list", "whole", "decimal", "date", "textLength"} <= kinds
     loop = book["II Appendix I species"]
     assert [loop.cell(row=r, column=1).value for r in (4, 5)] == ["k|birds", "k|aquatic-mammals"]
-    assert _find(book, "k|birds", "q|t.obstacles").value == "Yes"
+    assert answer_cell(book, "k|birds", "q|t.obstacles").value == "Yes"
     assert book["Table I.13"].cell(row=3, column=3).value == "Flyway"
-    assert _find(book, "q|t.evidence").protection.locked is True  # files stay online
+    assert answer_cell(book, "q|t.evidence").protection.locked is True  # files stay online
 
 
 def test_questions_in_the_users_language(report, nfp_kenya):
     book = _book(workbook.draft_workbook(report, nfp_kenya, "fr"))
-    assert _find(book, "q|t.priority").value == "Haute"
-    assert _find(book, "q|t.committee").value == "Oui"
+    assert answer_cell(book, "q|t.priority").value == "Haute"
+    assert answer_cell(book, "q|t.committee").value == "Oui"
     assert book["À propos"] if "À propos" in book.sheetnames else book["About"]
 
 
 def test_a_filled_workbook_previews_then_saves(report, nfp_kenya):
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    _find(book, "q|t.staff").value = 15
-    _find(book, "q|t.priority").value = "Low"
-    _find(book, "k|aquatic-mammals", "q|t.obstacles").value = "Yes"
-    _find(book, "k|aquatic-mammals", "q|t.actions").value = "Nets removed."
+    answer_cell(book, "q|t.staff").value = 15
+    answer_cell(book, "q|t.priority").value = "Low"
+    answer_cell(book, "k|aquatic-mammals", "q|t.obstacles").value = "Yes"
+    answer_cell(book, "k|aquatic-mammals", "q|t.actions").value = "Nets removed."
     table = book["Table I.13"]
     table.cell(row=5, column=3).value = "New project"
     table.cell(row=5, column=4).value = 25
-    plan = _read(_save(book), report, nfp_kenya)
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     assert plan.errors == []
     changes = {(c.code, c.key): (c.old, c.new) for c in plan.changes}
     assert changes[("t.staff", "")] == (12, 15)
@@ -162,14 +162,14 @@ def test_a_filled_workbook_previews_then_saves(report, nfp_kenya):
 
 def test_errors_by_sheet_and_cell_and_nothing_written(report, nfp_kenya):
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    staff = _find(book, "q|t.staff")
+    staff = answer_cell(book, "q|t.staff")
     staff.value = "twelve"
-    adopted = _find(book, "q|t.adopted")
+    adopted = answer_cell(book, "q|t.adopted")
     adopted.value = "01/03/2022"
-    priority = _find(book, "q|t.priority")
+    priority = answer_cell(book, "q|t.priority")
     priority.value = "Urgent"
-    _find(book, "q|t.departments").value = "Changed, but the workbook has errors"
-    plan = _read(_save(book), report, nfp_kenya)
+    answer_cell(book, "q|t.departments").value = "Changed, but the workbook has errors"
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     where = {(e.sheet, e.cell): e.message for e in plan.errors}
     assert where[("I General", staff.coordinate)] == "Enter a whole number."
     assert "YYYY-MM-DD" in where[("I General", adopted.coordinate)]
@@ -179,17 +179,17 @@ def test_errors_by_sheet_and_cell_and_nothing_written(report, nfp_kenya):
 
 def test_errors_in_the_users_language(report, nfp_kenya):
     book = _book(workbook.draft_workbook(report, nfp_kenya, "fr"))
-    _find(book, "q|t.staff").value = "douze"
+    answer_cell(book, "q|t.staff").value = "douze"
     from django.utils import translation
 
     with translation.override("fr"):
-        plan = _read(_save(book), report, nfp_kenya, language="fr")
+        plan = _read(workbook_bytes(book), report, nfp_kenya, language="fr")
     assert plan.errors[0].message == "Saisissez un nombre entier."
 
 
 def test_a_deleted_identifier_and_a_duplicated_row(report, nfp_kenya):
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    staff = _find(book, "q|t.staff")
+    staff = answer_cell(book, "q|t.staff")
     general = staff.parent
     general.cell(row=staff.row, column=1).value = None
     staff.value = 20
@@ -197,7 +197,7 @@ def test_a_deleted_identifier_and_a_duplicated_row(report, nfp_kenya):
     loop.cell(row=6, column=1).value = "k|birds"  # a copied row
     loop.cell(row=6, column=2).value = "Birds"
     loop.cell(row=6, column=3).value = "No"
-    plan = _read(_save(book), report, nfp_kenya)
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     messages = " ".join(e.message for e in plan.errors)
     assert "lost its hidden identifier" in messages
     assert "appears twice" in messages
@@ -210,8 +210,8 @@ def test_reordered_and_renamed_sheets_and_rows_still_import(report, nfp_kenya):
     general.title = "Renamed"
     book.move_sheet("Renamed", offset=2)
     general.move_range("A3:E4", rows=40)  # two rows moved far down
-    _find(book, "q|t.narrative").value = "Rewritten."
-    plan = _read(_save(book), report, nfp_kenya)
+    answer_cell(book, "q|t.narrative").value = "Rewritten."
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     assert plan.errors == []
     assert [(c.code, c.new) for c in plan.changes] == [("t.narrative", "<p>Rewritten.</p>")]
 
@@ -223,9 +223,9 @@ def test_conflict_since_the_download(report, nfp_kenya):
         submission=report, edits=[Edit("t.staff", "", "30", staff.revision)], by=nfp_kenya
     ).ok
     book = _book(data)
-    _find(book, "q|t.staff").value = 40
-    _find(book, "q|t.year").value = 2020
-    plan = _read(_save(book), report, nfp_kenya)
+    answer_cell(book, "q|t.staff").value = 40
+    answer_cell(book, "q|t.year").value = 2020
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     [conflict] = plan.conflicts
     assert (conflict.code, conflict.old, conflict.new) == ("t.staff", 30, 40)
     # Theirs is kept unless the user chooses theirs: the other change is written.
@@ -241,8 +241,8 @@ def test_conflict_kept_mine(report, nfp_kenya):
         submission=report, edits=[Edit("t.staff", "", "30", staff.revision)], by=nfp_kenya
     )
     book = _book(data)
-    _find(book, "q|t.staff").value = 40
-    plan = _read(_save(book), report, nfp_kenya)
+    answer_cell(book, "q|t.staff").value = 40
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     assert workbook.apply(plan, submission=report, user=nfp_kenya, keep_mine=["t.staff@"]).ok
     assert Answer.objects.get(submission=report, question__code="t.staff").value == 40
 
@@ -252,8 +252,8 @@ def test_the_same_value_saved_online_after_the_preview_is_a_conflict(report, nfp
     written: the plan's write is from an old revision, so it is a conflict (the page then shows
     the preview again), not a change acknowledged that someone else made."""
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    _find(book, "q|t.staff").value = 15
-    plan = _read(_save(book), report, nfp_kenya)
+    answer_cell(book, "q|t.staff").value = 15
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     staff = Answer.objects.get(submission=report, question__code="t.staff")
     assert services.save_answers(
         submission=report, edits=[Edit("t.staff", "", 15, staff.revision)], by=nfp_kenya
@@ -342,14 +342,14 @@ def test_too_many_sheets(report, nfp_kenya):
     for number in range(workbook.EXTRA_SHEETS + 1):
         book.create_sheet(f"Notes {number}")
     with pytest.raises(workbook.WorkbookRefused) as refused:
-        _read(_save(book), report, nfp_kenya)
+        _read(workbook_bytes(book), report, nfp_kenya)
     assert "sheets; the report's has" in refused.value.messages[0]
 
 
 def test_a_far_away_cell_costs_nothing_and_changes_nothing(report, nfp_kenya):
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
     book["I General"]["XFD1048576"] = "far away"
-    plan = _read(_save(book), report, nfp_kenya)
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     assert (plan.errors, plan.changes) == ([], [])
 
 
@@ -371,7 +371,7 @@ def test_not_from_this_platform(report, nfp_kenya):
     from openpyxl import Workbook
 
     with pytest.raises(workbook.WorkbookRefused) as refused:
-        _read(_save(Workbook()), report, nfp_kenya)
+        _read(workbook_bytes(Workbook()), report, nfp_kenya)
     assert "not downloaded from this platform" in refused.value.messages[0]
 
 
@@ -413,7 +413,7 @@ def test_a_submitted_versions_copy_is_for_reading(report, nfp_kenya):
     version = services.submit(submission=report, by=nfp_kenya)
     data = workbook.version_workbook(version)
     book = _book(data)
-    assert _find(book, "q|t.staff").protection.locked is True
+    assert answer_cell(book, "q|t.staff").protection.locked is True
     services.recall(submission=report, by=nfp_kenya)
     with pytest.raises(workbook.WorkbookRefused) as refused:
         _read(data, report, nfp_kenya)
@@ -423,8 +423,8 @@ def test_a_submitted_versions_copy_is_for_reading(report, nfp_kenya):
 def test_blank_template_fills_a_report(report, nfp_kenya):
     data = workbook.blank_workbook(report.cycle.version, "en")
     book = _book(data)
-    _find(book, "q|t.year").value = 2019
-    plan = _read(_save(book), report, nfp_kenya)
+    answer_cell(book, "q|t.year").value = 2019
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     assert plan.errors == []
     [change] = plan.changes
     assert (change.code, change.old, change.new, change.conflict) == ("t.year", 2021, 2019, True)
@@ -436,8 +436,8 @@ def test_a_contributor_changes_only_their_sections(report, nfp_kenya, nfp_german
     species = report.cycle.version.sections.get(number="II")
     services.assign_section(submission=report, section=species, user=nfp_germany, by=nfp_kenya)
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    _find(book, "q|t.staff").value = 99
-    plan = _read(_save(book), report, nfp_germany)
+    answer_cell(book, "q|t.staff").value = 99
+    plan = _read(workbook_bytes(book), report, nfp_germany)
     assert [e.message for e in plan.errors] == [
         f"You may not change section {general.number}: it is not assigned to you, or the "
         "report is no longer a draft."
@@ -455,8 +455,8 @@ def test_reporter_added_loop_items_are_rows(report, nfp_kenya):
     )
     entry = LoopEntry.objects.get(submission=report)
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    _find(book, f"k|{entry.key}", "q|t.site-area").value = 1500
-    plan = _read(_save(book), report, nfp_kenya)
+    answer_cell(book, f"k|{entry.key}", "q|t.site-area").value = 1500
+    plan = _read(workbook_bytes(book), report, nfp_kenya)
     assert [(c.key, c.new, c.loop_label) for c in plan.changes] == [
         (entry.key, "1500", "Lake Naivasha")
     ]
@@ -465,10 +465,10 @@ def test_reporter_added_loop_items_are_rows(report, nfp_kenya):
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_a_workbook_saved_by_libreoffice(report, nfp_kenya, tmp_path):
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    _find(book, "q|t.staff").value = 21
+    answer_cell(book, "q|t.staff").value = 21
     source = tmp_path / "in" / "report.xlsx"
     source.parent.mkdir()
-    source.write_bytes(_save(book))
+    source.write_bytes(workbook_bytes(book))
     subprocess.run(  # noqa: S603
         [
             shutil.which("soffice"),
@@ -526,8 +526,8 @@ def test_upload_preview_confirm_through_the_pages(client, report, nfp_kenya, med
     page = client.get(reverse("reporting:submission", args=[report.pk])).content.decode()
     assert reverse("reporting:workbook-upload", args=[report.pk]) in page
     book = _book(client.get(reverse("reporting:workbook", args=[report.pk])).content)
-    _find(book, "q|t.staff").value = 14
-    preview = _upload(client, report, _save(book))
+    answer_cell(book, "q|t.staff").value = 14
+    preview = _upload(client, report, workbook_bytes(book))
     assert preview.status_code == 200
     text = preview.content.decode()
     assert "Check the changes" in text and "Staff" in text and ">14<" in text
@@ -550,8 +550,8 @@ def workbook_pending():
 def test_confirm_after_someone_saved_shows_the_preview_again(client, report, nfp_kenya, media):
     client.force_login(nfp_kenya)
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    _find(book, "q|t.staff").value = 14
-    token = _upload(client, report, _save(book)).context["token"]
+    answer_cell(book, "q|t.staff").value = 14
+    token = _upload(client, report, workbook_bytes(book)).context["token"]
     staff = Answer.objects.get(submission=report, question__code="t.staff")
     services.save_answers(
         submission=report, edits=[Edit("t.staff", "", "30", staff.revision)], by=nfp_kenya
@@ -567,9 +567,9 @@ def test_confirm_after_someone_saved_shows_the_preview_again(client, report, nfp
 def test_upload_errors_listed_by_cell(client, report, nfp_kenya):
     client.force_login(nfp_kenya)
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    cell = _find(book, "q|t.staff")
+    cell = answer_cell(book, "q|t.staff")
     cell.value = "many"
-    response = _upload(client, report, _save(book))
+    response = _upload(client, report, workbook_bytes(book))
     assert response.status_code == 400
     text = response.content.decode()
     assert f"<code>{cell.coordinate}</code>" in text and "Enter a whole number." in text
@@ -670,7 +670,7 @@ def test_uploads_never_confirmed_are_forgotten_after_a_day(client, report, nfp_k
     os.utime(stale, (day_ago, day_ago))
     client.force_login(nfp_kenya)
     book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
-    _find(book, "q|t.staff").value = 14
-    assert _upload(client, report, _save(book)).status_code == 200
+    answer_cell(book, "q|t.staff").value = 14
+    assert _upload(client, report, workbook_bytes(book)).status_code == 200
     assert not stale.exists()
     assert len(list(stale.parent.iterdir())) == 1  # the new upload waits for its confirmation

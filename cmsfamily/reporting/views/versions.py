@@ -180,7 +180,7 @@ def version_print(request, pk, number):
 
 
 def version_pdf(request, pk, number):
-    from cmsfamily.workplans.outputs import PdfUnavailable, html_to_pdf
+    from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 
     context = print_context(request, pk, number, for_pdf=True)
     version = context["version"]
