@@ -53,6 +53,7 @@ from lxml import etree
 
 from cmsfamily.contributions import selectors
 from cmsfamily.contributions.choices import Status
+from cmsfamily.core.languages import TRANSLATED
 from cmsfamily.directory.choices import OrganisationKind
 from cmsfamily.workplans.choices import ActivityStatus
 
@@ -60,7 +61,6 @@ VERSION = "2.03"
 REPORTING_ORG_TYPE = "40"  # Multilateral (IATI OrganisationType codelist)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DEFAULT_LANGUAGE = "en"
-OTHER_LANGUAGES = ("fr", "es")
 
 TRANSACTION_TYPES = {
     Status.PLEDGED: "11",  # Incoming Commitment
@@ -149,7 +149,7 @@ def _narratives(parent, obj, field: str) -> None:
     """The English text, then each translation the platform has that differs from it."""
     english = _text(getattr(obj, f"{field}_{DEFAULT_LANGUAGE}", "") or getattr(obj, field))
     narrative(parent, english)
-    for language in OTHER_LANGUAGES:
+    for language in TRANSLATED:
         translated = _text(getattr(obj, f"{field}_{language}", "") or "")
         if translated and translated != english:
             narrative(parent, translated, language)
@@ -158,7 +158,7 @@ def _narratives(parent, obj, field: str) -> None:
 def _written(parent, message: str, values=None) -> None:
     """One of our texts in English, then in each language whose catalogue translates it.
     `values(language)` fills its placeholders."""
-    for language in (DEFAULT_LANGUAGE, *OTHER_LANGUAGES):
+    for language in (DEFAULT_LANGUAGE, *TRANSLATED):
         with translation.override(language):
             text = _(message)
         if language != DEFAULT_LANGUAGE and text == message:

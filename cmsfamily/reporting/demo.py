@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.directory.models import Instrument, Organisation, Party
 from cmsfamily.reporting import services, templates_data
 from cmsfamily.reporting.choices import (
@@ -141,10 +142,7 @@ BANK: list[tuple[str, str, tuple[str, str, str], dict]] = [
 
 
 def _texts(prefix, texts) -> dict:
-    return {
-        f"{prefix}_{language}": text
-        for language, text in zip(("en", "fr", "es"), texts, strict=True)
-    }
+    return {f"{prefix}_{language}": text for language, text in zip(LANGUAGES, texts, strict=True)}
 
 
 def _question(code):

@@ -18,12 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.choices import LoopKind, QuestionKind, ReporterKind, RuleKind
 from cmsfamily.reporting.models import Item, Question, Template, TemplateVersion
 
 FORMAT = "cmsfamily-report-template/1"
-LANGUAGES = ("en", "fr", "es")
 QUESTION_TEXTS = ("text", "help_text", "unit", "pattern_message")
 QUESTION_SCALARS = (
     "kind",

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.core.forms import MAX_ID, NumberField
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.numbers import format_number
 from cmsfamily.reporting import selectors
 from cmsfamily.reporting.choices import NUMBER_KINDS, PICKER_KINDS, QuestionKind
@@ -273,7 +274,7 @@ def _lines(text: str, field: str) -> list[dict]:
                 _("Line %(number)s: write “code | English | French | Spanish”.")
                 % {"number": number}
             )
-        labels = dict(zip(("en", "fr", "es"), parts[1:4], strict=False))
+        labels = dict(zip(LANGUAGES, parts[1:4], strict=False))
         rows.append({field: parts[0], "label": {k: v for k, v in labels.items() if v}})
     return rows
 

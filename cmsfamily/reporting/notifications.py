@@ -19,10 +19,9 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.links import absolute_url
 from cmsfamily.reporting.models import Cycle, Submission
-
-LANGUAGES = ("en", "fr", "es")
 
 
 def recipients(submissions) -> dict[int, list[str]]:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmsfamily.reporting.exchange import LANGUAGES, ImportErrors, export_version, import_template
+from cmsfamily.core.languages import LANGUAGES
+from cmsfamily.reporting.exchange import ImportErrors, export_version, import_template
 from cmsfamily.reporting.models import Template
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "templates"

@@ -3,6 +3,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.core.forms import MAX_ID, label_languages
+from cmsfamily.core.languages import TRANSLATED
 from cmsfamily.strategy.choices import Confidence, MappingKind
 from cmsfamily.strategy.models import Goal, Indicator, StrategicPlan, Target
 from cmsfamily.strategy.services import GOAL_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS, TARGET_FIELDS
@@ -26,7 +27,7 @@ class ServiceValidatedForm(forms.ModelForm):
 
     def _translated(self, field: str) -> None:
         self.fields[f"{field}_en"].required = True
-        for language in ("fr", "es"):
+        for language in TRANSLATED:
             self.fields[f"{field}_{language}"].help_text = ENGLISH_SHOWN
         label_languages(self)
 

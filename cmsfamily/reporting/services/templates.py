@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.languages import LANGUAGES, TRANSLATED
 from cmsfamily.core.services import record_event
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting.choices import LoopKind, QuestionKind, ReporterKind, VersionStatus
@@ -21,13 +22,12 @@ from cmsfamily.reporting.models import (
     ValidationRule,
 )
 
-LANGUAGES = ("en", "fr", "es")
 # What may still change in a question that a frozen version uses: its translations, which do not
 # change what is asked.
 TRANSLATION_FIELDS = frozenset(
     f"{name}_{language}"
     for name in ("text", "help_text", "unit", "pattern_message")
-    for language in ("fr", "es")
+    for language in TRANSLATED
 )
 QUESTION_FIELDS = frozenset(
     {

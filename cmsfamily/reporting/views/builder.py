@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.views import error_page, form_page, next_url, require_perm, show_errors_on_form
 from cmsfamily.reporting import exchange, selectors, services
 from cmsfamily.reporting.forms import (
@@ -137,7 +138,7 @@ def template_create(request):
                 instrument=data["instrument"],
                 reporter_kind=data["reporter_kind"],
                 by=request.user,
-                **{f"title_{lang}": data[f"title_{lang}"] for lang in ("en", "fr", "es")},
+                **{f"title_{lang}": data[f"title_{lang}"] for lang in LANGUAGES},
             )
         except ValidationError as error:
             show_errors_on_form(form, error)
@@ -162,7 +163,7 @@ def section_add(request, slug, number):
                 loop=data["loop"] or "",
                 loop_items=data["loop_items"],
                 by=request.user,
-                **{f"title_{lang}": data[f"title_{lang}"] for lang in ("en", "fr", "es")},
+                **{f"title_{lang}": data[f"title_{lang}"] for lang in LANGUAGES},
             )
         except ValidationError as error:
             show_errors_on_form(form, error)
@@ -198,7 +199,7 @@ def item_add(request, slug, number, section_id):
                         **{
                             f"{name}_{lang}": data[f"{name}_{lang}"]
                             for name in ("text", "unit")
-                            for lang in ("en", "fr", "es")
+                            for lang in LANGUAGES
                         },
                     )
                 services.add_item(
@@ -279,7 +280,7 @@ def version_new(request, slug):
 def section_edit_texts(request, slug, number, section_id):
     version = template_version_to_change(request, slug, number)
     section = get_object_or_404(Section, pk=section_id, version=version)
-    names = [f"{name}_{lang}" for name in ("title", "intro") for lang in ("en", "fr", "es")]
+    names = [f"{name}_{lang}" for name in ("title", "intro") for lang in LANGUAGES]
     form = SectionEditForm(request.POST or None, initial={n: getattr(section, n) for n in names})
     if request.method == "POST" and form.is_valid():
         try:
@@ -307,7 +308,7 @@ def question_edit(request, code):
     question = get_object_or_404(Question, code=code)
     require_perm(request.user, "reporting.change_question")
     frozen = services.is_frozen_question(question)
-    texts = [f"{name}_{lang}" for name in ("text", "help_text") for lang in ("en", "fr", "es")]
+    texts = [f"{name}_{lang}" for name in ("text", "help_text") for lang in LANGUAGES]
     initial = {n: getattr(question, n) for n in texts}
     initial.update(
         min_value=question.min_value,

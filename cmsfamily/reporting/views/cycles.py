@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.views import form_page, require_perm, show_errors_on_form
 from cmsfamily.reporting import exports, selectors, services
 from cmsfamily.reporting.choices import SubmissionStatus
@@ -188,7 +189,7 @@ def cycle_create(request, slug, number):
                 parties=list(data["parties"]),
                 organisations=list(data["organisations"]),
                 by=request.user,
-                **{f"title_{lang}": data[f"title_{lang}"] for lang in ("en", "fr", "es")},
+                **{f"title_{lang}": data[f"title_{lang}"] for lang in LANGUAGES},
             )
         except ValidationError as error:
             show_errors_on_form(form, error)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cmsfamily.core import uploads
+from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.reporting import display
 from cmsfamily.reporting.choices import NUMBER_KINDS, PICKER_KINDS, QuestionKind, YesNo
 from cmsfamily.reporting.exports import reporter_code
@@ -29,7 +30,6 @@ FORMAT = "cmsfamily-report-workbook/1"
 META = "_meta"
 LISTS = "_lists"
 ABOUT = "About"
-LANGUAGES = ("en", "fr", "es")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 50_000  # per sheet: a table of 500 rows for each of 50 species, and room to spare
 
