@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,6 +99,82 @@ EDITABLE_STATUSES = frozenset(
 SENT_STATUSES = frozenset(
     {SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED}
 )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of a report's workflow, stated once: the statuses it leaves from, the status it
+    reaches, who makes it (the reporter or the secretariat of the instrument), whether the cycle
+    must be open, the rule every channel asks, and what the person is told. `rules.py` makes the
+    rules from these, the services move the report by them, the pages say their messages."""
+
+    action: str
+    sources: frozenset[str]
+    target: str
+    actor: str  # "reporter" or "secretariat"
+    permission: str
+    done: Promise
+    already: Promise
+    needs_open_cycle: bool = False
+
+    @property
+    def event(self) -> str:
+        return f"submission.{self.target}"
+
+
+REPORTER, SECRETARIAT = "reporter", "secretariat"
+WORKFLOW = {
+    step.action: step
+    for step in (
+        Step(
+            "submit",
+            EDITABLE_STATUSES,
+            SubmissionStatus.SUBMITTED,
+            REPORTER,
+            "reporting.submit_submission",
+            _("The report was submitted."),
+            _("The report was already submitted."),
+            needs_open_cycle=True,
+        ),
+        Step(
+            "recall",
+            frozenset({SubmissionStatus.SUBMITTED}),
+            SubmissionStatus.DRAFT,
+            REPORTER,
+            "reporting.recall_submission",
+            _("The report was recalled: it is a draft again."),
+            _("The report was already recalled."),
+            needs_open_cycle=True,
+        ),
+        Step(
+            "return",
+            frozenset({SubmissionStatus.SUBMITTED}),
+            SubmissionStatus.RETURNED,
+            SECRETARIAT,
+            "reporting.review_submission",
+            _("The report was returned to %(reporter)s."),
+            _("The report was already returned."),
+        ),
+        Step(
+            "accept",
+            frozenset({SubmissionStatus.SUBMITTED}),
+            SubmissionStatus.ACCEPTED,
+            SECRETARIAT,
+            "reporting.review_submission",
+            _("The report was accepted."),
+            _("The report was already accepted."),
+        ),
+        Step(
+            "publish",
+            frozenset({SubmissionStatus.ACCEPTED}),
+            SubmissionStatus.PUBLISHED,
+            SECRETARIAT,
+            "reporting.publish_submission",
+            _("The report was published."),
+            _("The report was already published."),
+        ),
+    )
+}
 
 
 class RuleKind(models.TextChoices):

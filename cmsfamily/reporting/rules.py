@@ -11,7 +11,14 @@ import rules
 
 from cmsfamily.directory.rules import is_cms_secretariat, is_secretariat
 from cmsfamily.directory.scope import scope_of
-from cmsfamily.reporting.choices import EDITABLE_STATUSES, CycleStatus, SubmissionStatus
+from cmsfamily.reporting.choices import (
+    EDITABLE_STATUSES,
+    REPORTER,
+    SECRETARIAT,
+    WORKFLOW,
+    CycleStatus,
+    SubmissionStatus,
+)
 
 
 def _instrument_id(obj):
@@ -73,14 +80,14 @@ def cycle_is_open(user, submission):
     return submission is not None and submission.cycle.status != CycleStatus.CLOSED
 
 
-@rules.predicate
-def is_submitted(user, submission):
-    return submission is not None and submission.status == SubmissionStatus.SUBMITTED
+def in_status(statuses):
+    """The report is in one of these statuses (a workflow step's starting points)."""
 
+    @rules.predicate(name=f"in_status({', '.join(sorted(statuses))})")
+    def predicate(user, submission):
+        return submission is not None and submission.status in statuses
 
-@rules.predicate
-def is_accepted(user, submission):
-    return submission is not None and submission.status == SubmissionStatus.ACCEPTED
+    return predicate
 
 
 @rules.predicate
@@ -102,11 +109,15 @@ rules.add_perm("reporting.manage_cycle", keeps_reporting_of)
 rules.add_perm(
     "reporting.edit_submission", cycle_is_open & is_editable & (reports_for | is_assigned)
 )
-rules.add_perm("reporting.submit_submission", cycle_is_open & is_editable & reports_for)
 rules.add_perm("reporting.assign_sections", cycle_is_open & is_editable & reports_for)
-rules.add_perm("reporting.recall_submission", cycle_is_open & is_submitted & reports_for)
-rules.add_perm("reporting.review_submission", is_submitted & keeps_reporting_of)
-rules.add_perm("reporting.publish_submission", is_accepted & keeps_reporting_of)
+# The workflow's moves (submit, recall, return, accept, publish), made from its table.
+ACTORS = {REPORTER: reports_for, SECRETARIAT: keeps_reporting_of}
+for step in WORKFLOW.values():
+    may = in_status(step.sources) & ACTORS[step.actor]
+    if step.needs_open_cycle:
+        may = cycle_is_open & may
+    if not rules.perm_exists(step.permission):  # returning and accepting are one rule: reviewing
+        rules.add_perm(step.permission, may)
 # Reading: the whole draft is the reporter's; a contributor reads the sections assigned to them
 # while the report is being drafted (`selectors.readable_section_ids` says which); the submitted
 # versions are the reporter's and the reviewers', and everyone's once published. Pages, API,

@@ -10,28 +10,35 @@ from django.utils.translation import gettext as _
 from cmsfamily.core.services import record_event
 from cmsfamily.reporting import notifications, selectors
 from cmsfamily.reporting import rules as who
-from cmsfamily.reporting.choices import EDITABLE_STATUSES, SubmissionStatus
+from cmsfamily.reporting.choices import WORKFLOW, Step, SubmissionStatus
 from cmsfamily.reporting.models import Item, ReviewComment, Submission, SubmissionVersion
 from cmsfamily.reporting.services.common import guard_open, require
 
 
-def _transition(submission: Submission, allowed, to: str, by, **fields) -> Submission:
+def _move(submission: Submission, step: Step, by, **fields) -> Submission:
+    """Make a step of the workflow table (`choices.WORKFLOW`) on the locked report."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status not in allowed:
+    if locked.status not in step.sources:
         raise ValidationError(
             _("A report that is %(status)s cannot be %(action)s.")
             % {
                 "status": locked.get_status_display().lower(),
-                "action": SubmissionStatus(to).label.lower(),
+                "action": SubmissionStatus(step.target).label.lower(),
             },
             code="transition",
         )
-    fields["status"] = to
+    fields["status"] = step.target
     for name, value in fields.items():
         setattr(submission, name, value)
     Submission.objects.filter(pk=submission.pk).update(modified=timezone.now(), **fields)
-    record_event(kind=f"submission.{to}", target=submission, actor=by)
+    record_event(kind=step.event, target=submission, actor=by)
     return submission
+
+
+def _require_actor(by, step: Step, submission: Submission) -> None:
+    if step.needs_open_cycle:
+        guard_open(submission)
+    require(by, who.ACTORS[step.actor], submission)
 
 
 @transaction.atomic
@@ -40,8 +47,7 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
 
     The report is locked before its answers are read: a save waits for the submit and is then
     refused, or was committed before and is in the version; none is acknowledged and left out."""
-    guard_open(submission)
-    require(by, who.reports_for, submission)
+    _require_actor(by, WORKFLOW["submit"], submission)
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     structure = selectors.structure(submission.cycle.version)
     loops = selectors.loop_items(structure, submission)
@@ -58,10 +64,9 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
             code="incomplete",
         )
     now = timezone.now()
-    _transition(
+    _move(
         submission,
-        EDITABLE_STATUSES,
-        SubmissionStatus.SUBMITTED,
+        WORKFLOW["submit"],
         by,
         submitted_at=now,
         first_submitted_at=locked.first_submitted_at or now,
@@ -85,53 +90,34 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
 
 @transaction.atomic
 def recall(*, submission: Submission, by) -> Submission:
-    guard_open(submission)
-    require(by, who.reports_for, submission)
-    _transition(submission, {SubmissionStatus.SUBMITTED}, SubmissionStatus.DRAFT, by)
+    _require_actor(by, WORKFLOW["recall"], submission)
+    _move(submission, WORKFLOW["recall"], by)
     notifications.sent(submission, "recalled")
     return submission
 
 
 @transaction.atomic
 def return_submission(*, submission: Submission, by, note: str) -> Submission:
-    require(by, who.keeps_reporting_of, submission)
+    _require_actor(by, WORKFLOW["return"], submission)
     if not note.strip():
         raise ValidationError({"note": [_("Say what the reporter should change.")]})
-    _transition(
-        submission,
-        {SubmissionStatus.SUBMITTED},
-        SubmissionStatus.RETURNED,
-        by,
-        review_note=note.strip(),
-    )
+    _move(submission, WORKFLOW["return"], by, review_note=note.strip())
     notifications.reviewed(submission)
     return submission
 
 
 @transaction.atomic
 def accept(*, submission: Submission, by) -> Submission:
-    require(by, who.keeps_reporting_of, submission)
-    _transition(
-        submission,
-        {SubmissionStatus.SUBMITTED},
-        SubmissionStatus.ACCEPTED,
-        by,
-        accepted_at=timezone.now(),
-    )
+    _require_actor(by, WORKFLOW["accept"], submission)
+    _move(submission, WORKFLOW["accept"], by, accepted_at=timezone.now())
     notifications.reviewed(submission)
     return submission
 
 
 @transaction.atomic
 def publish(*, submission: Submission, by) -> Submission:
-    require(by, who.keeps_reporting_of, submission)
-    _transition(
-        submission,
-        {SubmissionStatus.ACCEPTED},
-        SubmissionStatus.PUBLISHED,
-        by,
-        published_at=timezone.now(),
-    )
+    _require_actor(by, WORKFLOW["publish"], submission)
+    _move(submission, WORKFLOW["publish"], by, published_at=timezone.now())
     notifications.published(submission)
     return submission
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cmsfamily.core.views import require_perm, show_errors_on_form
 from cmsfamily.reporting import rules as who_rules
 from cmsfamily.reporting import selectors, services
-from cmsfamily.reporting.choices import SubmissionStatus
+from cmsfamily.reporting.choices import WORKFLOW, SubmissionStatus
 from cmsfamily.reporting.forms import CommentForm, ReturnForm
 from cmsfamily.reporting.models import ReviewComment
 from cmsfamily.reporting.views.common import refuse_if_closed, submission_for
@@ -44,55 +44,32 @@ CONFIRMED_ACTIONS = {
 }
 
 
-# What a second click (or another tab) finds when the action was already done.
-ALREADY_DONE = {
-    "submit": (SubmissionStatus.SUBMITTED, gettext_lazy("The report was already submitted.")),
-    "recall": (SubmissionStatus.DRAFT, gettext_lazy("The report was already recalled.")),
-    "accept": (SubmissionStatus.ACCEPTED, gettext_lazy("The report was already accepted.")),
-    "publish": (SubmissionStatus.PUBLISHED, gettext_lazy("The report was already published.")),
-}
-
-
 @login_required
 def submission_action(request, pk, action):
     """Submit, recall, accept or publish (POST). Accepting and publishing are asked first: a GET
     of their URL is the page that asks, whose button POSTs here."""
     submission = submission_for(request, pk)
     user = request.user
-    actions = {
-        "submit": ("reporting.submit_submission", services.submit, _("The report was submitted.")),
-        "recall": (
-            "reporting.recall_submission",
-            services.recall,
-            _("The report was recalled: it is a draft again."),
-        ),
-        "accept": ("reporting.review_submission", services.accept, _("The report was accepted.")),
-        "publish": (
-            "reporting.publish_submission",
-            services.publish,
-            _("The report was published."),
-        ),
+    services_of = {
+        "submit": services.submit,
+        "recall": services.recall,
+        "accept": services.accept,
+        "publish": services.publish,
     }
-    if action not in actions:
+    if action not in services_of:
         raise Http404
     if request.method not in ("GET", "POST") or (
         request.method == "GET" and action not in CONFIRMED_ACTIONS
     ):
         return HttpResponseNotAllowed(["POST"])
-    perm, service, done = actions[action]
-    if action in ("submit", "recall") and (refused := refuse_if_closed(request, submission)):
+    step, service = WORKFLOW[action], services_of[action]
+    if step.needs_open_cycle and (refused := refuse_if_closed(request, submission)):
         return refused
     back = submission.get_absolute_url()
-    if not user.has_perm(perm, submission):
+    if not user.has_perm(step.permission, submission):
         # A second click, or another tab, of someone who may do it: say it is done, do nothing.
-        already, said = ALREADY_DONE[action]
-        who = (
-            who_rules.reports_for
-            if action in ("submit", "recall")
-            else who_rules.keeps_reporting_of
-        )
-        if submission.status == already and who(user, submission):
-            messages.info(request, said)
+        if submission.status == step.target and who_rules.ACTORS[step.actor](user, submission):
+            messages.info(request, step.already)
             return redirect(back)
         raise PermissionDenied
     names = {"reporter": submission.reporter, "cycle": submission.cycle.title}
@@ -121,7 +98,7 @@ def submission_action(request, pk, action):
         else:
             messages.error(request, " ".join(error.messages))
         return redirect(back)
-    messages.success(request, done)
+    messages.success(request, step.done)
     return redirect(back)
 
 
@@ -132,11 +109,10 @@ def submission_return(request, pk):
     submission = submission_for(request, pk)
     user = request.user
     back = submission.get_absolute_url()
-    if not user.has_perm("reporting.review_submission", submission):
-        if submission.status == SubmissionStatus.RETURNED and who_rules.keeps_reporting_of(
-            user, submission
-        ):
-            messages.info(request, _("The report was already returned."))
+    step = WORKFLOW["return"]
+    if not user.has_perm(step.permission, submission):
+        if submission.status == step.target and who_rules.ACTORS[step.actor](user, submission):
+            messages.info(request, step.already)
             return redirect(back)
         raise PermissionDenied
     form = ReturnForm(request.POST or None)
@@ -148,10 +124,7 @@ def submission_return(request, pk):
         except ValidationError as error:
             show_errors_on_form(form, error)
         else:
-            messages.success(
-                request,
-                _("The report was returned to %(reporter)s.") % {"reporter": submission.reporter},
-            )
+            messages.success(request, step.done % {"reporter": submission.reporter})
             return redirect(back)
     names = {"reporter": submission.reporter, "cycle": submission.cycle.title}
     return render(
