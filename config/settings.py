@@ -224,6 +224,8 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every endpoint names who may use it (cmsfamily.core.api).
     "DEFAULT_PERMISSION_CLASSES": ["cmsfamily.core.permissions.DenyByDefault"],
+    # The services' ValidationError and PermissionDenied as 400 and 403, with codes (core.api_errors).
+    "EXCEPTION_HANDLER": "cmsfamily.core.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

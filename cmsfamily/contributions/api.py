@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from cmsfamily.contributions import selectors, services
 from cmsfamily.contributions.choices import Kind, Status
 from cmsfamily.contributions.models import AssessedContribution, Contribution, ValuationRule
-from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.api import require
 from cmsfamily.core.filtersets import YearFilter
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory.models import Instrument, Organisation, Party
@@ -133,11 +133,7 @@ class ContributionViewSet(
         return dict(serializer.validated_data)
 
     def _respond(self, make, code=status.HTTP_200_OK):
-        try:
-            record = make()
-        except DjangoValidationError as error:
-            return bad_request(error)
-        return Response(self.get_serializer(record).data, status=code)
+        return Response(self.get_serializer(make()).data, status=code)
 
     def create(self, request, *args, **kwargs):
         require(
@@ -154,10 +150,9 @@ class ContributionViewSet(
     def partial_update(self, request, *args, **kwargs):
         contribution = self.get_object()
         if contribution.is_validated:
-            return bad_request(
-                DjangoValidationError(
-                    _("A validated contribution cannot be changed; POST a correction instead.")
-                )
+            raise DjangoValidationError(
+                _("A validated contribution cannot be changed; POST a correction instead."),
+                code="validated",
             )
         require(
             request,
@@ -243,10 +238,7 @@ class ValuationRuleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            rule = services.add_valuation_rule(by=request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            return bad_request(error)
+        rule = services.add_valuation_rule(by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EndRuleSerializer, responses={200: ValuationRuleSerializer})
@@ -261,12 +253,7 @@ class ValuationRuleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         )
         serializer = EndRuleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            rule = services.end_valuation_rule(
-                rule=rule, by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            return bad_request(error)
+        rule = services.end_valuation_rule(rule=rule, by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(rule).data)
 
 
@@ -318,11 +305,6 @@ class AssessedContributionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
         )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            assessed = services.set_assessed_contribution(
-                by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            return bad_request(error)
+        assessed = services.set_assessed_contribution(by=request.user, **serializer.validated_data)
         row = self.get_queryset().get(pk=assessed.pk)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)

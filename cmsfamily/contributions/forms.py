@@ -15,7 +15,7 @@ from cmsfamily.contributions.models import (
     ValuationRule,
 )
 from cmsfamily.core import uploads
-from cmsfamily.core.forms import typed_numbers
+from cmsfamily.core.forms import ServiceForm, typed_numbers
 from cmsfamily.core.models import validate_currency
 from cmsfamily.directory.models import Instrument, Organisation, Party
 from cmsfamily.directory.rules import is_cms_secretariat
@@ -50,11 +50,11 @@ def validate_evidence(upload):
         ) from None
 
 
-def check_minimums_with_the_form(form: forms.ModelForm) -> None:
+def check_minimums_with_the_form(form: ServiceForm) -> None:
     """The model's minimums (no negative amount, days or value) are checked with every other
     field of the form, so that a negative amount is reported together with, say, a currency
     without a rate, not only once that one is put right. The services check them again."""
-    model = form._meta.model  # type: ignore[attr-defined]
+    model = form._meta.model
     for name, field in form.fields.items():
         try:
             model_field = model._meta.get_field(name)
@@ -131,7 +131,9 @@ class TargetChoiceField(forms.ModelChoiceField):
         return truncatechars(label, 110)
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(ServiceForm):
+    """The service values, validates and saves."""
+
     contributor = forms.ChoiceField(
         label=_("Contributor"),
         help_text=_("Who gives: you can log for the organisations or Parties you act for."),
@@ -234,9 +236,6 @@ class ContributionForm(forms.ModelForm):
         assert isinstance(instrument, forms.ModelChoiceField)
         instrument.queryset = Instrument.objects.order_by("code")
 
-    def _post_clean(self):
-        """The service values, validates and saves: nothing is half-applied to the instance."""
-
     def values(self) -> dict:
         """The service's keyword arguments. The quantities a kind is not measured in are left
         empty, so that days typed for a money entry are not kept beside its amount."""
@@ -272,7 +271,9 @@ def service_errors(error: ValidationError) -> ValidationError:
     return ValidationError(renamed)
 
 
-class ValuationRuleForm(forms.ModelForm):
+class ValuationRuleForm(ServiceForm):
+    """The service validates (overlaps, end before start) and saves."""
+
     currency = CurrencyField(label=_("Currency"), help_text=_("ISO 4217, e.g. USD."))
 
     class Meta:
@@ -302,9 +303,6 @@ class ValuationRuleForm(forms.ModelForm):
             for value, label in Kind.choices
             if value in (Kind.STAFF_TIME, Kind.MEETING_ATTENDANCE, Kind.HOSTING)
         ]
-
-    def _post_clean(self):
-        """The service validates (overlaps, end before start) and saves."""
 
 
 class TotalsForm(forms.Form):
@@ -350,7 +348,9 @@ class TotalsForm(forms.Form):
         )
 
 
-class AssessedForm(forms.ModelForm):
+class AssessedForm(ServiceForm):
+    """The service validates and saves; a second entry for the year updates the first."""
+
     party = forms.ModelChoiceField(
         queryset=Party.objects.order_by("name"), label=_("Party"), to_field_name="code"
     )
@@ -390,14 +390,13 @@ class AssessedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         check_minimums_with_the_form(self)
 
-    def _post_clean(self):
-        """The service validates and saves; a second entry for the year updates the first."""
-
     def values(self) -> dict:
         return dict(self.cleaned_data)
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentForm(ServiceForm):
+    """The service validates and saves."""
+
     class Meta:
         model = Payment
         formfield_callback = typed_numbers
@@ -411,9 +410,6 @@ class PaymentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         check_minimums_with_the_form(self)
-
-    def _post_clean(self):
-        """The service validates and saves."""
 
 
 class UploadForm(forms.Form):

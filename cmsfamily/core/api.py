@@ -1,6 +1,6 @@
-"""What every app's API shares: validation errors as 400s, and the exchange-rate endpoint."""
+"""What every app's API shares: the errors it documents, and the exchange-rate endpoint.
+(The services' errors become 400s and 403s in cmsfamily.core.api_errors.)"""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,20 +11,18 @@ from cmsfamily.core import services
 from cmsfamily.core.models import ExchangeRate
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 
-
-def bad_request(error: DjangoValidationError) -> Response:
-    """A service's ValidationError as a 400 naming each field (or non_field_errors)."""
-    detail = (
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    )
-    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-
-
 ERROR_SCHEMAS = {
     "ValidationErrors": {
         "type": "object",
         "description": "Each field that is wrong, with its messages; `non_field_errors` for what "
-        "concerns the whole request.",
+        "concerns the whole request. When a service refused the request, `codes` gives the same "
+        "fields with the machine-readable code of each message, in the same order.",
+        "properties": {
+            "codes": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            }
+        },
         "additionalProperties": {
             "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]
         },
@@ -99,9 +97,6 @@ class ExchangeRateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                rate = services.set_exchange_rate(by=request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            return bad_request(error)
+        with transaction.atomic():
+            rate = services.set_exchange_rate(by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(rate).data, status=status.HTTP_201_CREATED)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.forms.models import ModelFormMetaclass, ModelFormOptions, model_to_dict
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,21 @@ def label_languages(form: forms.BaseForm) -> None:
         if language in LANGUAGE_NAMES and base:
             model_field = form._meta.model._meta.get_field(base)  # type: ignore[attr-defined]
             field.label = f"{capfirst(model_field.verbose_name)} {LANGUAGE_NAMES[language]}"
+
+
+class ServiceForm(forms.BaseForm, metaclass=ModelFormMetaclass):
+    """The fields a ModelForm of `Meta.model` would have (Meta as a ModelForm's: fields, widgets,
+    labels, help_texts, field_classes, formfield_callback), and its initial values from
+    `instance`, for a form whose service validates and saves. Unlike a ModelForm it only cleans
+    what was typed: it sets nothing on the instance and runs none of the model's validation, so
+    an instance is never half-changed and each error is the service's, in the user's language."""
+
+    _meta: ModelFormOptions
+
+    def __init__(self, *args, instance=None, initial=None, **kwargs):
+        self.instance = self._meta.model() if instance is None else instance
+        values = {} if instance is None else model_to_dict(instance, self._meta.fields)
+        super().__init__(*args, initial={**values, **(initial or {})}, **kwargs)
 
 
 class NumberField(forms.DecimalField):

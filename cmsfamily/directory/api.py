@@ -1,10 +1,9 @@
 """Serializers and viewsets of the registry's open API. Routers live in cmsfamily.api."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -303,24 +302,16 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             raise PermissionDenied(
                 _("You may nominate focal points only for the Party you act for.")
             )
-        try:
-            appointment = services.nominate_contact(
-                email=data["email"],
-                details={field: data[field] for field in ("given_name", "family_name", "position")},
-                role=data["role"],
-                by=request.user,
-                party=data["party"],
-                instrument=data.get("instrument"),
-                start=data["start"],
-                end=data.get("end"),
-            )
-        except DjangoValidationError as error:
-            detail = (
-                error.message_dict
-                if hasattr(error, "error_dict")
-                else {"non_field_errors": error.messages}
-            )
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        appointment = services.nominate_contact(
+            email=data["email"],
+            details={field: data[field] for field in ("given_name", "family_name", "position")},
+            role=data["role"],
+            by=request.user,
+            party=data["party"],
+            instrument=data.get("instrument"),
+            start=data["start"],
+            end=data.get("end"),
+        )
         return Response(
             FocalPointSerializer(appointment, context={"request": request}).data, status=201
         )

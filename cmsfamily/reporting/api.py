@@ -2,7 +2,6 @@
 (scoped to who may see them), answers written through the same service and checks as the form,
 the workflow, and the immutable versions."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -14,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
-from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.api import require
 from cmsfamily.core.forms import MAX_ID
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.reporting import selectors, services
@@ -451,8 +450,6 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
                 language=get_language() or "en",
                 write_key=request.headers.get("Idempotency-Key", "").strip(),
             )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
         except DjangoValidationError as error:
             detail = error.message_dict if hasattr(error, "error_dict") else error.messages
             return _answer_errors([(None, "", _messages(detail))])
@@ -492,10 +489,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         if service in (services.submit, services.recall):
             _open(submission)
         require(request, perm, submission)
-        try:
-            service(submission=submission, by=request.user, **extra)
-        except DjangoValidationError as error:
-            return bad_request(error)
+        service(submission=submission, by=request.user, **extra)
         submission.refresh_from_db()
         return Response(self.get_serializer(submission).data)
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.api import require
 from cmsfamily.core.filtersets import IntegerFilter
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.strategy import selectors, services
@@ -203,10 +203,7 @@ class WriteThroughServices:
     with its history and event; a service's ValidationError is a 400 naming the field."""
 
     def _saved(self, make, code=status.HTTP_200_OK):
-        try:
-            record = make()
-        except DjangoValidationError as error:
-            return bad_request(error)
+        record = make()
         reread = self.get_queryset().get(pk=record.pk)
         return Response(self.get_serializer(reread).data, status=code)
 
@@ -393,10 +390,7 @@ class IndicatorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         target = values.pop("target")
-        try:
-            indicator = services.create_indicator(target=target, by=request.user, **values)
-        except DjangoValidationError as error:
-            return bad_request(error)
+        indicator = services.create_indicator(target=target, by=request.user, **values)
         return Response(self.get_serializer(indicator).data, status=status.HTTP_201_CREATED)
 
 
@@ -411,8 +405,5 @@ class MappingViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         _require_secretariat(request, "strategy.manage_mappings")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            link = services.add_mapping(by=request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            return bad_request(error)
+        link = services.add_mapping(by=request.user, **serializer.validated_data)
         return Response(LinkSerializer(link).data, status=status.HTTP_201_CREATED)

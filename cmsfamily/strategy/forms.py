@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from cmsfamily.core.forms import MAX_ID, label_languages
+from cmsfamily.core.forms import MAX_ID, ServiceForm, label_languages
 from cmsfamily.core.languages import TRANSLATED
 from cmsfamily.strategy.choices import Confidence, MappingKind
 from cmsfamily.strategy.models import Goal, Indicator, StrategicPlan, Target
@@ -13,14 +13,9 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 SOURCE = forms.Textarea(attrs={"rows": 2})
 
 
-class ServiceValidatedForm(forms.ModelForm):
-    """A form whose service validates and saves: the form checks types and required fields only."""
-
-    def validate_unique(self):
-        """The service reports a taken code or number, in the user's language."""
-
-    def _post_clean(self):
-        """Nothing is half-applied to the instance here; the service sets and checks the values."""
+class ServiceValidatedForm(ServiceForm):
+    """A form whose service validates and saves: the form checks types and required fields only;
+    the service reports a taken code or number, in the user's language."""
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields or () if name != "code"}

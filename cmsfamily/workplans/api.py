@@ -1,13 +1,12 @@
 """Serializers and viewsets of the work programmes' open API. Routers live in cmsfamily.api."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cmsfamily.core.api import bad_request, require
+from cmsfamily.core.api import require
 from cmsfamily.core.filtersets import IntegerFilter
 from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.permissions import ReadScopedWriteByRule
@@ -181,11 +180,7 @@ class WriteThroughServices:
     """create and partial_update call the app's services: one transaction, history and event."""
 
     def _saved(self, make, code=status.HTTP_200_OK):
-        try:
-            record = make()
-        except DjangoValidationError as error:
-            return bad_request(error)
-        return Response(self.get_serializer(self._reread(record)).data, status=code)
+        return Response(self.get_serializer(self._reread(make())).data, status=code)
 
     def _reread(self, record):
         return self.get_queryset().get(pk=record.pk)
@@ -384,8 +379,5 @@ class ProgressUpdateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         visible = WorkProgramme.objects.visible_to(request.user).filter(pk=activity.programme_id)
         if not visible.exists() or not request.user.has_perm("workplans.post_progress", activity):
             raise PermissionDenied(_("You may not post progress on this activity."))
-        try:
-            update = services.post_progress(activity=activity, by=request.user, **values)
-        except DjangoValidationError as error:
-            return bad_request(error)
+        update = services.post_progress(activity=activity, by=request.user, **values)
         return Response(self.get_serializer(update).data, status=status.HTTP_201_CREATED)

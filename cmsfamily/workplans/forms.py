@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cmsfamily.core.forms import label_languages, typed_numbers
+from cmsfamily.core.forms import ServiceForm, label_languages, typed_numbers
 from cmsfamily.workplans.choices import UpdateKind, UpdateStatus
 from cmsfamily.workplans.models import NUMBER_PATTERN, Activity, ResourceLine, WorkProgramme
 
@@ -21,7 +21,9 @@ class ProgressForm(forms.Form):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ServiceForm):
+    """The service validates and saves, and reports a taken code in the user's language."""
+
     class Meta:
         model = WorkProgramme
         fields = [
@@ -62,14 +64,10 @@ class ProgrammeForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True  # addresses and exports use it
 
-    def validate_unique(self):
-        """The service reports a taken code, in the user's language."""
 
-    def _post_clean(self):
-        """The service validates and saves: nothing is half-applied to the instance here."""
+class ActivityForm(ServiceForm):
+    """The service validates and saves, and reports a duplicate number in the user's language."""
 
-
-class ActivityForm(forms.ModelForm):
     number = forms.RegexField(
         label=_("Number"),
         regex=NUMBER_PATTERN,
@@ -131,12 +129,6 @@ class ActivityForm(forms.ModelForm):
         targets = self.fields["targets"]
         assert isinstance(targets, forms.ModelMultipleChoiceField)
         targets.queryset = targets.queryset.select_related("plan")
-
-    def validate_unique(self):
-        """The service reports a duplicate number, in the user's language."""
-
-    def _post_clean(self):
-        """The service validates and saves: nothing is half-applied to the instance here."""
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
