@@ -17,7 +17,7 @@ from cmsfamily.core.api import require
 from cmsfamily.core.forms import MAX_ID
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.reporting import selectors, services
-from cmsfamily.reporting.choices import CycleStatus, SubmissionStatus
+from cmsfamily.reporting.choices import WORKFLOW, CycleStatus, Step, SubmissionStatus
 from cmsfamily.reporting.models import (
     Answer,
     Cycle,
@@ -484,11 +484,12 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             }
         )
 
-    def _act(self, request, perm, service, **extra):
+    def _act(self, request, step: Step, service, **extra):
+        """A step of the workflow table (`choices.WORKFLOW`), asked by its rule."""
         submission = self.get_object()
-        if service in (services.submit, services.recall):
+        if step.needs_open_cycle:
             _open(submission)
-        require(request, perm, submission)
+        require(request, step.permission, submission)
         service(submission=submission, by=request.user, **extra)
         submission.refresh_from_db()
         return Response(self.get_serializer(submission).data)
@@ -496,17 +497,17 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._act(request, "reporting.submit_submission", services.submit)
+        return self._act(request, WORKFLOW["submit"], services.submit)
 
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def recall(self, request, pk=None):
-        return self._act(request, "reporting.recall_submission", services.recall)
+        return self._act(request, WORKFLOW["recall"], services.recall)
 
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._act(request, "reporting.review_submission", services.accept)
+        return self._act(request, WORKFLOW["accept"], services.accept)
 
     @extend_schema(request=ReturnSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
@@ -515,7 +516,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         return self._act(
             request,
-            "reporting.review_submission",
+            WORKFLOW["return"],
             services.return_submission,
             note=serializer.validated_data["note"],
         )
@@ -523,7 +524,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        return self._act(request, "reporting.publish_submission", services.publish)
+        return self._act(request, WORKFLOW["publish"], services.publish)
 
     @extend_schema(responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
