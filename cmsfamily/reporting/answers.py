@@ -44,37 +44,50 @@ def _empty(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == [] or raw == {}
 
 
-class Lookups:
-    """Which Parties, species, targets and activities exist: one query per kind, on first use."""
+class Pickers:
+    """The Parties, species, targets and activities picker answers point to, by key, with their
+    names in the active language: one query per kind, on first use. Checking an answer (`known`)
+    and showing it (`name`) read the same table, once per request, not once per answer."""
 
     def __init__(self):
-        self._known: dict[str, set] = {}
+        self._names: dict[str, dict] = {}
 
     def preload(self, kind: str, keys: Iterable) -> None:
-        self._known.setdefault(kind, set()).update(keys)
+        """Say which keys exist without asking the database (their names are their keys)."""
+        self._names.setdefault(kind, {}).update({key: str(key) for key in keys})
 
-    def known(self, kind: str) -> set:
-        if kind not in self._known:
-            self._known[kind] = set(self._query(kind))
-        return self._known[kind]
+    def names(self, kind: str) -> dict:
+        if kind not in self._names:
+            self._names[kind] = load_names(kind)
+        return self._names[kind]
 
-    @staticmethod
-    def _query(kind: str):
-        if kind == QuestionKind.PARTY:
-            from cmsfamily.directory.models import Party
+    def known(self, kind: str):
+        return self.names(kind).keys()
 
-            return Party.objects.values_list("code", flat=True)
-        if kind == QuestionKind.SPECIES:
-            from cmsfamily.species.models import Taxon
+    def name(self, kind: str, key) -> str:
+        return self.names(kind).get(key, str(key))
 
-            return Taxon.objects.values_list("pk", flat=True)
-        if kind == QuestionKind.TARGET:
-            from cmsfamily.strategy.models import Target
 
-            return Target.objects.values_list("pk", flat=True)
-        from cmsfamily.workplans.models import Activity
+def load_names(kind: str) -> dict:
+    """The objects a picker of this kind offers, by key, named in the active language."""
+    if kind == QuestionKind.PARTY:
+        from cmsfamily.directory.models import Party
 
-        return Activity.objects.values_list("pk", flat=True)
+        return dict(Party.objects.values_list("code", "name"))
+    if kind == QuestionKind.SPECIES:
+        from cmsfamily.species.models import Taxon
+
+        return dict(Taxon.objects.values_list("pk", "scientific_name"))
+    if kind == QuestionKind.TARGET:
+        from cmsfamily.strategy.models import Target
+
+        return {target.pk: str(target) for target in Target.objects.select_related("plan")}
+    from cmsfamily.workplans.models import Activity
+
+    return {
+        pk: f"{number} {title}"
+        for pk, number, title in Activity.objects.values_list("pk", "number", "title")
+    }
 
 
 def _check_bounds(question, value: Decimal) -> None:
@@ -175,7 +188,7 @@ def _choices(question, raw: Any, options: list) -> list[str]:
     return [value for value in allowed if value in chosen]
 
 
-def _pick(question, raw: Any, lookups: Lookups):
+def _pick(question, raw: Any, lookups: Pickers):
     values = raw if isinstance(raw, list) else [raw]
     if len(values) > 1 and not question.allow_many:
         raise ValidationError(_("Choose only one."), code="invalid_choice")
@@ -303,7 +316,7 @@ def clean(
     raw: Any,
     *,
     options: list | None = None,
-    lookups: Lookups | None = None,
+    lookups: Pickers | None = None,
     language: str = "en",
     file_prefix: str | None = None,
     numbers: str | None = None,
@@ -346,7 +359,7 @@ def clean(
         return _file(raw, file_prefix)
     if kind == QuestionKind.LINK:
         return _link(raw)
-    return _pick(question, raw, lookups or Lookups())
+    return _pick(question, raw, lookups or Pickers())
 
 
 def validate_columns(columns: Any) -> None:

@@ -1,7 +1,8 @@
 """Answers as people read them: options by their label, numbers with their unit, pickers by name.
 
-Shared by the pages, the version view, the diff and (later) the PDF, so a value reads the same
-everywhere. Names of picked objects are fetched once per page (``Names``), not once per answer.
+Shared by the pages, the version view, the diff, the PDF and the exports, so a value reads the
+same everywhere. Names of picked objects are fetched once per page (``answers.Pickers``), not
+once per answer.
 """
 
 from __future__ import annotations
@@ -14,41 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cmsfamily.reporting.answers import column_label
+from cmsfamily.reporting.answers import Pickers, column_label
 from cmsfamily.reporting.choices import PICKER_KINDS, QuestionKind, YesNo
-
-
-class Names:
-    """Display names of the Parties, species, targets and activities that answers point to."""
-
-    def __init__(self):
-        self._names: dict[str, dict] = {}
-
-    def of(self, kind: str, key) -> str:
-        if kind not in self._names:
-            self._names[kind] = self._load(kind)
-        return self._names[kind].get(key, str(key))
-
-    @staticmethod
-    def _load(kind: str) -> dict:
-        if kind == QuestionKind.PARTY:
-            from cmsfamily.directory.models import Party
-
-            return dict(Party.objects.values_list("code", "name"))
-        if kind == QuestionKind.SPECIES:
-            from cmsfamily.species.models import Taxon
-
-            return dict(Taxon.objects.values_list("pk", "scientific_name"))
-        if kind == QuestionKind.TARGET:
-            from cmsfamily.strategy.models import Target
-
-            return {target.pk: str(target) for target in Target.objects.select_related("plan")}
-        from cmsfamily.workplans.models import Activity
-
-        return {
-            pk: f"{number} {title}"
-            for pk, number, title in Activity.objects.values_list("pk", "number", "title")
-        }
 
 
 def _number(value) -> str:
@@ -57,7 +25,7 @@ def _number(value) -> str:
     return number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
 
 
-def text(question, value: Any, *, names: Names | None = None) -> str | SafeString:
+def text(question, value: Any, *, names: Pickers | None = None) -> str | SafeString:
     """The answer as text (long text stays sanitised HTML); an em dash when not answered."""
     if value is None:
         return "—"
@@ -77,9 +45,9 @@ def text(question, value: Any, *, names: Names | None = None) -> str | SafeStrin
     if kind == QuestionKind.FILE:
         return value.get("name", "")
     if kind in PICKER_KINDS:
-        names = names or Names()
+        names = names or Pickers()
         values = value if isinstance(value, list) else [value]
-        return "; ".join(names.of(kind, v) for v in values)
+        return "; ".join(names.name(kind, v) for v in values)
     if kind == QuestionKind.TABLE:
         return table(question, value)
     return str(value)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.core import spreadsheets
 from cmsfamily.reporting import display, selectors
-from cmsfamily.reporting.answers import column_label
+from cmsfamily.reporting.answers import Pickers, column_label
 from cmsfamily.reporting.choices import QuestionKind, ReporterKind
 from cmsfamily.reporting.models import Cycle, Submission, SubmissionVersion
 
@@ -98,7 +98,7 @@ def _reporter_kind(submission: Submission) -> str:
 _BREAKS = re.compile(r"</p>|<br\s*/?>|</li>", re.IGNORECASE)
 
 
-def plain_text(question, value: Any, names: display.Names) -> str:
+def plain_text(question, value: Any, names: Pickers) -> str:
     """The answer as display text without markup: a spreadsheet cell cannot hold HTML."""
     if question.kind == QuestionKind.LONG_TEXT:
         return html.unescape(strip_tags(_BREAKS.sub("\n", value))).strip()
@@ -116,7 +116,7 @@ def cycle_rows(cycle: Cycle, versions: list[SubmissionVersion] | None = None) ->
     the order of the template; texts in the active language."""
     versions = latest_versions(cycle) if versions is None else versions
     structure = selectors.structure(cycle.version)
-    names = display.Names()
+    names = Pickers()
     for version in versions:
         submission = version.submission
         answers = version.snapshot.get("answers", {})

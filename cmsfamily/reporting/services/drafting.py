@@ -125,7 +125,7 @@ def save_answers(
         loops = selectors.loop_items(structure, submission)
     result = SaveResult()
     cleaned: dict[tuple[str, str], tuple[Any, int]] = {}
-    lookups = typed.Lookups()
+    lookups = typed.Pickers()
     for edit in edits:
         spot = (edit.code, edit.key)
         item = structure.items_by_code.get(edit.code)

@@ -9,7 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cmsfamily.reporting.answers import Lookups, clean, matches, validate_columns
+from cmsfamily.reporting.answers import Pickers, clean, matches, validate_columns
 from cmsfamily.reporting.choices import QuestionKind
 
 
@@ -161,7 +161,7 @@ def test_file_answers_must_point_into_the_submissions_folder():
 
 
 def test_pickers_check_the_list_with_one_lookup():
-    lookups = Lookups()
+    lookups = Pickers()
     lookups.preload(QuestionKind.PARTY, ["KE", "DE"])
     assert clean(q(QuestionKind.PARTY), "ke", lookups=lookups) == "KE"
     with pytest.raises(ValidationError, match="“XX” is not in the list"):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cmsfamily.core.views import error_page, require_perm
 from cmsfamily.reporting import display, selectors, services
+from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.choices import CycleStatus, SubmissionStatus
 from cmsfamily.reporting.models import (
     ReviewComment,
@@ -108,7 +109,7 @@ def version_sections(submission, version, structure, *, nodes=None, comments=Non
     page, the review on the report's page and the read-only section pages show."""
     comments = comments or {}
     wanted = None if nodes is None else {node.section.pk for node in nodes}
-    names = display.Names()
+    names = Pickers()
     loops = selectors.loop_items(structure, submission)
     sections = []
     for node, answers in selectors.version_answers(structure, version.snapshot, loops):

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from cmsfamily.core.numbers import reading_note
 from cmsfamily.core.views import error_page, require_perm
-from cmsfamily.reporting import display, selectors, services
+from cmsfamily.reporting import selectors, services
+from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.choices import (
     NUMBER_KINDS,
     PICKER_KINDS,
@@ -93,11 +94,10 @@ def _pickers(node) -> dict[str, list]:
     """The choices of the Party, species, target and activity pickers of a section (one query
     per kind present)."""
     kinds = {item.question.kind for item in node.items} & PICKER_KINDS
-    names = display.Names()
+    names = Pickers()
     result = {}
     for kind in kinds:
-        names.of(kind, None)
-        result[kind] = sorted(names._names[kind].items(), key=lambda pair: str(pair[1]))
+        result[kind] = sorted(names.names(kind).items(), key=lambda pair: str(pair[1]))
     return result
 
 
@@ -169,7 +169,7 @@ def section_edit(request, pk, section_id):
         "submission": submission,
         "node": node,
         "structure": structure,
-        "names": display.Names(),
+        "names": Pickers(),
         "yes_no": YesNo.choices,
         "pickers": _pickers(node),
         "carried": sum(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cmsfamily.core.views import error_page, require_perm
 from cmsfamily.reporting import display, exports, selectors, services
+from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.forms import CommentForm, DiffForm
 from cmsfamily.reporting.views.common import (
     comments_by_answer,
@@ -53,7 +54,7 @@ def version_detail(request, pk, number):
 def _changes(structure, older: dict, newer: dict) -> list[dict]:
     """The answers two snapshots differ in, as text, for the diff tables; a question the
     structure no longer asks is left out."""
-    names = display.Names()
+    names = Pickers()
     language = get_language() or "en"
     labels = {
         **selectors.snapshot_loop_labels(structure, older, language),
@@ -125,7 +126,7 @@ def print_context(request, pk, number, *, for_pdf=False) -> dict:
     version = version_for(request, submission, number)
     structure = selectors.structure(submission.cycle.version)
     with translation.override(version.language):
-        names = display.Names()
+        names = Pickers()
         loops = selectors.loop_items(structure, submission)
         sections = []
         for section in selectors.printed(structure, version.snapshot, loops):

@@ -31,6 +31,7 @@ from cmsfamily.core.views import error_page
 from cmsfamily.directory import services as registry
 from cmsfamily.directory.choices import UploadKind
 from cmsfamily.reporting import display, exports, selectors, workbook
+from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.models import Submission, Template
 from cmsfamily.reporting.views.common import (
     reads_closed_draft,
@@ -110,7 +111,7 @@ def version_workbook(request, pk, number):
 
 
 def _display(changes, structure) -> list[dict]:
-    names = display.Names()
+    names = Pickers()
     rows = []
     for change in changes:
         question = structure.items_by_code[change.code].question

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cmsfamily.core import uploads
 from cmsfamily.core.languages import LANGUAGES
-from cmsfamily.reporting import display
+from cmsfamily.reporting.answers import Pickers, load_names
 from cmsfamily.reporting.choices import NUMBER_KINDS, PICKER_KINDS, QuestionKind, YesNo
 from cmsfamily.reporting.exports import reporter_code
 from cmsfamily.reporting.models import Submission
@@ -99,7 +99,7 @@ class Labels:
 
     def __init__(self, language: str):
         self.language = language
-        self.names = display.Names()
+        self.names = Pickers()
         self._yes_no_out = {}
         self._yes_no_in: dict[str, str] = {}
         for code in LANGUAGES:
@@ -134,11 +134,10 @@ class Labels:
         return text.strip()
 
     def picker_choices(self, kind: str) -> list[str]:
-        self.names.of(kind, None)
-        return sorted({str(name) for name in self.names._names[kind].values()})
+        return sorted({str(name) for name in self.names.names(kind).values()})
 
     def picker_label(self, kind: str, key) -> str:
-        return self.names.of(kind, key)
+        return self.names.name(kind, key)
 
     def read_picker(self, kind: str, text: str):
         """A picked object by its name in any of the three languages, or by its code."""
@@ -146,7 +145,7 @@ class Labels:
             table: dict[str, Any] = {}
             for code in (self.language, *LANGUAGES):
                 with translation.override(code):
-                    for key, name in display.Names._load(kind).items():
+                    for key, name in load_names(kind).items():
                         table.setdefault(str(name).strip().casefold(), key)
                         table.setdefault(str(key).casefold(), key)
             self._picker_in[kind] = table

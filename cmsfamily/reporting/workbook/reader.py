@@ -154,7 +154,7 @@ class _Reader:
         self.loops = selectors.loop_items(self.structure, submission)
         self.editable = selectors.editable_section_ids(submission, user, self.structure)
         self.labels = Labels(language)
-        self.lookups = typed.Lookups()
+        self.lookups = typed.Pickers()
         self.prefix = services.file_prefix(submission)
         self.plan = Plan()
         self.found: dict[tuple[str, str], str] = {}  # spot → where it was read
