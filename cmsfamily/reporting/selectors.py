@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
@@ -459,6 +460,68 @@ def readable_section_ids(submission: Submission, user, structure: Structure) -> 
     if user.has_perm("reporting.view_draft_sections", submission):
         return assigned_section_ids(submission, user, structure)
     return set()
+
+
+def reads_closed_draft(user, submission: Submission) -> bool:
+    """The reporter and the contributors of a report whose cycle closed before it was accepted
+    still read what they drafted (the rule of the draft's readers), though they can no longer
+    change it."""
+    return (
+        submission.cycle.status == CycleStatus.CLOSED
+        and submission.status not in (SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED)
+        and user.has_perm("reporting.view_draft_sections", submission)
+    )
+
+
+class SectionState:
+    """A section of a report as one user finds it: its place in the form, what they may read
+    and edit, and (read on first use) the items it repeats for and the answers so far.
+
+    The one read of a section: the section page builds its form from it and hands it to
+    `services.save_answers`, which takes the structure and the loop items from it and still
+    works out itself what the user may edit."""
+
+    def __init__(self, submission: Submission, user, structure: Structure, node: Node):
+        self.submission = submission
+        self.user = user
+        self.structure = structure
+        self.node = node
+        self.editable = editable_section_ids(submission, user, structure)
+        self.closed = reads_closed_draft(user, submission)
+
+    @property
+    def may_edit(self) -> bool:
+        return self.node.section.pk in self.editable
+
+    @property
+    def may_remove(self) -> bool:
+        """Items added by the reporter belong to the section that defines the loop."""
+        return self.node.loop_section is not None and self.node.loop_section.pk in self.editable
+
+    @cached_property
+    def may_read(self) -> bool:
+        return self.node.section.pk in readable_section_ids(
+            self.submission, self.user, self.structure
+        )
+
+    @cached_property
+    def loops(self) -> dict[int, list[LoopItem]]:
+        return loop_items(self.structure, self.submission)
+
+    @cached_property
+    def values(self) -> dict[tuple[str, str], Any]:
+        return answer_values(self.submission)
+
+    @cached_property
+    def answers(self) -> dict[tuple[str, str], Answer]:
+        return answers_of(self.submission, codes=[item.question.code for item in self.node.items])
+
+
+def section_state(submission: Submission, user, section_id: int) -> SectionState | None:
+    """The section of this report for this user, or None when the report's form has none."""
+    form = structure(submission.cycle.version)
+    node = form.node(section_id)
+    return None if node is None else SectionState(submission, user, form, node)
 
 
 def readable_codes(submission: Submission, user, structure: Structure) -> set[str]:

@@ -89,9 +89,8 @@ def save_answers(
     submission: Submission,
     edits: list[Edit],
     by,
-    structure: selectors.Structure | None = None,
+    state: selectors.SectionState | None = None,
     language: str = "en",
-    loops: dict | None = None,
     numbers: str | None = None,
     write_key: str = "",
 ) -> SaveResult:
@@ -114,15 +113,17 @@ def save_answers(
             _("An idempotency key has at most %(limit)s characters.") % {"limit": WRITE_KEY_LENGTH},
             code="invalid",
         )
-    structure = structure or selectors.structure(submission.cycle.version)
-    # Asked here, never handed in by the caller; `by=None` is the platform itself (loaders).
+    if state is not None and state.submission.pk != submission.pk:
+        raise ValueError("The section state is another report's.")
+    # The page's read of the section (`selectors.section_state`) lends its form and loop items;
+    # what `by` may edit is asked here, never handed in. `by=None` is the platform (loaders).
+    structure = state.structure if state else selectors.structure(submission.cycle.version)
     editable = (
         {node.section.pk for node in structure.nodes}
         if by is None
         else selectors.editable_section_ids(submission, by, structure)
     )
-    if loops is None:
-        loops = selectors.loop_items(structure, submission)
+    loops = state.loops if state else selectors.loop_items(structure, submission)
     result = SaveResult()
     cleaned: dict[tuple[str, str], tuple[Any, int]] = {}
     lookups = typed.Pickers()

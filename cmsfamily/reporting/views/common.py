@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cmsfamily.core.views import error_page, require_perm
 from cmsfamily.reporting import display, selectors, services
 from cmsfamily.reporting.answers import Pickers
-from cmsfamily.reporting.choices import CycleStatus, SubmissionStatus
+from cmsfamily.reporting.choices import CycleStatus
 from cmsfamily.reporting.models import (
     ReviewComment,
     Submission,
@@ -59,17 +59,6 @@ def refuse_if_closed(request, submission):
         message=str(services.CYCLE_CLOSED),
         status=403,
         back=submission.get_absolute_url(),
-    )
-
-
-def reads_closed_draft(user, submission, structure) -> bool:
-    """The reporter and the contributors of a report whose cycle closed before it was accepted
-    still read what they drafted (the rule of the draft's readers), though they can no longer
-    change it."""
-    return (
-        _closed(submission)
-        and submission.status not in (SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED)
-        and user.has_perm("reporting.view_draft_sections", submission)
     )
 
 

@@ -19,7 +19,6 @@ from cmsfamily.reporting.models import ReviewComment, Section, SectionAssignment
 from cmsfamily.reporting.views.common import (
     comments_by_answer,
     confirm_removal,
-    reads_closed_draft,
     refuse_if_closed,
     require_versions_readable,
     submission_for,
@@ -73,7 +72,7 @@ def submission_detail(request, pk):
         "reporting.recall_submission", submission
     )
     editable = selectors.editable_section_ids(submission, user, structure)
-    closed = reads_closed_draft(user, submission, structure)
+    closed = selectors.reads_closed_draft(user, submission)
     drafter = bool(editable) or reports or closed
     shown_nodes = structure.nodes
     mine: set[int] = set()

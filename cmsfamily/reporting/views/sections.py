@@ -33,7 +33,6 @@ from cmsfamily.reporting.forms import Field, LoopEntryForm, field_name, read_edi
 from cmsfamily.reporting.models import LoopEntry, Section
 from cmsfamily.reporting.views.common import (
     confirm_removal,
-    reads_closed_draft,
     refuse_if_closed,
     submission_for,
     version_sections,
@@ -139,12 +138,10 @@ def _reading_notes(edits, result, fields) -> list[str]:
 def section_edit(request, pk, section_id):
     submission = submission_for(request, pk)
     user = request.user
-    structure = selectors.structure(submission.cycle.version)
-    node = structure.node(int(section_id))
-    if node is None:
+    state = selectors.section_state(submission, user, int(section_id))
+    if state is None:
         raise Http404
-    editable = selectors.editable_section_ids(submission, user, structure)
-    closed = reads_closed_draft(user, submission, structure)
+    structure, node, editable, closed = state.structure, state.node, state.editable, state.closed
     if submission.status in SENT_STATUSES:
         # Sent: nothing changes; whoever reads its versions reads the section, without inputs.
         return section_read(request, submission, structure, node)
@@ -152,20 +149,17 @@ def section_edit(request, pk, section_id):
         raise PermissionDenied
     if request.method == "POST" and closed:
         return refuse_if_closed(request, submission)
-    if request.method == "POST" and node.section.pk not in editable:
+    if request.method == "POST" and not state.may_edit:
         raise PermissionDenied
-    if node.section.pk not in selectors.readable_section_ids(submission, user, structure):
+    if not state.may_read:
         raise PermissionDenied  # a contributor sees the sections assigned to them only
-    loops = selectors.loop_items(structure, submission)
-    values = selectors.answer_values(submission)
-    answers = selectors.answers_of(submission, codes=[item.question.code for item in node.items])
+    loops, values, answers = state.loops, state.values, state.answers
     groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
     context = {
-        "species_to_add": _species_to_add(node, loops) if node.section.pk in editable else [],
+        "species_to_add": _species_to_add(node, loops) if state.may_edit else [],
         "closed": closed,
-        "may_edit": node.section.pk in editable,
-        # Items added by the reporter belong to the section that defines the loop.
-        "may_remove": node.loop_section is not None and node.loop_section.pk in editable,
+        "may_edit": state.may_edit,
+        "may_remove": state.may_remove,
         "submission": submission,
         "node": node,
         "structure": structure,
@@ -190,8 +184,7 @@ def section_edit(request, pk, section_id):
                 submission=submission,
                 edits=edits,
                 by=user,
-                structure=structure,
-                loops=loops,
+                state=state,
                 language=get_language() or "en",
                 numbers=get_language() or "en",
                 write_key=request.POST.get("write_key", ""),

@@ -34,7 +34,6 @@ from cmsfamily.reporting import display, exports, selectors, workbook
 from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.models import Submission, Template
 from cmsfamily.reporting.views.common import (
-    reads_closed_draft,
     refuse_if_closed,
     require_versions_readable,
     submission_for,
@@ -72,7 +71,7 @@ def _may_work_offline(request, submission: Submission) -> None:
     if not (
         user.has_perm("reporting.edit_submission", submission)
         or user.has_perm("reporting.recall_submission", submission)
-        or reads_closed_draft(user, submission, selectors.structure(submission.cycle.version))
+        or selectors.reads_closed_draft(user, submission)
     ):
         raise PermissionDenied
 
