@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -30,7 +30,7 @@ from cmsfamily.reporting.choices import (
     YesNo,
 )
 from cmsfamily.reporting.forms import Field, LoopEntryForm, field_name, read_edits
-from cmsfamily.reporting.models import LoopEntry, Section
+from cmsfamily.reporting.models import LoopEntry
 from cmsfamily.reporting.views.common import (
     confirm_removal,
     refuse_if_closed,
@@ -291,17 +291,25 @@ def section_read(request, submission, structure, node):
     )
 
 
+def _section_to_change(request, submission, section_id) -> selectors.SectionState:
+    """The section of the report the user may change now (a contributor: those assigned to
+    them), or 404 when the report's form has no such section, 403 when the user may not."""
+    require_perm(request.user, "reporting.edit_submission", submission)
+    state = selectors.section_state(submission, request.user, int(section_id))
+    if state is None:
+        raise Http404
+    if not state.may_edit:
+        raise PermissionDenied
+    return state
+
+
 @require_POST
 @login_required
 def loop_entry_add(request, pk, section_id):
     submission = submission_for(request, pk)
     if refused := refuse_if_closed(request, submission):
         return refused
-    require_perm(request.user, "reporting.edit_submission", submission)
-    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
-    structure = selectors.structure(submission.cycle.version)
-    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
-        raise PermissionDenied  # a contributor adds items to the sections assigned to them only
+    section = _section_to_change(request, submission, section_id).node.section
     form = LoopEntryForm(request.POST)
     if form.is_valid():
         try:
@@ -325,11 +333,7 @@ def loop_entry_remove(request, pk, section_id, key):
     submission = submission_for(request, pk)
     if refused := refuse_if_closed(request, submission):
         return refused
-    require_perm(request.user, "reporting.edit_submission", submission)
-    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
-    structure = selectors.structure(submission.cycle.version)
-    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
-        raise PermissionDenied  # the same as adding: whoever may edit the section
+    section = _section_to_change(request, submission, section_id).node.section
     back = reverse("reporting:section", args=[submission.pk, section.pk])
     entry = LoopEntry.objects.filter(submission=submission, section=section, key=key).first()
     if entry is None:  # a second click, or another tab, got there first
@@ -356,11 +360,7 @@ def confirm_carried(request, pk, section_id):
     submission = submission_for(request, pk)
     if refused := refuse_if_closed(request, submission):
         return refused
-    require_perm(request.user, "reporting.edit_submission", submission)
-    section = get_object_or_404(Section, pk=section_id, version=submission.cycle.version_id)
-    structure = selectors.structure(submission.cycle.version)
-    if section.pk not in selectors.editable_section_ids(submission, request.user, structure):
-        raise PermissionDenied
+    section = _section_to_change(request, submission, section_id).node.section
     count = services.confirm_carried(submission=submission, section=section, by=request.user)
     messages.success(
         request,
