@@ -261,7 +261,8 @@ class _Checker:
         if BOOLEAN in types:
             self.mismatch(left, right)
             return
-        if op not in ("=", "!=") and not types <= {NUMBER, DATE, STRING}:
+        orderable = types <= {NUMBER, DATE, STRING} and bool(types & {NUMBER, DATE})
+        if op not in ("=", "!=") and not orderable:
             self.report(
                 _("%(op)s can only compare numbers and dates; %(text)s is neither.")
                 % {
@@ -288,6 +289,39 @@ class _Checker:
                 continue
             self.mismatch(side, other)
             return
+
+
+def check_options(values: Iterable[str], kind: str, *, path: str) -> list[Problem]:
+    """What is wrong with the option values of a choice question, for conditions and XLSForm:
+    each is given, once, and can be written in quotes; a multiple choice's have no spaces (its
+    answer is written as the values chosen, separated by spaces)."""
+    found: list[Problem] = []
+    seen: set[str] = set()
+    for value in values:
+        if not value or not value.strip():
+            found.append(Problem(path, _("An option has no value.")))
+            continue
+        if value in seen:
+            found.append(
+                Problem(path, _("The option value “%(value)s” is used twice.") % {"value": value})
+            )
+        seen.add(value)
+        if "'" in value and '"' in value:
+            found.append(
+                Problem(
+                    path,
+                    _("The option value “%(value)s” has both kinds of quotes.") % {"value": value},
+                )
+            )
+        if kind == QuestionKind.MULTIPLE_CHOICE and any(char.isspace() for char in value):
+            found.append(
+                Problem(
+                    path,
+                    _("The option value “%(value)s” of a multiple choice may not contain spaces.")
+                    % {"value": value},
+                )
+            )
+    return found
 
 
 def check(

@@ -10,6 +10,7 @@ from cmsfamily.reporting.conditions import (
     Node,
     QuestionInfo,
     annotate,
+    check_options,
     check_text,
     cycles,
     evaluate,
@@ -308,3 +309,22 @@ def test_from_legacy_means_what_matches_meant():
 def test_from_legacy_refuses_an_empty_list():
     with pytest.raises(ConditionError):
         from_legacy({"question": "q", "in": []})
+
+
+def test_option_values_that_break_the_format_are_reported():
+    path = "sections[1].items[4].options"
+    found = check_options(["a", "a", "", "two words", 'it\'s "x"'], "multiple_choice", path=path)
+    assert [problem.message for problem in found] == [
+        "The option value “a” is used twice.",
+        "An option has no value.",
+        "The option value “two words” of a multiple choice may not contain spaces.",
+        'The option value “it\'s "x"” has both kinds of quotes.',
+        'The option value “it\'s "x"” of a multiple choice may not contain spaces.',
+    ]
+    assert all(problem.path == path for problem in found)
+    assert check_options(["two words", "b"], "single_choice", path=path) == []
+
+
+@pytest.mark.parametrize("text", ["'2024-01-01' < '2024-02-01'", "'a' < 'b'"])
+def test_ordering_two_texts_is_reported(text):
+    assert "can only compare numbers and dates" in problems(text)[0]
