@@ -2,7 +2,9 @@
 
 A node (an item or a section) is relevant at a loop item when its section is relevant there, its
 own condition holds, and every question its condition reads is itself relevant: a hidden
-question hides every question that depends on it, however deep the chain.
+question hides every question that depends on it, however deep the chain. A circle of conditions
+shows nothing of it. ``static/reporting/conditions.js`` computes the same, step for step (the
+order of the steps decides what a circle hides, so it is the same order).
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ class _Relevance:
         if node_id not in self.scopes:
             within = self.nodes[node_id].within
             keys = OUTSIDE
-            while within is not None and within in self.nodes:
+            passed = {node_id}
+            while within is not None and within in self.nodes and within not in passed:
+                passed.add(within)
                 parent = self.nodes[within]
                 if parent.loop_keys is not None:
                     keys = parent.loop_keys

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import strategies as st
 
-from cmsfamily.reporting.conditions import QuestionInfo, annotate, parse
+from cmsfamily.reporting.conditions import Node, QuestionInfo, annotate, parse
 from cmsfamily.reporting.conditions.grammar import number_text
 
 TRANSLATIONS = Path(__file__).resolve().parents[3] / "translations-logic.jsonl"
@@ -134,3 +134,41 @@ cases = st.fixed_dictionaries(
         "current": answer_values,
     }
 )
+
+
+@st.composite
+def forms(draw):
+    """A random form for relevance: two sections (the second maybe within the first, maybe a
+    loop) and the questions above, each maybe conditional, maybe in a section: as JSON nodes."""
+    conditions = st.none() | typed_expressions
+    nodes = [
+        {"id": "s1", "condition": draw(conditions), "within": None, "loop_keys": None},
+        {
+            "id": "s2",
+            "condition": draw(conditions),
+            "within": draw(st.sampled_from([None, "s1"])),
+            "loop_keys": draw(st.sampled_from([None, ["k1", "k2"], ["k2"]])),
+        },
+    ]
+    for code in draw(st.permutations(list(KINDS))):
+        nodes.append(
+            {
+                "id": code,
+                "condition": draw(conditions),
+                "within": draw(st.sampled_from([None, "s1", "s2"])),
+                "loop_keys": None,
+            }
+        )
+    return {"nodes": nodes, "answers": draw(answers)}
+
+
+def nodes_of(form: dict) -> list[Node]:
+    return [
+        Node(
+            node["id"],
+            node["condition"],
+            node["within"],
+            None if node["loop_keys"] is None else tuple(node["loop_keys"]),
+        )
+        for node in form["nodes"]
+    ]

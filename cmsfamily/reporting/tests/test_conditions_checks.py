@@ -328,3 +328,13 @@ def test_option_values_that_break_the_format_are_reported():
 @pytest.mark.parametrize("text", ["'2024-01-01' < '2024-02-01'", "'a' < 'b'"])
 def test_ordering_two_texts_is_reported(text):
     assert "can only compare numbers and dates" in problems(text)[0]
+
+
+def test_sections_within_each_other_do_not_loop_forever():
+    nodes = [
+        Node("s1", within="s2"),
+        Node("s2", within="s1", loop_keys=("k",)),
+        Node("q", within="s1"),
+    ]
+    shown = relevance(nodes, {})
+    assert shown and not any(shown.values())  # a circle of sections: nothing of it is shown

@@ -5,6 +5,7 @@
 //   CMSConditions.evaluate(expr, lookup, key, current) -> true | false
 //   lookup(code, key): the answer, or undefined when there is none for that loop item
 //   CMSConditions.table([[code, key, value], ...]) -> such a lookup
+//   CMSConditions.relevance(nodes, lookup) -> [[id, key, relevant], ...] (see relevance.py)
 (function () {
   "use strict";
 
@@ -201,5 +202,78 @@
     return new Evaluation(lookup, key, current).holds(expr);
   }
 
-  window.CMSConditions = { evaluate: evaluate, table: table, isEmpty: isEmpty };
+  // The question codes a condition reads, in order of first appearance.
+  function references(expr) {
+    var found = [];
+    (function walk(node) {
+      if (node.op === "ref") {
+        if (found.indexOf(node.q) < 0) found.push(node.q);
+        return;
+      }
+      ["a", "b", "arg"].forEach(function (key) { if (node[key]) walk(node[key]); });
+      (node.args || []).forEach(walk);
+    })(expr);
+    return found;
+  }
+
+  function hasCondition(node) {
+    return Boolean(node.condition) && Object.keys(node.condition).length > 0;
+  }
+
+  // Transitive relevance, step for step as conditions/relevance.py computes it.
+  // nodes: [{id, condition, within, loop_keys}] in the order of the form.
+  // Returns [[id, key, relevant], ...]: each node at each key of its loop ("" outside loops).
+  function relevance(nodes, lookup) {
+    var byId = new Map(), known = new Map(), pending = new Set(), scopes = new Map();
+    nodes.forEach(function (node) { byId.set(node.id, node); });
+
+    function scope(id) {
+      if (!scopes.has(id)) {
+        var within = byId.get(id).within, keys = [""], passed = new Set([id]);
+        while (within !== null && within !== undefined && byId.has(within) && !passed.has(within)) {
+          passed.add(within);
+          var parent = byId.get(within);
+          if (parent.loop_keys !== null && parent.loop_keys !== undefined) {
+            keys = parent.loop_keys;
+            break;
+          }
+          within = parent.within;
+        }
+        scopes.set(id, keys);
+      }
+      return scopes.get(id);
+    }
+
+    function relevant(id, key) {
+      if (!byId.has(id)) return true;
+      if (scope(id).indexOf(key) < 0) key = "";
+      var place = JSON.stringify([id, key]);
+      if (known.has(place)) return known.get(place);
+      if (pending.has(place)) return false;
+      pending.add(place);
+      var node = byId.get(id);
+      var result = node.within === null || node.within === undefined || relevant(node.within, key);
+      if (result && hasCondition(node)) {
+        result = references(node.condition).every(function (code) { return relevant(code, key); }) &&
+          evaluate(node.condition, lookup, key);
+      }
+      pending.delete(place);
+      known.set(place, result);
+      return result;
+    }
+
+    var out = [];
+    byId.forEach(function (node, id) {
+      scope(id).forEach(function (key) { out.push([id, key, relevant(id, key)]); });
+    });
+    return out;
+  }
+
+  window.CMSConditions = {
+    evaluate: evaluate,
+    relevance: relevance,
+    references: references,
+    table: table,
+    isEmpty: isEmpty,
+  };
 })();
