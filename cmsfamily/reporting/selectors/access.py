@@ -143,5 +143,51 @@ def assigned_section_ids(submission: Submission, user, structure: Structure) -> 
     return result
 
 
+def submission(user, pk) -> Submission | None:
+    """A report the user sees, with the cycle, template and reporter its pages name."""
+    return (
+        Submission.objects.visible_to(user)
+        .select_related("cycle__version__template__instrument", "party", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def followed_submission(user, pk) -> Submission | None:
+    """A report whose progress the user follows without reading it (the Secretariat keeping the
+    cycle of a draft), or None."""
+    found = (
+        Submission.objects.select_related(
+            "cycle__version__template__instrument", "party", "organisation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None or not user.has_perm("reporting.view_progress", found):
+        return None
+    return found
+
+
+def reports(user, submission: Submission) -> bool:
+    """Whether the user reports for this report (not only reviews or contributes to it)."""
+    return Submission.objects.reported_by(user).filter(pk=submission.pk).exists()
+
+
+def assignments(submission: Submission) -> list[SectionAssignment]:
+    """The contributors assigned a section of the report, with the section and the user."""
+    return list(
+        SectionAssignment.objects.filter(submission=submission).select_related("section", "user")
+    )
+
+
+def assignment(submission: Submission, pk) -> SectionAssignment | None:
+    """One assignment of the report (None once removed)."""
+    return (
+        SectionAssignment.objects.filter(pk=pk, submission=submission)
+        .select_related("section", "user", "submission__cycle")
+        .first()
+    )
+
+
 def is_editable(submission: Submission) -> bool:
     return submission.status in EDITABLE_STATUSES

@@ -26,11 +26,9 @@ from cmsfamily.reporting.choices import (
     NUMBER_KINDS,
     PICKER_KINDS,
     SENT_STATUSES,
-    SPECIES_LOOPS,
     YesNo,
 )
 from cmsfamily.reporting.forms import Field, LoopEntryForm, field_name, read_edits
-from cmsfamily.reporting.models import LoopEntry
 from cmsfamily.reporting.views.common import (
     confirm_removal,
     refuse_if_closed,
@@ -100,23 +98,6 @@ def _pickers(node) -> dict[str, list]:
     return result
 
 
-def _species_to_add(node, loops) -> list[tuple[int, str]]:
-    """For a section repeated for the Party's species: the other species of the table, which the
-    Party may add where the table lacks it as a range State (one query)."""
-    if node.loop not in SPECIES_LOOPS or node.loop_section.pk != node.section.pk:
-        return []
-    from cmsfamily.species.models import Taxon
-
-    listed = {item.key for item in loops.get(node.section.pk, [])}
-    return [
-        (pk, name)
-        for pk, name in Taxon.objects.order_by("scientific_name").values_list(
-            "pk", "scientific_name"
-        )
-        if f"taxon-{pk}" not in listed
-    ]
-
-
 def _reading_notes(edits, result, fields) -> list[str]:
     """How each saved number that means different things in different languages was read
     ("1,234" is 1234 on an English page, 1.234 on a French one), question by question."""
@@ -156,7 +137,7 @@ def section_edit(request, pk, section_id):
     loops, values, answers = state.loops, state.values, state.answers
     groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
     context = {
-        "species_to_add": _species_to_add(node, loops) if state.may_edit else [],
+        "species_to_add": selectors.species_to_add(node, loops) if state.may_edit else [],
         "closed": closed,
         "may_edit": state.may_edit,
         "may_remove": state.may_remove,
@@ -275,7 +256,7 @@ def section_read(request, submission, structure, node):
         )
     if not request.user.has_perm("reporting.view_versions", submission):
         raise PermissionDenied
-    latest = submission.versions.select_related("submitted_by").order_by("-number").first()
+    latest = selectors.latest_version(submission)
     if latest is None:
         raise Http404
     return render(
@@ -335,7 +316,7 @@ def loop_entry_remove(request, pk, section_id, key):
         return refused
     section = _section_to_change(request, submission, section_id).node.section
     back = reverse("reporting:section", args=[submission.pk, section.pk])
-    entry = LoopEntry.objects.filter(submission=submission, section=section, key=key).first()
+    entry = selectors.loop_entry(submission, section, key)
     if entry is None:  # a second click, or another tab, got there first
         messages.info(request, _("This item was already removed."))
         return redirect(back)
