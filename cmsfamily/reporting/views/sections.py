@@ -37,25 +37,12 @@ from cmsfamily.reporting.views.common import (
 )
 
 
-def _fields(
-    structure,
-    node,
-    submission,
-    user,
-    answers,
-    loops,
-    editable,
-    *,
-    values,
-    errors=None,
-    conflicts=None,
-    posted=None,
-):
+def _fields(state: selectors.SectionState, *, errors=None, conflicts=None, posted=None):
     """The fields of one section: each item for each loop item, with value, revision and state.
-    ``answers`` are the section's answers (with revisions); ``values`` all of the report's, for
-    the conditions that look at other sections."""
-    if posted:
-        values = {**values, **posted}
+    The state's ``answers`` are the section's (with revisions), its ``values`` all of the
+    report's, for the conditions that look at other sections; ``posted`` are the values sent."""
+    node, answers, loops, editable = state.node, state.answers, state.loops, state.editable
+    values = {**state.values, **posted} if posted else state.values
     errors = errors or {}
     conflicts = {(c.code, c.key): c for c in conflicts or []}
     groups = []
@@ -122,7 +109,7 @@ def section_edit(request, pk, section_id):
     state = selectors.section_state(submission, user, int(section_id))
     if state is None:
         raise Http404
-    structure, node, editable, closed = state.structure, state.node, state.editable, state.closed
+    structure, node, closed = state.structure, state.node, state.closed
     if submission.status in SENT_STATUSES:
         # Sent: nothing changes; whoever reads its versions reads the section, without inputs.
         return section_read(request, submission, structure, node)
@@ -134,10 +121,9 @@ def section_edit(request, pk, section_id):
         raise PermissionDenied
     if not state.may_read:
         raise PermissionDenied  # a contributor sees the sections assigned to them only
-    loops, values, answers = state.loops, state.values, state.answers
-    groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
+    groups = _fields(state)
     context = {
-        "species_to_add": selectors.species_to_add(node, loops) if state.may_edit else [],
+        "species_to_add": selectors.species_to_add(node, state.loops) if state.may_edit else [],
         "closed": closed,
         "may_edit": state.may_edit,
         "may_remove": state.may_remove,
@@ -207,19 +193,7 @@ def section_edit(request, pk, section_id):
                 messages.info(request, note)
             return redirect(request.path)
         posted = {(e.code, e.key): e.value for e in edits}
-        groups = _fields(
-            structure,
-            node,
-            submission,
-            user,
-            answers,
-            loops,
-            editable,
-            errors=result.errors,
-            conflicts=result.conflicts,
-            values=values,
-            posted=posted,
-        )
+        groups = _fields(state, errors=result.errors, conflicts=result.conflicts, posted=posted)
         response = render(
             request,
             "reporting/section_edit.html",
