@@ -1,9 +1,11 @@
 """Reads of the reporting system shared by the pages, the API, the workbook and the documents,
 grouped by what they read: the form's structure and loops, the checks of a draft, who may read
-and edit which section (and the one read of a section), the immutable versions, and the lists of
-cycles and reports. Callers import the package: ``selectors.section_state(...)``."""
+and edit which section (and the one read of a report and of its sections), the immutable
+versions, the templates and the bank, and the lists of cycles and reports. Callers import the
+package: ``selectors.report_state(...)``."""
 
 from cmsfamily.reporting.selectors.access import (
+    ReportState,
     SectionState,
     assigned_section_ids,
     assignment,
@@ -14,8 +16,8 @@ from cmsfamily.reporting.selectors.access import (
     readable_codes,
     readable_section_ids,
     reads_closed_draft,
+    report_state,
     reports,
-    section_state,
     submission,
 )
 from cmsfamily.reporting.selectors.bank import (
@@ -100,6 +102,7 @@ __all__ = [
     "Node",
     "PrintedSection",
     "Problem",
+    "ReportState",
     "SectionState",
     "Structure",
     "Timeliness",
@@ -145,10 +148,10 @@ __all__ = [
     "readable_version",
     "readable_versions",
     "reads_closed_draft",
+    "report_state",
     "reports",
     "returned_comment_count",
     "review_comment",
-    "section_state",
     "snapshot",
     "snapshot_loop_labels",
     "snapshot_values",

@@ -111,3 +111,57 @@ def test_answers_versions_and_comments(world, nfp_kenya, nfp_germany, secretaria
     assert selectors.comments_by_answer(germany) == {}
     assert selectors.returned_comment_count(germany, version) == 0
     assert selectors.review_comment(germany, 0) is None
+
+
+def test_one_read_of_a_report_and_its_sections(world, nfp_kenya, contributor_kenya, nfp_germany):
+    _template, version, _cycle, kenya, _germany = world
+    general, species = version.sections.get(number="I"), version.sections.get(number="II")
+    services.save_answers(
+        submission=kenya,
+        edits=[
+            services.Edit("t.departments", "", "Kenyan ministries", 0),
+            services.Edit("t.actions", "birds", "Dams on the Tana", 0),
+        ],
+        by=nfp_kenya,
+    )
+    services.assign_section(submission=kenya, section=species, user=contributor_kenya, by=nfp_kenya)
+    structure = selectors.structure(version)
+    everything = {node.section.pk for node in structure.nodes}
+
+    reporter = selectors.report_state(kenya, nfp_kenya)
+    assert reporter.reports and not reporter.closed
+    assert reporter.editable == reporter.readable == everything
+    assert reporter.readable_codes == selectors.readable_codes(kenya, nfp_kenya, structure)
+    assert reporter.values[("t.departments", "")] == "Kenyan ministries"
+    assert reporter.answers[("t.actions", "birds")].revision == 1
+    assert reporter.loops == selectors.loop_items(structure, kenya)
+
+    contributor = selectors.report_state(kenya, contributor_kenya)
+    assert not contributor.reports
+    assert contributor.assigned == contributor.editable == contributor.readable
+    assert species.pk in contributor.readable and general.pk not in contributor.readable
+    assert "t.actions" in contributor.readable_codes
+    assert "t.departments" not in contributor.readable_codes
+
+    other = selectors.report_state(kenya, nfp_germany)
+    assert other.editable == other.readable == set() and other.readable_codes == set()
+
+    assert contributor.section(0) is None
+    state = contributor.section(species.pk)
+    assert state is not None and state.may_edit and state.may_read
+    assert state.loops is contributor.loops and state.values is contributor.values
+    assert not contributor.section(general.pk).may_read
+    # A section's answers are the same whether the report's were read first or not.
+    alone = selectors.report_state(kenya, nfp_kenya).section(species.pk).answers
+    reporter.answers  # noqa: B018 - read them all first
+    assert reporter.section(species.pk).answers.keys() == alone.keys() == {("t.actions", "birds")}
+
+
+def test_the_draft_workbook_takes_the_page_s_read_of_the_same_report(world, nfp_kenya, nfp_germany):
+    from cmsfamily.reporting import workbook
+
+    _template, _version, _cycle, kenya, germany = world
+    report = selectors.report_state(kenya, nfp_kenya)
+    assert workbook.draft_workbook(kenya, nfp_kenya, "en", report=report)
+    with pytest.raises(ValueError):
+        workbook.draft_workbook(germany, nfp_germany, "en", report=report)

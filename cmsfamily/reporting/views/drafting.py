@@ -25,10 +25,10 @@ from cmsfamily.reporting.views.common import (
 )
 
 
-def _progress(structure, submission) -> tuple[int, int, list]:
+def _progress(report: selectors.ReportState) -> tuple[int, int, list]:
     """How many questions of the draft are answered, in all and per section (counts only)."""
-    loops = selectors.loop_items(structure, submission)
-    done = selectors.completion(structure, selectors.answer_values(submission), loops)
+    structure = report.structure
+    done = selectors.completion(structure, report.values, report.loops)
     answered = sum(counts[0] for counts in done.values())
     expected = sum(counts[1] for counts in done.values())
     return answered, expected, [(node, done.get(node.section.pk)) for node in structure.nodes]
@@ -41,8 +41,7 @@ def submission_progress(request, pk):
     submission = selectors.followed_submission(request.user, pk)
     if submission is None:
         raise Http404
-    structure = selectors.structure(submission.cycle.version)
-    answered, expected, sections = _progress(structure, submission)
+    answered, expected, sections = _progress(selectors.report_state(submission, request.user))
     return render(
         request,
         "reporting/submission_progress.html",
@@ -60,21 +59,22 @@ def submission_detail(request, pk):
     if submission is None:
         return submission_progress(request, pk)
     user = request.user
-    structure = selectors.structure(submission.cycle.version)
+    report = selectors.report_state(submission, user)
+    structure = report.structure
     reports = user.has_perm("reporting.submit_submission", submission) or user.has_perm(
         "reporting.recall_submission", submission
     )
-    editable = selectors.editable_section_ids(submission, user, structure)
-    closed = selectors.reads_closed_draft(user, submission)
+    editable = report.editable
+    closed = report.closed
     drafter = bool(editable) or reports or closed
     shown_nodes = structure.nodes
     mine: set[int] = set()
-    if not selectors.reports(user, submission):
-        mine = selectors.assigned_section_ids(submission, user, structure)
+    if not report.reports:
+        mine = report.assigned
         if mine:
             shown_nodes = [node for node in structure.nodes if node.section.pk in mine]
-    loops = selectors.loop_items(structure, submission)
-    values = selectors.answer_values(submission) if drafter else {}
+    loops = report.loops
+    values = report.values if drafter else {}
     versions = selectors.version_list(submission, user)
     # Publishing is the last step: the published version is the latest one.
     published = (
@@ -113,7 +113,7 @@ def submission_detail(request, pk):
         and not user.has_perm("reporting.view_draft", submission)
         and user.has_perm("reporting.view_progress", submission)
     ):
-        progress = _progress(structure, submission)[:2]
+        progress = _progress(report)[:2]
     return render(
         request,
         "reporting/submission_detail.html",
@@ -231,8 +231,7 @@ def answer_file(request, pk, code):
             .get(key)
         )
     else:
-        structure = selectors.structure(submission.cycle.version)
-        if code not in selectors.readable_codes(submission, request.user, structure):
+        if code not in selectors.report_state(submission, request.user).readable_codes:
             raise PermissionDenied  # a contributor reads the files of their own sections only
         value = selectors.draft_value(submission, code, key)
     if not isinstance(value, dict) or not default_storage.exists(value.get("path", "")):

@@ -106,7 +106,7 @@ def _reading_notes(edits, result, fields) -> list[str]:
 def section_edit(request, pk, section_id):
     submission = submission_for(request, pk)
     user = request.user
-    state = selectors.section_state(submission, user, int(section_id))
+    state = selectors.report_state(submission, user).section(int(section_id))
     if state is None:
         raise Http404
     structure, node, closed = state.structure, state.node, state.closed
@@ -250,7 +250,7 @@ def _section_to_change(request, submission, section_id) -> selectors.SectionStat
     """The section of the report the user may change now (a contributor: those assigned to
     them), or 404 when the report's form has no such section, 403 when the user may not."""
     require_perm(request.user, "reporting.edit_submission", submission)
-    state = selectors.section_state(submission, request.user, int(section_id))
+    state = selectors.report_state(submission, request.user).section(int(section_id))
     if state is None:
         raise Http404
     if not state.may_edit:

@@ -32,7 +32,6 @@ from cmsfamily.directory import services as registry
 from cmsfamily.directory.choices import UploadKind
 from cmsfamily.reporting import display, exports, selectors, workbook
 from cmsfamily.reporting.answers import Pickers
-from cmsfamily.reporting.models import Submission
 from cmsfamily.reporting.views.common import (
     refuse_if_closed,
     require_versions_readable,
@@ -67,13 +66,13 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _may_work_offline(request, submission: Submission) -> None:
+def _may_work_offline(request, report: selectors.ReportState) -> None:
     """The drafters: the reporter's focal points and the contributors of assigned sections."""
-    user = request.user
+    user, submission = request.user, report.submission
     if not (
         user.has_perm("reporting.edit_submission", submission)
         or user.has_perm("reporting.recall_submission", submission)
-        or selectors.reads_closed_draft(user, submission)
+        or report.closed
     ):
         raise PermissionDenied
 
@@ -92,9 +91,10 @@ def template_workbook(request, slug, number):
 @login_required
 def download(request, pk):
     submission = submission_for(request, pk)
-    _may_work_offline(request, submission)
+    report = selectors.report_state(submission, request.user)
+    _may_work_offline(request, report)
     language = get_language() or "en"
-    data = workbook.draft_workbook(submission, request.user, language)
+    data = workbook.draft_workbook(submission, request.user, language, report=report)
     return _xlsx(
         data, f"{submission.cycle.slug}-{exports.reporter_code(submission)}-{language}.xlsx"
     )
