@@ -380,8 +380,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _readable_codes(self, request, submission) -> set[str]:
         """The draft's questions the caller may read: the same rule as the page and the workbook."""
-        structure = selectors.structure(submission.cycle.version)
-        codes = selectors.readable_codes(submission, request.user, structure)
+        codes = selectors.report_state(submission, request.user).readable_codes
         if not codes:
             raise PermissionDenied(
                 _("Only the reporter and its contributors read the draft answers.")

@@ -148,3 +148,12 @@ def completion(structure: Structure, values: dict, loops: dict) -> dict[int, tup
                     answered += 1
         result[node.section.pk] = (answered, expected)
     return result
+
+
+def draft_value(submission: Submission, code: str, key: str):
+    """The value of one answer of the draft (None when unanswered)."""
+    return (
+        Answer.objects.filter(submission=submission, question__code=code, loop_key=key)
+        .values_list("value", flat=True)
+        .first()
+    )

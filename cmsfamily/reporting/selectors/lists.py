@@ -208,3 +208,63 @@ def published_cycles(user):
         .filter(published_count__gt=0)
         .order_by("-deadline", "slug")
     )
+
+
+def own_submissions(user) -> list[Submission]:
+    """The reports the user drafts: those they report for and those with a section assigned to
+    them (none for a visitor)."""
+    if not user.is_authenticated:
+        return []
+    from cmsfamily.reporting.models import SectionAssignment
+
+    return list(
+        submissions(user).filter(
+            Q(pk__in=Submission.objects.reported_by(user).values("pk"))
+            | Q(pk__in=SectionAssignment.objects.filter(user=user).values("submission"))
+        )
+    )
+
+
+def latest_published(user, count: int) -> list[Submission]:
+    """The last ``count`` reports published, newest first."""
+    return list(
+        submissions(user)
+        .filter(status=SubmissionStatus.PUBLISHED)
+        .order_by("-published_at", "pk")[:count]
+    )
+
+
+def cycle(user, slug: str) -> Cycle | None:
+    """A cycle the user sees, with its template's instrument."""
+    return (
+        Cycle.objects.visible_to(user)
+        .select_related("version__template__instrument")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def kept_cycles(user):
+    """The cycles of the instruments whose secretariat the user is in (every cycle for the CMS
+    Secretariat), with their counts; none for anyone else."""
+    from cmsfamily.directory.scope import scope_of
+
+    scope = scope_of(user)
+    if not scope.is_secretariat:
+        return Cycle.objects.none()
+    kept = cycles(user)
+    if not scope.cms_secretariat:
+        kept = kept.filter(version__template__instrument__in=scope.secretariat_instruments)
+    return kept
+
+
+def visible_submission_ids(user, pks) -> set[int]:
+    """Which of these reports the user sees."""
+    return set(
+        Submission.objects.visible_to(user).filter(pk__in=list(pks)).values_list("pk", flat=True)
+    )
+
+
+def published_count(cycle: Cycle) -> int:
+    """How many of the cycle's reports are published."""
+    return Submission.objects.filter(cycle=cycle, status=SubmissionStatus.PUBLISHED).count()

@@ -264,3 +264,27 @@ def sort_key(name: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def species_to_add(node: Node, loops: dict[int, list[LoopItem]]) -> list[tuple[int, str]]:
+    """For a section repeated for the Party's species: the other species of the table, which the
+    Party may add where the table lacks it as a range State (one query)."""
+    if node.loop not in SPECIES_LOOPS or node.loop_section is None:
+        return []
+    if node.loop_section.pk != node.section.pk:
+        return []
+    from cmsfamily.species.models import Taxon
+
+    listed = {item.key for item in loops.get(node.section.pk, [])}
+    return [
+        (pk, name)
+        for pk, name in Taxon.objects.order_by("scientific_name").values_list(
+            "pk", "scientific_name"
+        )
+        if f"taxon-{pk}" not in listed
+    ]
+
+
+def loop_entry(submission: Submission, section: Section, key: str) -> LoopEntry | None:
+    """An item the reporter added to a section's loop (None once removed)."""
+    return LoopEntry.objects.filter(submission=submission, section=section, key=key).first()

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Prefetch
 
 from cmsfamily.reporting.choices import (
     SubmissionStatus,
 )
 from cmsfamily.reporting.models import (
     Item,
+    ReviewComment,
     Submission,
+    SubmissionVersion,
 )
 from cmsfamily.reporting.selectors.checks import answer_anchor, is_shown
 from cmsfamily.reporting.selectors.tree import (
@@ -199,3 +204,52 @@ def readable_versions(submission: Submission, user):
     # version is the latest one.
     latest = submission.versions.order_by("-number").values("pk")[:1]
     return versions.filter(pk__in=latest)
+
+
+def readable_version(submission: Submission, user, number) -> SubmissionVersion | None:
+    """A version the user may read, by number (None for one returned or recalled and never
+    published, for the public and another Party), with who submitted it."""
+    return (
+        readable_versions(submission, user).select_related("submitted_by").filter(number=number)
+    ).first()
+
+
+def version_list(submission: Submission, user) -> list[SubmissionVersion]:
+    """The versions the user may read, newest first, with who submitted each."""
+    return list(
+        readable_versions(submission, user).select_related("submitted_by").order_by("-number")
+    )
+
+
+def version_numbers(submission: Submission, user) -> list[int]:
+    """The numbers of the versions the user may read, in the order of `readable_versions`."""
+    return list(readable_versions(submission, user).values_list("number", flat=True))
+
+
+def latest_version(submission: Submission) -> SubmissionVersion | None:
+    """The report's last submitted version (what it holds while it cannot change)."""
+    return submission.versions.select_related("submitted_by").order_by("-number").first()
+
+
+def comments_by_answer(submission: Submission) -> dict[tuple[str, str], list[ReviewComment]]:
+    """The review comments of a report (with their replies) by question code and loop item."""
+    comments: dict[tuple[str, str], list[ReviewComment]] = defaultdict(list)
+    for comment in (
+        ReviewComment.objects.filter(submission=submission, parent=None)
+        .select_related("author", "question")
+        .prefetch_related(
+            Prefetch("replies", queryset=ReviewComment.objects.select_related("author"))
+        )
+    ):
+        comments[(comment.question.code, comment.loop_key)].append(comment)
+    return comments
+
+
+def review_comment(submission: Submission, pk) -> ReviewComment | None:
+    """A review comment on this report (the one a reply answers)."""
+    return ReviewComment.objects.filter(pk=pk, submission=submission).first()
+
+
+def returned_comment_count(submission: Submission, version: SubmissionVersion) -> int:
+    """How many comments (not counting replies) the Secretariat left on a returned version."""
+    return ReviewComment.objects.filter(submission=submission, version=version, parent=None).count()

@@ -115,8 +115,9 @@ def save_answers(
         )
     if state is not None and state.submission.pk != submission.pk:
         raise ValueError("The section state is another report's.")
-    # The page's read of the section (`selectors.section_state`) lends its form and loop items;
-    # what `by` may edit is asked here, never handed in. `by=None` is the platform (loaders).
+    # The page's read of the section (`selectors.report_state(...).section(...)`) lends its form
+    # and loop items; what `by` may edit is asked here, never handed in. `by=None` is the
+    # platform (loaders).
     structure = state.structure if state else selectors.structure(submission.cycle.version)
     editable = (
         {node.section.pk for node in structure.nodes}

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,22 +25,22 @@ from cmsfamily.reporting.forms import (
     TemplateCreateForm,
     TemplateImportForm,
 )
-from cmsfamily.reporting.models import Item, Question, Section, Template
-from cmsfamily.reporting.views.common import template_version_to_change
+from cmsfamily.reporting.models import Item, Section, Template
+from cmsfamily.reporting.views.common import (
+    template_for,
+    template_version_for,
+    template_version_to_change,
+)
 
 
 def template_list(request):
-    templates = (
-        Template.objects.visible_to(request.user)
-        .select_related("instrument")
-        .prefetch_related("versions")
-    )
+    templates = selectors.templates(request.user)
     return render(request, "reporting/template_list.html", {"templates": templates})
 
 
 def template_version(request, slug, number):
-    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
-    version = get_object_or_404(template.versions, number=number)
+    template = template_for(request, slug)
+    version = template_version_for(template, number)
     if not version.is_frozen and not request.user.has_perm("reporting.change_template", template):
         raise Http404
     structure = selectors.structure(version)
@@ -54,17 +54,14 @@ def template_version(request, slug, number):
             "structure": structure,
             "keeps": keeps,
             "editable": keeps and not version.is_frozen,
-            "cycles": list(version.cycles.all()),
+            "cycles": selectors.template_version_cycles(version),
         },
     )
 
 
 def template_detail(request, slug):
-    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
-    versions = template.versions.all()
-    if not request.user.has_perm("reporting.change_template", template):
-        versions = versions.filter(status="frozen")
-    latest = versions.first()
+    template = template_for(request, slug)
+    latest = selectors.latest_template_version(template, request.user)
     if latest is None:
         raise Http404
     return redirect("reporting:version", slug=slug, number=latest.number)
@@ -72,8 +69,8 @@ def template_detail(request, slug):
 
 def template_export(request, slug, number):
     """The version as a JSON file, to review, keep under version control or import elsewhere."""
-    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
-    version = get_object_or_404(template.versions, number=number)
+    template = template_for(request, slug)
+    version = template_version_for(template, number)
     if not version.is_frozen and not request.user.has_perm("reporting.change_template", template):
         raise Http404
     response = JsonResponse(
@@ -85,10 +82,8 @@ def template_export(request, slug, number):
 
 def _may_import(user, data) -> None:
     """An Agreement's secretariat imports templates of its own instrument only."""
-    from cmsfamily.directory.models import Instrument
-
     code = (data.get("template") or {}).get("instrument") if isinstance(data, dict) else None
-    instrument = Instrument.objects.filter(code=code).first() if isinstance(code, str) else None
+    instrument = selectors.instrument_by_code(code)
     if instrument is not None:
         require_perm(user, "reporting.change_template", Template(instrument=instrument))
 
@@ -121,14 +116,8 @@ def template_import(request):
 
 @login_required
 def template_create(request):
-    from cmsfamily.directory.models import Instrument
-    from cmsfamily.directory.scope import scope_of
-
     require_perm(request.user, "reporting.add_template")
-    scope = scope_of(request.user)
-    instruments = Instrument.objects.order_by("name")
-    if not scope.cms_secretariat:
-        instruments = instruments.filter(pk__in=scope.secretariat_instruments)
+    instruments = selectors.template_instruments(request.user)
     form = TemplateCreateForm(request.POST or None, instruments=instruments)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -152,7 +141,7 @@ def template_create(request):
 @login_required
 def section_add(request, slug, number):
     version = template_version_to_change(request, slug, number)
-    form = SectionAddForm(request.POST or None, sections=version.sections.all())
+    form = SectionAddForm(request.POST or None, sections=selectors.template_sections(version))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,17 +162,24 @@ def section_add(request, slug, number):
     return form_page(request, form, title=_("Add a section"), back=version.get_absolute_url())
 
 
+def _section(version, section_id) -> Section:
+    section = selectors.template_section(version, section_id)
+    if section is None:
+        raise Http404
+    return section
+
+
 @login_required
 def item_add(request, slug, number, section_id):
     version = template_version_to_change(request, slug, number)
-    section = get_object_or_404(Section, pk=section_id, version=version)
+    section = _section(version, section_id)
     form = ItemAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 if data["existing"]:
-                    question = Question.objects.filter(code=data["existing"]).first()
+                    question = selectors.bank_question(data["existing"])
                     if question is None:
                         raise ValidationError(
                             {"existing": [_("The bank has no question with this code.")]}
@@ -240,8 +236,9 @@ def structure_change(request, slug, number):
             status=400,
             back=version.get_absolute_url(),
         )
-    lookup = {"version": version} if model is Section else {"section__version": version}
-    obj = get_object_or_404(model, pk=request.POST.get("id") or 0, **lookup)
+    obj = selectors.outline_entry(version, what or "", request.POST.get("id") or 0)
+    if obj is None:
+        raise Http404
     try:
         if action == "remove":
             if model is not Item:
@@ -263,7 +260,7 @@ def structure_change(request, slug, number):
 @require_POST
 @login_required
 def version_new(request, slug):
-    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    template = template_for(request, slug)
     require_perm(request.user, "reporting.change_template", template)
     try:
         version = services.new_version(template=template, by=request.user)
@@ -279,7 +276,7 @@ def version_new(request, slug):
 @login_required
 def section_edit_texts(request, slug, number, section_id):
     version = template_version_to_change(request, slug, number)
-    section = get_object_or_404(Section, pk=section_id, version=version)
+    section = _section(version, section_id)
     names = [f"{name}_{lang}" for name in ("title", "intro") for lang in LANGUAGES]
     form = SectionEditForm(request.POST or None, initial={n: getattr(section, n) for n in names})
     if request.method == "POST" and form.is_valid():
@@ -305,7 +302,9 @@ def section_edit_texts(request, slug, number, section_id):
 @login_required
 def question_edit(request, code):
     """A question of the bank: all of it while no cycle uses it, then its French and Spanish only."""
-    question = get_object_or_404(Question, code=code)
+    question = selectors.bank_question(code)
+    if question is None:
+        raise Http404
     require_perm(request.user, "reporting.change_question")
     frozen = services.is_frozen_question(question)
     texts = [f"{name}_{lang}" for name in ("text", "help_text") for lang in LANGUAGES]

@@ -4,13 +4,10 @@ their review comments, and the confirmation asked before a removal."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,7 +17,6 @@ from cmsfamily.reporting import display, selectors, services
 from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.choices import CycleStatus
 from cmsfamily.reporting.models import (
-    ReviewComment,
     Submission,
     SubmissionVersion,
     Template,
@@ -31,12 +27,10 @@ from cmsfamily.reporting.models import (
 def submission_for(request, pk) -> Submission:
     """The report, if the user may see it (404 otherwise), with the cycle, template and reporter
     its pages name."""
-    return get_object_or_404(
-        Submission.objects.visible_to(request.user).select_related(
-            "cycle__version__template__instrument", "party", "organisation"
-        ),
-        pk=pk,
-    )
+    submission = selectors.submission(request.user, pk)
+    if submission is None:
+        raise Http404
+    return submission
 
 
 def _closed(submission) -> bool:
@@ -65,10 +59,10 @@ def refuse_if_closed(request, submission):
 def version_for(request, submission, number) -> SubmissionVersion:
     """A version the user may read: a version returned or recalled and never published does not
     exist for the public, nor for another Party (the rule the API and the exports follow)."""
-    return get_object_or_404(
-        selectors.readable_versions(submission, request.user).select_related("submitted_by"),
-        number=number,
-    )
+    version = selectors.readable_version(submission, request.user, number)
+    if version is None:
+        raise Http404
+    return version
 
 
 def require_versions_readable(request, submission) -> None:
@@ -76,20 +70,6 @@ def require_versions_readable(request, submission) -> None:
     (the rule the API's `versions/` asks too)."""
     if not request.user.has_perm("reporting.view_versions", submission):
         raise PermissionDenied
-
-
-def comments_by_answer(submission) -> dict[tuple[str, str], list[ReviewComment]]:
-    """The review comments of a report (with their replies) by question code and loop item."""
-    comments: dict[tuple[str, str], list[ReviewComment]] = defaultdict(list)
-    for comment in (
-        ReviewComment.objects.filter(submission=submission, parent=None)
-        .select_related("author", "question")
-        .prefetch_related(
-            Prefetch("replies", queryset=ReviewComment.objects.select_related("author"))
-        )
-    ):
-        comments[(comment.question.code, comment.loop_key)].append(comment)
-    return comments
 
 
 def version_sections(submission, version, structure, *, nodes=None, comments=None) -> list[tuple]:
@@ -134,9 +114,25 @@ def template_version_to_change(request, slug, number) -> TemplateVersion:
     """A version of a template whose keeper the user is (403 otherwise): the builder's pages and
     the creation of a cycle on it. Whether a frozen version may still change is the services'
     rule."""
-    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
+    template = template_for(request, slug)
     require_perm(request.user, "reporting.change_template", template)
-    return get_object_or_404(template.versions.select_related("template"), number=number)
+    return template_version_for(template, number)
+
+
+def template_for(request, slug) -> Template:
+    """A template the user sees (404 otherwise)."""
+    template = selectors.template(request.user, slug)
+    if template is None:
+        raise Http404
+    return template
+
+
+def template_version_for(template, number) -> TemplateVersion:
+    """A version of the template by number (404 otherwise)."""
+    version = selectors.template_version(template, number)
+    if version is None:
+        raise Http404
+    return version
 
 
 def confirm_removal(request, *, remove, done, back, title, message, button):

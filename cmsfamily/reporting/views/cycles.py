@@ -8,9 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -22,7 +21,7 @@ from cmsfamily.core.views import form_page, require_perm, show_errors_on_form
 from cmsfamily.reporting import exports, selectors, services
 from cmsfamily.reporting.choices import SubmissionStatus
 from cmsfamily.reporting.forms import CycleCreateForm
-from cmsfamily.reporting.models import Cycle, SectionAssignment, Submission
+from cmsfamily.reporting.models import Cycle
 from cmsfamily.reporting.views.common import template_version_to_change
 
 LATEST_PUBLISHED = 10  # on the index; every published report is listed on its cycle's page
@@ -34,19 +33,8 @@ REPORTERS_PER_PAGE = 50
 def index(request):
     """Reports the user drafts or contributes to, and the cycles they may see."""
     user = request.user
-    own = []
-    if user.is_authenticated:
-        own = list(
-            selectors.submissions(user).filter(
-                Q(pk__in=Submission.objects.reported_by(user).values("pk"))
-                | Q(pk__in=SectionAssignment.objects.filter(user=user).values("submission"))
-            )
-        )
-    published = list(
-        selectors.submissions(user)
-        .filter(status=SubmissionStatus.PUBLISHED)
-        .order_by("-published_at", "pk")[:LATEST_PUBLISHED]
-    )
+    own = selectors.own_submissions(user)
+    published = selectors.latest_published(user, LATEST_PUBLISHED)
     return render(
         request,
         "reporting/index.html",
@@ -60,10 +48,10 @@ def index(request):
 
 
 def _cycle(request, slug) -> Cycle:
-    return get_object_or_404(
-        Cycle.objects.visible_to(request.user).select_related("version__template__instrument"),
-        slug=slug,
-    )
+    cycle = selectors.cycle(request.user, slug)
+    if cycle is None:
+        raise Http404
+    return cycle
 
 
 def cycle_detail(request, slug):
@@ -86,11 +74,7 @@ def cycle_detail(request, slug):
         selectors.cycle_reporters(cycle, descending=descending), REPORTERS_PER_PAGE
     ).get_page(request.GET.get("page"))
     rows = list(page)
-    visible = set(
-        Submission.objects.visible_to(user)
-        .filter(pk__in=[row.pk for row in rows])
-        .values_list("pk", flat=True)
-    )
+    visible = selectors.visible_submission_ids(user, [row.pk for row in rows])
     # Who keeps the cycle follows every report's progress (`reporting.view_progress`, the same
     # rule as `manage_cycle` for a cycle's reports): a draft's row opens the page that says how far
     # it has got, without its answers.
@@ -102,9 +86,7 @@ def cycle_detail(request, slug):
         row.disclosed = keeps or row.visible
         row.openable = row.visible or follows
         row.published = row.status == SubmissionStatus.PUBLISHED and row.latest_version is not None
-    published_count = Submission.objects.filter(
-        cycle=cycle, status=SubmissionStatus.PUBLISHED
-    ).count()
+    published_count = selectors.published_count(cycle)
     return render(
         request,
         "reporting/cycle_detail.html",
@@ -233,8 +215,5 @@ def timeliness_overview(request):
     scope = scope_of(request.user)
     if not scope.is_secretariat:
         raise PermissionDenied
-    cycles = selectors.cycles(request.user)
-    if not scope.cms_secretariat:
-        cycles = cycles.filter(version__template__instrument__in=scope.secretariat_instruments)
-    rows = selectors.timeliness_by_cycle(cycles)
+    rows = selectors.timeliness_by_cycle(selectors.kept_cycles(request.user))
     return render(request, "reporting/timeliness.html", {"rows": rows})

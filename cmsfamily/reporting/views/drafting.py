@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,9 +15,7 @@ from cmsfamily.core.views import bad_query_page, form_page, require_perm
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.choices import EDITABLE_STATUSES, SubmissionStatus
 from cmsfamily.reporting.forms import AnswerFileForm, AssignForm
-from cmsfamily.reporting.models import ReviewComment, Section, SectionAssignment, Submission
 from cmsfamily.reporting.views.common import (
-    comments_by_answer,
     confirm_removal,
     refuse_if_closed,
     require_versions_readable,
@@ -27,10 +25,10 @@ from cmsfamily.reporting.views.common import (
 )
 
 
-def _progress(structure, submission) -> tuple[int, int, list]:
+def _progress(report: selectors.ReportState) -> tuple[int, int, list]:
     """How many questions of the draft are answered, in all and per section (counts only)."""
-    loops = selectors.loop_items(structure, submission)
-    done = selectors.completion(structure, selectors.answer_values(submission), loops)
+    structure = report.structure
+    done = selectors.completion(structure, report.values, report.loops)
     answered = sum(counts[0] for counts in done.values())
     expected = sum(counts[1] for counts in done.values())
     return answered, expected, [(node, done.get(node.section.pk)) for node in structure.nodes]
@@ -40,16 +38,10 @@ def submission_progress(request, pk):
     """A report the user may not read (a draft never submitted) whose progress they follow: the
     Secretariat keeping the cycle sees its status and how many questions are answered, never the
     answers, which become visible to it when the report is submitted."""
-    submission = get_object_or_404(
-        Submission.objects.select_related(
-            "cycle__version__template__instrument", "party", "organisation"
-        ),
-        pk=pk,
-    )
-    if not request.user.has_perm("reporting.view_progress", submission):
+    submission = selectors.followed_submission(request.user, pk)
+    if submission is None:
         raise Http404
-    structure = selectors.structure(submission.cycle.version)
-    answered, expected, sections = _progress(structure, submission)
+    answered, expected, sections = _progress(selectors.report_state(submission, request.user))
     return render(
         request,
         "reporting/submission_progress.html",
@@ -63,30 +55,27 @@ def submission_progress(request, pk):
 
 
 def submission_detail(request, pk):
-    if not Submission.objects.visible_to(request.user).filter(pk=pk).exists():
+    submission = selectors.submission(request.user, pk)
+    if submission is None:
         return submission_progress(request, pk)
-    submission = submission_for(request, pk)
     user = request.user
-    structure = selectors.structure(submission.cycle.version)
+    report = selectors.report_state(submission, user)
+    structure = report.structure
     reports = user.has_perm("reporting.submit_submission", submission) or user.has_perm(
         "reporting.recall_submission", submission
     )
-    editable = selectors.editable_section_ids(submission, user, structure)
-    closed = selectors.reads_closed_draft(user, submission)
+    editable = report.editable
+    closed = report.closed
     drafter = bool(editable) or reports or closed
     shown_nodes = structure.nodes
     mine: set[int] = set()
-    if not Submission.objects.reported_by(user).filter(pk=submission.pk).exists():
-        mine = selectors.assigned_section_ids(submission, user, structure)
+    if not report.reports:
+        mine = report.assigned
         if mine:
             shown_nodes = [node for node in structure.nodes if node.section.pk in mine]
-    loops = selectors.loop_items(structure, submission)
-    values = selectors.answer_values(submission) if drafter else {}
-    versions = list(
-        selectors.readable_versions(submission, user)
-        .select_related("submitted_by")
-        .order_by("-number")
-    )
+    loops = report.loops
+    values = report.values if drafter else {}
+    versions = selectors.version_list(submission, user)
     # Publishing is the last step: the published version is the latest one.
     published = (
         versions[0] if versions and submission.status == SubmissionStatus.PUBLISHED else None
@@ -95,9 +84,7 @@ def submission_detail(request, pk):
     done = selectors.completion(structure, values, loops) if drafter else {}
     if mine:
         found = [problem for problem in found if problem.section and problem.section.pk in mine]
-    assignments = list(
-        SectionAssignment.objects.filter(submission=submission).select_related("section", "user")
-    )
+    assignments = selectors.assignments(submission)
     # Who does not draft the report but may read all its versions (the reviewer, the reporter once
     # it is submitted) reads the answers of its last submitted version here, with the comments;
     # everyone else reads the published version only (`published`, below).
@@ -111,15 +98,13 @@ def submission_detail(request, pk):
         and user.has_perm("reporting.view_all_versions", submission)
     ):
         can_comment = user.has_perm("reporting.comment_submission", submission)
-        comments = comments_by_answer(submission) if can_comment else {}
+        comments = selectors.comments_by_answer(submission) if can_comment else {}
         review = version_sections(submission, latest, structure, comments=comments)
     # A returned report: its reporter is pointed to the Secretariat's comments beside the answers
     # (they are on the returned version's page, which the drafting page does not show).
     returned_comments = 0
     if drafter and submission.status == SubmissionStatus.RETURNED and latest is not None:
-        returned_comments = ReviewComment.objects.filter(
-            submission=submission, version=latest, parent=None
-        ).count()
+        returned_comments = selectors.returned_comment_count(submission, latest)
     # A report drafted again after a recall: the Secretariat sees how far, not the new answers.
     progress = None
     if (
@@ -128,7 +113,7 @@ def submission_detail(request, pk):
         and not user.has_perm("reporting.view_draft", submission)
         and user.has_perm("reporting.view_progress", submission)
     ):
-        progress = _progress(structure, submission)[:2]
+        progress = _progress(report)[:2]
     return render(
         request,
         "reporting/submission_detail.html",
@@ -170,7 +155,7 @@ def assign(request, pk):
         return refused
     require_perm(request.user, "reporting.assign_sections", submission)
     form = AssignForm(
-        request.POST or None, sections=Section.objects.filter(version=submission.cycle.version)
+        request.POST or None, sections=selectors.template_sections(submission.cycle.version)
     )
     if request.method == "POST" and form.is_valid():
         services.assign_section(
@@ -198,11 +183,7 @@ def unassign(request, pk, assignment_id):
         return refused
     require_perm(request.user, "reporting.assign_sections", submission)
     back = submission.get_absolute_url()
-    assignment = (
-        SectionAssignment.objects.filter(pk=assignment_id, submission=submission)
-        .select_related("section", "user", "submission__cycle")
-        .first()
-    )
+    assignment = selectors.assignment(submission, assignment_id)
     if assignment is None:  # a second click, or another tab, got there first
         messages.info(request, _("This contributor was already removed from the section."))
         return redirect(back)
@@ -250,14 +231,9 @@ def answer_file(request, pk, code):
             .get(key)
         )
     else:
-        structure = selectors.structure(submission.cycle.version)
-        if code not in selectors.readable_codes(submission, request.user, structure):
+        if code not in selectors.report_state(submission, request.user).readable_codes:
             raise PermissionDenied  # a contributor reads the files of their own sections only
-        value = (
-            submission.answers.filter(question__code=code, loop_key=key)
-            .values_list("value", flat=True)
-            .first()
-        )
+        value = selectors.draft_value(submission, code, key)
     if not isinstance(value, dict) or not default_storage.exists(value.get("path", "")):
         raise Http404
     return FileResponse(

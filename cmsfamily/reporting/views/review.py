@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,7 +17,6 @@ from cmsfamily.reporting import rules as who_rules
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.choices import WORKFLOW, SubmissionStatus
 from cmsfamily.reporting.forms import CommentForm, ReturnForm
-from cmsfamily.reporting.models import ReviewComment
 from cmsfamily.reporting.views.common import refuse_if_closed, submission_for
 
 # Actions confirmed on a page of their own first (a GET of the action's URL; its button POSTs):
@@ -152,7 +151,9 @@ def comment_add(request, pk, number):
         data = form.cleaned_data
         parent = None
         if data.get("parent"):
-            parent = get_object_or_404(ReviewComment, pk=data["parent"], submission=submission)
+            parent = selectors.review_comment(submission, data["parent"])
+            if parent is None:
+                raise Http404
         try:
             services.comment(
                 submission=submission,

@@ -26,11 +26,9 @@ from cmsfamily.reporting.choices import (
     NUMBER_KINDS,
     PICKER_KINDS,
     SENT_STATUSES,
-    SPECIES_LOOPS,
     YesNo,
 )
 from cmsfamily.reporting.forms import Field, LoopEntryForm, field_name, read_edits
-from cmsfamily.reporting.models import LoopEntry
 from cmsfamily.reporting.views.common import (
     confirm_removal,
     refuse_if_closed,
@@ -39,25 +37,12 @@ from cmsfamily.reporting.views.common import (
 )
 
 
-def _fields(
-    structure,
-    node,
-    submission,
-    user,
-    answers,
-    loops,
-    editable,
-    *,
-    values,
-    errors=None,
-    conflicts=None,
-    posted=None,
-):
+def _fields(state: selectors.SectionState, *, errors=None, conflicts=None, posted=None):
     """The fields of one section: each item for each loop item, with value, revision and state.
-    ``answers`` are the section's answers (with revisions); ``values`` all of the report's, for
-    the conditions that look at other sections."""
-    if posted:
-        values = {**values, **posted}
+    The state's ``answers`` are the section's (with revisions), its ``values`` all of the
+    report's, for the conditions that look at other sections; ``posted`` are the values sent."""
+    node, answers, loops, editable = state.node, state.answers, state.loops, state.editable
+    values = {**state.values, **posted} if posted else state.values
     errors = errors or {}
     conflicts = {(c.code, c.key): c for c in conflicts or []}
     groups = []
@@ -100,23 +85,6 @@ def _pickers(node) -> dict[str, list]:
     return result
 
 
-def _species_to_add(node, loops) -> list[tuple[int, str]]:
-    """For a section repeated for the Party's species: the other species of the table, which the
-    Party may add where the table lacks it as a range State (one query)."""
-    if node.loop not in SPECIES_LOOPS or node.loop_section.pk != node.section.pk:
-        return []
-    from cmsfamily.species.models import Taxon
-
-    listed = {item.key for item in loops.get(node.section.pk, [])}
-    return [
-        (pk, name)
-        for pk, name in Taxon.objects.order_by("scientific_name").values_list(
-            "pk", "scientific_name"
-        )
-        if f"taxon-{pk}" not in listed
-    ]
-
-
 def _reading_notes(edits, result, fields) -> list[str]:
     """How each saved number that means different things in different languages was read
     ("1,234" is 1234 on an English page, 1.234 on a French one), question by question."""
@@ -138,10 +106,10 @@ def _reading_notes(edits, result, fields) -> list[str]:
 def section_edit(request, pk, section_id):
     submission = submission_for(request, pk)
     user = request.user
-    state = selectors.section_state(submission, user, int(section_id))
+    state = selectors.report_state(submission, user).section(int(section_id))
     if state is None:
         raise Http404
-    structure, node, editable, closed = state.structure, state.node, state.editable, state.closed
+    structure, node, closed = state.structure, state.node, state.closed
     if submission.status in SENT_STATUSES:
         # Sent: nothing changes; whoever reads its versions reads the section, without inputs.
         return section_read(request, submission, structure, node)
@@ -153,10 +121,9 @@ def section_edit(request, pk, section_id):
         raise PermissionDenied
     if not state.may_read:
         raise PermissionDenied  # a contributor sees the sections assigned to them only
-    loops, values, answers = state.loops, state.values, state.answers
-    groups = _fields(structure, node, submission, user, answers, loops, editable, values=values)
+    groups = _fields(state)
     context = {
-        "species_to_add": _species_to_add(node, loops) if state.may_edit else [],
+        "species_to_add": selectors.species_to_add(node, state.loops) if state.may_edit else [],
         "closed": closed,
         "may_edit": state.may_edit,
         "may_remove": state.may_remove,
@@ -226,19 +193,7 @@ def section_edit(request, pk, section_id):
                 messages.info(request, note)
             return redirect(request.path)
         posted = {(e.code, e.key): e.value for e in edits}
-        groups = _fields(
-            structure,
-            node,
-            submission,
-            user,
-            answers,
-            loops,
-            editable,
-            errors=result.errors,
-            conflicts=result.conflicts,
-            values=values,
-            posted=posted,
-        )
+        groups = _fields(state, errors=result.errors, conflicts=result.conflicts, posted=posted)
         response = render(
             request,
             "reporting/section_edit.html",
@@ -275,7 +230,7 @@ def section_read(request, submission, structure, node):
         )
     if not request.user.has_perm("reporting.view_versions", submission):
         raise PermissionDenied
-    latest = submission.versions.select_related("submitted_by").order_by("-number").first()
+    latest = selectors.latest_version(submission)
     if latest is None:
         raise Http404
     return render(
@@ -295,7 +250,7 @@ def _section_to_change(request, submission, section_id) -> selectors.SectionStat
     """The section of the report the user may change now (a contributor: those assigned to
     them), or 404 when the report's form has no such section, 403 when the user may not."""
     require_perm(request.user, "reporting.edit_submission", submission)
-    state = selectors.section_state(submission, request.user, int(section_id))
+    state = selectors.report_state(submission, request.user).section(int(section_id))
     if state is None:
         raise Http404
     if not state.may_edit:
@@ -335,7 +290,7 @@ def loop_entry_remove(request, pk, section_id, key):
         return refused
     section = _section_to_change(request, submission, section_id).node.section
     back = reverse("reporting:section", args=[submission.pk, section.pk])
-    entry = LoopEntry.objects.filter(submission=submission, section=section, key=key).first()
+    entry = selectors.loop_entry(submission, section, key)
     if entry is None:  # a second click, or another tab, got there first
         messages.info(request, _("This item was already removed."))
         return redirect(back)

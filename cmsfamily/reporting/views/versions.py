@@ -18,7 +18,6 @@ from cmsfamily.reporting import display, exports, selectors, services
 from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.forms import CommentForm, DiffForm
 from cmsfamily.reporting.views.common import (
-    comments_by_answer,
     require_versions_readable,
     submission_for,
     version_for,
@@ -32,7 +31,7 @@ def version_detail(request, pk, number):
     version = version_for(request, submission, number)
     structure = selectors.structure(submission.cycle.version)
     can_comment = request.user.has_perm("reporting.comment_submission", submission)
-    comments = comments_by_answer(submission) if can_comment else {}
+    comments = selectors.comments_by_answer(submission) if can_comment else {}
     return render(
         request,
         "reporting/version_detail.html",
@@ -42,11 +41,7 @@ def version_detail(request, pk, number):
             "sections": version_sections(submission, version, structure, comments=comments),
             "can_comment": can_comment,
             "comment_form": CommentForm(),
-            "versions": list(
-                selectors.readable_versions(submission, request.user).values_list(
-                    "number", flat=True
-                )
-            ),
+            "versions": selectors.version_numbers(submission, request.user),
         },
     )
 

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -32,11 +32,12 @@ from cmsfamily.directory import services as registry
 from cmsfamily.directory.choices import UploadKind
 from cmsfamily.reporting import display, exports, selectors, workbook
 from cmsfamily.reporting.answers import Pickers
-from cmsfamily.reporting.models import Submission, Template
 from cmsfamily.reporting.views.common import (
     refuse_if_closed,
     require_versions_readable,
     submission_for,
+    template_for,
+    template_version_for,
     version_for,
 )
 
@@ -65,21 +66,21 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _may_work_offline(request, submission: Submission) -> None:
+def _may_work_offline(request, report: selectors.ReportState) -> None:
     """The drafters: the reporter's focal points and the contributors of assigned sections."""
-    user = request.user
+    user, submission = request.user, report.submission
     if not (
         user.has_perm("reporting.edit_submission", submission)
         or user.has_perm("reporting.recall_submission", submission)
-        or selectors.reads_closed_draft(user, submission)
+        or report.closed
     ):
         raise PermissionDenied
 
 
 def template_workbook(request, slug, number):
     """A blank workbook of a template version, for whoever may read the version."""
-    template = get_object_or_404(Template.objects.visible_to(request.user), slug=slug)
-    version = get_object_or_404(template.versions.select_related("template"), number=number)
+    template = template_for(request, slug)
+    version = template_version_for(template, number)
     if not version.is_frozen and not request.user.has_perm("reporting.change_template", template):
         raise PermissionDenied
     language = get_language() or "en"
@@ -90,9 +91,10 @@ def template_workbook(request, slug, number):
 @login_required
 def download(request, pk):
     submission = submission_for(request, pk)
-    _may_work_offline(request, submission)
+    report = selectors.report_state(submission, request.user)
+    _may_work_offline(request, report)
     language = get_language() or "en"
-    data = workbook.draft_workbook(submission, request.user, language)
+    data = workbook.draft_workbook(submission, request.user, language, report=report)
     return _xlsx(
         data, f"{submission.cycle.slug}-{exports.reporter_code(submission)}-{language}.xlsx"
     )

@@ -439,20 +439,24 @@ class _Writer:
                 put(self.meta, row, column, value)
 
 
-def draft_workbook(submission: Submission, user, language: str) -> bytes:
+def draft_workbook(
+    submission: Submission, user, language: str, *, report: selectors.ReportState | None = None
+) -> bytes:
     """The report as it is now, for the user to fill in: the sections they may see, unlocked
-    where they may edit."""
-    structure = selectors.structure(submission.cycle.version)
-    answers = selectors.answers_of(submission)
-    editable = selectors.editable_section_ids(submission, user, structure)
-    sections = selectors.readable_section_ids(submission, user, structure)
+    where they may edit. ``report`` is the report's read by the page, when it has made it."""
+    if report is None:
+        report = selectors.report_state(submission, user)
+    elif report.submission.pk != submission.pk or report.user != user:
+        raise ValueError("The report state is another report's or another user's.")
+    answers = report.answers
+    sections = report.readable
     code, name = reporter_of(submission)
     source = Source(
-        structure=structure,
+        structure=report.structure,
         values={spot: answer.value for spot, answer in answers.items()},
         revisions={spot: answer.revision for spot, answer in answers.items()},
-        loops=selectors.loop_items(structure, submission),
-        editable=editable,
+        loops=report.loops,
+        editable=report.editable,
         kind="draft",
         title=str(submission.cycle.title),
         reporter=code,
