@@ -1,0 +1,228 @@
+"""The API of a draft's answers (read by who may read the draft, written through the same
+service and checks as the form) and of a report's submitted versions: the actions of
+`submissions.SubmissionViewSet` at `answers/` and `versions/`."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, PermissionDenied
+from rest_framework.response import Response
+
+from cmsfamily.core.api import require
+from cmsfamily.reporting import selectors, services
+from cmsfamily.reporting.choices import CycleStatus
+from cmsfamily.reporting.models import Answer, SubmissionVersion
+
+
+class EditSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=80)
+    loop_key = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    value = serializers.JSONField(
+        allow_null=True,
+        help_text=_(
+            "The answer. A number is a JSON number or text with a dot before the decimals and "
+            "no thousands separator (1234.5): “1,234” is refused, as it means different numbers "
+            "in different languages."
+        ),
+    )
+    base_revision = serializers.IntegerField(min_value=0)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question.code")
+
+    class Meta:
+        model = Answer
+        fields = ["question", "loop_key", "value", "revision", "updated_at", "carried_from"]
+
+
+class AnswerErrorSerializer(serializers.Serializer):
+    """What is wrong with one edit: its question and loop item where the edit names them."""
+
+    question = serializers.CharField(allow_null=True)
+    loop_key = serializers.CharField(allow_blank=True)
+    messages = serializers.ListField(child=serializers.CharField())
+
+
+def _messages(errors) -> list[str]:
+    """DRF's or Django's errors by field as flat messages, each prefixed with its field."""
+    if isinstance(errors, dict):
+        return [
+            message if field in ("non_field_errors", "__all__") else f"{field}: {message}"
+            for field, value in errors.items()
+            for message in _messages(value)
+        ]
+    if isinstance(errors, list):
+        return [message for value in errors for message in _messages(value)]
+    return [str(errors)]
+
+
+def _edit_errors(data, errors) -> list[tuple[str | None, str, list[str]]]:
+    """The edits' structural errors (by the edit's index), each beside the question it names."""
+    if "non_field_errors" in errors:  # not a list of edits at all
+        return [(None, "", _messages(errors))]
+    problems = []
+    for index, row_errors in errors.items():
+        row = data[index] if isinstance(index, int) and index < len(data) else None
+        question = row.get("question") if isinstance(row, dict) else None
+        key = row.get("loop_key") if isinstance(row, dict) else ""
+        problems.append(
+            (
+                question if isinstance(question, str) else None,
+                key if isinstance(key, str) else "",
+                _messages(row_errors),
+            )
+        )
+    return problems
+
+
+def _answer_errors(problems) -> Response:
+    """Every 400 of `answers/` has one shape: `errors`, a list of {question, loop_key, messages}."""
+    return Response(
+        {
+            "errors": [
+                {"question": code, "loop_key": key, "messages": messages}
+                for code, key, messages in problems
+            ]
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubmissionVersion
+        fields = ["number", "submitted_at", "content_hash", "language", "snapshot"]
+
+
+def require_open(submission) -> None:
+    """Say why a report of a closed cycle refuses every change, rather than a bare 403."""
+    if submission.cycle.status == CycleStatus.CLOSED:
+        raise PermissionDenied(services.CYCLE_CLOSED)
+
+
+class AnswersMixin:
+    """The `answers/` action of the submissions: the draft's answers, read and written."""
+
+    def _readable_codes(self, request, submission) -> set[str]:
+        """The draft's questions the caller may read: the same rule as the page and the workbook."""
+        codes = selectors.report_state(submission, request.user).readable_codes
+        if not codes:
+            raise PermissionDenied(
+                _("Only the reporter and its contributors read the draft answers.")
+            )
+        return codes
+
+    @extend_schema(methods=["get"], responses=AnswerSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Up to 80 characters of your choosing, new for each write (e.g. a UUID). "
+                    "Sent again with the same write (after a lost answer), it is answered as "
+                    "the first time instead of with a conflict."
+                ),
+            )
+        ],
+        request=EditSerializer(many=True),
+        responses={
+            200: inline_serializer(
+                "Saved", {"saved": serializers.ListField(child=serializers.DictField())}
+            ),
+            400: inline_serializer("AnswerErrors", {"errors": AnswerErrorSerializer(many=True)}),
+            409: inline_serializer(
+                "Conflicts", {"conflicts": serializers.ListField(child=serializers.DictField())}
+            ),
+        },
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def answers(self, request, pk=None):
+        submission = self.get_object()
+        codes = self._readable_codes(request, submission)
+        if request.method == "GET":
+            rows = (
+                Answer.objects.filter(submission=submission, question__code__in=codes)
+                .select_related("question")
+                .order_by("question__code", "loop_key")
+            )
+            return Response(AnswerSerializer(rows, many=True).data)
+        require_open(submission)
+        require(
+            request, "reporting.edit_submission", submission, _("This report cannot be edited now.")
+        )
+        try:
+            data = request.data
+        except ParseError as error:
+            return _answer_errors([(None, "", [str(error.detail)])])
+        serializer = EditSerializer(data=data, many=True)
+        if not serializer.is_valid():
+            return _answer_errors(_edit_errors(data, serializer.errors))
+        edits = [
+            services.Edit(
+                row["question"], row.get("loop_key") or "", row["value"], row["base_revision"]
+            )
+            for row in serializer.validated_data
+        ]
+        try:
+            result = services.save_answers(
+                submission=submission,
+                edits=edits,
+                by=request.user,
+                language=get_language() or "en",
+                write_key=request.headers.get("Idempotency-Key", "").strip(),
+            )
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+            return _answer_errors([(None, "", _messages(detail))])
+        if result.errors:
+            return _answer_errors(
+                [(code, key, messages) for (code, key), messages in result.errors.items()]
+            )
+        if result.conflicts:
+            return Response(
+                {
+                    "conflicts": [
+                        {
+                            "question": c.code,
+                            "loop_key": c.key,
+                            "yours": c.yours,
+                            "theirs": c.theirs,
+                            "their_revision": c.their_revision,
+                            "by": c.by,
+                            "at": c.at,
+                        }
+                        for c in result.conflicts
+                    ]
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(
+            {
+                "saved": [
+                    {"question": code, "loop_key": key, "revision": revision}
+                    for (code, key), revision in result.saved.items()
+                ]
+            }
+        )
+
+
+class VersionsMixin:
+    """The `versions/` action of the submissions: the versions the caller may read."""
+
+    @extend_schema(responses=VersionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request, pk=None):
+        submission = self.get_object()
+        if not request.user.has_perm("reporting.view_versions", submission):
+            raise PermissionDenied(
+                _("The submitted versions are for the reporter and the reviewers.")
+            )
+        versions = selectors.readable_versions(submission, request.user).order_by("number")
+        return Response(VersionSerializer(versions, many=True).data)
