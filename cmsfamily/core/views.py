@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from cmsfamily.core import services, spreadsheets
+from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.filtersets import ExchangeRateFilter
 from cmsfamily.core.forms import ExchangeRateForm
 from cmsfamily.core.models import ExchangeRate
@@ -44,6 +45,22 @@ def spreadsheet_response(export_format: str, header, rows, *, name: str, title: 
         content_type = spreadsheets.XLSX_TYPE
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.{export_format}")
+    return response
+
+
+def pdf_response(
+    request: HttpRequest, html: str, filename: str, *, unavailable: "StrOrPromise", back: str
+) -> HttpResponse:
+    """A rendered page as a PDF download (core.documents), or, where this server cannot make
+    PDFs, a 503 page saying so (`unavailable`) with a link `back` to the page itself."""
+    try:
+        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except PdfUnavailable:
+        return error_page(
+            request, title=_("PDF not available"), message=unavailable, status=503, back=back
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.views import (
     FilteredTableView,
     bad_query_page,
     error_page,
     form_page,
+    pdf_response,
     require_perm,
     run_service,
 )
@@ -300,20 +300,16 @@ def progress_report_pdf(request, code):
         _report_context(request, programme, for_pdf=True),
         request=request,
     )
-    try:
-        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    except PdfUnavailable:
-        return error_page(
-            request,
-            title=_("PDF not available"),
-            message=_(
-                "Making a PDF needs the Pango library, which is not installed on this server. "
-                "The report can be read as a web page (and printed from it) or downloaded as DOCX."
-            ),
-            status=503,
-            back=reverse("workplans:progress-report", args=[programme.code]),
-        )
-    return _download(pdf, "application/pdf", f"{programme.code}-progress-report.pdf")
+    return pdf_response(
+        request,
+        html,
+        f"{programme.code}-progress-report.pdf",
+        unavailable=_(
+            "Making a PDF needs the Pango library, which is not installed on this server. "
+            "The report can be read as a web page (and printed from it) or downloaded as DOCX."
+        ),
+        back=reverse("workplans:progress-report", args=[programme.code]),
+    )
 
 
 def progress_report_docx(request, code):
