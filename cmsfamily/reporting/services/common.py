@@ -1,6 +1,20 @@
-"""What the reporting services share: who may act, and whether the cycle is still open."""
+"""What the reporting services share: who may act, whether the cycle is still open, and how a
+refusal names its field and its code.
+
+Every ValidationError a reporting service raises carries a stable code, which the API answers
+beside the message (`codes`, cmsfamily.core.api_errors) so a client need not read the text. A code
+means the same wherever it is used: `required` (a value that must be given is missing),
+`duplicate` (one already exists), `invalid_choice` (not one of the values this place allows),
+`max_length`, `invalid_range` (an end before its start), `unknown_question` (a question the
+version does not ask), `closed` (the cycle is closed), `not_editable` (the report's state no
+longer allows changes), `transition` (the report or cycle cannot move to that state), `incomplete`
+(problems remain before submitting), `frozen` (a cycle uses the version or question), and a few
+more, each named where it is raised.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -8,6 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from cmsfamily.reporting.choices import CycleStatus
 from cmsfamily.reporting.models import Cycle, Submission
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def field_error(field: str, message: StrOrPromise, *, code: str) -> ValidationError:
+    """A refusal of one field's value, with its stable code."""
+    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def require(by, predicate, obj) -> None:

@@ -80,19 +80,29 @@ def create_cycle(
     **texts,
 ) -> Cycle:
     """A cycle on a version, which freezes it, with a submission per expected reporter."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, ValidationError] = {}
     if Cycle.objects.filter(slug=slug).exists():
-        errors["slug"] = [_("A cycle with the code “%(code)s” exists.") % {"code": slug}]
+        errors["slug"] = ValidationError(
+            _("A cycle with the code “%(code)s” exists.") % {"code": slug}, code="duplicate"
+        )
     if period_end < period_start:
-        errors["period_end"] = [_("The period ends before it starts.")]
+        errors["period_end"] = ValidationError(
+            _("The period ends before it starts."), code="invalid_range"
+        )
     if deadline < opens_on:
-        errors["deadline"] = [_("The deadline is before the opening date.")]
+        errors["deadline"] = ValidationError(
+            _("The deadline is before the opening date."), code="invalid_range"
+        )
     if not version.sections.exists():
-        errors["version"] = [_("This version has no sections yet.")]
+        errors["version"] = ValidationError(
+            _("This version has no sections yet."), code="no_sections"
+        )
     if expected == ExpectedReporters.CHOSEN and not (parties or organisations):
-        errors["expected"] = [_("Choose the reporters.")]
+        errors["expected"] = ValidationError(_("Choose the reporters."), code="required")
     if not texts.get("title_en"):
-        errors["title_en"] = [_("Give the title in English, the language of the record.")]
+        errors["title_en"] = ValidationError(
+            _("Give the title in English, the language of the record."), code="required"
+        )
     if errors:
         raise ValidationError(errors)
     if version.status == VersionStatus.DRAFT:
@@ -149,7 +159,7 @@ def set_cycle_status(*, cycle: Cycle, status: str, by) -> Cycle:
         CycleStatus.CLOSED: {CycleStatus.OPEN},
     }
     if status not in CycleStatus.values:
-        raise ValidationError(_("Unknown status."), code="invalid")
+        raise ValidationError(_("Unknown status."), code="invalid_choice")
     require(by, who.keeps_reporting_of, cycle)
     if status not in allowed[cycle.status]:
         raise ValidationError(

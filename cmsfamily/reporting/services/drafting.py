@@ -28,7 +28,7 @@ from cmsfamily.reporting.models import (
     SectionAssignment,
     Submission,
 )
-from cmsfamily.reporting.services.common import guard_open, require
+from cmsfamily.reporting.services.common import field_error, guard_open, require
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def save_answers(
     if len(write_key) > WRITE_KEY_LENGTH:
         raise ValidationError(
             _("An idempotency key has at most %(limit)s characters.") % {"limit": WRITE_KEY_LENGTH},
-            code="invalid",
+            code="max_length",
         )
     if state is not None and state.submission.pk != submission.pk:
         raise ValueError("The section state is another report's.")
@@ -303,7 +303,7 @@ def add_loop_entry(
         LoopKind.REPORTER_ITEMS,
         *SPECIES_LOOPS,
     ):
-        raise ValidationError(_("Items cannot be added to this section."), code="invalid")
+        raise ValidationError(_("Items cannot be added to this section."), code="not_repeated")
     if section.loop in SPECIES_LOOPS:
         # A species the Party reports on though the table does not list it as a range State.
         from cmsfamily.species.models import Taxon
@@ -318,14 +318,14 @@ def add_loop_entry(
             else None
         )
         if taxon is None:
-            raise ValidationError({"key": [_("Choose a species from the list.")]})
+            raise field_error("key", _("Choose a species from the list."), code="invalid_choice")
         key, label = f"taxon-{taxon.pk}", taxon.scientific_name
         shown = selectors.loop_items(selectors.structure(section.version), submission)
         if any(item.key == key for item in shown.get(section.pk, [])):
-            raise ValidationError({"key": [_("This item is already in the list.")]})
+            raise field_error("key", _("This item is already in the list."), code="duplicate")
     label = label.strip()
     if not label:
-        raise ValidationError({"label": [_("Give the item a name.")]})
+        raise field_error("label", _("Give the item a name."), code="required")
     if section.loop not in SPECIES_LOOPS:
         existing = LoopEntry.objects.filter(submission=submission, section=section).count()
         key = f"item-{existing + 1}"
@@ -333,14 +333,14 @@ def add_loop_entry(
             existing += 1
             key = f"item-{existing + 1}"
     if LoopEntry.objects.filter(submission=submission, section=section, key=key).exists():
-        raise ValidationError({"key": [_("This item is already in the list.")]})
+        raise field_error("key", _("This item is already in the list."), code="duplicate")
     try:
         with transaction.atomic():
             entry = LoopEntry.objects.create(
                 submission=submission, section=section, key=key, label=label
             )
     except IntegrityError:  # the same item added at the same moment (a double click)
-        raise ValidationError({"key": [_("This item is already in the list.")]}) from None
+        raise field_error("key", _("This item is already in the list."), code="duplicate") from None
     record_event(
         kind="submission.item_added",
         target=submission,
@@ -378,7 +378,7 @@ def assign_section(*, submission: Submission, section: Section, user, by) -> Sec
     _guard_editable(submission)
     require(by, who.reports_for, submission)
     if section.version_id != submission.cycle.version_id:
-        raise ValidationError({"section": [_("Choose a section of this report.")]})
+        raise field_error("section", _("Choose a section of this report."), code="invalid_choice")
     assignment, _created = SectionAssignment.objects.get_or_create(
         submission=submission, section=section, user=user, defaults={"assigned_by": by}
     )

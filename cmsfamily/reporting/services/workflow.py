@@ -12,7 +12,7 @@ from cmsfamily.reporting import notifications, selectors
 from cmsfamily.reporting import rules as who
 from cmsfamily.reporting.choices import WORKFLOW, Step, SubmissionStatus
 from cmsfamily.reporting.models import Item, ReviewComment, Submission, SubmissionVersion
-from cmsfamily.reporting.services.common import guard_open, require
+from cmsfamily.reporting.services.common import field_error, guard_open, require
 
 
 def _move(submission: Submission, step: Step, by, **fields) -> Submission:
@@ -57,11 +57,11 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
         raise ValidationError(
             [
                 ValidationError(
-                    f"{problem.item.number if problem.item else ''} {problem.message}".strip()
+                    f"{problem.item.number if problem.item else ''} {problem.message}".strip(),
+                    code="incomplete",
                 )
                 for problem in found
             ],
-            code="incomplete",
         )
     now = timezone.now()
     _move(
@@ -100,7 +100,7 @@ def recall(*, submission: Submission, by) -> Submission:
 def return_submission(*, submission: Submission, by, note: str) -> Submission:
     _require_actor(by, WORKFLOW["return"], submission)
     if not note.strip():
-        raise ValidationError({"note": [_("Say what the reporter should change.")]})
+        raise field_error("note", _("Say what the reporter should change."), code="required")
     _move(submission, WORKFLOW["return"], by, review_note=note.strip())
     notifications.reviewed(submission)
     return submission
@@ -135,10 +135,10 @@ def comment(
     require(by, who.keeps_reporting_of | who.reports_for, submission)
     text = text.strip()
     if not text:
-        raise ValidationError({"text": [_("Write the comment.")]})
+        raise field_error("text", _("Write the comment."), code="required")
     if len(text) > 10_000:
-        raise ValidationError(
-            {"text": [_("Use at most %(limit)s characters.") % {"limit": 10_000}]}
+        raise field_error(
+            "text", _("Use at most %(limit)s characters.") % {"limit": 10_000}, code="max_length"
         )
     structure_item = (
         Item.objects.filter(section__version=submission.cycle.version_id, question__code=code)
@@ -146,11 +146,13 @@ def comment(
         .first()
     )
     if structure_item is None:
-        raise ValidationError(
-            {"code": [_("This report has no question “%(code)s”.") % {"code": code}]}
+        raise field_error(
+            "code",
+            _("This report has no question “%(code)s”.") % {"code": code},
+            code="unknown_question",
         )
     if parent is not None and parent.submission_id != submission.pk:
-        raise ValidationError({"parent": [_("Reply to a comment on this report.")]})
+        raise field_error("parent", _("Reply to a comment on this report."), code="invalid_choice")
     latest = submission.versions.order_by("-number").first()
     made = ReviewComment.objects.create(
         submission=submission,
