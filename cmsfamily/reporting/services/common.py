@@ -14,7 +14,8 @@ more, each named where it is raised.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -26,13 +27,15 @@ from cmsfamily.reporting.models import Cycle, Submission
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    from cmsfamily.accounts.models import User
+
 
 def field_error(field: str, message: StrOrPromise, *, code: str) -> ValidationError:
     """A refusal of one field's value, with its stable code."""
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def require(by, predicate, obj) -> None:
+def require(by: User | None, predicate: Callable[[User, Any], bool], obj: Any) -> None:
     """The service asks who may, itself: a page, an API or a workbook that forgot to ask is still
     refused. (`by=None` is the platform itself: loaders and commands.) Whether the report's state
     allows the change is asked by the state checks, with their own messages."""

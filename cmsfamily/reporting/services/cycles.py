@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +23,10 @@ from cmsfamily.reporting.choices import (
 )
 from cmsfamily.reporting.models import Answer, Cycle, Submission, SubmissionVersion, TemplateVersion
 from cmsfamily.reporting.services.common import require
+
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
+    from cmsfamily.directory.models import Organisation, Party
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -72,12 +78,12 @@ def create_cycle(
     opens_on: dt.date,
     deadline: dt.date,
     expected: str,
-    by,
-    parties=None,
-    organisations=None,
+    by: User | None,
+    parties: Iterable[Party] | None = None,
+    organisations: Iterable[Organisation] | None = None,
     deadline_rule: str = "",
-    reminder_days=(30, 7),
-    **texts,
+    reminder_days: tuple[int, ...] = (30, 7),
+    **texts: str,
 ) -> Cycle:
     """A cycle on a version, which freezes it, with a submission per expected reporter."""
     errors: dict[str, ValidationError] = {}
@@ -142,7 +148,13 @@ def create_cycle(
 
 
 @transaction.atomic
-def add_reporter(*, cycle: Cycle, by, party=None, organisation=None) -> Submission:
+def add_reporter(
+    *,
+    cycle: Cycle,
+    by: User | None,
+    party: Party | None = None,
+    organisation: Organisation | None = None,
+) -> Submission:
     if cycle.status == CycleStatus.CLOSED:
         raise ValidationError(_("This cycle is closed."), code="closed")
     submission, _created = Submission.objects.get_or_create(
@@ -152,7 +164,7 @@ def add_reporter(*, cycle: Cycle, by, party=None, organisation=None) -> Submissi
 
 
 @transaction.atomic
-def set_cycle_status(*, cycle: Cycle, status: str, by) -> Cycle:
+def set_cycle_status(*, cycle: Cycle, status: str, by: User | None) -> Cycle:
     allowed: dict[str, set[str]] = {
         CycleStatus.PLANNED: {CycleStatus.OPEN},
         CycleStatus.OPEN: {CycleStatus.CLOSED},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +29,9 @@ from cmsfamily.reporting.models import (
     Submission,
 )
 from cmsfamily.reporting.services.common import field_error, guard_open, require
+
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class SaveResult:
         return not self.conflicts and not self.errors
 
 
-def _require_section(by, submission: Submission, section: Section) -> None:
+def _require_section(by: User | None, submission: Submission, section: Section) -> None:
     if by is not None and section.pk not in selectors.editable_section_ids(
         submission, by, selectors.structure(submission.cycle.version)
     ):
@@ -88,7 +91,7 @@ def save_answers(
     *,
     submission: Submission,
     edits: list[Edit],
-    by,
+    by: User | None,
     state: selectors.SectionState | None = None,
     language: str = "en",
     numbers: str | None = None,
@@ -249,7 +252,7 @@ def _write(submission, structure, cleaned, by, result: SaveResult, write_key: st
         submission.status = SubmissionStatus.DRAFT
 
 
-def _retried(answer: Answer | None, value, write_key: str, by) -> bool:
+def _retried(answer: Answer | None, value: Any, write_key: str, by: User | None) -> bool:
     """The current revision is this very write, made before by the same sender with the same
     idempotency key (whose answer was lost on the way): not a conflict."""
     return bool(
@@ -293,7 +296,7 @@ def file_prefix(submission: Submission) -> str:
 
 @transaction.atomic
 def add_loop_entry(
-    *, submission: Submission, section: Section, label: str, by, key: str = ""
+    *, submission: Submission, section: Section, label: str, by: User | None, key: str = ""
 ) -> LoopEntry:
     guard_open(submission)
     _guard_editable(submission)
@@ -353,7 +356,7 @@ def add_loop_entry(
 
 
 @transaction.atomic
-def remove_loop_entry(*, entry: LoopEntry, by) -> None:
+def remove_loop_entry(*, entry: LoopEntry, by: User | None) -> None:
     guard_open(entry.submission)
     _guard_editable(entry.submission)
     _require_section(by, entry.submission, entry.section)
@@ -373,7 +376,9 @@ def remove_loop_entry(*, entry: LoopEntry, by) -> None:
 
 
 @transaction.atomic
-def assign_section(*, submission: Submission, section: Section, user, by) -> SectionAssignment:
+def assign_section(
+    *, submission: Submission, section: Section, user: User, by: User | None
+) -> SectionAssignment:
     guard_open(submission)
     _guard_editable(submission)
     require(by, who.reports_for, submission)
@@ -393,7 +398,7 @@ def assign_section(*, submission: Submission, section: Section, user, by) -> Sec
 
 
 @transaction.atomic
-def unassign_section(*, assignment: SectionAssignment, by) -> None:
+def unassign_section(*, assignment: SectionAssignment, by: User | None) -> None:
     guard_open(assignment.submission)
     _guard_editable(assignment.submission)
     require(by, who.reports_for, assignment.submission)
@@ -407,7 +412,7 @@ def unassign_section(*, assignment: SectionAssignment, by) -> None:
 
 
 @transaction.atomic
-def confirm_carried(*, submission: Submission, section: Section, by) -> int:
+def confirm_carried(*, submission: Submission, section: Section, by: User | None) -> int:
     """The reporter confirms the carried-forward answers of a section as this cycle's answers."""
     guard_open(submission)
     _guard_editable(submission)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,12 @@ from cmsfamily.reporting.models import (
     ValidationRule,
 )
 from cmsfamily.reporting.services.common import field_error
+
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
+    from cmsfamily.directory.models import Instrument
+    from cmsfamily.strategy.models import Target
+    from cmsfamily.workplans.models import WorkProgramme
 
 # What may still change in a question that a frozen version uses: its translations, which do not
 # change what is asked.
@@ -126,7 +133,12 @@ def is_frozen_question(question: Question) -> bool:
 
 @transaction.atomic
 def create_question(
-    *, code: str, by, options: list[dict] | None = None, targets=(), **values
+    *,
+    code: str,
+    by: User | None,
+    options: list[dict[str, Any]] | None = None,
+    targets: Iterable[Target] | None = (),
+    **values: Any,
 ) -> Question:
     unknown = set(values) - QUESTION_FIELDS
     if unknown:
@@ -155,7 +167,12 @@ def create_question(
 
 @transaction.atomic
 def update_question(
-    *, question: Question, by, options: list[dict] | None = None, targets=None, **values
+    *,
+    question: Question,
+    by: User | None,
+    options: list[dict[str, Any]] | None = None,
+    targets: Iterable[Target] | None = None,
+    **values: Any,
 ) -> Question:
     unknown = set(values) - QUESTION_FIELDS
     if unknown:
@@ -194,7 +211,9 @@ def update_question(
 
 
 @transaction.atomic
-def create_template(*, slug: str, instrument, reporter_kind: str, by, **texts) -> Template:
+def create_template(
+    *, slug: str, instrument: Instrument, reporter_kind: str, by: User | None, **texts: str
+) -> Template:
     if Template.objects.filter(slug=slug).exists():
         raise field_error(
             "slug",
@@ -233,7 +252,7 @@ def latest_version(template: Template) -> TemplateVersion:
 
 
 @transaction.atomic
-def new_version(*, template: Template, by, note: str = "") -> TemplateVersion:
+def new_version(*, template: Template, by: User | None, note: str = "") -> TemplateVersion:
     """A draft copy of the latest version: its sections, items and rules (a constant number of
     statements per level of nesting)."""
     source = latest_version(template)
@@ -289,12 +308,12 @@ def add_section(
     *,
     version: TemplateVersion,
     number: str,
-    by,
+    by: User | None,
     parent: Section | None = None,
     loop: str = "",
-    loop_items=None,
-    loop_programme=None,
-    **texts,
+    loop_items: list[str] | None = None,
+    loop_programme: WorkProgramme | None = None,
+    **texts: str,
 ) -> Section:
     _draft(version)
     if parent is not None and parent.version_id != version.pk:
@@ -339,7 +358,7 @@ def add_section(
 
 
 @transaction.atomic
-def update_section(*, section: Section, by, **texts) -> Section:
+def update_section(*, section: Section, by: User | None, **texts: str) -> Section:
     _draft(section.version)
     allowed = {f"{name}_{lang}" for name in ("title", "intro") for lang in LANGUAGES}
     if set(texts) - allowed:
@@ -360,10 +379,10 @@ def add_item(
     section: Section,
     question: Question,
     number: str,
-    by,
+    by: User | None,
     required: bool = False,
-    show_if=None,
-    require_if=None,
+    show_if: dict[str, Any] | None = None,
+    require_if: dict[str, Any] | None = None,
 ) -> Item:
     _draft(section.version)
     if Item.objects.filter(section__version=section.version_id, question=question).exists():
@@ -410,7 +429,7 @@ def check_condition(version: TemplateVersion, condition: Any, name: str) -> None
 
 
 @transaction.atomic
-def move(*, obj: Section | Item, direction: int, by) -> None:
+def move(*, obj: Section | Item, direction: int, by: User | None) -> None:
     """Swap a section or an item with its neighbour (up: -1, down: +1) among its siblings."""
     version = obj.version if isinstance(obj, Section) else obj.section.version
     _draft(version)
@@ -432,14 +451,19 @@ def move(*, obj: Section | Item, direction: int, by) -> None:
 
 
 @transaction.atomic
-def remove_item(*, item: Item, by) -> None:
+def remove_item(*, item: Item, by: User | None) -> None:
     _draft(item.section.version)
     item.delete()
 
 
 @transaction.atomic
 def add_rule(
-    *, version: TemplateVersion, kind: str, operands: dict, by, **messages
+    *,
+    version: TemplateVersion,
+    kind: str,
+    operands: dict[str, Any],
+    by: User | None,
+    **messages: str,
 ) -> ValidationRule:
     _draft(version)
     codes = (

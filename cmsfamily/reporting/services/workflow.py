@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +16,11 @@ from cmsfamily.reporting.choices import WORKFLOW, Step, SubmissionStatus
 from cmsfamily.reporting.models import Item, ReviewComment, Submission, SubmissionVersion
 from cmsfamily.reporting.services.common import field_error, guard_open, require
 
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
 
-def _move(submission: Submission, step: Step, by, **fields) -> Submission:
+
+def _move(submission: Submission, step: Step, by: User | None, **fields: Any) -> Submission:
     """Make a step of the workflow table (`choices.WORKFLOW`) on the locked report."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status not in step.sources:
@@ -35,14 +40,14 @@ def _move(submission: Submission, step: Step, by, **fields) -> Submission:
     return submission
 
 
-def _require_actor(by, step: Step, submission: Submission) -> None:
+def _require_actor(by: User | None, step: Step, submission: Submission) -> None:
     if step.needs_open_cycle:
         guard_open(submission)
     require(by, who.ACTORS[step.actor], submission)
 
 
 @transaction.atomic
-def submit(*, submission: Submission, by) -> SubmissionVersion:
+def submit(*, submission: Submission, by: User | None) -> SubmissionVersion:
     """Check the whole report; if nothing is wrong, freeze what was submitted as a new version.
 
     The report is locked before its answers are read: a save waits for the submit and is then
@@ -89,7 +94,7 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
 
 
 @transaction.atomic
-def recall(*, submission: Submission, by) -> Submission:
+def recall(*, submission: Submission, by: User | None) -> Submission:
     _require_actor(by, WORKFLOW["recall"], submission)
     _move(submission, WORKFLOW["recall"], by)
     notifications.sent(submission, "recalled")
@@ -97,7 +102,7 @@ def recall(*, submission: Submission, by) -> Submission:
 
 
 @transaction.atomic
-def return_submission(*, submission: Submission, by, note: str) -> Submission:
+def return_submission(*, submission: Submission, by: User | None, note: str) -> Submission:
     _require_actor(by, WORKFLOW["return"], submission)
     if not note.strip():
         raise field_error("note", _("Say what the reporter should change."), code="required")
@@ -107,7 +112,7 @@ def return_submission(*, submission: Submission, by, note: str) -> Submission:
 
 
 @transaction.atomic
-def accept(*, submission: Submission, by) -> Submission:
+def accept(*, submission: Submission, by: User | None) -> Submission:
     _require_actor(by, WORKFLOW["accept"], submission)
     _move(submission, WORKFLOW["accept"], by, accepted_at=timezone.now())
     notifications.reviewed(submission)
@@ -115,7 +120,7 @@ def accept(*, submission: Submission, by) -> Submission:
 
 
 @transaction.atomic
-def publish(*, submission: Submission, by) -> Submission:
+def publish(*, submission: Submission, by: User | None) -> Submission:
     _require_actor(by, WORKFLOW["publish"], submission)
     _move(submission, WORKFLOW["publish"], by, published_at=timezone.now())
     notifications.published(submission)
@@ -127,7 +132,7 @@ def comment(
     *,
     submission: Submission,
     code: str,
-    by,
+    by: User | None,
     text: str,
     key: str = "",
     parent: ReviewComment | None = None,
