@@ -55,7 +55,7 @@ from cmsfamily.core.views import (
     error_page,
     form_page,
     require_perm,
-    show_errors_on_form,
+    run_service,
     spreadsheet_response,
 )
 from cmsfamily.directory import services as registry
@@ -151,18 +151,18 @@ def _contribution_form_page(request, form, *, title, back, intro=CONTRIBUTION_FO
 def contribution_add(request):
     require_perm(request.user, "contributions.add_contribution")
     form = ContributionForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.log_contribution(by=request.user, **form.values())
-        except ValidationError as error:
-            show_errors_on_form(form, service_errors(error))
-        else:
-            messages.success(
-                request,
-                _("Logged: %(working)s. The CMS Secretariat will validate it.")
-                % {"working": entry.working},
-            )
-            return redirect(entry)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.log_contribution(by=request.user, **form.values()),
+        success=lambda entry: (
+            _("Logged: %(working)s. The CMS Secretariat will validate it.")
+            % {"working": entry.working}
+        ),
+        then=lambda entry: entry,
+        errors=service_errors,
+    ):
+        return done
     return _contribution_form_page(
         request, form, title=_("Log a contribution"), back=reverse("contributions:list")
     )
@@ -188,16 +188,15 @@ def contribution_edit(request, pk):
     form = ContributionForm(
         request.POST or None, request.FILES or None, instance=entry, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.update_contribution(
-                contribution=entry, by=request.user, **form.values()
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, service_errors(error))
-        else:
-            messages.success(request, _("Saved: %(working)s.") % {"working": entry.working})
-            return redirect(entry)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.update_contribution(contribution=entry, by=request.user, **form.values()),
+        success=lambda saved: _("Saved: %(working)s.") % {"working": saved.working},
+        then=lambda saved: saved,
+        errors=service_errors,
+    ):
+        return done
     return _contribution_form_page(
         request,
         form,
@@ -227,23 +226,21 @@ def contribution_correct(request, pk):
     form = ContributionForm(
         request.POST or None, request.FILES or None, instance=original, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            correction = services.correct_contribution(
-                original=original, by=request.user, **form.values()
+    if done := run_service(
+        request,
+        form,
+        lambda: services.correct_contribution(original=original, by=request.user, **form.values()),
+        success=lambda correction: (
+            _(
+                "The correction was logged as No. %(number)s. Once validated it replaces "
+                "No. %(original)s in the totals."
             )
-        except ValidationError as error:
-            show_errors_on_form(form, service_errors(error))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The correction was logged as No. %(number)s. Once validated it replaces "
-                    "No. %(original)s in the totals."
-                )
-                % {"number": correction.pk, "original": original.pk},
-            )
-            return redirect(correction)
+            % {"number": correction.pk, "original": original.pk}
+        ),
+        then=lambda correction: correction,
+        errors=service_errors,
+    ):
+        return done
     return _contribution_form_page(
         request,
         form,
@@ -332,14 +329,14 @@ rule_list = ValuationRuleListView.as_view()
 def rule_add(request):
     require_perm(request.user, "contributions.add_valuationrule")
     form = ValuationRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = services.add_valuation_rule(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("Saved: %(rule)s.") % {"rule": rule})
-            return redirect("contributions:rule-list")
+    if done := run_service(
+        request,
+        form,
+        lambda: services.add_valuation_rule(by=request.user, **form.cleaned_data),
+        success=lambda rule: _("Saved: %(rule)s.") % {"rule": rule},
+        then="contributions:rule-list",
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -360,14 +357,14 @@ def rule_end(request, pk):
     require_perm(request.user, "contributions.add_valuationrule")
     rule = get_object_or_404(selectors.valuation_rules(), pk=pk)
     form = EndRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_valuation_rule(rule=rule, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("Saved: %(rule)s.") % {"rule": rule})
-            return redirect("contributions:rule-list")
+    if done := run_service(
+        request,
+        form,
+        lambda: services.end_valuation_rule(rule=rule, by=request.user, **form.cleaned_data),
+        success=lambda _ended: _("Saved: %(rule)s.") % {"rule": rule},
+        then="contributions:rule-list",
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -557,21 +554,25 @@ assessed_list = AssessedListView.as_view()
 def assessed_set(request):
     require_perm(request.user, "contributions.manage_assessed")
     form = AssessedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def assess():
         values = form.values()
-        try:
-            assessed = services.set_assessed_contribution(
-                party=values.pop("party"),
-                instrument=values.pop("instrument"),
-                year=values.pop("year"),
-                by=request.user,
-                **values,
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("Saved: %(assessed)s.") % {"assessed": assessed})
-            return redirect("contributions:assessed")
+        return services.set_assessed_contribution(
+            party=values.pop("party"),
+            instrument=values.pop("instrument"),
+            year=values.pop("year"),
+            by=request.user,
+            **values,
+        )
+
+    if done := run_service(
+        request,
+        form,
+        assess,
+        success=lambda assessed: _("Saved: %(assessed)s.") % {"assessed": assessed},
+        then="contributions:assessed",
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -590,14 +591,14 @@ def payment_add(request, pk):
     require_perm(request.user, "contributions.manage_assessed")
     assessed = get_object_or_404(selectors.assessed(request.user), pk=pk)
     form = PaymentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_payment(assessed=assessed, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The payment was recorded."))
-            return redirect("contributions:assessed")
+    if done := run_service(
+        request,
+        form,
+        lambda: services.record_payment(assessed=assessed, by=request.user, **form.cleaned_data),
+        success=_("The payment was recorded."),
+        then="contributions:assessed",
+    ):
+        return done
     outstanding = max(assessed.amount - assessed.paid, Decimal(0))
     return form_page(
         request,

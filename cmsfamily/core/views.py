@@ -1,11 +1,14 @@
-"""Web-layer helpers every app's list pages share: filtered, sortable tables that export."""
+"""Web-layer helpers every app's pages share: filtered, sortable tables that export, the write
+through a service from a form, error and form pages."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -18,12 +21,18 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from cmsfamily.core import services, spreadsheets
+from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.filtersets import ExchangeRateFilter
 from cmsfamily.core.forms import ExchangeRateForm
 from cmsfamily.core.models import ExchangeRate
 from cmsfamily.core.tables import BoundedPaginator, ExchangeRateTable
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 EXPORT_FORMATS = ("csv", "xlsx")
+
+T = TypeVar("T")
 
 
 def spreadsheet_response(export_format: str, header, rows, *, name: str, title: str = ""):
@@ -36,6 +45,22 @@ def spreadsheet_response(export_format: str, header, rows, *, name: str, title: 
         content_type = spreadsheets.XLSX_TYPE
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.{export_format}")
+    return response
+
+
+def pdf_response(
+    request: HttpRequest, html: str, filename: str, *, unavailable: "StrOrPromise", back: str
+) -> HttpResponse:
+    """A rendered page as a PDF download (core.documents), or, where this server cannot make
+    PDFs, a 503 page saying so (`unavailable`) with a link `back` to the page itself."""
+    try:
+        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except PdfUnavailable:
+        return error_page(
+            request, title=_("PDF not available"), message=unavailable, status=503, back=back
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -62,6 +87,37 @@ def show_errors_on_form(form, error: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def run_service(
+    request: HttpRequest,
+    form: BaseForm,
+    call: Callable[[], T],
+    *,
+    success: "StrOrPromise | Callable[[T], StrOrPromise] | None",
+    then: Any,
+    errors: Callable[[ValidationError], ValidationError] | None = None,
+) -> HttpResponseRedirect | None:
+    """A page's write through a service: form → service → errors on the form, or message → redirect.
+
+    On a POST whose form is valid, `call()` runs the service (read the form's `cleaned_data`
+    inside it). A ValidationError it raises goes onto the form, at its fields where it names
+    them (`errors`, if given, renames them first), and None is returned: the view shows the form
+    again. Otherwise `success` (a text, or a function of the service's result, read after the
+    service ran) is said and the redirect to `then` (anything `redirect` takes, or a function of
+    the result) is returned. On a GET, or with an invalid form, None is returned.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call()
+    except ValidationError as error:
+        show_errors_on_form(form, errors(error) if errors else error)
+        return None
+    message = success(result) if callable(success) else success
+    if message is not None:
+        messages.success(request, message)
+    return redirect(then(result) if callable(then) else then)
 
 
 def error_page(request, *, title, message, status, back=None):
@@ -192,14 +248,14 @@ exchange_rate_list = ExchangeRateListView.as_view()
 def exchange_rate_add(request):
     require_perm(request.user, "core.add_exchangerate")
     form = ExchangeRateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rate = services.set_exchange_rate(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("Saved: %(rate)s.") % {"rate": rate})
-            return redirect("exchange-rate-list")
+    if done := run_service(
+        request,
+        form,
+        lambda: services.set_exchange_rate(by=request.user, **form.cleaned_data),
+        success=lambda rate: _("Saved: %(rate)s.") % {"rate": rate},
+        then="exchange-rate-list",
+    ):
+        return done
     return render(
         request,
         "core/form_page.html",

@@ -17,7 +17,7 @@ from cmsfamily.core.views import (
     FilteredTableView,
     bad_query_page,
     require_perm,
-    show_errors_on_form,
+    run_service,
 )
 from cmsfamily.directory import choices, selectors, services
 from cmsfamily.directory.filtersets import (
@@ -192,35 +192,36 @@ def _nominate(request, *, holder, holder_kwargs, roles, instruments, back):
     form = NominationForm(
         request.POST or None, request.FILES or None, roles=roles, instruments=instruments
     )
-    if request.method == "POST" and form.is_valid():
+
+    def nominate():
         data = form.cleaned_data
-        try:
-            appointment = services.nominate_contact(
-                email=data["email"],
-                details={
-                    field: data[field]
-                    for field in ("honorific", "given_name", "family_name", "position", "phone")
-                },
-                role=data["role"],
-                by=request.user,
-                instrument=data.get("instrument"),
-                start=data["start"],
-                end=data["end"],
-                document=data["document"],
-                note=data["note"],
-                **holder_kwargs,
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(person)s was nominated as %(role)s. The Secretariat will confirm the appointment."
-                )
-                % {"person": appointment.person, "role": appointment.get_role_display()},
-            )
-            return redirect(back)
+        return services.nominate_contact(
+            email=data["email"],
+            details={
+                field: data[field]
+                for field in ("honorific", "given_name", "family_name", "position", "phone")
+            },
+            role=data["role"],
+            by=request.user,
+            instrument=data.get("instrument"),
+            start=data["start"],
+            end=data["end"],
+            document=data["document"],
+            note=data["note"],
+            **holder_kwargs,
+        )
+
+    if done := run_service(
+        request,
+        form,
+        nominate,
+        success=lambda appointment: (
+            _("%(person)s was nominated as %(role)s. The Secretariat will confirm the appointment.")
+            % {"person": appointment.person, "role": appointment.get_role_display()}
+        ),
+        then=back,
+    ):
+        return done
     return render(
         request, "directory/nominate.html", {"form": form, "holder": holder, "back": back}
     )
@@ -285,19 +286,19 @@ def membership_add(request, code):
     instrument = _instrument(request, code)
     require_perm(request.user, "directory.manage_memberships", instrument)
     form = MembershipForm(request.POST or None, initial={"kind": instrument.member_kind})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_membership(instrument=instrument, by=request.user, **data)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(party)s was added to %(instrument)s.")
-                % {"party": data["party"], "instrument": instrument.code},
-            )
-            return redirect(instrument)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.add_membership(
+            instrument=instrument, by=request.user, **form.cleaned_data
+        ),
+        success=lambda _membership: (
+            _("%(party)s was added to %(instrument)s.")
+            % {"party": form.cleaned_data["party"], "instrument": instrument.code}
+        ),
+        then=instrument,
+    ):
+        return done
     return render(
         request,
         "core/form_page.html",
@@ -318,20 +319,19 @@ def membership_end(request, code, pk):
         selectors.memberships(request.user), pk=pk, instrument=instrument, end__isnull=True
     )
     form = EndMembershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_membership(
-                membership=membership, by=request.user, on=form.cleaned_data["end"]
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("The membership of %(party)s in %(instrument)s was ended.")
-                % {"party": membership.party, "instrument": instrument.code},
-            )
-            return redirect(instrument)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.end_membership(
+            membership=membership, by=request.user, on=form.cleaned_data["end"]
+        ),
+        success=lambda _ended: (
+            _("The membership of %(party)s in %(instrument)s was ended.")
+            % {"party": membership.party, "instrument": instrument.code}
+        ),
+        then=instrument,
+    ):
+        return done
     return render(
         request,
         "core/form_page.html",
@@ -511,21 +511,21 @@ def person_invite(request, pk):
     person = _person(request, pk)
     require_perm(request.user, "directory.invite_person", person)
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invite(
-                person=person,
-                by=request.user,
-                purpose=form.cleaned_data["purpose"],
-                base_url=request.build_absolute_uri("/")[:-1],
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(
-                request, _("An invitation was sent to %(email)s.") % {"email": person.email}
-            )
-            return redirect(person)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.invite(
+            person=person,
+            by=request.user,
+            purpose=form.cleaned_data["purpose"],
+            base_url=request.build_absolute_uri("/")[:-1],
+        ),
+        success=lambda _invitation: (
+            _("An invitation was sent to %(email)s.") % {"email": person.email}
+        ),
+        then=person,
+    ):
+        return done
     return render(
         request,
         "core/form_page.html",

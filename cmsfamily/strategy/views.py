@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from cmsfamily.core.views import (
     error_page,
     form_page,
     require_perm,
-    show_errors_on_form,
+    run_service,
 )
 from cmsfamily.strategy import selectors, services
 from cmsfamily.strategy.choices import MappingKind
@@ -98,16 +97,16 @@ def plan_history(request, code):
 def plan_add(request):
     require_perm(request.user, "strategy.add_strategicplan")
     form = PlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_plan(
-                code=form.cleaned_data["code"], by=request.user, **form.values()
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The strategic plan was created. Add its goals next."))
-            return redirect(plan)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.create_plan(
+            code=form.cleaned_data["code"], by=request.user, **form.values()
+        ),
+        success=_("The strategic plan was created. Add its goals next."),
+        then=lambda plan: plan,
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -126,14 +125,14 @@ def plan_edit(request, code):
     plan = _plan(request, code)
     require_perm(request.user, "strategy.change_strategicplan", plan)
     form = PlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plan(plan=plan, by=request.user, **form.values())
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The strategic plan was saved."))
-            return redirect(plan)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.update_plan(plan=plan, by=request.user, **form.values()),
+        success=_("The strategic plan was saved."),
+        then=plan,
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -156,17 +155,18 @@ def goal_edit(request, code, number=None):
         require_perm(request.user, "strategy.change_goal", goal)
         title = _("Edit %(goal)s of %(plan)s") % {"goal": goal, "plan": plan.title}
     form = GoalForm(request.POST or None, instance=goal)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if number is None:
-                services.add_goal(plan=plan, by=request.user, **form.values())
-            else:
-                services.update_goal(goal=goal, by=request.user, **form.values())
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The goal was saved."))
-            return redirect(plan)
+    if done := run_service(
+        request,
+        form,
+        lambda: (
+            services.add_goal(plan=plan, by=request.user, **form.values())
+            if number is None
+            else services.update_goal(goal=goal, by=request.user, **form.values())
+        ),
+        success=_("The goal was saved."),
+        then=plan,
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -188,14 +188,14 @@ def target_add(request, code):
     if query.cleaned_data["goal"] is not None:
         initial["goal"] = Goal.objects.filter(plan=plan, number=query.cleaned_data["goal"]).first()
     form = TargetForm(request.POST or None, initial=initial, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = services.add_target(plan=plan, by=request.user, **form.values())
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The target was added. Map it to the global targets next."))
-            return redirect(target)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.add_target(plan=plan, by=request.user, **form.values()),
+        success=_("The target was added. Map it to the global targets next."),
+        then=lambda target: target,
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -214,14 +214,14 @@ def target_edit(request, code, number):
     )
     require_perm(request.user, "strategy.change_target", target)
     form = TargetForm(request.POST or None, instance=target, plan=target.plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = services.update_target(target=target, by=request.user, **form.values())
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The target was saved."))
-            return redirect(target)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.update_target(target=target, by=request.user, **form.values()),
+        success=_("The target was saved."),
+        then=lambda saved: saved,
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -294,18 +294,15 @@ def indicator_edit(request, code, number, pk=None):
         require_perm(request.user, "strategy.change_indicator", indicator)
         title = _("Edit indicator %(code)s") % {"code": indicator.code}
     form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         values = {name: form.cleaned_data[name] for name in IndicatorForm.Meta.fields}
-        try:
-            if pk is None:
-                services.create_indicator(target=target, by=request.user, **values)
-            else:
-                services.update_indicator(indicator=indicator, by=request.user, **values)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The indicator was saved."))
-            return redirect(target)
+        if pk is None:
+            return services.create_indicator(target=target, by=request.user, **values)
+        return services.update_indicator(indicator=indicator, by=request.user, **values)
+
+    if done := run_service(request, form, save, success=_("The indicator was saved."), then=target):
+        return done
     return form_page(request, form, title=title, back=target.get_absolute_url())
 
 
@@ -315,18 +312,17 @@ def mapping_add(request, code, number):
     target = _target(request, code, number)
     require_perm(request.user, "strategy.manage_mappings", target)
     form = MappingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            link = services.add_mapping(target=target, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(target)s is now mapped to %(global)s.")
-                % {"target": target, "global": link.global_target.label},
-            )
-            return redirect(target)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.add_mapping(target=target, by=request.user, **form.cleaned_data),
+        success=lambda link: (
+            _("%(target)s is now mapped to %(global)s.")
+            % {"target": target, "global": link.global_target.label}
+        ),
+        then=target,
+    ):
+        return done
     return form_page(
         request,
         form,

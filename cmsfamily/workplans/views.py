@@ -1,8 +1,6 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -12,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.views import (
     FilteredTableView,
     bad_query_page,
     error_page,
     form_page,
+    pdf_response,
     require_perm,
-    show_errors_on_form,
+    run_service,
 )
 from cmsfamily.workplans import outputs, selectors, services
 from cmsfamily.workplans.filtersets import WorkProgrammeFilter
@@ -135,14 +133,14 @@ def post_progress(request, code, number):
     activity = _activity(request, code, number)
     require_perm(request.user, "workplans.post_progress", activity)
     form = ProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.post_progress(activity=activity, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The progress update was posted."))
-            return redirect(activity)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.post_progress(activity=activity, by=request.user, **form.cleaned_data),
+        success=_("The progress update was posted."),
+        then=activity,
+    ):
+        return done
     return _activity_page(request, activity, form, status=400)
 
 
@@ -151,15 +149,14 @@ def post_progress(request, code, number):
 def programme_add(request):
     require_perm(request.user, "workplans.add_workprogramme")
     form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        try:
-            programme = services.create_programme(by=request.user, **values)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The work programme was created."))
-            return redirect(programme)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.create_programme(by=request.user, **form.cleaned_data),
+        success=_("The work programme was created."),
+        then=lambda programme: programme,
+    ):
+        return done
     return form_page(
         request, form, title=_("New work programme"), back=reverse("workplans:programme-list")
     )
@@ -171,16 +168,18 @@ def programme_edit(request, code):
     programme = _programme(request, code)
     require_perm(request.user, "workplans.change_workprogramme", programme)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        values.pop("code")
-        try:
-            services.update_programme(programme=programme, by=request.user, **values)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The work programme was saved."))
-            return redirect(programme)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.update_programme(
+            programme=programme,
+            by=request.user,
+            **{name: value for name, value in form.cleaned_data.items() if name != "code"},
+        ),
+        success=_("The work programme was saved."),
+        then=programme,
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -195,14 +194,14 @@ def activity_add(request, code):
     programme = _programme(request, code)
     require_perm(request.user, "workplans.add_activity", programme)
     form = ActivityForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.add_activity(programme=programme, by=request.user, **form.values())
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The activity was added."))
-            return redirect(activity)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.add_activity(programme=programme, by=request.user, **form.values()),
+        success=_("The activity was added."),
+        then=lambda activity: activity,
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -218,14 +217,14 @@ def activity_edit(request, code, number):
     activity = _activity(request, code, number)
     require_perm(request.user, "workplans.change_activity", activity)
     form = ActivityForm(request.POST or None, instance=activity, programme=activity.programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.update_activity(activity=activity, by=request.user, **form.values())
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The activity was saved."))
-            return redirect(activity)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.update_activity(activity=activity, by=request.user, **form.values()),
+        success=_("The activity was saved."),
+        then=lambda saved: saved,
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -240,15 +239,18 @@ def resource_add(request, code, number):
     activity = _activity(request, code, number)
     require_perm(request.user, "workplans.change_activity", activity)
     form = ResourceLineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in ResourceLineForm.Meta.fields}
-        try:
-            services.add_resource_line(activity=activity, by=request.user, **values)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The resource line was added."))
-            return redirect(activity)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.add_resource_line(
+            activity=activity,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in ResourceLineForm.Meta.fields},
+        ),
+        success=_("The resource line was added."),
+        then=activity,
+    ):
+        return done
     return render(
         request,
         "core/form_page.html",
@@ -298,20 +300,16 @@ def progress_report_pdf(request, code):
         _report_context(request, programme, for_pdf=True),
         request=request,
     )
-    try:
-        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    except PdfUnavailable:
-        return error_page(
-            request,
-            title=_("PDF not available"),
-            message=_(
-                "Making a PDF needs the Pango library, which is not installed on this server. "
-                "The report can be read as a web page (and printed from it) or downloaded as DOCX."
-            ),
-            status=503,
-            back=reverse("workplans:progress-report", args=[programme.code]),
-        )
-    return _download(pdf, "application/pdf", f"{programme.code}-progress-report.pdf")
+    return pdf_response(
+        request,
+        html,
+        f"{programme.code}-progress-report.pdf",
+        unavailable=_(
+            "Making a PDF needs the Pango library, which is not installed on this server. "
+            "The report can be read as a web page (and printed from it) or downloaded as DOCX."
+        ),
+        back=reverse("workplans:progress-report", args=[programme.code]),
+    )
 
 
 def progress_report_docx(request, code):

@@ -195,3 +195,10 @@ def test_submitting_an_incomplete_report(client_as, nfp_kenya):
     kenya = Submission.objects.get(cycle=open_cycle(build_template()[1]), party__code="KE")
     response = client_as(nfp_kenya).post(f"/api/submissions/{kenya.pk}/submit/")
     assert _refused(response, "non_field_errors")
+
+
+def test_each_problem_of_an_incomplete_report_answers_its_own_code(client_as, nfp_kenya):
+    kenya = Submission.objects.get(cycle=open_cycle(build_template()[1]), party__code="KE")
+    response = client_as(nfp_kenya).post(f"/api/submissions/{kenya.pk}/submit/")
+    codes = _refused(response, "non_field_errors")
+    assert codes and set(codes) == {"incomplete"}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +23,10 @@ from cmsfamily.reporting.choices import (
 )
 from cmsfamily.reporting.models import Answer, Cycle, Submission, SubmissionVersion, TemplateVersion
 from cmsfamily.reporting.services.common import require
+
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
+    from cmsfamily.directory.models import Organisation, Party
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -72,27 +78,37 @@ def create_cycle(
     opens_on: dt.date,
     deadline: dt.date,
     expected: str,
-    by,
-    parties=None,
-    organisations=None,
+    by: User | None,
+    parties: Iterable[Party] | None = None,
+    organisations: Iterable[Organisation] | None = None,
     deadline_rule: str = "",
-    reminder_days=(30, 7),
-    **texts,
+    reminder_days: tuple[int, ...] = (30, 7),
+    **texts: str,
 ) -> Cycle:
     """A cycle on a version, which freezes it, with a submission per expected reporter."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, ValidationError] = {}
     if Cycle.objects.filter(slug=slug).exists():
-        errors["slug"] = [_("A cycle with the code “%(code)s” exists.") % {"code": slug}]
+        errors["slug"] = ValidationError(
+            _("A cycle with the code “%(code)s” exists.") % {"code": slug}, code="duplicate"
+        )
     if period_end < period_start:
-        errors["period_end"] = [_("The period ends before it starts.")]
+        errors["period_end"] = ValidationError(
+            _("The period ends before it starts."), code="invalid_range"
+        )
     if deadline < opens_on:
-        errors["deadline"] = [_("The deadline is before the opening date.")]
+        errors["deadline"] = ValidationError(
+            _("The deadline is before the opening date."), code="invalid_range"
+        )
     if not version.sections.exists():
-        errors["version"] = [_("This version has no sections yet.")]
+        errors["version"] = ValidationError(
+            _("This version has no sections yet."), code="no_sections"
+        )
     if expected == ExpectedReporters.CHOSEN and not (parties or organisations):
-        errors["expected"] = [_("Choose the reporters.")]
+        errors["expected"] = ValidationError(_("Choose the reporters."), code="required")
     if not texts.get("title_en"):
-        errors["title_en"] = [_("Give the title in English, the language of the record.")]
+        errors["title_en"] = ValidationError(
+            _("Give the title in English, the language of the record."), code="required"
+        )
     if errors:
         raise ValidationError(errors)
     if version.status == VersionStatus.DRAFT:
@@ -132,7 +148,13 @@ def create_cycle(
 
 
 @transaction.atomic
-def add_reporter(*, cycle: Cycle, by, party=None, organisation=None) -> Submission:
+def add_reporter(
+    *,
+    cycle: Cycle,
+    by: User | None,
+    party: Party | None = None,
+    organisation: Organisation | None = None,
+) -> Submission:
     if cycle.status == CycleStatus.CLOSED:
         raise ValidationError(_("This cycle is closed."), code="closed")
     submission, _created = Submission.objects.get_or_create(
@@ -142,14 +164,14 @@ def add_reporter(*, cycle: Cycle, by, party=None, organisation=None) -> Submissi
 
 
 @transaction.atomic
-def set_cycle_status(*, cycle: Cycle, status: str, by) -> Cycle:
+def set_cycle_status(*, cycle: Cycle, status: str, by: User | None) -> Cycle:
     allowed: dict[str, set[str]] = {
         CycleStatus.PLANNED: {CycleStatus.OPEN},
         CycleStatus.OPEN: {CycleStatus.CLOSED},
         CycleStatus.CLOSED: {CycleStatus.OPEN},
     }
     if status not in CycleStatus.values:
-        raise ValidationError(_("Unknown status."), code="invalid")
+        raise ValidationError(_("Unknown status."), code="invalid_choice")
     require(by, who.keeps_reporting_of, cycle)
     if status not in allowed[cycle.status]:
         raise ValidationError(

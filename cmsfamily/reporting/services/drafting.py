@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,7 +28,10 @@ from cmsfamily.reporting.models import (
     SectionAssignment,
     Submission,
 )
-from cmsfamily.reporting.services.common import guard_open, require
+from cmsfamily.reporting.services.common import field_error, guard_open, require
+
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class SaveResult:
         return not self.conflicts and not self.errors
 
 
-def _require_section(by, submission: Submission, section: Section) -> None:
+def _require_section(by: User | None, submission: Submission, section: Section) -> None:
     if by is not None and section.pk not in selectors.editable_section_ids(
         submission, by, selectors.structure(submission.cycle.version)
     ):
@@ -88,7 +91,7 @@ def save_answers(
     *,
     submission: Submission,
     edits: list[Edit],
-    by,
+    by: User | None,
     state: selectors.SectionState | None = None,
     language: str = "en",
     numbers: str | None = None,
@@ -111,7 +114,7 @@ def save_answers(
     if len(write_key) > WRITE_KEY_LENGTH:
         raise ValidationError(
             _("An idempotency key has at most %(limit)s characters.") % {"limit": WRITE_KEY_LENGTH},
-            code="invalid",
+            code="max_length",
         )
     if state is not None and state.submission.pk != submission.pk:
         raise ValueError("The section state is another report's.")
@@ -250,7 +253,7 @@ def _write(submission, structure, cleaned, by, result: SaveResult, write_key: st
         submission.status = SubmissionStatus.DRAFT
 
 
-def _retried(answer: Answer | None, value, write_key: str, by) -> bool:
+def _retried(answer: Answer | None, value: Any, write_key: str, by: User | None) -> bool:
     """The current revision is this very write, made before by the same sender with the same
     idempotency key (whose answer was lost on the way): not a conflict."""
     return bool(
@@ -294,7 +297,7 @@ def file_prefix(submission: Submission) -> str:
 
 @transaction.atomic
 def add_loop_entry(
-    *, submission: Submission, section: Section, label: str, by, key: str = ""
+    *, submission: Submission, section: Section, label: str, by: User | None, key: str = ""
 ) -> LoopEntry:
     guard_open(submission)
     _guard_editable(submission)
@@ -304,7 +307,7 @@ def add_loop_entry(
         LoopKind.REPORTER_ITEMS,
         *SPECIES_LOOPS,
     ):
-        raise ValidationError(_("Items cannot be added to this section."), code="invalid")
+        raise ValidationError(_("Items cannot be added to this section."), code="not_repeated")
     if section.loop in SPECIES_LOOPS:
         # A species the Party reports on though the table does not list it as a range State.
         from cmsfamily.species.models import Taxon
@@ -319,14 +322,14 @@ def add_loop_entry(
             else None
         )
         if taxon is None:
-            raise ValidationError({"key": [_("Choose a species from the list.")]})
+            raise field_error("key", _("Choose a species from the list."), code="invalid_choice")
         key, label = f"taxon-{taxon.pk}", taxon.scientific_name
         shown = selectors.loop_items(selectors.structure(section.version), submission)
         if any(item.key == key for item in shown.get(section.pk, [])):
-            raise ValidationError({"key": [_("This item is already in the list.")]})
+            raise field_error("key", _("This item is already in the list."), code="duplicate")
     label = label.strip()
     if not label:
-        raise ValidationError({"label": [_("Give the item a name.")]})
+        raise field_error("label", _("Give the item a name."), code="required")
     if section.loop not in SPECIES_LOOPS:
         existing = LoopEntry.objects.filter(submission=submission, section=section).count()
         key = f"item-{existing + 1}"
@@ -334,14 +337,14 @@ def add_loop_entry(
             existing += 1
             key = f"item-{existing + 1}"
     if LoopEntry.objects.filter(submission=submission, section=section, key=key).exists():
-        raise ValidationError({"key": [_("This item is already in the list.")]})
+        raise field_error("key", _("This item is already in the list."), code="duplicate")
     try:
         with transaction.atomic():
             entry = LoopEntry.objects.create(
                 submission=submission, section=section, key=key, label=label
             )
     except IntegrityError:  # the same item added at the same moment (a double click)
-        raise ValidationError({"key": [_("This item is already in the list.")]}) from None
+        raise field_error("key", _("This item is already in the list."), code="duplicate") from None
     record_event(
         kind="submission.item_added",
         target=submission,
@@ -354,7 +357,7 @@ def add_loop_entry(
 
 
 @transaction.atomic
-def remove_loop_entry(*, entry: LoopEntry, by) -> None:
+def remove_loop_entry(*, entry: LoopEntry, by: User | None) -> None:
     guard_open(entry.submission)
     _guard_editable(entry.submission)
     _require_section(by, entry.submission, entry.section)
@@ -374,12 +377,14 @@ def remove_loop_entry(*, entry: LoopEntry, by) -> None:
 
 
 @transaction.atomic
-def assign_section(*, submission: Submission, section: Section, user, by) -> SectionAssignment:
+def assign_section(
+    *, submission: Submission, section: Section, user: User, by: User | None
+) -> SectionAssignment:
     guard_open(submission)
     _guard_editable(submission)
     require(by, who.reports_for, submission)
     if section.version_id != submission.cycle.version_id:
-        raise ValidationError({"section": [_("Choose a section of this report.")]})
+        raise field_error("section", _("Choose a section of this report."), code="invalid_choice")
     assignment, _created = SectionAssignment.objects.get_or_create(
         submission=submission, section=section, user=user, defaults={"assigned_by": by}
     )
@@ -394,7 +399,7 @@ def assign_section(*, submission: Submission, section: Section, user, by) -> Sec
 
 
 @transaction.atomic
-def unassign_section(*, assignment: SectionAssignment, by) -> None:
+def unassign_section(*, assignment: SectionAssignment, by: User | None) -> None:
     guard_open(assignment.submission)
     _guard_editable(assignment.submission)
     require(by, who.reports_for, assignment.submission)
@@ -408,7 +413,7 @@ def unassign_section(*, assignment: SectionAssignment, by) -> None:
 
 
 @transaction.atomic
-def confirm_carried(*, submission: Submission, section: Section, by) -> int:
+def confirm_carried(*, submission: Submission, section: Section, by: User | None) -> int:
     """The reporter confirms the carried-forward answers of a section as this cycle's answers."""
     guard_open(submission)
     _guard_editable(submission)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,13 @@ from cmsfamily.reporting.models import (
     TemplateVersion,
     ValidationRule,
 )
+from cmsfamily.reporting.services.common import field_error
+
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
+    from cmsfamily.directory.models import Instrument
+    from cmsfamily.strategy.models import Target
+    from cmsfamily.workplans.models import WorkProgramme
 
 # What may still change in a question that a frozen version uses: its translations, which do not
 # change what is asked.
@@ -50,29 +58,45 @@ QUESTION_FIELDS = frozenset(
 
 
 def _check_question(question: Question, options: list | None) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if not getattr(question, "text_en", ""):
-        errors["text_en"] = [_("Give the question in English, the language of the record.")]
+        errors["text_en"] = [
+            ValidationError(
+                _("Give the question in English, the language of the record."), code="required"
+            )
+        ]
     if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and not options:
-        errors["options"] = [_("A choice question needs at least one option.")]
+        errors["options"] = [
+            ValidationError(_("A choice question needs at least one option."), code="required")
+        ]
     if question.kind == QuestionKind.TABLE:
         try:
             typed.validate_columns(question.columns)
         except ValidationError as error:
-            errors["columns"] = error.messages
+            errors["columns"] = [
+                ValidationError(message, code="invalid_columns") for message in error.messages
+            ]
     if (
         question.min_value is not None
         and question.max_value is not None
         and question.min_value > question.max_value
     ):
-        errors["max_value"] = [_("The highest value is lower than the lowest value.")]
+        errors["max_value"] = [
+            ValidationError(
+                _("The highest value is lower than the lowest value."), code="invalid_range"
+            )
+        ]
     if question.pattern:
         import re
 
         try:
             re.compile(question.pattern)
         except re.error:
-            errors["pattern"] = [_("This pattern is not a valid regular expression.")]
+            errors["pattern"] = [
+                ValidationError(
+                    _("This pattern is not a valid regular expression."), code="invalid_pattern"
+                )
+            ]
     if errors:
         raise ValidationError(errors)
 
@@ -83,15 +107,19 @@ def _options(question: Question, options: list[dict]) -> None:
     for order, option in enumerate(options):
         value = option["value"]
         if value in seen:
-            raise ValidationError(
-                {"options": [_("Two options have the value “%(value)s”.") % {"value": value}]}
+            raise field_error(
+                "options",
+                _("Two options have the value “%(value)s”.") % {"value": value},
+                code="duplicate",
             )
         seen.add(value)
         row = Option(question=question, value=value, order=order)
         for language in LANGUAGES:
             setattr(row, f"label_{language}", (option.get("label") or {}).get(language, ""))
         if not getattr(row, "label_en", ""):
-            raise ValidationError({"options": [_("Each option needs a label in English.")]})
+            raise field_error(
+                "options", _("Each option needs a label in English."), code="required"
+            )
         rows.append(row)
     question.options.all().delete()
     Option.objects.bulk_create(rows)
@@ -105,14 +133,21 @@ def is_frozen_question(question: Question) -> bool:
 
 @transaction.atomic
 def create_question(
-    *, code: str, by, options: list[dict] | None = None, targets=(), **values
+    *,
+    code: str,
+    by: User | None,
+    options: list[dict[str, Any]] | None = None,
+    targets: Iterable[Target] | None = (),
+    **values: Any,
 ) -> Question:
     unknown = set(values) - QUESTION_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     if Question.objects.filter(code=code).exists():
-        raise ValidationError(
-            {"code": [_("A question with the code “%(code)s” exists.") % {"code": code}]}
+        raise field_error(
+            "code",
+            _("A question with the code “%(code)s” exists.") % {"code": code},
+            code="duplicate",
         )
     question = Question(code=code, **values)
     question.full_clean(
@@ -132,7 +167,12 @@ def create_question(
 
 @transaction.atomic
 def update_question(
-    *, question: Question, by, options: list[dict] | None = None, targets=None, **values
+    *,
+    question: Question,
+    by: User | None,
+    options: list[dict[str, Any]] | None = None,
+    targets: Iterable[Target] | None = None,
+    **values: Any,
 ) -> Question:
     unknown = set(values) - QUESTION_FIELDS
     if unknown:
@@ -171,17 +211,23 @@ def update_question(
 
 
 @transaction.atomic
-def create_template(*, slug: str, instrument, reporter_kind: str, by, **texts) -> Template:
+def create_template(
+    *, slug: str, instrument: Instrument, reporter_kind: str, by: User | None, **texts: str
+) -> Template:
     if Template.objects.filter(slug=slug).exists():
-        raise ValidationError(
-            {"slug": [_("A template with the code “%(code)s” exists.") % {"code": slug}]}
+        raise field_error(
+            "slug",
+            _("A template with the code “%(code)s” exists.") % {"code": slug},
+            code="duplicate",
         )
     if reporter_kind not in ReporterKind.values:
-        raise ValidationError({"reporter_kind": [_("Choose who reports with this template.")]})
+        raise field_error(
+            "reporter_kind", _("Choose who reports with this template."), code="invalid_choice"
+        )
     template = Template(slug=slug, instrument=instrument, reporter_kind=reporter_kind, **texts)
     if not getattr(template, "title_en", ""):
-        raise ValidationError(
-            {"title_en": [_("Give the title in English, the language of the record.")]}
+        raise field_error(
+            "title_en", _("Give the title in English, the language of the record."), code="required"
         )
     template.save()
     TemplateVersion.objects.create(template=template, number=1)
@@ -206,7 +252,7 @@ def latest_version(template: Template) -> TemplateVersion:
 
 
 @transaction.atomic
-def new_version(*, template: Template, by, note: str = "") -> TemplateVersion:
+def new_version(*, template: Template, by: User | None, note: str = "") -> TemplateVersion:
     """A draft copy of the latest version: its sections, items and rules (a constant number of
     statements per level of nesting)."""
     source = latest_version(template)
@@ -262,31 +308,35 @@ def add_section(
     *,
     version: TemplateVersion,
     number: str,
-    by,
+    by: User | None,
     parent: Section | None = None,
     loop: str = "",
-    loop_items=None,
-    loop_programme=None,
-    **texts,
+    loop_items: list[str] | None = None,
+    loop_programme: WorkProgramme | None = None,
+    **texts: str,
 ) -> Section:
     _draft(version)
     if parent is not None and parent.version_id != version.pk:
-        raise ValidationError({"parent": [_("Choose a section of the same version.")]})
+        raise field_error(
+            "parent", _("Choose a section of the same version."), code="invalid_choice"
+        )
     if version.sections.filter(number=number).exists():
-        raise ValidationError(
-            {"number": [_("A section is already numbered “%(number)s”.") % {"number": number}]}
+        raise field_error(
+            "number",
+            _("A section is already numbered “%(number)s”.") % {"number": number},
+            code="duplicate",
         )
     if loop not in LoopKind.values:
-        raise ValidationError({"loop": [_("Choose how the section is repeated.")]})
+        raise field_error("loop", _("Choose how the section is repeated."), code="invalid_choice")
     if loop == LoopKind.FIXED and not loop_items:
-        raise ValidationError({"loop_items": [_("List the items the section is repeated for.")]})
+        raise field_error(
+            "loop_items", _("List the items the section is repeated for."), code="required"
+        )
     if loop == LoopKind.ACTIVITY and loop_programme is None:
-        raise ValidationError(
-            {
-                "loop_programme": [
-                    _("Choose the work programme whose activities the section repeats over.")
-                ]
-            }
+        raise field_error(
+            "loop_programme",
+            _("Choose the work programme whose activities the section repeats over."),
+            code="required",
         )
     last = version.sections.order_by("-order").values_list("order", flat=True).first()
     section = Section(
@@ -300,15 +350,15 @@ def add_section(
         **texts,
     )
     if not getattr(section, "title_en", ""):
-        raise ValidationError(
-            {"title_en": [_("Give the title in English, the language of the record.")]}
+        raise field_error(
+            "title_en", _("Give the title in English, the language of the record."), code="required"
         )
     section.save()
     return section
 
 
 @transaction.atomic
-def update_section(*, section: Section, by, **texts) -> Section:
+def update_section(*, section: Section, by: User | None, **texts: str) -> Section:
     _draft(section.version)
     allowed = {f"{name}_{lang}" for name in ("title", "intro") for lang in LANGUAGES}
     if set(texts) - allowed:
@@ -316,8 +366,8 @@ def update_section(*, section: Section, by, **texts) -> Section:
     for name, value in texts.items():
         setattr(section, name, value)
     if not getattr(section, "title_en", ""):
-        raise ValidationError(
-            {"title_en": [_("Give the title in English, the language of the record.")]}
+        raise field_error(
+            "title_en", _("Give the title in English, the language of the record."), code="required"
         )
     section.save()
     return section
@@ -329,19 +379,17 @@ def add_item(
     section: Section,
     question: Question,
     number: str,
-    by,
+    by: User | None,
     required: bool = False,
-    show_if=None,
-    require_if=None,
+    show_if: dict[str, Any] | None = None,
+    require_if: dict[str, Any] | None = None,
 ) -> Item:
     _draft(section.version)
     if Item.objects.filter(section__version=section.version_id, question=question).exists():
-        raise ValidationError(
-            {
-                "question": [
-                    _("This version already asks question “%(code)s”.") % {"code": question.code}
-                ]
-            }
+        raise field_error(
+            "question",
+            _("This version already asks question “%(code)s”.") % {"code": question.code},
+            code="duplicate",
         )
     for name, condition in (("show_if", show_if), ("require_if", require_if)):
         if condition is not None:
@@ -364,24 +412,24 @@ def check_condition(version: TemplateVersion, condition: Any, name: str) -> None
         or not isinstance(condition.get("question"), str)
         or not ("equals" in condition or "in" in condition)
     ):
-        raise ValidationError(
-            {name: [_('Write the condition as {"question": "<code>", "equals": <value>}.')]}
+        raise field_error(
+            name,
+            _('Write the condition as {"question": "<code>", "equals": <value>}.'),
+            code="invalid_condition",
         )
     if not Item.objects.filter(
         section__version=version, question__code=condition["question"]
     ).exists():
-        raise ValidationError(
-            {
-                name: [
-                    _("The condition names question “%(code)s”, which this version does not ask.")
-                    % {"code": condition["question"]}
-                ]
-            }
+        raise field_error(
+            name,
+            _("The condition names question “%(code)s”, which this version does not ask.")
+            % {"code": condition["question"]},
+            code="unknown_question",
         )
 
 
 @transaction.atomic
-def move(*, obj: Section | Item, direction: int, by) -> None:
+def move(*, obj: Section | Item, direction: int, by: User | None) -> None:
     """Swap a section or an item with its neighbour (up: -1, down: +1) among its siblings."""
     version = obj.version if isinstance(obj, Section) else obj.section.version
     _draft(version)
@@ -403,14 +451,19 @@ def move(*, obj: Section | Item, direction: int, by) -> None:
 
 
 @transaction.atomic
-def remove_item(*, item: Item, by) -> None:
+def remove_item(*, item: Item, by: User | None) -> None:
     _draft(item.section.version)
     item.delete()
 
 
 @transaction.atomic
 def add_rule(
-    *, version: TemplateVersion, kind: str, operands: dict, by, **messages
+    *,
+    version: TemplateVersion,
+    kind: str,
+    operands: dict[str, Any],
+    by: User | None,
+    **messages: str,
 ) -> ValidationRule:
     _draft(version)
     codes = (
@@ -425,13 +478,17 @@ def add_rule(
     )
     number_kinds = (QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.PERCENTAGE)
     if any(code not in asked or asked[code] not in number_kinds for code in codes):
-        raise ValidationError(
-            {"operands": [_("A rule compares number questions this version asks.")]}
+        raise field_error(
+            "operands",
+            _("A rule compares number questions this version asks."),
+            code="invalid_rule",
         )
     rule = ValidationRule(version=version, kind=kind, operands=operands, **messages)
     if not getattr(rule, "message_en", ""):
-        raise ValidationError(
-            {"message_en": [_("Give the message in English, the language of the record.")]}
+        raise field_error(
+            "message_en",
+            _("Give the message in English, the language of the record."),
+            code="required",
         )
     rule.save()
     return rule

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,10 +14,13 @@ from cmsfamily.reporting import notifications, selectors
 from cmsfamily.reporting import rules as who
 from cmsfamily.reporting.choices import WORKFLOW, Step, SubmissionStatus
 from cmsfamily.reporting.models import Item, ReviewComment, Submission, SubmissionVersion
-from cmsfamily.reporting.services.common import guard_open, require
+from cmsfamily.reporting.services.common import field_error, guard_open, require
+
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
 
 
-def _move(submission: Submission, step: Step, by, **fields) -> Submission:
+def _move(submission: Submission, step: Step, by: User | None, **fields: Any) -> Submission:
     """Make a step of the workflow table (`choices.WORKFLOW`) on the locked report."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status not in step.sources:
@@ -35,14 +40,14 @@ def _move(submission: Submission, step: Step, by, **fields) -> Submission:
     return submission
 
 
-def _require_actor(by, step: Step, submission: Submission) -> None:
+def _require_actor(by: User | None, step: Step, submission: Submission) -> None:
     if step.needs_open_cycle:
         guard_open(submission)
     require(by, who.ACTORS[step.actor], submission)
 
 
 @transaction.atomic
-def submit(*, submission: Submission, by) -> SubmissionVersion:
+def submit(*, submission: Submission, by: User | None) -> SubmissionVersion:
     """Check the whole report; if nothing is wrong, freeze what was submitted as a new version.
 
     The report is locked before its answers are read: a save waits for the submit and is then
@@ -57,11 +62,11 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
         raise ValidationError(
             [
                 ValidationError(
-                    f"{problem.item.number if problem.item else ''} {problem.message}".strip()
+                    f"{problem.item.number if problem.item else ''} {problem.message}".strip(),
+                    code="incomplete",
                 )
                 for problem in found
             ],
-            code="incomplete",
         )
     now = timezone.now()
     _move(
@@ -89,7 +94,7 @@ def submit(*, submission: Submission, by) -> SubmissionVersion:
 
 
 @transaction.atomic
-def recall(*, submission: Submission, by) -> Submission:
+def recall(*, submission: Submission, by: User | None) -> Submission:
     _require_actor(by, WORKFLOW["recall"], submission)
     _move(submission, WORKFLOW["recall"], by)
     notifications.sent(submission, "recalled")
@@ -97,17 +102,17 @@ def recall(*, submission: Submission, by) -> Submission:
 
 
 @transaction.atomic
-def return_submission(*, submission: Submission, by, note: str) -> Submission:
+def return_submission(*, submission: Submission, by: User | None, note: str) -> Submission:
     _require_actor(by, WORKFLOW["return"], submission)
     if not note.strip():
-        raise ValidationError({"note": [_("Say what the reporter should change.")]})
+        raise field_error("note", _("Say what the reporter should change."), code="required")
     _move(submission, WORKFLOW["return"], by, review_note=note.strip())
     notifications.reviewed(submission)
     return submission
 
 
 @transaction.atomic
-def accept(*, submission: Submission, by) -> Submission:
+def accept(*, submission: Submission, by: User | None) -> Submission:
     _require_actor(by, WORKFLOW["accept"], submission)
     _move(submission, WORKFLOW["accept"], by, accepted_at=timezone.now())
     notifications.reviewed(submission)
@@ -115,7 +120,7 @@ def accept(*, submission: Submission, by) -> Submission:
 
 
 @transaction.atomic
-def publish(*, submission: Submission, by) -> Submission:
+def publish(*, submission: Submission, by: User | None) -> Submission:
     _require_actor(by, WORKFLOW["publish"], submission)
     _move(submission, WORKFLOW["publish"], by, published_at=timezone.now())
     notifications.published(submission)
@@ -127,7 +132,7 @@ def comment(
     *,
     submission: Submission,
     code: str,
-    by,
+    by: User | None,
     text: str,
     key: str = "",
     parent: ReviewComment | None = None,
@@ -135,10 +140,10 @@ def comment(
     require(by, who.keeps_reporting_of | who.reports_for, submission)
     text = text.strip()
     if not text:
-        raise ValidationError({"text": [_("Write the comment.")]})
+        raise field_error("text", _("Write the comment."), code="required")
     if len(text) > 10_000:
-        raise ValidationError(
-            {"text": [_("Use at most %(limit)s characters.") % {"limit": 10_000}]}
+        raise field_error(
+            "text", _("Use at most %(limit)s characters.") % {"limit": 10_000}, code="max_length"
         )
     structure_item = (
         Item.objects.filter(section__version=submission.cycle.version_id, question__code=code)
@@ -146,11 +151,13 @@ def comment(
         .first()
     )
     if structure_item is None:
-        raise ValidationError(
-            {"code": [_("This report has no question “%(code)s”.") % {"code": code}]}
+        raise field_error(
+            "code",
+            _("This report has no question “%(code)s”.") % {"code": code},
+            code="unknown_question",
         )
     if parent is not None and parent.submission_id != submission.pk:
-        raise ValidationError({"parent": [_("Reply to a comment on this report.")]})
+        raise field_error("parent", _("Reply to a comment on this report."), code="invalid_choice")
     latest = submission.versions.order_by("-number").first()
     made = ReviewComment.objects.create(
         submission=submission,

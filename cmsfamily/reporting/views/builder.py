@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cmsfamily.core.languages import LANGUAGES
-from cmsfamily.core.views import error_page, form_page, next_url, require_perm, show_errors_on_form
+from cmsfamily.core.views import (
+    error_page,
+    form_page,
+    next_url,
+    require_perm,
+    run_service,
+    show_errors_on_form,
+)
 from cmsfamily.reporting import exchange, selectors, services
 from cmsfamily.reporting.forms import (
     ItemAddForm,
@@ -119,20 +126,22 @@ def template_create(request):
     require_perm(request.user, "reporting.add_template")
     instruments = selectors.template_instruments(request.user)
     form = TemplateCreateForm(request.POST or None, instruments=instruments)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            template = services.create_template(
-                slug=data["slug"],
-                instrument=data["instrument"],
-                reporter_kind=data["reporter_kind"],
-                by=request.user,
-                **{f"title_{lang}": data[f"title_{lang}"] for lang in LANGUAGES},
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            return redirect("reporting:version", slug=template.slug, number=1)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.create_template(
+            slug=form.cleaned_data["slug"],
+            instrument=form.cleaned_data["instrument"],
+            reporter_kind=form.cleaned_data["reporter_kind"],
+            by=request.user,
+            **{f"title_{lang}": form.cleaned_data[f"title_{lang}"] for lang in LANGUAGES},
+        ),
+        success=None,
+        then=lambda template: reverse(
+            "reporting:version", kwargs={"slug": template.slug, "number": 1}
+        ),
+    ):
+        return done
     return form_page(
         request, form, title=_("New report template"), back=reverse("reporting:template-list")
     )
@@ -142,23 +151,23 @@ def template_create(request):
 def section_add(request, slug, number):
     version = template_version_to_change(request, slug, number)
     form = SectionAddForm(request.POST or None, sections=selectors.template_sections(version))
-    if request.method == "POST" and form.is_valid():
+
+    def add():
         data = form.cleaned_data
-        try:
-            services.add_section(
-                version=version,
-                number=data["number"],
-                parent=data["parent"],
-                loop=data["loop"] or "",
-                loop_items=data["loop_items"],
-                by=request.user,
-                **{f"title_{lang}": data[f"title_{lang}"] for lang in LANGUAGES},
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("The section was added."))
-            return redirect(version.get_absolute_url())
+        return services.add_section(
+            version=version,
+            number=data["number"],
+            parent=data["parent"],
+            loop=data["loop"] or "",
+            loop_items=data["loop_items"],
+            by=request.user,
+            **{f"title_{lang}": data[f"title_{lang}"] for lang in LANGUAGES},
+        )
+
+    if done := run_service(
+        request, form, add, success=_("The section was added."), then=version.get_absolute_url()
+    ):
+        return done
     return form_page(request, form, title=_("Add a section"), back=version.get_absolute_url())
 
 
@@ -279,18 +288,16 @@ def section_edit_texts(request, slug, number, section_id):
     section = _section(version, section_id)
     names = [f"{name}_{lang}" for name in ("title", "intro") for lang in LANGUAGES]
     form = SectionEditForm(request.POST or None, initial={n: getattr(section, n) for n in names})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_section(
-                section=section, by=request.user, **{n: form.cleaned_data[n] for n in names}
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(
-                request, _("Section %(number)s was saved.") % {"number": section.number}
-            )
-            return redirect(version.get_absolute_url())
+    if done := run_service(
+        request,
+        form,
+        lambda: services.update_section(
+            section=section, by=request.user, **{n: form.cleaned_data[n] for n in names}
+        ),
+        success=lambda _saved: _("Section %(number)s was saved.") % {"number": section.number},
+        then=version.get_absolute_url(),
+    ):
+        return done
     return form_page(
         request,
         form,
@@ -316,20 +323,24 @@ def question_edit(request, code):
     )
     form = QuestionEditForm(request.POST or None, initial=initial, frozen=frozen)
     back = next_url(request, reverse("reporting:template-list"))
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
         values = {n: data[n] for n in texts if not form.fields[n].disabled}
         extra = {}
         if not frozen:
             values.update(min_value=data["min_value"], max_value=data["max_value"])
             extra["targets"] = list(data["targets"])
-        try:
-            services.update_question(question=question, by=request.user, **values, **extra)
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, _("Question %(code)s was saved.") % {"code": question.code})
-            return redirect(back)
+        return services.update_question(question=question, by=request.user, **values, **extra)
+
+    if done := run_service(
+        request,
+        form,
+        save,
+        success=lambda _saved: _("Question %(code)s was saved.") % {"code": question.code},
+        then=back,
+    ):
+        return done
     intro = (
         _(
             "A reporting cycle uses this question: only its French and Spanish texts may still change."

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cmsfamily.core.languages import LANGUAGES
-from cmsfamily.core.views import form_page, require_perm, show_errors_on_form
+from cmsfamily.core.views import form_page, require_perm, run_service
 from cmsfamily.reporting import exports, selectors, services
 from cmsfamily.reporting.choices import SubmissionStatus
 from cmsfamily.reporting.forms import CycleCreateForm
@@ -150,7 +150,8 @@ def cycle_export(request, slug, fmt):
 def cycle_create(request, slug, number):
     version = template_version_to_change(request, slug, number)
     form = CycleCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def create():
         data = form.cleaned_data
         deadline, rule = data["deadline"], ""
         if not deadline:
@@ -158,30 +159,32 @@ def cycle_create(request, slug, number):
             rule = _("Six months before the meeting opening on %(date)s (Resolution 12.5).") % {
                 "date": data["meeting_opens"].isoformat()
             }
-        try:
-            cycle = services.create_cycle(
-                slug=data["slug"],
-                version=version,
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                opens_on=data["opens_on"],
-                deadline=deadline,
-                deadline_rule=rule,
-                expected=data["expected"],
-                parties=list(data["parties"]),
-                organisations=list(data["organisations"]),
-                by=request.user,
-                **{f"title_{lang}": data[f"title_{lang}"] for lang in LANGUAGES},
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("The cycle was created with %(count)s reporters.")
-                % {"count": cycle.submissions.count()},
-            )
-            return redirect(cycle.get_absolute_url())
+        return services.create_cycle(
+            slug=data["slug"],
+            version=version,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            opens_on=data["opens_on"],
+            deadline=deadline,
+            deadline_rule=rule,
+            expected=data["expected"],
+            parties=list(data["parties"]),
+            organisations=list(data["organisations"]),
+            by=request.user,
+            **{f"title_{lang}": data[f"title_{lang}"] for lang in LANGUAGES},
+        )
+
+    if done := run_service(
+        request,
+        form,
+        create,
+        success=lambda cycle: (
+            _("The cycle was created with %(count)s reporters.")
+            % {"count": cycle.submissions.count()}
+        ),
+        then=lambda cycle: cycle.get_absolute_url(),
+    ):
+        return done
     return form_page(
         request,
         form,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cmsfamily.core.views import require_perm, show_errors_on_form
+from cmsfamily.core.views import require_perm, run_service
 from cmsfamily.reporting import rules as who_rules
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.choices import WORKFLOW, SubmissionStatus
@@ -115,16 +115,16 @@ def submission_return(request, pk):
             return redirect(back)
         raise PermissionDenied
     form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_submission(
-                submission=submission, by=user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            show_errors_on_form(form, error)
-        else:
-            messages.success(request, step.done % {"reporter": submission.reporter})
-            return redirect(back)
+    if done := run_service(
+        request,
+        form,
+        lambda: services.return_submission(
+            submission=submission, by=user, note=form.cleaned_data["note"]
+        ),
+        success=lambda _returned: step.done % {"reporter": submission.reporter},
+        then=back,
+    ):
+        return done
     names = {"reporter": submission.reporter, "cycle": submission.cycle.title}
     return render(
         request,

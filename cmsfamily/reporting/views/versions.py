@@ -4,7 +4,7 @@ draft and the last accepted report, the version as a document to print, as PDF a
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cmsfamily.core.views import error_page, require_perm
+from cmsfamily.core.views import error_page, pdf_response, require_perm
 from cmsfamily.reporting import display, exports, selectors, services
 from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.forms import CommentForm, DiffForm
@@ -176,29 +176,18 @@ def version_print(request, pk, number):
 
 
 def version_pdf(request, pk, number):
-    from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
-
     context = print_context(request, pk, number, for_pdf=True)
-    version = context["version"]
     html = render_to_string("reporting/version_print.html", context, request=request)
-    try:
-        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    except PdfUnavailable:
-        return error_page(
-            request,
-            title=_("PDF not available"),
-            message=_(
-                "Making a PDF needs the Pango library, which is not installed on this server. "
-                "The report can be read as a web page and printed from it."
-            ),
-            status=503,
-            back=reverse("reporting:version-print", args=[pk, number]),
-        )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, _version_filename(context["submission"], version, "pdf")
+    return pdf_response(
+        request,
+        html,
+        _version_filename(context["submission"], context["version"], "pdf"),
+        unavailable=_(
+            "Making a PDF needs the Pango library, which is not installed on this server. "
+            "The report can be read as a web page and printed from it."
+        ),
+        back=reverse("reporting:version-print", args=[pk, number]),
     )
-    return response
 
 
 def _version_filename(submission, version, extension: str) -> str:
