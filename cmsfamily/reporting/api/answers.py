@@ -12,6 +12,7 @@ from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
 from cmsfamily.core.api import require
+from cmsfamily.core.api_errors import DEFAULT_CODE
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.choices import CycleStatus
 from cmsfamily.reporting.models import Answer, SubmissionVersion
@@ -45,22 +46,31 @@ class AnswerErrorSerializer(serializers.Serializer):
     question = serializers.CharField(allow_null=True)
     loop_key = serializers.CharField(allow_blank=True)
     messages = serializers.ListField(child=serializers.CharField())
+    codes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The machine-readable code of each message, in the same order.",
+    )
 
 
-def _messages(errors) -> list[str]:
-    """DRF's or Django's errors by field as flat messages, each prefixed with its field."""
+def _messages(errors) -> list[tuple[str, str]]:
+    """DRF's or Django's errors by field as flat messages, each prefixed with its field and with
+    its code (`invalid` where the error has none)."""
+    if isinstance(errors, DjangoValidationError):
+        if hasattr(errors, "error_dict"):
+            return _messages(errors.error_dict)
+        return [(str(next(iter(error))), error.code or DEFAULT_CODE) for error in errors.error_list]
     if isinstance(errors, dict):
         return [
-            message if field in ("non_field_errors", "__all__") else f"{field}: {message}"
+            (message if field in ("non_field_errors", "__all__") else f"{field}: {message}", code)
             for field, value in errors.items()
-            for message in _messages(value)
+            for message, code in _messages(value)
         ]
     if isinstance(errors, list):
-        return [message for value in errors for message in _messages(value)]
-    return [str(errors)]
+        return [pair for value in errors for pair in _messages(value)]
+    return [(str(errors), getattr(errors, "code", None) or DEFAULT_CODE)]
 
 
-def _edit_errors(data, errors) -> list[tuple[str | None, str, list[str]]]:
+def _edit_errors(data, errors) -> list[tuple[str | None, str, list[tuple[str, str]]]]:
     """The edits' structural errors (by the edit's index), each beside the question it names."""
     if "non_field_errors" in errors:  # not a list of edits at all
         return [(None, "", _messages(errors))]
@@ -80,12 +90,18 @@ def _edit_errors(data, errors) -> list[tuple[str | None, str, list[str]]]:
 
 
 def _answer_errors(problems) -> Response:
-    """Every 400 of `answers/` has one shape: `errors`, a list of {question, loop_key, messages}."""
+    """Every 400 of `answers/` has one shape: `errors`, a list of {question, loop_key, messages,
+    codes}; ``problems`` are (question, loop key, [(message, code)])."""
     return Response(
         {
             "errors": [
-                {"question": code, "loop_key": key, "messages": messages}
-                for code, key, messages in problems
+                {
+                    "question": question,
+                    "loop_key": key,
+                    "messages": [message for message, _code in pairs],
+                    "codes": [code for _message, code in pairs],
+                }
+                for question, key, pairs in problems
             ]
         },
         status=status.HTTP_400_BAD_REQUEST,
@@ -160,7 +176,7 @@ class AnswersMixin:
         try:
             data = request.data
         except ParseError as error:
-            return _answer_errors([(None, "", [str(error.detail)])])
+            return _answer_errors([(None, "", _messages(error.detail))])
         serializer = EditSerializer(data=data, many=True)
         if not serializer.is_valid():
             return _answer_errors(_edit_errors(data, serializer.errors))
@@ -179,11 +195,13 @@ class AnswersMixin:
                 write_key=request.headers.get("Idempotency-Key", "").strip(),
             )
         except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-            return _answer_errors([(None, "", _messages(detail))])
+            return _answer_errors([(None, "", _messages(error))])
         if result.errors:
             return _answer_errors(
-                [(code, key, messages) for (code, key), messages in result.errors.items()]
+                [
+                    (code, key, [(message, DEFAULT_CODE) for message in messages])
+                    for (code, key), messages in result.errors.items()
+                ]
             )
         if result.conflicts:
             return Response(

@@ -222,3 +222,28 @@ def test_templates_cycles_and_the_bank_are_public_once_frozen(client, cycle):
 def test_a_draft_template_is_hidden_from_the_public(client, db):
     build_template(slug="unused")
     assert client.get("/api/report-templates/").json()["count"] == 0
+
+
+def test_the_answers_errors_carry_a_code_beside_each_message(client_as, nfp_kenya, kenya):
+    """The service's own code reaches the client, as on every other endpoint (`codes`)."""
+    client = client_as(nfp_kenya)
+    too_long = client.post(
+        answers_url(kenya),
+        [{"question": "t.departments", "value": "Ministry", "base_revision": 0}],
+        content_type="application/json",
+        headers={"Idempotency-Key": "k" * 81},
+    )
+    assert too_long.status_code == 400
+    [error] = too_long.json()["errors"]
+    assert error["codes"] == ["max_length"]
+    assert len(error["messages"]) == 1
+    wrong = client.post(
+        answers_url(kenya),
+        [{"question": "t.staff", "value": "many", "base_revision": 0}, {"question": "t.staff"}],
+        content_type="application/json",
+    )
+    assert wrong.status_code == 400
+    [error] = wrong.json()["errors"]
+    assert error["question"] == "t.staff"
+    assert error["codes"] == ["required", "required"]
+    assert not Answer.objects.exists()
