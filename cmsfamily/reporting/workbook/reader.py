@@ -150,9 +150,12 @@ class _Reader:
         self.language = language
         # Text typed in a number cell is read in the language the workbook was made in.
         self.numbers = numbers or language
-        self.structure = selectors.structure(submission.cycle.version)
-        self.loops = selectors.loop_items(self.structure, submission)
-        self.editable = selectors.editable_section_ids(submission, user, self.structure)
+        # The same read of the report as its page and the draft workbook (what the user may
+        # edit is asked again by `services.save_answers` when the plan is applied).
+        self.report = selectors.report_state(submission, user)
+        self.structure = self.report.structure
+        self.loops = self.report.loops
+        self.editable = self.report.editable
         self.labels = Labels(language)
         self.lookups = typed.Pickers()
         self.prefix = services.file_prefix(submission)
@@ -160,7 +163,6 @@ class _Reader:
         self.found: dict[tuple[str, str], str] = {}  # spot → where it was read
         self.cells: dict[tuple[str, str], tuple[list, str]] = {}  # spot → (cells, where)
         self.tables: dict[tuple[str, str], tuple[list[list], list[dict], str]] = {}
-        self._current: dict | None = None
 
     def error(self, sheet: str, row: int, column: int, message: str) -> None:
         self.plan.errors.append(CellError(sheet, f"{get_column_letter(column)}{row}", message))
@@ -285,9 +287,7 @@ class _Reader:
 
     def current(self) -> dict:
         """The report's answers, read only when a cell differs from the download."""
-        if self._current is None:
-            self._current = selectors.answers_of(self.submission)
-        return self._current
+        return self.report.answers
 
     def plan_changes(self, meta: Meta) -> Plan:
         labels = {loop.key: loop.label for items in self.loops.values() for loop in items}
