@@ -61,6 +61,11 @@ def bank_question(code: str) -> Question | None:
     return Question.objects.filter(code=code).first()
 
 
+def question_targets(question: Question) -> list:
+    """The Strategic Plan targets a bank question is tagged with."""
+    return list(question.targets.all())
+
+
 def instrument_by_code(code):
     """The instrument a template file names (None for a code not in the registry)."""
     from cmsfamily.directory.models import Instrument

@@ -265,6 +265,11 @@ def visible_submission_ids(user, pks) -> set[int]:
     )
 
 
+def reporter_count(cycle: Cycle) -> int:
+    """The number of reporters expected in a cycle."""
+    return cycle.submissions.count()
+
+
 def published_count(cycle: Cycle) -> int:
     """How many of the cycle's reports are published."""
     return Submission.objects.filter(cycle=cycle, status=SubmissionStatus.PUBLISHED).count()

@@ -319,7 +319,7 @@ def question_edit(request, code):
     initial.update(
         min_value=question.min_value,
         max_value=question.max_value,
-        targets=list(question.targets.all()),
+        targets=selectors.question_targets(question),
     )
     form = QuestionEditForm(request.POST or None, initial=initial, frozen=frozen)
     back = next_url(request, reverse("reporting:template-list"))

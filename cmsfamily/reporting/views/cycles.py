@@ -180,7 +180,7 @@ def cycle_create(request, slug, number):
         create,
         success=lambda cycle: (
             _("The cycle was created with %(count)s reporters.")
-            % {"count": cycle.submissions.count()}
+            % {"count": selectors.reporter_count(cycle)}
         ),
         then=lambda cycle: cycle.get_absolute_url(),
     ):
