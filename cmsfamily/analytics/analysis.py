@@ -242,12 +242,13 @@ def loop_label(key: str, answers: list[Answer]) -> str:
     return key
 
 
-def analyse(form: AnalysisForm) -> Analysis:
-    """The figures of the query (the form must be valid)."""
+def analyse(form: AnalysisForm, *, with_tables: bool = True) -> Analysis:
+    """The figures of the query (the form must be valid); without the tables, only what counts
+    (the answers behind one figure need no other)."""
     data = form.cleaned_data
     reporters = reporting.counted_reports(form.chosen_cycles, form.user)
     reports = keep(reporters.counted, region=data["region"], kind=data["kind"])
-    picked = form.selected_questions()
+    picked = form.selected_questions() if with_tables else []
     by = data["by"] or ("cycle" if len(form.chosen_cycles) > 1 else "")
     group_of = grouper(by)
     groups = [(ALL, _("All"))]
@@ -422,6 +423,9 @@ class Drill:
     group: str
     answers: list[Answer]
     texts: list[str]
+    loop_label: str = ""
+    option_label: str = ""
+    group_label: str = ""
 
     HEADER = [
         gettext_lazy("Reporter"),
@@ -450,14 +454,27 @@ class Drill:
 def drill(analysis: Analysis, shared, *, key: str, option: str, group: str) -> Drill:
     """The counted answers behind one figure: a question, a loop item, an option, a group."""
     group_of = grouper(analysis.by)
-    answers = answers_of(shared, analysis.reports).get(key, [])
-    answers = in_group(answers, group, group_of)
+    every = answers_of(shared, analysis.reports).get(key, [])
+    answers = in_group(every, group, group_of)
+    pickers = Pickers()
+    labels = {}
     if option:
         answers = [a for a in answers if option in {str(v) for v in _values(a.value)}]
+        if shared.question.kind in CHOICE_KINDS:
+            labels = dict(options_of(shared.question, every, pickers))
     answers.sort(key=lambda a: (reporting.sort_key(str(a.report.reporter)), a.report.cycle.slug))
-    pickers = Pickers()
     texts = [display.text(shared.question, a.value, names=pickers) for a in answers]
-    return Drill(shared, key, option, group, answers, texts)
+    return Drill(
+        shared,
+        key,
+        option,
+        group,
+        answers,
+        texts,
+        loop_label=loop_label(key, every) if key else "",
+        option_label=str(labels.get(option, option)),
+        group_label=str(dict(analysis.groups).get(group, group)),
+    )
 
 
 def link_figures(analysis: Analysis, answers_url: str, query: list[tuple[str, str]]) -> None:

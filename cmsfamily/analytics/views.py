@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -85,7 +87,7 @@ def analysis(request):
     return render(
         request,
         "analytics/analysis.html",
-        {"analysis": result, "form": form, "query": analyzer.urlencode(query)},
+        {"analysis": result, "form": form, "query": urlencode(query)},
     )
 
 
@@ -101,7 +103,7 @@ def answers(request):
             request,
             _("The chosen cycles share no question “%(code)s”.") % {"code": code},
         )
-    result = analyzer.analyse(form)
+    result = analyzer.analyse(form, with_tables=False)
     found = analyzer.drill(
         result,
         shared,
@@ -120,8 +122,8 @@ def answers(request):
             name=f"answers-{code}",
             title=code,
         )
-    query = analyzer.urlencode(_query(request))
-    own = analyzer.urlencode(
+    query = urlencode(_query(request))
+    own = urlencode(
         [
             (name, request.GET[name])
             for name in ("question", "key", "option", "group")
