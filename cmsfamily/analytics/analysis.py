@@ -72,7 +72,10 @@ class AnalysisForm(forms.Form):
         super().__init__(data)
         self.user = user
         self.cycles = {cycle.slug: cycle for cycle in reporting.analysable_cycles(user)}
-        self.fields["cycle"].choices = [(slug, cycle.title) for slug, cycle in self.cycles.items()]
+        self.fields["cycle"].choices = [
+            (slug, f"{cycle.title} ({_('demo')})" if cycle.is_demo else cycle.title)
+            for slug, cycle in self.cycles.items()
+        ]
         self.regions = {region.code: region for region in Region.objects.order_by("order", "name")}
         self.fields["region"].choices = [("", _("All regions"))] + [
             (code, region.name) for code, region in self.regions.items()

@@ -461,3 +461,11 @@ def test_hostile_query_values_never_answer_500(client, secretariat, reports, pat
                 query = {"cycle": reports.slug, "question": "t.staff", name: value}
                 status = client.get(path, query).status_code
                 assert status in (200, 400), (name, value, status)
+
+
+def test_a_demo_cycle_is_marked_as_demo_where_it_is_chosen(client, cycle):
+    from cmsfamily.reporting.models import Cycle
+
+    Cycle.objects.filter(pk=cycle.pk).update(is_demo=True)
+    choices = dict(_page(client, "").context["form"].fields["cycle"].choices)
+    assert choices[cycle.slug] == "Test cycle (demo)"
