@@ -192,8 +192,9 @@ class Analysis:
         return self.form.chosen_cycles
 
     @property
-    def counts_accepted(self) -> bool:
-        return any(reporting.counts_accepted(self.form.user, cycle) for cycle in self.cycles)
+    def kept_cycles(self) -> list:
+        """The chosen cycles whose accepted reports count for the user (those they keep)."""
+        return [cycle for cycle in self.cycles if reporting.counts_accepted(self.form.user, cycle)]
 
 
 def keep(reports, *, region: str, kind: str) -> list[reporting.CountedReport]:

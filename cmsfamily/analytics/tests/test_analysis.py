@@ -469,3 +469,12 @@ def test_a_demo_cycle_is_marked_as_demo_where_it_is_chosen(client, cycle):
     Cycle.objects.filter(pk=cycle.pk).update(is_demo=True)
     choices = dict(_page(client, "").context["form"].fields["cycle"].choices)
     assert choices[cycle.slug] == "Test cycle (demo)"
+
+
+def test_the_page_says_what_counts_for_whom(client_as, eurobats_officer, secretariat, reports):
+    what = {}
+    for user in (eurobats_officer, secretariat):
+        client = client_as(user)
+        what[user] = _page(client, _query(reports, question="t.staff")).content.decode()
+    assert "Counted: each reporter's published version." in what[eurobats_officer]
+    assert "latest accepted or published version." in what[secretariat]
