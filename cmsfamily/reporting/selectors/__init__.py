@@ -20,6 +20,15 @@ from cmsfamily.reporting.selectors.access import (
     reports,
     submission,
 )
+from cmsfamily.reporting.selectors.analysis import (
+    CountedReport,
+    Reporters,
+    SharedQuestion,
+    analysable_cycles,
+    counted_reports,
+    counts_accepted,
+    shared_questions,
+)
 from cmsfamily.reporting.selectors.bank import (
     bank_question,
     instrument_by_code,
@@ -99,16 +108,20 @@ from cmsfamily.reporting.selectors.versions import (
 
 __all__ = [
     "Change",
+    "CountedReport",
     "CycleTimeliness",
     "LoopItem",
     "Node",
     "PrintedSection",
     "Problem",
     "ReportState",
+    "Reporters",
     "SectionState",
+    "SharedQuestion",
     "Structure",
     "Timeliness",
     "VersionAnswer",
+    "analysable_cycles",
     "answer_anchor",
     "answer_values",
     "answers_of",
@@ -122,6 +135,8 @@ __all__ = [
     "content_hash",
     "cycle",
     "cycle_reporters",
+    "counted_reports",
+    "counts_accepted",
     "cycles",
     "diff",
     "draft_value",
@@ -155,6 +170,7 @@ __all__ = [
     "report_state",
     "reports",
     "returned_comment_count",
+    "shared_questions",
     "review_comment",
     "snapshot",
     "snapshot_loop_labels",

@@ -1,0 +1,143 @@
+"""The reads of the report analyzer (the `analytics` app): the cycles it offers, which version of
+each report counts for whom, the reporters expected, and the questions several cycles share.
+
+What counts is each reporter's latest version once the report is accepted or published (only the
+latest version can be accepted, and publishing makes no new version). The public, and anyone who
+does not keep the cycle, count published reports only; the secretariat of the cycle's instrument
+(the CMS Secretariat for every cycle) also counts accepted ones. A draft never counts: it has no
+version, and a returned or recalled version stops counting with its report's status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+
+from cmsfamily.reporting.choices import SubmissionStatus
+from cmsfamily.reporting.models import Cycle, Item, Submission, SubmissionVersion
+from cmsfamily.reporting.selectors.tree import Node, structure
+
+COUNTED_FOR_EVERYONE = frozenset({SubmissionStatus.PUBLISHED})
+COUNTED_FOR_KEEPERS = frozenset({SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED})
+
+
+def analysable_cycles(user) -> list[Cycle]:
+    """The cycles the user sees, newest first, with their template and instrument."""
+    return list(
+        Cycle.objects.visible_to(user)
+        .select_related("version__template__instrument")
+        .order_by("-deadline", "slug")
+    )
+
+
+def counts_accepted(user, cycle: Cycle) -> bool:
+    """The user keeps the cycle (the review pages' rule), so its accepted reports count too."""
+    return user.has_perm("reporting.manage_cycle", cycle)
+
+
+@dataclass(frozen=True)
+class CountedReport:
+    """A report that counts, with the one version whose answers are counted."""
+
+    submission: Submission
+    version: SubmissionVersion
+
+    @property
+    def cycle(self) -> Cycle:
+        return self.submission.cycle
+
+    @property
+    def reporter(self):
+        return self.submission.reporter
+
+    @property
+    def answers(self) -> dict:
+        return self.version.snapshot.get("answers", {})
+
+    @property
+    def loop_labels(self) -> dict:
+        return self.version.snapshot.get("loop_items", {})
+
+    @property
+    def url(self) -> str:
+        return reverse("reporting:version-detail", args=[self.submission.pk, self.version.number])
+
+
+@dataclass(frozen=True)
+class Reporters:
+    counted: list[CountedReport]
+    missing: list[Submission]  # expected, with nothing that counts for this user
+
+
+def counted_reports(cycles: list[Cycle], user) -> Reporters:
+    """The reports of these cycles that count for the user, and the expected ones that do not:
+    two queries whatever the number of reporters (the rule is asked per cycle, from the user's
+    scope, which is read once)."""
+    kept = [cycle.pk for cycle in cycles if counts_accepted(user, cycle)]
+    expected = list(
+        Submission.objects.filter(cycle__in=cycles)
+        .select_related("cycle", "party__region", "organisation")
+        .order_by("cycle", "party__name", "organisation__short_name", "pk")
+    )
+    latest = (
+        SubmissionVersion.objects.filter(submission=OuterRef("submission"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    counts = Q(submission__status__in=COUNTED_FOR_EVERYONE) | Q(
+        submission__status__in=COUNTED_FOR_KEEPERS, submission__cycle__in=kept
+    )
+    versions = {
+        version.submission_id: version
+        for version in SubmissionVersion.objects.filter(counts, submission__cycle__in=cycles)
+        .filter(number=Subquery(latest))
+        .only("pk", "submission_id", "number", "content_hash", "snapshot")
+    }
+    counted = [
+        CountedReport(submission, versions[submission.pk])
+        for submission in expected
+        if submission.pk in versions
+    ]
+    missing = [submission for submission in expected if submission.pk not in versions]
+    return Reporters(counted, missing)
+
+
+@dataclass(frozen=True)
+class SharedQuestion:
+    """A bank question every chosen cycle asks, where the first cycle's form has it."""
+
+    item: Item
+    node: Node
+
+    @property
+    def code(self) -> str:
+        return self.item.question.code
+
+    @property
+    def question(self):
+        return self.item.question
+
+    @property
+    def section(self):
+        return self.node.section
+
+
+def shared_questions(cycles: list[Cycle]) -> list[SharedQuestion]:
+    """The questions of the bank all these cycles ask, in the order of the first cycle's form.
+    One bank serves every template, so the same code is the same question in every cycle and
+    instrument: that is what makes the figures comparable."""
+    if not cycles:
+        return []
+    structures = [structure(cycle.version) for cycle in cycles]
+    common = set(structures[0].items_by_code)
+    for other in structures[1:]:
+        common &= set(other.items_by_code)
+    first = structures[0]
+    return [
+        SharedQuestion(item, node)
+        for node in first.nodes
+        for item in node.items
+        if item.question.code in common
+    ]
