@@ -81,3 +81,35 @@ def test_a_line_that_is_not_a_translation_is_refused(tmp_path, settings):
     path.write_text('{"fr": "sans msgid"}\nnot json', "utf-8")
     with pytest.raises(CommandError, match="bad.jsonl:1"):
         call_command("merge_translations", str(path))
+
+
+def test_plural_forms_may_be_given_as_a_list(tmp_path, settings):
+    """A line may give a plural message's forms as a list (singular, plural), as well as
+    `fr` and `fr_plural`."""
+    locale = tmp_path / "locale"
+    for language in ("fr", "es"):
+        folder = locale / language / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "django.po").write_text(
+            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+            '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+            'msgid "%(n)s report"\nmsgid_plural "%(n)s reports"\n'
+            'msgstr[0] ""\nmsgstr[1] ""\n',
+            encoding="utf-8",
+        )
+    settings.LOCALE_PATHS = [str(locale)]
+    lines = tmp_path / "t.jsonl"
+    lines.write_text(
+        json.dumps(
+            {
+                "msgid": "%(n)s report",
+                "fr": ["%(n)s rapport", "%(n)s rapports"],
+                "es": ["%(n)s informe", "%(n)s informes"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    call_command("merge_translations", str(lines))
+    text = (locale / "fr" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    assert 'msgstr[0] "%(n)s rapport"' in text
+    assert 'msgstr[1] "%(n)s rapports"' in text

@@ -57,9 +57,13 @@ class Command(BaseCommand):
                 entry = lines.get(_key(message.id, message.context))
                 if entry and entry.get(language):
                     if isinstance(message.id, tuple):
-                        plural = entry.get(f"{language}_plural") or entry[language]
                         forms = max(catalog.num_plurals, 2)  # as the catalogue's header says
-                        message.string = (entry[language], *[plural] * (forms - 1))
+                        given = entry[language]
+                        if isinstance(given, list):  # every form given: singular, plural...
+                            singular, plural = given[0], given[-1]
+                        else:
+                            singular, plural = given, entry.get(f"{language}_plural") or given
+                        message.string = (singular, *[plural] * (forms - 1))
                     else:
                         message.string = entry[language]
                     message.flags.discard("fuzzy")
