@@ -15,18 +15,13 @@ from django.utils.translation import gettext as _
 
 from cmsfamily.reporting import conditions
 from cmsfamily.reporting.models import Item, Section, TemplateVersion
-from cmsfamily.reporting.selectors import Structure, structure
+from cmsfamily.reporting.selectors import Structure, section_node_id, structure
 
 # The stored fields of each condition: (text, tree).
 FIELDS = {
     "shown_when": ("shown_when", "shown_when_tree"),
     "required_when": ("required_when", "required_when_tree"),
 }
-
-
-def section_id(section_pk: int) -> str:
-    """The id a section's condition node takes in relevance (no question code has a colon)."""
-    return f"section:{section_pk}"
 
 
 def questions_info(
@@ -104,7 +99,7 @@ def place(
                 paths.setdefault(obj.question.code, path)
             else:
                 current = sections.get(obj.pk)
-                paths.setdefault(section_id(obj.pk), path)
+                paths.setdefault(section_node_id(obj.pk), path)
             expr, found = conditions.check_text(text, questions, path=path, current=current)
             problems.extend(found)
         setattr(obj, text_field, text)
