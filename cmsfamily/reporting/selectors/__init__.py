@@ -44,6 +44,7 @@ from cmsfamily.reporting.selectors.checks import (
     content_relevance,
     draft_value,
     item_name,
+    page_conditions,
     problems,
     relevance,
 )
@@ -147,6 +148,7 @@ __all__ = [
     "outline_entry",
     "own_submissions",
     "printed",
+    "page_conditions",
     "problems",
     "relevance",
     "published_count",

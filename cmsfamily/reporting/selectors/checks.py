@@ -96,16 +96,21 @@ def relevance(structure: Structure, values: Mapping, loops: dict[int, list[LoopI
     return computed
 
 
-def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
-    nodes = [
+def _report_nodes(structure: Structure, loops: dict) -> list[conditions.Node]:
+    """The nodes of relevance with this report's loop keys."""
+    return [
         replace(
-            node, loop_keys=tuple(loop.key for loop in loops.get(structure.loop_nodes[node.id], []))
+            node,
+            loop_keys=tuple(loop.key for loop in loops.get(structure.loop_nodes[node.id], [])),
         )
         if node.id in structure.loop_nodes
         else node
         for node in structure.condition_nodes
     ]
-    places = conditions.relevance(nodes, values)
+
+
+def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
+    places = conditions.relevance(_report_nodes(structure, loops), values)
     required: set[tuple[str, str]] = set()
     for node in structure.nodes:
         for loop in keys_of(node, loops):
@@ -125,6 +130,36 @@ def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
                 ):
                     required.add(place)
     return Relevance(places, frozenset(required))
+
+
+def page_conditions(structure: Structure, node, values: Mapping, loops: dict) -> dict:
+    """What a section page's script needs to recompute relevance as answers change, as
+    ``conditions.js`` reads it: the nodes of relevance (every section and question of the form,
+    with this report's loop keys), the answers any condition reads ([code, key, value]; the
+    page's own inputs take precedence) and the "required when" of the section's questions."""
+    nodes = _report_nodes(structure, loops)
+    required = {
+        item.question.code: item.required_when_tree
+        for item in node.items
+        if item.required_when_tree and not item.required
+    }
+    read: set[str] = set()
+    for tree in [*(n.condition for n in nodes), *required.values()]:
+        if tree:
+            read.update(conditions.references(tree))
+    return {
+        "nodes": [
+            {
+                "id": n.id,
+                "condition": n.condition,
+                "within": n.within,
+                "loop_keys": None if n.loop_keys is None else list(n.loop_keys),
+            }
+            for n in nodes
+        ],
+        "values": [[code, key, value] for (code, key), value in values.items() if code in read],
+        "required": required,
+    }
 
 
 def item_name(structure: Structure, item: Item) -> str:

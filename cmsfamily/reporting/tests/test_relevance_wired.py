@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from cmsfamily.reporting import selectors, services
-from cmsfamily.reporting.choices import QuestionKind
 from cmsfamily.reporting.models import Answer, Question, Submission
-from cmsfamily.reporting.testing import build_template, open_cycle, question
+from cmsfamily.reporting.testing import add_chain_section, build_template, open_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -28,27 +27,7 @@ def chained():
     a question of the chain; a question shown when either of two boxes of a multiple choice is
     ticked."""
     _template, version = build_template()
-    section = services.add_section(version=version, number="IV", title_en="Chain", by=None)
-    yes_no = QuestionKind.YES_NO
-    for number, (code, kind, condition) in enumerate(
-        [
-            ("c.root", yes_no, None),
-            ("c.one", yes_no, "${c.root} = 'yes'"),
-            ("c.two", yes_no, "${c.one} = 'yes'"),
-            ("c.three", QuestionKind.SHORT_TEXT, "${c.two} = 'yes'"),
-            ("c.because", QuestionKind.SHORT_TEXT, None),
-            ("c.fishing", QuestionKind.SHORT_TEXT, "selected(${t.threats}, 'bycatch')"),
-        ],
-        start=1,
-    ):
-        services.add_item(
-            section=section,
-            question=question(code, kind, code),
-            number=str(number),
-            by=None,
-            show_if=condition,
-            require_if="${c.two} = 'no'" if code == "c.because" else None,
-        )
+    add_chain_section(version)
     cycle = open_cycle(version)
     return Submission.objects.get(cycle=cycle, party__code="KE")
 
@@ -129,7 +108,7 @@ def test_several_boxes_ticked_keep_the_dependent_question_shown(chained):
 def test_completion_counts_relevant_questions_only(chained):
     structure, loops, values = _state(chained)
     section = structure.items_by_code["c.root"].section_id
-    # root, because: shown; one, two, three hidden; fishing hidden (no threats)
+    # root, because: shown; one, two, three hidden; fishing and both hidden (no threats)
     assert selectors.completion(structure, values, loops)[section] == (0, 2)
     _answer(chained, {("c.root", ""): "yes", ("c.one", ""): "yes"})
     structure, loops, values = _state(chained)
@@ -186,3 +165,16 @@ def test_an_older_version_holding_an_orphan_answer_never_shows_it(chained):
     )
     codes = [row["question_code"] for row in cycle_rows(chained.cycle, [version])]
     assert codes == ["c.root"]
+
+
+def test_the_section_page_sends_the_nodes_and_the_answers_conditions_read(chained):
+    _answer(chained, {("c.root", ""): "yes", ("t.departments", ""): "Environment"})
+    structure, loops, values = _state(chained)
+    node = structure.node(structure.items_by_code["c.because"].section_id)
+    sent = selectors.page_conditions(structure, node, values, loops)
+    ids = [entry["id"] for entry in sent["nodes"]]
+    assert "c.three" in ids and "t.site-area" in ids
+    assert sent["values"] == [["c.root", "", "yes"]]  # no condition reads t.departments
+    assert set(sent["required"]) == {"c.because"}
+    species = next(entry for entry in sent["nodes"] if entry["loop_keys"])
+    assert species["loop_keys"] == ["birds", "aquatic-mammals"]
