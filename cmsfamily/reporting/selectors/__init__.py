@@ -34,6 +34,7 @@ from cmsfamily.reporting.selectors.bank import (
     templates,
 )
 from cmsfamily.reporting.selectors.checks import (
+    LeftOut,
     Problem,
     Relevance,
     answer_anchor,
@@ -44,6 +45,7 @@ from cmsfamily.reporting.selectors.checks import (
     content_relevance,
     draft_value,
     item_name,
+    left_out,
     page_conditions,
     problems,
     relevance,
@@ -106,6 +108,7 @@ __all__ = [
     "LoopItem",
     "Node",
     "PrintedSection",
+    "LeftOut",
     "Problem",
     "Relevance",
     "ReportState",
@@ -131,6 +134,7 @@ __all__ = [
     "diff",
     "draft_value",
     "item_name",
+    "left_out",
     "editable_section_ids",
     "fixed_items",
     "followed_submission",

@@ -9,11 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import conditions
 from cmsfamily.reporting.choices import QuestionKind, RuleKind, YesNo
+from cmsfamily.reporting.conditions.evaluate import is_empty
 from cmsfamily.reporting.models import (
     Answer,
     Item,
@@ -160,6 +162,63 @@ def page_conditions(structure: Structure, node, values: Mapping, loops: dict) ->
         "values": [[code, key, value] for (code, key), value in values.items() if code in read],
         "required": required,
     }
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An answer of the draft that a submitted version will not hold, and why: the condition
+    (in words) of the question, or of the section (``section``: its number) that hides it."""
+
+    item: Item
+    loop: LoopItem
+    name: str
+    condition: str
+    section: str = ""
+
+
+def left_out(structure: Structure, node, values: Mapping, loops: dict) -> list[LeftOut]:
+    """The answers of a section that will not be included in the report, because the question
+    (or a section holding it) is not shown, with the condition that hides it in words."""
+    relevant = relevance(structure, values, loops)
+    language = get_language() or "en"
+    parents = {n.section.pk: n.section for n in structure.nodes}
+    labels: dict[str, conditions.Label] | None = None
+    found = []
+    for loop in keys_of(node, loops):
+        for item in node.items:
+            if is_empty(values.get((item.question.code, loop.key))):
+                continue
+            if relevant.shown(item, loop.key):
+                continue
+            chain: list[Section] = []
+            section: Section | None = node.section
+            while section is not None:
+                chain.insert(0, section)
+                section = parents.get(section.parent_id) if section.parent_id else None
+            cause = next(
+                (
+                    one
+                    for one in chain
+                    if one.shown_when_tree and not relevant.section_shown(one, loop.key)
+                ),
+                None,
+            )
+            tree = cause.shown_when_tree if cause is not None else item.shown_when_tree
+            if not tree:
+                continue
+            if labels is None:
+                labels = condition_labels(structure)
+            name = item_name(structure, item)
+            found.append(
+                LeftOut(
+                    item,
+                    loop,
+                    f"{name} ({loop.label})" if loop.label else name,
+                    conditions.words(tree, labels, language),
+                    cause.number if cause is not None else "",
+                )
+            )
+    return found
 
 
 def item_name(structure: Structure, item: Item) -> str:

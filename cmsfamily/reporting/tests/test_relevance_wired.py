@@ -178,3 +178,25 @@ def test_the_section_page_sends_the_nodes_and_the_answers_conditions_read(chaine
     assert set(sent["required"]) == {"c.because"}
     species = next(entry for entry in sent["nodes"] if entry["loop_keys"])
     assert species["loop_keys"] == ["birds", "aquatic-mammals"]
+
+
+def test_the_section_page_says_which_answers_will_not_be_included_and_why(
+    chained, client_as, nfp_kenya
+):
+    _answer(chained, {("c.root", ""): "no", ("c.one", ""): "yes", ("c.three", ""): "typed"})
+    structure, loops, values = _state(chained)
+    node = structure.node(structure.items_by_code["c.one"].section_id)
+    out = selectors.left_out(structure, node, values, loops)
+    assert [(o.item.question.code, o.name, o.condition) for o in out] == [
+        ("c.one", "IV.2", "IV.1 is Yes"),
+        ("c.three", "IV.4", "IV.3 is Yes"),
+    ]
+    page = client_as(nfp_kenya).get(
+        f"/reports/submissions/{chained.pk}/sections/{node.section.pk}/"
+    )
+    text = page.content.decode()
+    assert (
+        "Your answer to IV.2 will not be included in the report: IV.2 is shown only when"
+        " IV.1 is Yes." in text
+    )
+    assert 'id="conditions-data" type="application/json"' in text

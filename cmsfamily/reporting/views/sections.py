@@ -142,6 +142,7 @@ def section_edit(request, pk, section_id):
         ),
         # What the page's script recomputes relevance from as answers change (conditions.js).
         "conditions": selectors.page_conditions(structure, node, state.values, state.loops),
+        "left_out": selectors.left_out(structure, node, state.values, state.loops),
         # Sent with each save until one is acknowledged: a save sent again after its answer was
         # lost (the page still showing the revision before it) is then not a conflict.
         "write_key": uuid.uuid4().hex,
