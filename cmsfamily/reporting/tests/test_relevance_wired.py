@@ -200,3 +200,23 @@ def test_the_section_page_says_which_answers_will_not_be_included_and_why(
         " IV.1 is Yes." in text
     )
     assert 'id="conditions-data" type="application/json"' in text
+
+
+def test_the_workbook_states_each_condition_in_words(chained):
+    import io
+
+    from openpyxl import load_workbook
+
+    from cmsfamily.reporting.workbook.writer import blank_workbook
+
+    book = load_workbook(io.BytesIO(blank_workbook(chained.cycle.version, "en")))
+    texts = [
+        str(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value
+    ]
+    assert any("Answer only if IV.3 is Yes." in text for text in texts)
+    assert any("Answer only if I.11 includes By-catch." in text for text in texts)
+    assert any("Required if IV.3 is No." in text for text in texts)
