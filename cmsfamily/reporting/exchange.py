@@ -110,6 +110,14 @@ def export_version(version: TemplateVersion) -> dict[str, Any]:
                         "required": item.required,
                         "show_if": _condition(item.show_if, item.shown_when),
                         "require_if": _condition(item.require_if, item.required_when),
+                        **(
+                            {
+                                "constraint": item.valid_when,
+                                "constraint_message": item.valid_message,
+                            }
+                            if item.valid_when
+                            else {}
+                        ),
                     }
                     for item in node.items
                 ],
@@ -436,6 +444,13 @@ def _place_conditions(version, entries: list, sections: dict, placed: list) -> l
                     continue
                 setattr(made, name, value)
             conditions.append((f"{where}.{name}", made, target, value))
+        if item.get("constraint") is not None:
+            conditions.append((f"{where}.constraint", made, "valid_when", item["constraint"]))
+            message = item.get("constraint_message")
+            if isinstance(message, dict):
+                made.valid_message = {
+                    language: str(text) for language, text in message.items() if text
+                }
     for index, entry in enumerate(entries):
         if entry.get("show_if") is not None and entry["number"] in sections:
             conditions.append(
@@ -449,7 +464,14 @@ def _place_conditions(version, entries: list, sections: dict, placed: list) -> l
     problems.extend(str(problem) for problem in place_conditions(version, conditions))
     Item.objects.bulk_update(
         [made for _where, made, _item in placed],
-        ["show_if", "require_if", *services.FIELDS_OF_CONDITIONS],
+        [
+            "show_if",
+            "require_if",
+            *services.FIELDS_OF_CONDITIONS,
+            "valid_when",
+            "valid_when_tree",
+            "valid_message",
+        ],
     )
     Section.objects.bulk_update(
         [section for _path, section, _name, _value in conditions if isinstance(section, Section)],

@@ -281,6 +281,13 @@ class Item(models.Model):
     required_when_tree = models.JSONField(
         _("checked condition"), null=True, blank=True, editable=False
     )
+    # "Valid when" (XLSForm's constraint): "." is the answer being checked; what a report that
+    # breaks it is told, by language ({"en": ..., "fr": ...}), or the condition in words.
+    valid_when = models.TextField(_("valid when (expression)"), blank=True)
+    valid_when_tree = models.JSONField(
+        _("checked condition"), null=True, blank=True, editable=False
+    )
+    valid_message = models.JSONField(_("message when not valid"), default=dict, blank=True)
 
     class Meta:
         ordering = ["section", "order", "pk"]

@@ -309,6 +309,26 @@ def problems(
                     )
     # Answers of questions that are not relevant are never checked.
     kept = relevant.kept(values)
+    labels: dict[str, conditions.Label] | None = None
+    for node in structure.nodes:
+        for loop in keys_of(node, loops):
+            for item in node.items:
+                value = kept.get((item.question.code, loop.key))
+                tree = item.valid_when_tree
+                if not tree or is_empty(value):
+                    continue
+                if conditions.evaluate(tree, kept, loop.key, current=value):
+                    continue
+                language = get_language() or "en"
+                message = item.valid_message.get(language) or item.valid_message.get("en")
+                if not message:
+                    if labels is None:
+                        labels = condition_labels(structure)
+                    words = conditions.words(tree, labels, language)
+                    message = _("This answer must meet its condition: %(condition)s.") % {
+                        "condition": words
+                    }
+                found.append(Problem(item, node.section, loop, message))
     for rule in structure.rules:
         found.extend(_rule_problems(rule, structure, kept))
     return found

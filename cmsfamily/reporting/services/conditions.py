@@ -21,6 +21,7 @@ from cmsfamily.reporting.selectors import Structure, section_node_id, structure
 FIELDS = {
     "shown_when": ("shown_when", "shown_when_tree"),
     "required_when": ("required_when", "required_when_tree"),
+    "valid_when": ("valid_when", "valid_when_tree"),
 }
 
 
@@ -77,7 +78,8 @@ def place(
     version: TemplateVersion, entries: Iterable[tuple[str, Placed, str, Any]]
 ) -> list[conditions.Problem]:
     """Check and set conditions on items and sections of a version (not saved): each entry is
-    (path, item or section, "shown_when" or "required_when", an expression or a dict or None).
+    (path, item or section, "shown_when", "required_when" or "valid_when", an expression or a
+    dict or None).
     Returns every problem found, circles of conditions included."""
     tree = structure(version)
     questions, sections = questions_info(tree)
@@ -100,7 +102,10 @@ def place(
             else:
                 current = sections.get(obj.pk)
                 paths.setdefault(section_node_id(obj.pk), path)
-            expr, found = conditions.check_text(text, questions, path=path, current=current)
+            # A "valid when" may read questions later in the form (it is checked on submit).
+            expr, found = conditions.check_text(
+                text, questions, path=path, current=current, allow_later=name == "valid_when"
+            )
             problems.extend(found)
         setattr(obj, text_field, text)
         setattr(obj, tree_field, expr)

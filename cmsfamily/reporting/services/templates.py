@@ -247,6 +247,9 @@ def new_version(*, template: Template, by, note: str = "") -> TemplateVersion:
                 shown_when_tree=item.shown_when_tree,
                 required_when=item.required_when,
                 required_when_tree=item.required_when_tree,
+                valid_when=item.valid_when,
+                valid_when_tree=item.valid_when_tree,
+                valid_message=item.valid_message,
             )
             for item in Item.objects.filter(section__version=source)
         ]

@@ -220,3 +220,43 @@ def test_the_workbook_states_each_condition_in_words(chained):
     assert any("Answer only if IV.3 is Yes." in text for text in texts)
     assert any("Answer only if I.11 includes By-catch." in text for text in texts)
     assert any("Required if IV.3 is No." in text for text in texts)
+
+
+def test_a_valid_when_is_checked_on_relevant_answers_only(db):
+    from cmsfamily.reporting.models import Item
+    from cmsfamily.reporting.services.conditions import place
+
+    _template, version = build_template()
+    add_chain_section(version)
+    three = Item.objects.get(section__version=version, question__code="c.three")
+    assert place(version, [("c", three, "valid_when", "string-length(.) <= 5")]) == []
+    three.save()
+    submission = Submission.objects.get(cycle=open_cycle(version), party__code="KE")
+    _answer(submission, {("c.root", ""): "yes", ("c.one", ""): "yes", ("c.two", ""): "yes"})
+    _answer(submission, {("c.three", ""): "far too long"})
+    structure, loops, values = _state(submission)
+    found = [p.message for p in selectors.problems(structure, submission, values, loops)]
+    assert "This answer must meet its condition: the length of this answer is at most 5." in found
+    _answer(submission, {("c.root", ""): "no"})  # hidden: never checked
+    structure, loops, values = _state(submission)
+    found = [p.message for p in selectors.problems(structure, submission, values, loops)]
+    assert not [message for message in found if "meet its condition" in message]
+
+
+def test_a_constraint_imports_and_exports_with_its_message(db, secretariat):
+    from cmsfamily.reporting.exchange import export_version, import_template
+
+    data = export_version(build_template()[1])
+    data["template"]["slug"] = "with-constraint"
+    staff = data["sections"][0]["items"][5]
+    assert staff["question"] == "t.staff"
+    staff["constraint"] = ". <= ${t.departments}"
+    with pytest.raises(Exception) as error:
+        import_template(data, by=secretariat)
+    assert "sections[0].items[5].constraint" in str(error.value)
+    staff["constraint"] = ". >= 1 and . <= 500"
+    staff["constraint_message"] = {"en": "Between 1 and 500.", "fr": "Entre 1 et 500."}
+    version = import_template(data, by=secretariat)
+    again = export_version(version)["sections"][0]["items"][5]
+    assert again["constraint"] == ". >= 1 and . <= 500"
+    assert again["constraint_message"] == {"en": "Between 1 and 500.", "fr": "Entre 1 et 500."}
