@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.choices import LoopKind, QuestionKind, ReporterKind, RuleKind
-from cmsfamily.reporting.models import Item, Question, Template, TemplateVersion
+from cmsfamily.reporting.models import Item, Question, Section, Template, TemplateVersion
+from cmsfamily.reporting.services.conditions import place as place_conditions
 
 FORMAT = "cmsfamily-report-template/1"
 QUESTION_TEXTS = ("text", "help_text", "unit", "pattern_message")
@@ -66,6 +67,12 @@ def question_definition(question: Question) -> dict[str, Any]:
     }
 
 
+def _condition(given: dict | None, text: str) -> dict | str | None:
+    """A condition as the file holds it: the expression text, or the dict it was given as (which
+    means the same: the shipped files are written so, and export as they are)."""
+    return given or text or None
+
+
 def export_version(version: TemplateVersion) -> dict[str, Any]:
     structure = selectors.structure(version)
     template = version.template
@@ -101,11 +108,20 @@ def export_version(version: TemplateVersion) -> dict[str, Any]:
                         "number": item.number,
                         "question": item.question.code,
                         "required": item.required,
-                        "show_if": item.show_if,
-                        "require_if": item.require_if,
+                        "show_if": _condition(item.show_if, item.shown_when),
+                        "require_if": _condition(item.require_if, item.required_when),
+                        **(
+                            {
+                                "constraint": item.valid_when,
+                                "constraint_message": item.valid_message,
+                            }
+                            if item.valid_when
+                            else {}
+                        ),
                     }
                     for item in node.items
                 ],
+                **({"show_if": node.section.shown_when} if node.section.shown_when else {}),
             }
             for node in structure.nodes
         ],
@@ -378,18 +394,7 @@ def import_template(data: Any, *, by) -> TemplateVersion:
                         )
                     except ValidationError as error:
                         problems.extend(_located(where, error))
-            for where, made, item in placed:
-                for name in ("show_if", "require_if"):
-                    if item.get(name) is None:
-                        continue
-                    try:
-                        services.check_condition(version, item[name], name)
-                    except ValidationError as error:
-                        problems.extend(_located(where, error))
-                    setattr(made, name, item[name])
-            Item.objects.bulk_update(
-                [made for _where, made, _item in placed], ["show_if", "require_if"]
-            )
+            problems.extend(_place_conditions(version, data["sections"], sections, placed))
             for index, rule in enumerate(data.get("rules") or []):
                 try:
                     services.add_rule(
@@ -416,3 +421,60 @@ def _empty_version(template: Template, by, note: str) -> TemplateVersion:
             % {"number": latest.number}
         )
     return TemplateVersion.objects.create(template=template, number=latest.number + 1, note=note)
+
+
+CONDITIONS = (("show_if", "shown_when"), ("require_if", "required_when"))
+
+
+def _place_conditions(version, entries: list, sections: dict, placed: list) -> list[str]:
+    """Check and write the conditions of the items and sections: a dict of today's form (kept as
+    given and converted) or an expression; each problem with its path."""
+    problems: list[str] = []
+    conditions = []
+    for where, made, item in placed:
+        for name, target in CONDITIONS:
+            value = item.get(name)
+            if value is None:
+                continue
+            if isinstance(value, dict):
+                try:
+                    services.check_condition(version, value, name)
+                except ValidationError as error:
+                    problems.extend(_located(where, error))
+                    continue
+                setattr(made, name, value)
+            conditions.append((f"{where}.{name}", made, target, value))
+        if item.get("constraint") is not None:
+            conditions.append((f"{where}.constraint", made, "valid_when", item["constraint"]))
+            message = item.get("constraint_message")
+            if isinstance(message, dict):
+                made.valid_message = {
+                    language: str(text) for language, text in message.items() if text
+                }
+    for index, entry in enumerate(entries):
+        if entry.get("show_if") is not None and entry["number"] in sections:
+            conditions.append(
+                (
+                    f"sections[{index}].show_if",
+                    sections[entry["number"]],
+                    "shown_when",
+                    entry["show_if"],
+                )
+            )
+    problems.extend(str(problem) for problem in place_conditions(version, conditions))
+    Item.objects.bulk_update(
+        [made for _where, made, _item in placed],
+        [
+            "show_if",
+            "require_if",
+            *services.FIELDS_OF_CONDITIONS,
+            "valid_when",
+            "valid_when_tree",
+            "valid_message",
+        ],
+    )
+    Section.objects.bulk_update(
+        [section for _path, section, _name, _value in conditions if isinstance(section, Section)],
+        ["shown_when", "shown_when_tree"],
+    )
+    return problems

@@ -121,7 +121,7 @@ def cycle_rows(cycle: Cycle, versions: list[SubmissionVersion] | None = None) ->
         submission = version.submission
         answers = version.snapshot.get("answers", {})
         labels = version.snapshot.get("loop_items", {})
-        values = selectors.snapshot_values(version.snapshot)
+        relevant = selectors.content_relevance(structure, version.snapshot)
         position = {key: index for index, key in enumerate(labels)}
         reporter = {
             "reporter_code": reporter_code(submission),
@@ -139,7 +139,7 @@ def cycle_rows(cycle: Cycle, versions: list[SubmissionVersion] | None = None) ->
                     by_key = answers.get(item.question.code, {})
                     # An answer the version holds to a question its condition hides is not
                     # part of the report (the pages leave it out too).
-                    if key not in by_key or not selectors.is_shown(item, values, key):
+                    if key not in by_key or not relevant.shown(item, key):
                         continue
                     value = by_key[key]
                     yield {

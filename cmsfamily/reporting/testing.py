@@ -137,6 +137,47 @@ def build_template(*, slug="test-party-report", instrument_code="cms", reporter_
     return template, version
 
 
+def add_chain_section(version):
+    """Section IV of the test template: root → one → two → three, a chain of three conditions; a
+    required-when on a question of the chain (c.because, when c.two is No); a question shown when
+    a box of a multiple choice of section I is ticked (c.fishing, in section I) and one shown when
+    two of its three are (c.both, in section I)."""
+    general = version.sections.get(number="I")
+    section = services.add_section(version=version, number="IV", title_en="Chain", by=None)
+    yes_no = QuestionKind.YES_NO
+    for number, (code, kind, text, condition) in enumerate(
+        [
+            ("c.root", yes_no, "Root question", None),
+            ("c.one", yes_no, "First link", "${c.root} = 'yes'"),
+            ("c.two", yes_no, "Second link", "${c.one} = 'yes'"),
+            ("c.three", QuestionKind.SHORT_TEXT, "Third link", "${c.two} = 'yes'"),
+            ("c.because", QuestionKind.SHORT_TEXT, "Why not", None),
+            (
+                "c.fishing",
+                QuestionKind.SHORT_TEXT,
+                "Fishing gear",
+                "selected(${t.threats}, 'bycatch')",
+            ),
+            (
+                "c.both",
+                QuestionKind.SHORT_TEXT,
+                "Habitat and turbines",
+                "selected(${t.threats}, 'habitat') and selected(${t.threats}, 'turbines')",
+            ),
+        ],
+        start=1,
+    ):
+        services.add_item(
+            section=general if code in ("c.fishing", "c.both") else section,
+            question=question(code, kind, text),
+            number=str(number),
+            by=None,
+            show_if=condition,
+            require_if="${c.two} = 'no'" if code == "c.because" else None,
+        )
+    return section
+
+
 def open_cycle(version, *, slug="test-cycle", parties=("KE", "DE"), organisations=()):
     from cmsfamily.directory.models import Organisation
 

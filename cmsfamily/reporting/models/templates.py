@@ -217,6 +217,13 @@ class Section(models.Model):
         related_name="+",
         verbose_name=_("work programme of the activities"),
     )
+    # A condition of the condition language (``conditions``): the text as written and its checked,
+    # annotated tree, which is what is evaluated. The section and all it holds are shown only
+    # when it holds.
+    shown_when = models.TextField(_("shown when (expression)"), blank=True)
+    shown_when_tree = models.JSONField(
+        _("checked condition"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["version", "order", "pk"]
@@ -242,10 +249,29 @@ class Item(models.Model):
     number = models.CharField(_("number"), max_length=20)
     order = models.PositiveIntegerField(_("order"), default=0)
     required = models.BooleanField(_("required"), default=False)
-    # {"question": "<code>", "equals": <value>} or {"question": "<code>", "in": [...]}: the item is
-    # shown (show_if) or required (require_if) only when the other answer matches.
+    # {"question": "<code>", "equals": <value>} or {"question": "<code>", "in": [...]}: the conditions
+    # as an imported file or the API gave them, kept as given (the API shows them). What is
+    # evaluated is the checked form below, converted from them (``conditions.from_legacy``) or
+    # written as an expression.
     show_if = models.JSONField(_("shown when"), null=True, blank=True)
     require_if = models.JSONField(_("required when"), null=True, blank=True)
+    # Conditions of the condition language (``conditions``): the text as written and its checked,
+    # annotated tree.
+    shown_when = models.TextField(_("shown when (expression)"), blank=True)
+    shown_when_tree = models.JSONField(
+        _("checked condition"), null=True, blank=True, editable=False
+    )
+    required_when = models.TextField(_("required when (expression)"), blank=True)
+    required_when_tree = models.JSONField(
+        _("checked condition"), null=True, blank=True, editable=False
+    )
+    # "Valid when" (XLSForm's constraint): "." is the answer being checked; what a report that
+    # breaks it is told, by language ({"en": ..., "fr": ...}), or the condition in words.
+    valid_when = models.TextField(_("valid when (expression)"), blank=True)
+    valid_when_tree = models.JSONField(
+        _("checked condition"), null=True, blank=True, editable=False
+    )
+    valid_message = models.JSONField(_("message when not valid"), default=dict, blank=True)
 
     class Meta:
         ordering = ["section", "order", "pk"]

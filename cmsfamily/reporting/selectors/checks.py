@@ -4,15 +4,18 @@ report from being submitted, and how far each section is answered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cmsfamily.reporting import answers as typed
-from cmsfamily.reporting.choices import (
-    RuleKind,
-)
+from cmsfamily.reporting import conditions
+from cmsfamily.reporting.choices import QuestionKind, RuleKind, YesNo
+from cmsfamily.reporting.conditions.evaluate import is_empty
 from cmsfamily.reporting.models import (
     Answer,
     Item,
@@ -20,7 +23,13 @@ from cmsfamily.reporting.models import (
     Submission,
     ValidationRule,
 )
-from cmsfamily.reporting.selectors.tree import LoopItem, Structure, keys_of, loop_items
+from cmsfamily.reporting.selectors.tree import (
+    LoopItem,
+    Structure,
+    keys_of,
+    loop_items,
+    section_node_id,
+)
 
 
 def answers_of(submission: Submission, codes=None) -> dict[tuple[str, str], Answer]:
@@ -47,20 +56,218 @@ def _value(values: dict, code: str, key: str):
     return values.get((code, ""))
 
 
-def is_shown(item: Item, values: dict, key: str) -> bool:
-    if not item.show_if:
-        return True
-    return typed.matches(item.show_if, _value(values, item.show_if.get("question", ""), key))
+@dataclass(frozen=True)
+class Relevance:
+    """Which sections and questions of a report are relevant, transitively (a question is
+    relevant when its section is, its own condition holds and every question its condition reads
+    is relevant), and which relevant questions are required, per loop item."""
+
+    places: Mapping[tuple[str, str], bool]
+    required_places: frozenset[tuple[str, str]]
+
+    def _place(self, node_id: str, key: str) -> bool:
+        if (node_id, key) in self.places:
+            return self.places[(node_id, key)]
+        return self.places.get((node_id, ""), True)
+
+    def shown(self, item: Item, key: str) -> bool:
+        return self._place(item.question.code, key)
+
+    def section_shown(self, section: Section, key: str) -> bool:
+        return self._place(section_node_id(section.pk), key)
+
+    def required(self, item: Item, key: str) -> bool:
+        return (item.question.code, key) in self.required_places
+
+    def kept(self, values: Mapping[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+        """The answers of relevant questions only: what a submitted version may hold."""
+        return conditions.kept(values, {place: self._place(*place) for place in values})
 
 
-def is_required(item: Item, values: dict, key: str) -> bool:
-    if item.required:
-        return True
-    if item.require_if:
-        return typed.matches(
-            item.require_if, _value(values, item.require_if.get("question", ""), key)
+_LAST = threading.local()
+
+
+def relevance(structure: Structure, values: Mapping, loops: dict[int, list[LoopItem]]) -> Relevance:
+    """The relevance of a report's questions for these answers and loop items, computed once for
+    the same (structure, answers, loops) however many reads ask (the last one is kept)."""
+    cached = getattr(_LAST, "entry", None)
+    if cached is not None and cached[0] is structure and cached[1] == loops and cached[2] == values:
+        return cached[3]
+    computed = _relevance(structure, values, loops)
+    _LAST.entry = (structure, dict(loops), dict(values), computed)
+    return computed
+
+
+def _report_nodes(structure: Structure, loops: dict) -> list[conditions.Node]:
+    """The nodes of relevance with this report's loop keys."""
+    return [
+        replace(
+            node,
+            loop_keys=tuple(loop.key for loop in loops.get(structure.loop_nodes[node.id], [])),
         )
-    return False
+        if node.id in structure.loop_nodes
+        else node
+        for node in structure.condition_nodes
+    ]
+
+
+def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
+    places = conditions.relevance(_report_nodes(structure, loops), values)
+    required: set[tuple[str, str]] = set()
+    for node in structure.nodes:
+        for loop in keys_of(node, loops):
+            for item in node.items:
+                code = item.question.code
+                place = (code, loop.key)
+                if not places.get(place, places.get((code, ""), True)):
+                    continue
+                tree = item.required_when_tree
+                if item.required or (
+                    tree
+                    and all(
+                        places.get((ref, loop.key), places.get((ref, ""), True))
+                        for ref in conditions.references(tree)
+                    )
+                    and conditions.evaluate(tree, values, loop.key)
+                ):
+                    required.add(place)
+    return Relevance(places, frozenset(required))
+
+
+def page_conditions(structure: Structure, node, values: Mapping, loops: dict) -> dict:
+    """What a section page's script needs to recompute relevance as answers change, as
+    ``conditions.js`` reads it: the nodes of relevance (every section and question of the form,
+    with this report's loop keys), the answers any condition reads ([code, key, value]; the
+    page's own inputs take precedence) and the "required when" of the section's questions."""
+    nodes = _report_nodes(structure, loops)
+    required = {
+        item.question.code: item.required_when_tree
+        for item in node.items
+        if item.required_when_tree and not item.required
+    }
+    read: set[str] = set()
+    for tree in [*(n.condition for n in nodes), *required.values()]:
+        if tree:
+            read.update(conditions.references(tree))
+    return {
+        "nodes": [
+            {
+                "id": n.id,
+                "condition": n.condition,
+                "within": n.within,
+                "loop_keys": None if n.loop_keys is None else list(n.loop_keys),
+            }
+            for n in nodes
+        ],
+        "values": [[code, key, value] for (code, key), value in values.items() if code in read],
+        "required": required,
+    }
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An answer of the draft that a submitted version will not hold, and why: the condition
+    (in words) of the question, or of the section (``section``: its number) that hides it."""
+
+    item: Item
+    loop: LoopItem
+    name: str
+    condition: str
+    section: str = ""
+
+
+def left_out(structure: Structure, node, values: Mapping, loops: dict) -> list[LeftOut]:
+    """The answers of a section that will not be included in the report, because the question
+    (or a section holding it) is not shown, with the condition that hides it in words."""
+    relevant = relevance(structure, values, loops)
+    language = get_language() or "en"
+    parents = {n.section.pk: n.section for n in structure.nodes}
+    labels: dict[str, conditions.Label] | None = None
+    found = []
+    for loop in keys_of(node, loops):
+        for item in node.items:
+            if is_empty(values.get((item.question.code, loop.key))):
+                continue
+            if relevant.shown(item, loop.key):
+                continue
+            chain: list[Section] = []
+            section: Section | None = node.section
+            while section is not None:
+                chain.insert(0, section)
+                section = parents.get(section.parent_id) if section.parent_id else None
+            cause = next(
+                (
+                    one
+                    for one in chain
+                    if one.shown_when_tree and not relevant.section_shown(one, loop.key)
+                ),
+                None,
+            )
+            tree = cause.shown_when_tree if cause is not None else item.shown_when_tree
+            if not tree:
+                continue
+            if labels is None:
+                labels = condition_labels(structure)
+            name = item_name(structure, item)
+            found.append(
+                LeftOut(
+                    item,
+                    loop,
+                    f"{name} ({loop.label})" if loop.label else name,
+                    conditions.words(tree, labels, language),
+                    cause.number if cause is not None else "",
+                )
+            )
+    return found
+
+
+def item_name(structure: Structure, item: Item) -> str:
+    """How a question is named in a condition's words: its section's number and its own."""
+    node = structure.node_of_item[item.pk]
+    return f"{node.section.number}.{item.number}" if node.section.number else item.number
+
+
+def condition_labels(structure: Structure) -> dict[str, conditions.Label]:
+    """How each question and its options are named in conditions' words, in the active
+    language."""
+    labels = {}
+    for code, item in structure.items_by_code.items():
+        question = item.question
+        if question.kind == QuestionKind.YES_NO:
+            options = {value: str(label) for value, label in YesNo.choices}
+        else:
+            options = {option.value: str(option.label) for option in question.options.all()}
+        labels[code] = conditions.Label(item_name(structure, item), options)
+    return labels
+
+
+def content_loops(structure: Structure, content: dict) -> dict[int, list[LoopItem]]:
+    """The loop items a version's content holds answers for, by loop section: what its
+    relevance is computed over."""
+    answers = content.get("answers", {})
+    loops: dict[int, list[LoopItem]] = {}
+    for node in structure.nodes:
+        if node.loop_section is None:
+            continue
+        found = loops.setdefault(node.loop_section.pk, [])
+        known = {loop.key for loop in found}
+        for item in node.items:
+            for key in answers.get(item.question.code, {}):
+                if key and key not in known:
+                    known.add(key)
+                    found.append(LoopItem(key, key))
+    return loops
+
+
+def content_relevance(structure: Structure, content: dict) -> Relevance:
+    """The relevance of the answers a version holds (a version taken before relevance was
+    transitive may hold answers it now leaves out)."""
+    values = {
+        (code, key): value
+        for code, by_key in content.get("answers", {}).items()
+        for key, value in by_key.items()
+    }
+    return relevance(structure, values, content_loops(structure, content))
 
 
 @dataclass(frozen=True)
@@ -88,21 +295,42 @@ def problems(
 ) -> list[Problem]:
     """Everything that stops the report from being submitted, in the order of the template."""
     loops = loop_items(structure, submission) if loops is None else loops
+    relevant = relevance(structure, values, loops)
     found: list[Problem] = []
     for node in structure.nodes:
         for loop in keys_of(node, loops):
             for item in node.items:
-                if not is_shown(item, values, loop.key):
-                    continue
                 if (
-                    is_required(item, values, loop.key)
+                    relevant.required(item, loop.key)
                     and values.get((item.question.code, loop.key)) is None
                 ):
                     found.append(
                         Problem(item, node.section, loop, _("This question needs an answer."))
                     )
+    # Answers of questions that are not relevant are never checked.
+    kept = relevant.kept(values)
+    labels: dict[str, conditions.Label] | None = None
+    for node in structure.nodes:
+        for loop in keys_of(node, loops):
+            for item in node.items:
+                value = kept.get((item.question.code, loop.key))
+                tree = item.valid_when_tree
+                if not tree or is_empty(value):
+                    continue
+                if conditions.evaluate(tree, kept, loop.key, current=value):
+                    continue
+                language = get_language() or "en"
+                message = item.valid_message.get(language) or item.valid_message.get("en")
+                if not message:
+                    if labels is None:
+                        labels = condition_labels(structure)
+                    words = conditions.words(tree, labels, language)
+                    message = _("This answer must meet its condition: %(condition)s.") % {
+                        "condition": words
+                    }
+                found.append(Problem(item, node.section, loop, message))
     for rule in structure.rules:
-        found.extend(_rule_problems(rule, structure, values))
+        found.extend(_rule_problems(rule, structure, kept))
     return found
 
 
@@ -136,12 +364,13 @@ def _rule_problems(rule: ValidationRule, structure: Structure, values: dict) -> 
 
 def completion(structure: Structure, values: dict, loops: dict) -> dict[int, tuple[int, int]]:
     """Per section: answered and expected (shown) questions, for the progress shown to drafters."""
+    relevant = relevance(structure, values, loops)
     result = {}
     for node in structure.nodes:
         answered = expected = 0
         for loop in keys_of(node, loops):
             for item in node.items:
-                if not is_shown(item, values, loop.key):
+                if not relevant.shown(item, loop.key):
                     continue
                 expected += 1
                 if values.get((item.question.code, loop.key)) is not None:

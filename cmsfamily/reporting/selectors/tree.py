@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 
+from cmsfamily.reporting import conditions
 from cmsfamily.reporting.choices import (
     SPECIES_LOOPS,
     LoopKind,
@@ -47,6 +48,10 @@ class Structure:
     items_by_code: dict[str, Item]
     node_of_item: dict[int, Node]
     rules: list[ValidationRule]
+    # What relevance reads: every section and item with its "shown when" tree, and the sections
+    # that define a loop (their node id -> section id), whose loop keys each report supplies.
+    condition_nodes: list[conditions.Node] = field(default_factory=list)
+    loop_nodes: dict[str, int] = field(default_factory=dict)
 
     def node(self, section_id: int) -> Node | None:
         return next((node for node in self.nodes if node.section.pk == section_id), None)
@@ -116,13 +121,38 @@ def _structure(version: TemplateVersion) -> Structure:
         node = by_section[item.section_id]
         node.items.append(item)
         node_of_item[item.pk] = node
+    condition_nodes = [
+        conditions.Node(
+            id=section_node_id(node.section.pk),
+            condition=node.section.shown_when_tree or None,
+            within=section_node_id(node.section.parent_id) if node.section.parent_id else None,
+        )
+        for node in nodes
+    ] + [
+        conditions.Node(
+            id=item.question.code,
+            condition=item.shown_when_tree or None,
+            within=section_node_id(item.section_id),
+        )
+        for node in nodes
+        for item in node.items
+    ]
     return Structure(
         version=version,
         nodes=nodes,
         items_by_code={item.question.code: item for item in items},
         node_of_item=node_of_item,
         rules=rules,
+        condition_nodes=condition_nodes,
+        loop_nodes={
+            section_node_id(node.section.pk): node.section.pk for node in nodes if node.section.loop
+        },
     )
+
+
+def section_node_id(section_pk: int) -> str:
+    """The id of a section among the nodes of relevance (no question code holds a colon)."""
+    return f"section:{section_pk}"
 
 
 @dataclass(frozen=True)

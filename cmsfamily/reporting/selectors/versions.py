@@ -21,7 +21,7 @@ from cmsfamily.reporting.models import (
     Submission,
     SubmissionVersion,
 )
-from cmsfamily.reporting.selectors.checks import answer_anchor, is_shown
+from cmsfamily.reporting.selectors.checks import answer_anchor, content_relevance, relevance
 from cmsfamily.reporting.selectors.tree import (
     LoopItem,
     Node,
@@ -33,8 +33,11 @@ from cmsfamily.reporting.selectors.tree import (
 
 
 def snapshot(structure: Structure, submission: Submission, values: dict, loops=None) -> dict:
-    """The content of a submit: answers of shown questions, by question code and loop item."""
+    """The content of a submit: answers of relevant questions, by question code and loop item
+    (an answer to a question that is not shown, however deep the chain that hides it, stays in
+    the draft and is never part of a version)."""
     loops = loop_items(structure, submission) if loops is None else loops
+    relevant = relevance(structure, values, loops)
     content: dict[str, dict[str, Any]] = {}
     loop_labels: dict[str, str] = {}
     for node in structure.nodes:
@@ -43,7 +46,7 @@ def snapshot(structure: Structure, submission: Submission, values: dict, loops=N
                 loop_labels[loop.key] = loop.label
             for item in node.items:
                 value = values.get((item.question.code, loop.key))
-                if value is None or not is_shown(item, values, loop.key):
+                if value is None or not relevant.shown(item, loop.key):
                     continue
                 content.setdefault(item.question.code, {})[loop.key] = value
     cycle = submission.cycle
@@ -116,7 +119,7 @@ def printed(structure: Structure, content: dict, loops=None) -> list[PrintedSect
     hidden by a condition left out, even when the version holds them."""
     loops = {} if loops is None else loops
     answers = content.get("answers", {})
-    values = snapshot_values(content)
+    relevant = content_relevance(structure, content)
     sections = []
     for node in structure.nodes:
         section = PrintedSection(node)
@@ -124,7 +127,7 @@ def printed(structure: Structure, content: dict, loops=None) -> list[PrintedSect
             section.rows = [
                 (item, answers.get(item.question.code, {}).get(""))
                 for item in node.items
-                if is_shown(item, values, "")
+                if relevant.shown(item, "")
             ]
         else:
             section.loop_items = [
@@ -132,7 +135,7 @@ def printed(structure: Structure, content: dict, loops=None) -> list[PrintedSect
                     loop.label,
                     [
                         answers.get(item.question.code, {}).get(loop.key)
-                        if is_shown(item, values, loop.key)
+                        if relevant.shown(item, loop.key)
                         else None
                         for item in node.items
                     ],
@@ -144,7 +147,7 @@ def printed(structure: Structure, content: dict, loops=None) -> list[PrintedSect
 
 
 def snapshot_values(content: dict) -> dict[tuple[str, str], Any]:
-    """A version's answers by question code and loop item, as `is_shown` reads them."""
+    """A version's answers by question code and loop item, as conditions read them."""
     return {
         (code, key): value
         for code, by_key in content.get("answers", {}).items()
@@ -175,7 +178,7 @@ def version_answers(
     order of the form); a question hidden by its condition is left out, with its answer if the
     version holds one."""
     answers = content.get("answers", {})
-    values = snapshot_values(content)
+    relevant = content_relevance(structure, content)
     sections = []
     for node in structure.nodes:
         rows = [
@@ -184,7 +187,7 @@ def version_answers(
             )
             for loop in ordered_loop_items(node, loops, content)
             for item in node.items
-            if is_shown(item, values, loop.key)
+            if relevant.shown(item, loop.key)
         ]
         sections.append((node, rows))
     return sections

@@ -37,6 +37,7 @@ from cmsfamily.reporting.services.drafting import (
     unassign_section,
 )
 from cmsfamily.reporting.services.templates import (
+    FIELDS_OF_CONDITIONS,
     LANGUAGES,
     QUESTION_FIELDS,
     TRANSLATION_FIELDS,
@@ -65,6 +66,7 @@ from cmsfamily.reporting.services.workflow import (
 
 __all__ = [
     "CYCLE_CLOSED",
+    "FIELDS_OF_CONDITIONS",
     "LANGUAGES",
     "QUESTION_FIELDS",
     "TRANSLATION_FIELDS",

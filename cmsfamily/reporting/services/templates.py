@@ -23,6 +23,7 @@ from cmsfamily.reporting.models import (
     ValidationRule,
 )
 from cmsfamily.reporting.services.common import field_error
+from cmsfamily.reporting.services.conditions import place
 
 if TYPE_CHECKING:
     from cmsfamily.accounts.models import User
@@ -288,6 +289,13 @@ def new_version(*, template: Template, by: User | None, note: str = "") -> Templ
                 required=item.required,
                 show_if=item.show_if,
                 require_if=item.require_if,
+                shown_when=item.shown_when,
+                shown_when_tree=item.shown_when_tree,
+                required_when=item.required_when,
+                required_when_tree=item.required_when_tree,
+                valid_when=item.valid_when,
+                valid_when_tree=item.valid_when_tree,
+                valid_message=item.valid_message,
             )
             for item in Item.objects.filter(section__version=source)
         ]
@@ -392,18 +400,33 @@ def add_item(
             code="duplicate",
         )
     for name, condition in (("show_if", show_if), ("require_if", require_if)):
-        if condition is not None:
+        if condition is not None and not isinstance(condition, str):
             check_condition(section.version, condition, name)
     last = section.items.order_by("-order").values_list("order", flat=True).first()
-    return Item.objects.create(
+    item = Item.objects.create(
         section=section,
         question=question,
         number=number,
         order=(last or 0) + 10,
         required=required,
-        show_if=show_if,
-        require_if=require_if,
+        show_if=None if isinstance(show_if, str) else show_if,
+        require_if=None if isinstance(require_if, str) else require_if,
     )
+    if show_if is not None or require_if is not None:
+        problems = place(
+            section.version,
+            [
+                ("show_if", item, "shown_when", show_if),
+                ("require_if", item, "required_when", require_if),
+            ],
+        )
+        if problems:
+            raise ValidationError([str(problem) for problem in problems])
+        item.save(update_fields=[*FIELDS_OF_CONDITIONS])
+    return item
+
+
+FIELDS_OF_CONDITIONS = ("shown_when", "shown_when_tree", "required_when", "required_when_tree")
 
 
 def check_condition(version: TemplateVersion, condition: Any, name: str) -> None:

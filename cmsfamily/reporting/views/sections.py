@@ -45,6 +45,7 @@ def _fields(state: selectors.SectionState, *, errors=None, conflicts=None, poste
     values = {**state.values, **posted} if posted else state.values
     errors = errors or {}
     conflicts = {(c.code, c.key): c for c in conflicts or []}
+    relevant = selectors.relevance(state.structure, values, loops)
     groups = []
     for loop in selectors.ordered_loop_items(node, loops):
         fields = []
@@ -60,8 +61,8 @@ def _fields(state: selectors.SectionState, *, errors=None, conflicts=None, poste
                     revision=conflict.their_revision
                     if conflict
                     else (answer.revision if answer else 0),
-                    shown=selectors.is_shown(item, values, loop.key),
-                    required=selectors.is_required(item, values, loop.key),
+                    shown=relevant.shown(item, loop.key),
+                    required=relevant.required(item, loop.key),
                     editable=node.section.pk in editable,
                     errors=errors.get(spot, []),
                     conflict=conflict,
@@ -139,6 +140,9 @@ def section_edit(request, pk, section_id):
             for field in fields
             if field.carried_from and field.editable
         ),
+        # What the page's script recomputes relevance from as answers change (conditions.js).
+        "conditions": selectors.page_conditions(structure, node, state.values, state.loops),
+        "left_out": selectors.left_out(structure, node, state.values, state.loops),
         # Sent with each save until one is acknowledged: a save sent again after its answer was
         # lost (the page still showing the revision before it) is then not a conflict.
         "write_key": uuid.uuid4().hex,

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cmsfamily.core.spreadsheets import cell_text, put
 from cmsfamily.reporting import answers as typed
-from cmsfamily.reporting import selectors
+from cmsfamily.reporting import conditions, selectors
 from cmsfamily.reporting.answers import column_label
 from cmsfamily.reporting.choices import PICKER_KINDS, LoopKind, QuestionKind
 from cmsfamily.reporting.models import Submission, SubmissionVersion, TemplateVersion
@@ -82,6 +82,7 @@ class _Writer:
         self._validations: dict[tuple, DataValidation] = {}
         self._names: set[str] = {ABOUT.casefold(), LISTS, META}
         self.fingerprints: list[tuple[str, str, int, str]] = []
+        self._condition_labels: dict | None = None
 
     # sheets and cells
 
@@ -199,13 +200,13 @@ class _Writer:
             parts.append(_("Required."))
         if question.is_draft_text:
             parts.append(_("Draft text, not official."))
-        if item.show_if:
+        if item.shown_when_tree:
             parts.append(
-                _("Answer only if the answer to %(question)s is “%(value)s”.")
-                % {
-                    "question": self._number_of(item.show_if.get("question", "")),
-                    "value": self._condition_value(item.show_if),
-                }
+                _("Answer only if %(condition)s.") % {"condition": self.words(item.shown_when_tree)}
+            )
+        if item.required_when_tree and not item.required:
+            parts.append(
+                _("Required if %(condition)s.") % {"condition": self.words(item.required_when_tree)}
             )
         if kind == QuestionKind.MULTIPLE_CHOICE:
             options = "; ".join(self.labels.option_label(o) for o in question.options.all())
@@ -228,20 +229,12 @@ class _Writer:
             parts.append(question.help_text)
         return " ".join(parts)
 
-    def _number_of(self, code: str) -> str:
-        item = self.source.structure.items_by_code.get(code)
-        if item is None:
-            return code
-        node = self.source.structure.node_of_item[item.pk]
-        return f"{node.section.number}.{item.number}" if node.section.number else item.number
-
-    def _condition_value(self, condition: dict) -> str:
-        item = self.source.structure.items_by_code.get(condition.get("question", ""))
-        wanted = condition.get("equals", condition.get("in"))
-        values = wanted if isinstance(wanted, list) else [wanted]
-        if item is None:
-            return ", ".join(str(v) for v in values)
-        return " / ".join(str(cell_value(item.question, v, self.labels)) for v in values)
+    def words(self, tree: dict) -> str:
+        """A condition in words, in the workbook's language."""
+        if self._condition_labels is None:
+            with translation.override(self.language):
+                self._condition_labels = selectors.condition_labels(self.source.structure)
+        return conditions.words(tree, self._condition_labels, self.language)
 
     # the workbook
 
@@ -502,6 +495,8 @@ def version_workbook(version: SubmissionVersion) -> bytes:
         for code, by_key in content.get("answers", {}).items()
         for key, value in by_key.items()
     }
+    # A version taken before relevance was transitive may hold answers it now leaves out.
+    values = selectors.content_relevance(structure, content).kept(values)
     loops: dict[int, list[selectors.LoopItem]] = {}
     for node in structure.nodes:
         if node.loop_section is not None:

@@ -1,10 +1,71 @@
-// Show a question when the answer it depends on matches (the server decides again on save).
-document.addEventListener("change", function (event) {
-  var input = event.target;
-  if (!input.name || input.name.indexOf("@") < 0 || input.name.indexOf("#") >= 0) return;
-  document.querySelectorAll('[data-show-if="' + CSS.escape(input.name) + '"]').forEach(function (question) {
-    var expected = question.getAttribute("data-show-value");
-    var checked = input.type === "radio" || input.type === "checkbox" ? input.checked : true;
-    question.hidden = !(checked && input.value === expected);
-  });
-});
+// Questions shown and required as the answers change: relevance recomputed on every input with
+// conditions.js, from the nodes and answers the section page sends (#conditions-data), the
+// page's own inputs taking precedence. The server decides the same again on save.
+(function () {
+  "use strict";
+  var data = document.getElementById("conditions-data");
+  if (!data || !window.CMSConditions) return;
+  var page = JSON.parse(data.textContent);
+  var C = window.CMSConditions;
+  var stored = C.table(page.values);
+
+  function form() { return document.getElementById("section-form"); }
+
+  // The answer an input of the page holds (undefined when the page has no input for it).
+  function pageValue(code, key) {
+    var root = form();
+    if (!root) return undefined;
+    var inputs = root.querySelectorAll('[name="' + CSS.escape(code + "@" + key) + '"]');
+    if (!inputs.length) return undefined;
+    var first = inputs[0];
+    if (first.type === "radio") {
+      var chosen = Array.prototype.find.call(inputs, function (input) { return input.checked; });
+      return chosen ? chosen.value : "";
+    }
+    if (first.type === "checkbox") {
+      return Array.prototype.filter.call(inputs, function (input) { return input.checked; })
+        .map(function (input) { return input.value; });
+    }
+    if (first.type === "file" || first.type === "hidden") return undefined;
+    if (first.tagName === "SELECT" && first.multiple) {
+      return Array.prototype.map.call(first.selectedOptions, function (option) { return option.value; });
+    }
+    return first.value;
+  }
+
+  function lookup(code, key) {
+    var value = pageValue(code, key);
+    return value === undefined ? stored(code, key) : value;
+  }
+
+  function recompute() {
+    var places = new Map();
+    C.relevance(page.nodes, lookup).forEach(function (row) {
+      places.set(JSON.stringify([row[0], row[1]]), row[2]);
+    });
+    function relevant(id, key) {
+      var place = JSON.stringify([id, key]);
+      if (places.has(place)) return places.get(place);
+      place = JSON.stringify([id, ""]);
+      return places.has(place) ? places.get(place) : true;
+    }
+    var root = form();
+    if (!root) return;
+    root.querySelectorAll(".question[data-code]").forEach(function (question) {
+      var code = question.getAttribute("data-code"), key = question.getAttribute("data-key") || "";
+      var shown = relevant(code, key);
+      question.hidden = !shown;
+      var marker = question.querySelector(".required[data-when]");
+      var tree = page.required[code];
+      if (marker && tree) {
+        marker.hidden = !(shown && C.references(tree).every(function (ref) { return relevant(ref, key); }) &&
+          C.evaluate(tree, lookup, key));
+      }
+    });
+  }
+
+  document.addEventListener("input", recompute);
+  document.addEventListener("change", recompute);
+  // htmx may put a new form in place (a save refused): recompute on it.
+  document.addEventListener("htmx:afterSwap", recompute);
+})();
