@@ -478,3 +478,21 @@ def test_the_page_says_what_counts_for_whom(client_as, eurobats_officer, secreta
         what[user] = _page(client, _query(reports, question="t.staff")).content.decode()
     assert "Counted: each reporter's published version." in what[eurobats_officer]
     assert "latest accepted or published version." in what[secretariat]
+
+
+def test_an_answer_its_version_holds_to_a_hidden_question_is_never_counted(
+    client, secretariat, reports
+):
+    """A version taken before relevance was transitive may hold an answer to a question its own
+    answers hide (Kenya's actions for aquatic mammals, whose obstacles are "no"): no figure and no
+    list of answers counts it, as no version page shows it."""
+    from cmsfamily.reporting.models import SubmissionVersion
+
+    version = SubmissionVersion.objects.get(submission=_of(reports, "KE"))
+    version.snapshot["answers"]["t.actions"]["aquatic-mammals"] = "<p>Orphan.</p>"
+    SubmissionVersion.objects.filter(pk=version.pk).update(snapshot=version.snapshot)
+    client.force_login(secretariat)
+    response = _page(client, _query(reports, question="t.actions"))
+    mammals = _table(response, "t.actions", "aquatic-mammals")
+    assert "Kenya" not in _cells(mammals)
+    assert "Orphan" not in response.content.decode()

@@ -11,13 +11,16 @@ version, and a returned or recalled version stops counting with its report's sta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from cmsfamily.reporting.choices import SubmissionStatus
 from cmsfamily.reporting.models import Cycle, Item, Submission, SubmissionVersion
-from cmsfamily.reporting.selectors.tree import Node, structure
+from cmsfamily.reporting.selectors.checks import content_relevance
+from cmsfamily.reporting.selectors.tree import Node, Structure, structure
+from cmsfamily.reporting.selectors.versions import snapshot_values
 
 COUNTED_FOR_EVERYONE = frozenset({SubmissionStatus.PUBLISHED})
 COUNTED_FOR_KEEPERS = frozenset({SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED})
@@ -43,6 +46,7 @@ class CountedReport:
 
     submission: Submission
     version: SubmissionVersion
+    form: Structure  # the cycle's form, read once per cycle
 
     @property
     def cycle(self) -> Cycle:
@@ -52,9 +56,17 @@ class CountedReport:
     def reporter(self):
         return self.submission.reporter
 
-    @property
+    @cached_property
     def answers(self) -> dict:
-        return self.version.snapshot.get("answers", {})
+        """The version's answers to the questions relevant in it, by question code and loop
+        key: a version taken before relevance was transitive may hold answers to questions its
+        form now hides, which no figure counts (as no version page shows them)."""
+        content = self.version.snapshot
+        relevant = content_relevance(self.form, content)
+        by_code: dict[str, dict] = {}
+        for (code, key), value in relevant.kept(snapshot_values(content)).items():
+            by_code.setdefault(code, {})[key] = value
+        return by_code
 
     @property
     def loop_labels(self) -> dict:
@@ -95,8 +107,9 @@ def counted_reports(cycles: list[Cycle], user) -> Reporters:
         .filter(number=Subquery(latest))
         .only("pk", "submission_id", "number", "content_hash", "snapshot")
     }
+    forms = {cycle.pk: structure(cycle.version) for cycle in cycles}
     counted = [
-        CountedReport(submission, versions[submission.pk])
+        CountedReport(submission, versions[submission.pk], forms[submission.cycle_id])
         for submission in expected
         if submission.pk in versions
     ]
