@@ -134,21 +134,68 @@ def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
     return Relevance(places, frozenset(required))
 
 
-def page_conditions(structure: Structure, node, values: Mapping, loops: dict) -> dict:
+def _pin(node_id: str) -> tuple[str, dict]:
+    """A stand-in for a condition the page may not evaluate itself: its answer is "1" where the
+    condition holds. Its code cannot be a question's (codes have no colon)."""
+    code = f"pin:{node_id}"
+    return code, {"op": "=", "a": {"op": "ref", "q": code}, "b": {"op": "str", "v": "1"}}
+
+
+def page_conditions(
+    structure: Structure,
+    node,
+    values: Mapping,
+    loops: dict,
+    readable: set[str] | None = None,
+) -> dict:
     """What a section page's script needs to recompute relevance as answers change, as
     ``conditions.js`` reads it: the nodes of relevance (every section and question of the form,
     with this report's loop keys), the answers any condition reads ([code, key, value]; the
-    page's own inputs take precedence) and the "required when" of the section's questions."""
+    page's own inputs take precedence) and the "required when" of the section's questions.
+
+    ``readable``: the question codes the user may read in the draft, when not all of them (a
+    contributor's assigned sections). No other answer leaves the server: a condition that reads
+    one is sent as its outcome, computed here, for each loop item (it cannot change on this
+    page, whose inputs are all readable)."""
     nodes = _report_nodes(structure, loops)
     required = {
         item.question.code: item.required_when_tree
         for item in node.items
         if item.required_when_tree and not item.required
     }
+    extra: list[list] = []
+    if readable is not None:
+        places = relevance(structure, values, loops).places
+        keys = ["", *sorted({loop.key for items in loops.values() for loop in items})]
+
+        def outcome(tree, key: str) -> bool:
+            return all(
+                places.get((ref, key), places.get((ref, ""), True))
+                for ref in conditions.references(tree)
+            ) and conditions.evaluate(tree, values, key)
+
+        def pinned(node_id: str, tree):
+            if not tree or set(conditions.references(tree)) <= readable:
+                return tree
+            code, stand_in = _pin(node_id)
+            outside = outcome(tree, "")
+            extra.append([code, "", "1" if outside else "0"])
+            # A loop item's outcome only where it differs: the page reads "" otherwise.
+            extra.extend(
+                [code, key, "1" if inside else "0"]
+                for key in keys[1:]
+                if (inside := outcome(tree, key)) != outside
+            )
+            return stand_in
+
+        nodes = [replace(n, condition=pinned(n.id, n.condition)) for n in nodes]
+        required = {code: pinned(f"required:{code}", tree) for code, tree in required.items()}
     read: set[str] = set()
     for tree in [*(n.condition for n in nodes), *required.values()]:
         if tree:
             read.update(conditions.references(tree))
+    if readable is not None:
+        read &= readable
     return {
         "nodes": [
             {
@@ -159,7 +206,8 @@ def page_conditions(structure: Structure, node, values: Mapping, loops: dict) ->
             }
             for n in nodes
         ],
-        "values": [[code, key, value] for (code, key), value in values.items() if code in read],
+        "values": [[code, key, value] for (code, key), value in values.items() if code in read]
+        + extra,
         "required": required,
     }
 

@@ -260,3 +260,81 @@ def test_a_constraint_imports_and_exports_with_its_message(db, secretariat):
     again = export_version(version)["sections"][0]["items"][5]
     assert again["constraint"] == ". >= 1 and . <= 500"
     assert again["constraint_message"] == {"en": "Between 1 and 500.", "fr": "Entre 1 et 500."}
+
+
+def test_a_contributors_page_holds_no_answer_of_a_section_they_may_not_read(
+    db, client_as, nfp_kenya, contributor_kenya
+):
+    """Section V, assigned to a contributor, has questions shown or required when answers of
+    sections I and IV say so. The contributor may not read those sections: their page gets the
+    outcome of each such condition, never the answers, and still shows and hides as the
+    server does."""
+    import json
+    import re
+
+    from cmsfamily.reporting import conditions
+    from cmsfamily.reporting.choices import QuestionKind
+    from cmsfamily.reporting.testing import question
+
+    _template, version = build_template()
+    add_chain_section(version)
+    fifth = services.add_section(version=version, number="V", title_en="Assigned", by=None)
+    for number, code, condition, required in [
+        ("1", "v.high", "${t.priority} = 'high'", None),
+        ("2", "v.root", "${c.root} = 'yes'", "${c.two} = 'no'"),
+        ("3", "v.open", None, None),
+    ]:
+        services.add_item(
+            section=fifth,
+            question=question(code, QuestionKind.SHORT_TEXT, code),
+            number=number,
+            by=None,
+            show_if=condition,
+            require_if=required,
+        )
+    submission = Submission.objects.get(cycle=open_cycle(version), party__code="KE")
+    _answer(
+        submission,
+        {
+            ("t.priority", ""): "high",
+            ("t.departments", ""): "Secret ministry",
+            ("c.root", ""): "yes",
+            ("c.one", ""): "yes",
+            ("c.two", ""): "no",
+        },
+    )
+    services.assign_section(
+        submission=submission, section=fifth, user=contributor_kenya, by=nfp_kenya
+    )
+    page = client_as(contributor_kenya).get(
+        f"/reports/submissions/{submission.pk}/sections/{fifth.pk}/"
+    )
+    assert page.status_code == 200
+    sent = json.loads(
+        re.search(
+            r'<script id="conditions-data" type="application/json">(.*?)</script>',
+            page.content.decode(),
+            re.S,
+        ).group(1)
+    )
+    codes = {code for code, _key, _value in sent["values"]}
+    assert not codes & {"t.priority", "t.departments", "c.root", "c.one", "c.two"}
+    assert "high" not in {value for _code, _key, value in sent["values"]}
+    assert "Secret" not in page.content.decode()
+    # What the page computes from what it got is what the server decided.
+    table = {(code, key): value for code, key, value in sent["values"]}
+    nodes = [
+        conditions.Node(
+            n["id"],
+            n["condition"],
+            n["within"],
+            None if n["loop_keys"] is None else tuple(n["loop_keys"]),
+        )
+        for n in sent["nodes"]
+    ]
+    places = conditions.relevance(nodes, table)
+    assert places[("v.high", "")] and places[("v.root", "")] and places[("v.open", "")]
+    assert conditions.evaluate(sent["required"]["v.root"], table, "")
+    # The reporter's own page, who reads every section, gets the answers themselves.
+    own = client_as(nfp_kenya).get(f"/reports/submissions/{submission.pk}/sections/{fifth.pk}/")
+    assert '"t.priority", "", "high"' in own.content.decode()

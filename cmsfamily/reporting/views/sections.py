@@ -141,7 +141,16 @@ def section_edit(request, pk, section_id):
             if field.carried_from and field.editable
         ),
         # What the page's script recomputes relevance from as answers change (conditions.js).
-        "conditions": selectors.page_conditions(structure, node, state.values, state.loops),
+        # A contributor's page holds no answer of a section they may not read.
+        "conditions": selectors.page_conditions(
+            structure,
+            node,
+            state.values,
+            state.loops,
+            None
+            if state.report.readable >= {n.section.pk for n in structure.nodes}
+            else state.report.readable_codes,
+        ),
         "left_out": selectors.left_out(structure, node, state.values, state.loops),
         # Sent with each save until one is acknowledged: a save sent again after its answer was
         # lost (the page still showing the revision before it) is then not a conflict.
