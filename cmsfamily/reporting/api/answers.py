@@ -150,7 +150,18 @@ class AnswersMixin:
         request=EditSerializer(many=True),
         responses={
             200: inline_serializer(
-                "Saved", {"saved": serializers.ListField(child=serializers.DictField())}
+                "Saved",
+                {
+                    "saved": serializers.ListField(child=serializers.DictField()),
+                    "not_included": serializers.ListField(
+                        child=serializers.DictField(),
+                        help_text=(
+                            "Answers saved in the draft that a submitted version will not hold: "
+                            "their question (or its section, when `section` is given) is shown "
+                            "only when the condition in words holds, and it does not."
+                        ),
+                    ),
+                },
             ),
             400: inline_serializer("AnswerErrors", {"errors": AnswerErrorSerializer(many=True)}),
             409: inline_serializer(
@@ -221,12 +232,27 @@ class AnswersMixin:
                 },
                 status=status.HTTP_409_CONFLICT,
             )
+        # Accepted into the draft, but a submitted version would leave out an answer to a
+        # question that is not shown: say so, with the condition that hides it.
+        report = selectors.report_state(submission, request.user)
+        left_out = selectors.not_included(
+            report.structure, report.values, report.loops, result.saved
+        )
         return Response(
             {
                 "saved": [
                     {"question": code, "loop_key": key, "revision": revision}
                     for (code, key), revision in result.saved.items()
-                ]
+                ],
+                "not_included": [
+                    {
+                        "question": code,
+                        "loop_key": key,
+                        "section": out.section,
+                        "shown_only_when": out.condition,
+                    }
+                    for (code, key), out in left_out.items()
+                ],
             }
         )
 

@@ -269,6 +269,26 @@ def left_out(structure: Structure, node, values: Mapping, loops: dict) -> list[L
     return found
 
 
+def not_included(
+    structure: Structure, values: Mapping, loops: dict, spots
+) -> dict[tuple[str, str], LeftOut]:
+    """Of these answers (question code, loop key), those a submitted version would leave out
+    (their question or a section holding it is not shown), each with why."""
+    spots = set(spots)
+    nodes = {
+        structure.node_of_item[structure.items_by_code[code].pk].section.pk
+        for code, _key in spots
+        if code in structure.items_by_code
+    }
+    return {
+        (out.item.question.code, out.loop.key): out
+        for node in structure.nodes
+        if node.section.pk in nodes
+        for out in left_out(structure, node, values, loops)
+        if (out.item.question.code, out.loop.key) in spots
+    }
+
+
 def item_name(structure: Structure, item: Item) -> str:
     """How a question is named in a condition's words: its section's number and its own."""
     node = structure.node_of_item[item.pk]

@@ -153,7 +153,8 @@ def test_a_stale_write_of_the_current_value_is_409(client_as, nfp_kenya, kenya):
         content_type="application/json",
     )
     assert client.post(answers_url(kenya), increment, content_type="application/json").json() == {
-        "saved": [{"question": "t.staff", "loop_key": "", "revision": 2}]
+        "saved": [{"question": "t.staff", "loop_key": "", "revision": 2}],
+        "not_included": [],
     }
     response = client.post(answers_url(kenya), increment, content_type="application/json")
     assert response.status_code == 409

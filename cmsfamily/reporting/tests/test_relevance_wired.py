@@ -338,3 +338,21 @@ def test_a_contributors_page_holds_no_answer_of_a_section_they_may_not_read(
     # The reporter's own page, who reads every section, gets the answers themselves.
     own = client_as(nfp_kenya).get(f"/reports/submissions/{submission.pk}/sections/{fifth.pk}/")
     assert '"t.priority", "", "high"' in own.content.decode()
+
+
+def test_the_api_says_which_saved_answers_a_version_will_not_hold(chained, client_as, nfp_kenya):
+    response = client_as(nfp_kenya).post(
+        f"/api/submissions/{chained.pk}/answers/",
+        [
+            {"question": "c.root", "value": "no", "base_revision": 0},
+            {"question": "c.one", "value": "yes", "base_revision": 0},
+        ],
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert {row["question"] for row in body["saved"]} == {"c.root", "c.one"}
+    assert body["not_included"] == [
+        {"question": "c.one", "loop_key": "", "section": "", "shown_only_when": "IV.1 is Yes"}
+    ]
+    assert Answer.objects.filter(submission=chained, question__code="c.one").exists()
