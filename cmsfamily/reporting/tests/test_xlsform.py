@@ -1,0 +1,383 @@
+"""XLSForm in and out (issue 16, item 7): every shipped template goes out as an XLSForm and comes
+back the same; a form written by others is read with what it cannot say listed by row."""
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from pyxform.xls2xform import convert
+
+from cmsfamily.reporting import conditions
+from cmsfamily.reporting.exchange import export_version, import_template
+from cmsfamily.reporting.templates_data import FILES, read
+from cmsfamily.reporting.xlsform import from_xlsform, language_of, template_xlsform, to_xlsform
+
+DATA = Path(__file__).parent / "data"
+NATIONAL = "cms-national-report-by-target.json"
+AGREEMENT = "agreement-report-shared-questions.json"
+
+
+def workbook(survey, choices=None, settings=None, *, sheet="survey") -> bytes:
+    book = Workbook()
+    book.active.title = sheet
+    for row in survey:
+        book.active.append(row)
+    for name, rows in (("choices", choices), ("settings", settings)):
+        if rows:
+            extra = book.create_sheet(name)
+            for row in rows:
+                extra.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def expected_sections(data):
+    """The file's sections with today's condition dicts as the expression text XLSForm holds."""
+    kinds = {q["code"]: q["kind"] for q in data["questions"]}
+    sections = []
+    for section in data["sections"]:
+        items = []
+        for item in section["items"]:
+            item = dict(item)
+            for key in ("show_if", "require_if"):
+                if isinstance(item[key], dict):
+                    expr = conditions.from_legacy(item[key], kinds[item[key]["question"]])
+                    item[key] = conditions.unparse(expr)
+            items.append(item)
+        sections.append({**section, "items": items})
+    return sections
+
+
+def imported_version(name, by):
+    if name == AGREEMENT:
+        import_template(read(NATIONAL), by=by)
+    return import_template(read(name), by=by)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_shipped_template_goes_out_and_comes_back_the_same(db, secretariat, name):
+    version = imported_version(name, secretariat)
+    data = export_version(version)
+    back, problems = from_xlsform(to_xlsform(version), name="export.xlsx")
+    assert problems == []
+    for part in ("template", "questions", "rules"):
+        assert back[part] == data[part], part
+    assert back["sections"] == expected_sections(data)
+    assert back["version"]["number"] == data["version"]["number"]
+
+
+def test_the_conditions_go_out_as_expressions(db, secretariat):
+    version = imported_version(NATIONAL, secretariat)
+    back, _problems = from_xlsform(to_xlsform(version), name="export.xlsx")
+    shown = {i["question"]: i["show_if"] for s in back["sections"] for i in s["items"]}
+    # A yes/no is compared, a multiple choice asks selected(): the meaning of today's "equals".
+    assert shown["cms-nr-iv-2-barriers"] == "${cms-nr-iv-2} = 'yes'"
+    assert shown["cms-nr-v-1b-marine"] == "selected(${cms-nr-v-1b}, 'marine')"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_export_is_an_xlsform_that_pyxform_turns_into_an_xform(name):
+    xform = convert(xlsform=template_xlsform(read(name)), file_type=".xlsx", validate=False)
+    assert "<h:html" in xform.xform and xform.warnings == []
+
+
+def test_a_formula_like_text_goes_out_as_text_and_comes_back():
+    data = read("partner-questionnaire-annex-c.json")
+    data["questions"][0]["text"]["en"] = '=HYPERLINK("http://example.org")'
+    content = template_xlsform(data)
+    sheet = load_workbook(io.BytesIO(content))["survey"]
+    cells = [
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value and "HYPERLINK" in cell.value
+    ]
+    assert cells and all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
+    back, _problems = from_xlsform(content, name="x.xlsx")
+    assert back["questions"][0]["text"]["en"] == '=HYPERLINK("http://example.org")'
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_file_saved_again_by_libreoffice_reads_the_same(tmp_path):
+    data = read(NATIONAL)
+    original = tmp_path / "in" / "form.xlsx"
+    original.parent.mkdir()
+    original.write_bytes(template_xlsform(data))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(original)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    resaved = (tmp_path / "form.xlsx").read_bytes()
+    assert resaved != original.read_bytes()
+    assert from_xlsform(resaved, name="form.xlsx") == from_xlsform(
+        original.read_bytes(), name="form.xlsx"
+    )
+
+
+# --- a form written elsewhere -------------------------------------------------------------------
+
+SURVEY = [
+    ["type", "name", "label::English (en)", "label::French (fr)", "label::Spanish (es)", "label",
+     "hint::English (en)", "relevant", "required", "constraint", "constraint_message::English (en)",
+     "appearance"],
+    ["begin group", "general", "General", "Généralités", "General", "", "", "", "", "", "", "field-list"],
+    ["note", "welcome", "Answer for the whole country.", "Répondez pour tout le pays.", "", "", "", "", "", "", "", ""],
+    ["select_one yn", "has_plan", "Is there a plan?", "Y a-t-il un plan ?", "¿Hay un plan?", "", "Tick one", "", "yes", "", "", ""],
+    ["date", "adopted", "Adopted on", "", "", "", "", "${has_plan} = 'yes'", "", "", "", ""],
+    ["select_multiple threats", "threats", "Threats", "", "", "", "", "", "${has_plan} = 'no'", "", "", ""],
+    ["begin group", "money", "Funding", "", "", "", "", "selected(${threats}, 'bycatch')", "", "", "", ""],
+    ["decimal", "share", "Share", "", "", "", "", "", "", ". >= 0 and . <= 100", "", ""],
+    ["integer", "staff", "Staff", "", "", "", "", "", "true()", ". != 7", "Not seven", ""],
+    ["text", "details", "Details", "", "", "", "", "count-selected(${threats}) > 1", "", "string-length(.) <= 500", "", "multiline"],
+    ["end group"],
+    ["end group"],
+    ["begin repeat", "sites", "Sites", "", "", "", "", "", "", "", "", ""],
+    ["text", "site", "Site", "", "", "", "", "", "", "", "", ""],
+    ["end repeat"],
+]  # fmt: skip
+CHOICES = [
+    ["list_name", "name", "label::English (en)", "label::French (fr)"],
+    ["yn", "yes", "Yes", "Oui"],
+    ["yn", "no", "No", "Non"],
+    ["threats", "bycatch", "By-catch", "Prises accessoires"],
+    ["threats", "dams", "Dams", "Barrages"],
+]
+SETTINGS = [["form_title", "form_id", "default_language"], ["Plans", "plans", "English (en)"]]
+
+
+def read_form(survey=SURVEY, choices=CHOICES, settings=SETTINGS, **kwargs):
+    return from_xlsform(workbook(survey, choices, settings), name="plans.xlsx", **kwargs)
+
+
+def test_a_form_of_groups_repeats_and_conditions_becomes_a_template():
+    data, problems = read_form(instrument="cms")
+    assert data["template"] == {
+        "slug": "plans",
+        "instrument": "cms",
+        "reporter_kind": "party",
+        "title": {"en": "Plans"},
+        "description": {},
+        "source": "",
+    }
+    sections = {s["number"]: s for s in data["sections"]}
+    assert [(n, s["parent"], s["loop"]) for n, s in sections.items()] == [
+        ("1", None, ""),
+        ("1.1", "1", ""),
+        ("2", None, "reporter_items"),
+    ]
+    assert sections["1"]["title"] == {"en": "General", "fr": "Généralités", "es": "General"}
+    assert sections["1"]["intro"] == {
+        "en": "Answer for the whole country.",
+        "fr": "Répondez pour tout le pays.",
+    }
+    assert sections["1.1"]["show_if"] == "selected(${threats}, 'bycatch')"
+    items = {i["question"]: i for s in data["sections"] for i in s["items"]}
+    assert items["has_plan"]["required"] is True and items["has_plan"]["number"] == "1"
+    assert items["adopted"]["show_if"] == "${has_plan} = 'yes'"
+    assert items["threats"]["require_if"] == "${has_plan} = 'no'"
+    assert items["staff"]["required"] is True
+    assert items["staff"]["constraint"] == ". != 7"
+    assert items["staff"]["constraint_message"] == {"en": "Not seven"}
+    assert items["details"]["show_if"] == "count-selected(${threats}) > 1"
+    questions = {q["code"]: q for q in data["questions"]}
+    assert {code: q["kind"] for code, q in questions.items()} == {
+        "adopted": "date",
+        "details": "long_text",
+        "has_plan": "single_choice",
+        "share": "decimal",
+        "site": "short_text",
+        "staff": "integer",
+        "threats": "multiple_choice",
+    }
+    assert questions["has_plan"]["text"] == {
+        "en": "Is there a plan?",
+        "fr": "Y a-t-il un plan ?",
+        "es": "¿Hay un plan?",
+    }
+    assert questions["has_plan"]["help_text"] == {"en": "Tick one"}
+    assert questions["threats"]["options"] == [
+        {"value": "bycatch", "label": {"en": "By-catch", "fr": "Prises accessoires"}},
+        {"value": "dams", "label": {"en": "Dams", "fr": "Barrages"}},
+    ]
+    assert (questions["share"]["min_value"], questions["share"]["max_value"]) == ("0", "100")
+    assert questions["details"]["max_length"] == 500
+    # The one constraint that is not a limit is kept in its item, and said.
+    assert problems == [
+        "survey row 9: the constraint is kept as text in the item; the platform does not check it yet."
+    ]
+
+
+def test_a_plain_label_is_in_the_default_language():
+    survey = [["type", "name", "label", "label::Français (fr)"], ["text", "a", "Name", "Nom"]]
+    data, problems = read_form(survey, None, [["default_language"], ["English"]])
+    assert data["questions"][0]["text"] == {"en": "Name", "fr": "Nom"}
+    # Questions outside any group go to a section of their own.
+    assert [s["title"] for s in data["sections"]] == [{"en": "Questions"}]
+    assert problems == ["settings: the instrument is not given."]
+
+
+def test_languages_are_read_from_their_names():
+    assert language_of("French (fr)") == "fr"
+    assert language_of("Español") == "es"
+    assert language_of("English") == "en"
+    assert language_of("Swahili (sw)") is None
+
+
+# --- bad input, each said ----------------------------------------------------------------------
+
+
+def test_not_a_workbook():
+    data, problems = from_xlsform(b"type,name,label\ntext,a,A\n", name="form.xlsx")
+    assert data == {} and len(problems) == 1
+
+
+def test_no_survey_sheet():
+    content = workbook(
+        [["a"]], [["list_name", "name", "label"], ["x", "y", "z"]], sheet="questions"
+    )
+    data, problems = from_xlsform(content, name="form.xlsx")
+    assert data == {} and "survey" in problems[0]
+
+
+def test_an_unknown_type_and_what_is_not_supported_are_listed_by_row():
+    survey = [
+        ["type", "name", "label", "calculation", "choice_filter"],
+        ["text", "a", "A", "", ""],
+        ["geopoint", "where", "Where", "", ""],
+        ["calculate", "total", "", "1 + 1", ""],
+        ["integr", "b", "B", "", ""],
+        ["select_one yn", "c", "C", "", "x = 1"],
+    ]
+    data, problems = read_form(
+        survey, [["list_name", "name", "label"], ["yn", "yes", "Yes"]], instrument="cms"
+    )
+    assert [q["code"] for q in data["questions"]] == ["a", "c"]
+    assert problems == [
+        "survey row 3: type “geopoint” is not supported; the row is left out.",
+        "survey row 4: column “calculation” is not supported; its value is left out.",
+        "survey row 4: type “calculate” is not supported; the row is left out.",
+        "survey row 5: type “integr” is not supported; the row is left out.",
+        "survey row 6: column “choice_filter” is not supported; its value is left out.",
+    ]
+
+
+def test_a_missing_choices_list():
+    survey = [["type", "name", "label"], ["select_one colours", "a", "A"]]
+    data, problems = read_form(survey, CHOICES)
+    assert data == {} and "colours" in problems[0]
+
+
+def test_a_duplicated_name():
+    survey = [["type", "name", "label"], ["text", "a", "A"], ["integer", "a", "B"]]
+    data, problems = read_form(survey, None)
+    assert data == {} and "row : 3" in problems[0] and "'a'" in problems[0]
+    # pyxform allows a name twice in two groups; the bank does not.
+    survey = [
+        ["type", "name", "label"],
+        ["begin group", "g1", "G1"], ["text", "a", "A"], ["end group"],
+        ["begin group", "g2", "G2"], ["text", "a", "A again"], ["end group"],
+    ]  # fmt: skip
+    data, problems = read_form(survey, None, instrument="cms")
+    assert problems == ["survey row 6: the name “a” is already used in row 3."]
+    assert [q["code"] for q in data["questions"]] == ["a"]
+
+
+def test_an_expression_naming_a_missing_field():
+    survey = [["type", "name", "label", "relevant"], ["text", "a", "A", "${nowhere} = 'x'"]]
+    data, problems = read_form(survey, None)
+    assert data == {} and "nowhere" in problems[0]
+
+
+def test_an_expression_the_condition_language_refuses_is_left_out_and_said():
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["date", "when", "When", ""],
+        ["text", "a", "A", "${b} != ''"],
+        ["text", "b", "B", "${when} > 'soon'"],
+        ["text", "c", "C", "regex(${b}, '[a-z]+')"],
+    ]
+    data, problems = read_form(survey, None, instrument="cms")
+    assert all(i["show_if"] is None for s in data["sections"] for i in s["items"])
+    assert problems[0].startswith("survey row 3: relevant: b comes at or after this point")
+    assert problems[1] == "survey row 3: the relevant expression is left out."
+    assert problems[2].startswith("survey row 4: relevant: ${when} (a date) cannot be compared")
+    assert problems[4].startswith("survey row 5: relevant: Column 1: Unknown function regex()")
+
+
+def test_option_values_that_break_the_format_rule():
+    survey = [["type", "name", "label"], ["select_one m", "m", "M"]]
+    choices = [["list_name", "name", "label"], ["m", 'it\'s "x"', "Both quotes"], ["m", "c", "C"]]
+    _data, problems = read_form(survey, choices, instrument="cms")
+    assert problems == [
+        'survey row 2: choices list “m”: The option value “it\'s "x"” has both kinds of quotes.'
+    ]
+    # A space in a multiple choice's value: pyxform says it first.
+    survey = [["type", "name", "label"], ["select_multiple m", "m", "M"]]
+    choices = [["list_name", "name", "label"], ["m", "a b", "Two words"]]
+    data, problems = read_form(survey, choices)
+    assert data == {} and "[a b]" in problems[0]
+
+
+# --- real forms ----------------------------------------------------------------------------------
+
+
+def test_a_real_field_form_reads_with_what_is_lost_listed():
+    """The UCL biomass plot form (pyxform's test fixtures): 90 rows, English and Swahili, nested
+    repeats, choices from CSV files, calculations and photos."""
+    data, problems = from_xlsform(
+        (DATA / "UCL_Biomass_Plot_Form.xlsx").read_bytes(),
+        name="UCL_Biomass_Plot_Form.xlsx",
+        instrument="cms",
+    )
+    assert len(data["questions"]) == 50
+    assert [s["title"]["en"] for s in data["sections"]][:5] == [
+        "Introduction", "Enumerator Details.", "Location", "Questions", "Trees",
+    ]  # fmt: skip
+    sections = {s["title"]["en"]: s for s in data["sections"]}
+    assert sections["Trees"]["loop"] == "reporter_items"
+    assert sections["Trees"]["show_if"] == "${any_trees} = 'yes'"
+    items = {i["question"]: i for s in data["sections"] for i in s["items"]}
+    # Curly quotes typed by Excel (‘other’) are read as quotes.
+    assert items["latin_name_other"]["show_if"] == "${latin_name_id} = 'other'"
+    assert items["stem_height"]["require_if"] == "${health_id} = 'dead'"
+    assert (
+        "the language “Swahili (sw)” is not one of the platform's; its texts are left out."
+        in problems
+    )
+    assert "survey row 22: type “geopoint” is not supported; the row is left out." in problems
+    assert "survey row 43: a repeat inside a repeat is not supported." in problems
+    assert "survey row 10: constraint: Column 1: Unknown function regex()." in problems
+    assert any("UCL_regions.csv" in p for p in problems)
+
+
+def test_an_old_household_roster_saved_by_libreoffice_reads_with_its_logic():
+    """pyxform's tutorial roster, written in the old spelling and saved as .xlsx by LibreOffice."""
+    data, problems = from_xlsform(
+        (DATA / "household_roster_tutorial.xlsx").read_bytes(),
+        name="household_roster_tutorial.xlsx",
+        instrument="cms",
+    )
+    [section] = data["sections"]
+    assert section["loop"] == "reporter_items"
+    items = {i["question"]: i for i in section["items"]}
+    assert items["literate"]["show_if"] == (
+        "${sex} = 'female' and ${age_in_years} >= 15 and ${age_in_years} <= 49"
+    )
+    questions = {q["code"]: q for q in data["questions"]}
+    assert (questions["age_in_years"]["min_value"], questions["age_in_months"]["max_value"]) == (
+        "5",
+        "72",
+    )
+    assert [o["value"] for o in questions["sex"]["options"]] == ["male", "female"]
+    # Only the tutorial's own notes column is left out.
+    assert {p.split(": ", 1)[1] for p in problems} == {
+        "column “tutorial notes” is not supported; its value is left out.",
+        "column “tutorial notes” is not supported; its values are left out.",
+    }
