@@ -35,6 +35,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
@@ -46,6 +47,7 @@ from cmsfamily.reporting import conditions
 from cmsfamily.reporting.choices import LoopKind, QuestionKind, ReporterKind, YesNo
 from cmsfamily.reporting.conditions.grammar import number_text
 from cmsfamily.reporting.exchange import FORMAT, export_version
+from cmsfamily.reporting.models import CODE_PATTERN
 from cmsfamily.reporting.workbook import reader as workbook_reader
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
@@ -90,6 +92,7 @@ FRIENDLY = {
 }
 CHOICE_COLUMNS = {"list_name", "list name", "name", "value", "label", "caption"}
 SETTINGS_COLUMNS = {"form_title", "form_id", "version", "default_language"}
+CODE_RULE = _lazy("use lower-case letters, digits, dots, hyphens and underscores.")
 TRUE = {"yes", "true", "true()", "1"}
 FALSE = {"no", "false", "false()", "0", ""}
 
@@ -128,8 +131,13 @@ class _Reader:
         self.infos: dict[str, conditions.QuestionInfo] = {}
         self.rows: dict[str, int] = {}
         self.pending: list[tuple] = []
+        self.codes: dict[str, str] = {}
         self.choices = {
-            (row.get("list_name"), str(row.get("name"))): row for row in book.choices or []
+            (
+                row.get("list_name", row.get("list name")),
+                str(row.get("name", row.get("value"))),
+            ): row
+            for row in book.choices or []
         }
 
     def problem(self, row: Any, message: str) -> None:
@@ -303,12 +311,13 @@ class _Reader:
             return None
 
     def question(self, element: dict, row: Any, parent: dict | None, loop: Any) -> None:
-        code = element["name"]
+        name = element["name"]
+        code = self.code(name, row)
         if code in self.rows:
             self.problem(
                 row,
                 _("the name “%(name)s” is already used in row %(other)s.")
-                % {"name": code, "other": self.rows[code]},
+                % {"name": name, "other": self.rows[code]},
             )
             return
         self.rows[code] = row
@@ -345,6 +354,10 @@ class _Reader:
                     "label": self.texts(
                         self.choices.get((element.get("list_name"), str(choice["name"])), {}),
                         "label",
+                    )
+                    or self.texts(
+                        self.choices.get((element.get("list_name"), str(choice["name"])), {}),
+                        "caption",
                     ),
                 }
                 for choice in element.get("choices") or []
@@ -355,6 +368,13 @@ class _Reader:
                 path=_("choices list “%(list)s”") % {"list": element.get("list_name", "")},
             ):
                 self.problem(row, str(problem))
+            for option in options:
+                if not re.fullmatch(CODE_PATTERN, option["value"]):
+                    self.problem(
+                        row,
+                        _("the option value “%(value)s” cannot be stored: %(rule)s")
+                        % {"value": option["value"], "rule": CODE_RULE},
+                    )
         raw = self.raw(row)
         question: dict[str, Any] = {
             "code": code,
@@ -388,7 +408,7 @@ class _Reader:
         if kind == QuestionKind.YES_NO:
             values = tuple(YesNo.values)
         info = conditions.QuestionInfo(str(kind), values, position=len(self.infos), loop=loop)
-        self.infos[code] = info
+        self.infos[name] = info
         bind = element.get("bind") or {}
         if bind.get("relevant"):
             self.pending.append((row, "relevant", bind["relevant"], item, "show_if", info, False))
@@ -402,6 +422,35 @@ class _Reader:
             self.pending.append(
                 (row, "constraint", bind["constraint"], item, "constraint", info, True)
             )
+
+    def code(self, name: str, row: Any) -> str:
+        """The bank code of a name: lower-case (a condition's references follow it)."""
+        code = name.lower()
+        if not re.fullmatch(CODE_PATTERN, code):
+            self.problem(
+                row,
+                _("the name “%(name)s” cannot be a question code: %(rule)s")
+                % {"name": name, "rule": CODE_RULE},
+            )
+        elif code != name:
+            self.problem(
+                row,
+                _("the name “%(name)s” becomes the question code “%(code)s”.")
+                % {"name": name, "code": code},
+            )
+        self.codes[name] = code
+        return code
+
+    def renamed(self, expr: conditions.Expr) -> conditions.Expr:
+        copy = dict(expr)
+        if expr["op"] == "ref":
+            copy["q"] = self.codes.get(expr["q"], expr["q"])
+        for key in ("a", "b", "arg"):
+            if key in expr:
+                copy[key] = self.renamed(expr[key])
+        if "args" in expr:
+            copy["args"] = [self.renamed(arg) for arg in expr["args"]]
+        return copy
 
     def targets(self, text: str, row: Any) -> list[dict]:
         found = []
@@ -430,7 +479,7 @@ class _Reader:
             if key == "constraint" and self.limits(expr, target["question"]):
                 target.pop("constraint_message", None)
                 continue
-            target[key] = conditions.unparse(expr)
+            target[key] = conditions.unparse(self.renamed(expr))
             if key == "constraint":
                 self.problem(
                     row,
