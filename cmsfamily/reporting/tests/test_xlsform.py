@@ -421,3 +421,26 @@ def test_a_real_form_read_imports_as_a_template(db, secretariat):
     assert again["questions"] == data["questions"]
     assert [s["title"] for s in again["sections"]] == [{"en": "Household Member or Visitor"}]
     assert again["sections"][0]["loop"] == "reporter_items"
+
+
+def test_a_real_country_assessment_form_keeps_every_condition():
+    """The KoboToolbox form of the GBF genetic diversity indicators (CCGenetics, CC BY 4.0): 582
+    questions, 545 of them shown under a condition, 27 conditional groups, 152 constraints."""
+    data, problems = from_xlsform(
+        (DATA / "genetic_diversity_indicators_kobo_form.xlsx").read_bytes(),
+        name="kobo_form.xlsx",
+        instrument="cms",
+    )
+    items = [i for s in data["sections"] for i in s["items"]]
+    assert (len(data["questions"]), len(data["sections"])) == (582, 33)
+    assert sum(1 for i in items if i["show_if"]) == 545
+    assert sum(1 for s in data["sections"] if s.get("show_if")) == 27
+    assert sum(1 for i in items if i.get("constraint")) == 152
+    # Every expression of the form is read by the condition language: none is left out.
+    assert not [p for p in problems if "expression is left out" in p]
+    by_code = {i["question"]: i for i in items}
+    # Names become lower-case codes, and the conditions that read them follow.
+    assert by_code["nelower_pop1"]["show_if"] == "${ne_pop1} != -999 and ${ne_pop1} != ''"
+    assert "survey row 63: the name “Ne_pop1” becomes the question code “ne_pop1”." in problems
+    assert by_code["other_explain"]["show_if"] == "selected(${transboundary_type}, 'other')"
+    assert "survey row 2: type “start” is not supported; the row is left out." in problems
