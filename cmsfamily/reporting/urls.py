@@ -8,6 +8,7 @@ from cmsfamily.reporting.views import (
     sections,
     versions,
     workbook,
+    xlsform,
 )
 
 app_name = "reporting"
@@ -46,6 +47,11 @@ urlpatterns = [
         "templates/<slug:slug>/v<int:number>.json",
         builder.template_export,
         name="version-export",
+    ),
+    path(
+        "templates/<slug:slug>/v<int:number>-xlsform.xlsx",
+        xlsform.template_xlsform,
+        name="version-xlsform",
     ),
     path(
         "templates/<slug:slug>/v<int:number>.xlsx",

@@ -7,12 +7,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from pyxform.xls2xform import convert
 
+from cmsfamily.core.spreadsheets import XLSX_TYPE
+from cmsfamily.core.testing import client_for, matrix
 from cmsfamily.reporting import conditions
 from cmsfamily.reporting.exchange import export_version, import_template
 from cmsfamily.reporting.templates_data import FILES, read
+from cmsfamily.reporting.testing import build_template, open_cycle
 from cmsfamily.reporting.xlsform import from_xlsform, language_of, template_xlsform, to_xlsform
 
 DATA = Path(__file__).parent / "data"
@@ -444,3 +448,51 @@ def test_a_real_country_assessment_form_keeps_every_condition():
     assert "survey row 63: the name “Ne_pop1” becomes the question code “ne_pop1”." in problems
     assert by_code["other_explain"]["show_if"] == "selected(${transboundary_type}, 'other')"
     assert "survey row 2: type “start” is not supported; the row is left out." in problems
+
+
+# --- the download ------------------------------------------------------------------------------
+
+
+def test_the_test_template_of_every_kind_goes_out_and_comes_back_the_same(db):
+    _template, version = build_template()
+    data = export_version(version)
+    back, problems = from_xlsform(to_xlsform(version), name="export.xlsx")
+    assert problems == []
+    for part in ("template", "questions", "rules"):
+        assert back[part] == data[part], part
+    assert back["sections"] == expected_sections(data)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    matrix(
+        anonymous=200,
+        nfp_kenya=200,
+        nfp_germany=200,
+        birdlife_fp=200,
+        secretariat=200,
+        eurobats_officer=200,
+    ),
+)
+def test_who_downloads_the_xlsform_of_a_frozen_version(db, client_as, request, persona, status):
+    _template, version = build_template()
+    open_cycle(version)
+    response = client_for(client_as, request, persona).get(
+        reverse("reporting:version-xlsform", args=[version.template.slug, version.number])
+    )
+    assert response.status_code == status
+    assert response["Content-Type"] == XLSX_TYPE
+    back, problems = from_xlsform(response.content, name="form.xlsx")
+    assert problems == [] and back["template"]["slug"] == version.template.slug
+
+
+def test_a_draft_version_s_xlsform_is_for_who_keeps_the_template(client, secretariat):
+    version = import_template(read("partner-questionnaire-annex-c.json"), by=secretariat)
+    url = reverse("reporting:version-xlsform", args=[version.template.slug, version.number])
+    assert client.get(url).status_code == 404
+    client.force_login(secretariat)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "partner-questionnaire-annex-c-v1-xlsform.xlsx" in response["Content-Disposition"]
+    page = client.get(version.get_absolute_url())
+    assert url in page.content.decode()
