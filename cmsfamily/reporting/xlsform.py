@@ -22,7 +22,13 @@ What maps (XLSForm → template):
 What the platform has and XLSForm does not (yes/no, percentage, year, tables, pickers, loops over
 a fixed list or the range species, units, targets, item numbers, sources, rules) is written in
 extra ``cms_`` columns, which XLSForm tools ignore and this reader takes back, so that a version
-exported and imported again is the same template.
+exported and imported again is the same template. A text holding "${" is written with a word
+joiner after the "$" (outside the expression columns), so that XLSForm tools do not take it for a
+reference, and read back as it was.
+
+Lossy on the way in: what the list says (types, columns, languages and appearances the template
+has no place for, expressions the condition language cannot read, options from external files);
+a no-break space reads as a space and spaces around a text are dropped (pyxform's reader).
 """
 
 from __future__ import annotations
@@ -93,6 +99,8 @@ FRIENDLY = {
 CHOICE_COLUMNS = {"list_name", "list name", "name", "value", "label", "caption"}
 SETTINGS_COLUMNS = {"form_title", "form_id", "version", "default_language"}
 CODE_RULE = _lazy("use lower-case letters, digits, dots, hyphens and underscores.")
+EXPRESSION_COLUMNS = {"relevant", "required", "constraint"}
+ESCAPED_REFERENCE = "$\u2060{"  # "$", a word joiner, "{": shown as "${", not read as a reference
 TRUE = {"yes", "true", "true()", "1"}
 FALSE = {"no", "false", "false()", "0", ""}
 
@@ -608,6 +616,8 @@ def from_xlsform(
         survey = workbook_to_json(book, form_name="data", warnings=warnings)
     except PyXFormError as error:
         return {}, [*problems, str(error)]
+    for sheet in (book.survey, book.choices, book.settings):
+        _unescape(sheet)
     reader = _Reader(book, survey, problems)
     reader.read()
     return reader.template(name, instrument, reporter_kind), problems
@@ -658,6 +668,24 @@ def _type(question: dict) -> tuple[str, str, str]:
         if kind in allowed and not base.startswith("select"):
             return base, "", "" if kind == default else kind
     return "text", "", kind
+
+
+def _escaped(head: list[str], line: list[Any]) -> list[Any]:
+    """A text that holds "${" is not a reference outside the expression columns: written so
+    that XLSForm tools do not take it for one (and read back as it was)."""
+    return [
+        value.replace("${", ESCAPED_REFERENCE)
+        if isinstance(value, str) and column not in EXPRESSION_COLUMNS
+        else value
+        for column, value in zip(head, line, strict=True)
+    ]
+
+
+def _unescape(sheet: Any) -> None:
+    for row in sheet or []:
+        for column, value in row.items():
+            if isinstance(value, str) and column not in EXPRESSION_COLUMNS:
+                row[column] = value.replace(ESCAPED_REFERENCE, "${")
 
 
 def template_xlsform(data: dict) -> bytes:
@@ -807,14 +835,15 @@ def template_xlsform(data: dict) -> bytes:
     sheet.title = "survey"
     spreadsheets.append(sheet, survey_head)
     for line in rows:
-        spreadsheets.append(sheet, line)
+        spreadsheets.append(sheet, _escaped(survey_head, line))
     sheet = workbook.create_sheet("choices")
-    spreadsheets.append(sheet, ["list_name", "name", *[f"label::{name}" for name in lang]])
+    choices_head = ["list_name", "name", *[f"label::{name}" for name in lang]]
+    spreadsheets.append(sheet, choices_head)
     for line in choices:
-        spreadsheets.append(sheet, line)
+        spreadsheets.append(sheet, _escaped(choices_head, line))
     sheet = workbook.create_sheet("settings")
     spreadsheets.append(sheet, settings_head)
-    spreadsheets.append(sheet, settings_row)
+    spreadsheets.append(sheet, _escaped(settings_head, settings_row))
     return spreadsheets.workbook_bytes(workbook)
 
 
