@@ -25,6 +25,11 @@ urlpatterns = [
         name="section-edit",
     ),
     path("templates/import/", builder.template_import, name="template-import"),
+    path(
+        "templates/import/xlsform/",
+        xlsform.template_import_xlsform,
+        name="template-import-xlsform",
+    ),
     path("templates/<slug:slug>/versions/new/", builder.version_new, name="version-new"),
     path(
         "templates/<slug:slug>/v<int:number>/sections/add/",

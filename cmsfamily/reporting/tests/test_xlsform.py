@@ -15,8 +15,10 @@ from pyxform.xls2xform import convert
 
 from cmsfamily.core.spreadsheets import XLSX_TYPE
 from cmsfamily.core.testing import client_for, matrix
+from cmsfamily.directory.models import Instrument
 from cmsfamily.reporting import conditions
 from cmsfamily.reporting.exchange import export_version, import_template
+from cmsfamily.reporting.models import Item, Template
 from cmsfamily.reporting.templates_data import FILES, read
 from cmsfamily.reporting.testing import build_template, open_cycle
 from cmsfamily.reporting.xlsform import from_xlsform, language_of, template_xlsform, to_xlsform
@@ -535,3 +537,68 @@ def test_any_text_goes_out_and_comes_back(text, option, help_text):
     assert again["help_text"] == {"es": help_text}
     assert again["options"][0]["label"] == {"en": option}
     assert back["sections"][0]["title"] == {"en": text}
+
+
+# --- the import page ----------------------------------------------------------------------------
+
+IMPORT = "reporting:template-import-xlsform"
+
+
+def upload(content: bytes, name="plans.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=XLSX_TYPE)
+
+
+def test_the_secretariat_imports_an_xlsform_and_sees_what_is_not_kept(client, secretariat):
+    survey = [
+        ["type", "name", "label::English (en)", "label::French (fr)"],
+        ["begin group", "general", "General", "Généralités"],
+        ["select_one yn", "has_plan", "Is there a plan?", "Y a-t-il un plan ?"],
+        ["geopoint", "where", "Where", ""],
+        ["end group"],
+    ]
+    choices = [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]]
+    client.force_login(secretariat)
+    page = client.get(reverse("reporting:template-list"))
+    assert reverse(IMPORT) in page.content.decode()
+    response = client.post(
+        reverse(IMPORT),
+        {
+            "file": upload(workbook(survey, choices, SETTINGS)),
+            "instrument": secretariat_instrument(),
+            "reporter_kind": "party",
+        },
+    )
+    assert response.status_code == 200
+    version = response.context["version"]
+    assert version.template.slug == "plans" and version.number == 1
+    text = response.content.decode()
+    assert "survey row 4: type “geopoint” is not supported; the row is left out." in text
+    assert [item.question.code for item in Item.objects.filter(section__version=version)] == [
+        "has_plan"
+    ]
+
+
+def test_a_file_that_is_not_a_workbook_imports_nothing(client, secretariat):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse(IMPORT),
+        {
+            "file": upload(b"type,name,label\n"),
+            "instrument": secretariat_instrument(),
+            "reporter_kind": "party",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["problems"] and response.context["version"] is None
+    assert not Template.objects.filter(slug="plans").exists()
+
+
+def test_a_reporter_may_not_import_an_xlsform(client, nfp_kenya):
+    client.force_login(nfp_kenya)
+    assert client.get(reverse(IMPORT)).status_code == 403
+
+
+def secretariat_instrument():
+    return Instrument.objects.get(code="cms").pk

@@ -1,13 +1,19 @@
-"""A template version as an XLSForm workbook (issue 16, item 7), for ODK, KoboToolbox or
-SurveyCTO users, or to be read back by ``reporting.xlsform.from_xlsform``."""
+"""XLSForm in and out (issue 16, item 7): a template version as an XLSForm workbook, for ODK,
+KoboToolbox or SurveyCTO users, and a template imported from one. The conversion is
+``reporting.xlsform``; the import itself is ``exchange.import_template``'s, as for a JSON file."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from cmsfamily.core.spreadsheets import XLSX_TYPE
-from cmsfamily.reporting import xlsform
+from cmsfamily.core.views import require_perm
+from cmsfamily.reporting import exchange, selectors, xlsform
+from cmsfamily.reporting.forms import XLSFormImportForm
+from cmsfamily.reporting.models import Template
 from cmsfamily.reporting.views.common import template_for, template_version_for
 
 
@@ -23,3 +29,46 @@ def template_xlsform(request, slug, number):
         True, f"{slug}-v{number}-xlsform.xlsx"
     )
     return response
+
+
+@login_required
+def template_import_xlsform(request):
+    """An XLSForm read into a template and imported as the JSON file would be; the page lists
+    what the workbook holds that the template does not keep, whether or not it was imported."""
+    require_perm(request.user, "reporting.add_template")
+    form = XLSFormImportForm(
+        request.POST or None,
+        request.FILES or None,
+        instruments=selectors.template_instruments(request.user),
+    )
+    problems: list[str] = []
+    not_kept: list[str] = []
+    version = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data, not_kept = xlsform.from_xlsform(
+            upload.read(),
+            name=upload.name or "",
+            instrument=form.cleaned_data["instrument"].code,
+            reporter_kind=form.cleaned_data["reporter_kind"],
+        )
+        if not data:
+            problems, not_kept = not_kept, []
+        else:
+            # The workbook's settings may name another instrument: the user must keep its templates.
+            instrument = selectors.instrument_by_code(data["template"]["instrument"])
+            if instrument is not None:
+                require_perm(
+                    request.user, "reporting.change_template", Template(instrument=instrument)
+                )
+            try:
+                version = exchange.import_template(data, by=request.user)
+            except exchange.ImportErrors as error:
+                problems = error.messages
+    failed = request.method == "POST" and version is None
+    return render(
+        request,
+        "reporting/template_import_xlsform.html",
+        {"form": form, "problems": problems, "not_kept": not_kept, "version": version},
+        status=400 if failed else 200,
+    )
