@@ -140,6 +140,7 @@ class _Reader:
         self.rows: dict[str, int] = {}
         self.pending: list[tuple] = []
         self.codes: dict[str, str] = {}
+        self.option_codes: dict[str, dict[str, str]] = {}
         self.choices = {
             (
                 row.get("list_name", row.get("list name")),
@@ -346,6 +347,7 @@ class _Reader:
                     % {"kind": wanted, "type": element["type"], "base": base},
                 )
         options: list[dict[str, Any]] = []
+        values: tuple[str, ...] = ()
         if element["type"].startswith("select") and "choices" not in element:
             self.problem(
                 row,
@@ -376,13 +378,25 @@ class _Reader:
                 path=_("choices list “%(list)s”") % {"list": element.get("list_name", "")},
             ):
                 self.problem(row, str(problem))
+            values = tuple(str(o["value"]) for o in options)
+            renamed: dict[str, str] = {}
             for option in options:
-                if not re.fullmatch(CODE_PATTERN, option["value"]):
+                value = option["value"]
+                if not re.fullmatch(CODE_PATTERN, value.lower()):
                     self.problem(
                         row,
                         _("the option value “%(value)s” cannot be stored: %(rule)s")
-                        % {"value": option["value"], "rule": CODE_RULE},
+                        % {"value": value, "rule": CODE_RULE},
                     )
+                elif value.lower() != value:
+                    renamed[value] = option["value"] = value.lower()
+            if renamed:
+                self.option_codes[name] = renamed
+                self.problem(
+                    row,
+                    _("the option values %(values)s become lower-case.")
+                    % {"values": ", ".join(f"“{value}”" for value in renamed)},
+                )
         raw = self.raw(row)
         question: dict[str, Any] = {
             "code": code,
@@ -412,7 +426,6 @@ class _Reader:
             "require_if": None,
         }
         parent["items"].append(item)
-        values = tuple(str(o["value"]) for o in options)
         if kind == QuestionKind.YES_NO:
             values = tuple(YesNo.values)
         info = conditions.QuestionInfo(str(kind), values, position=len(self.infos), loop=loop)
@@ -450,15 +463,30 @@ class _Reader:
         return code
 
     def renamed(self, expr: conditions.Expr) -> conditions.Expr:
+        """The condition with the codes and option values the names and values became."""
         copy = dict(expr)
-        if expr["op"] == "ref":
+        op = expr["op"]
+        if op == "ref":
             copy["q"] = self.codes.get(expr["q"], expr["q"])
+        elif op == "selected" and expr["arg"]["op"] == "ref":
+            copy["v"] = self.option_value(expr["arg"]["q"], expr["v"])
+        elif op in ("=", "!="):
+            for side, other in (("a", "b"), ("b", "a")):
+                if expr[side]["op"] == "ref" and expr[other]["op"] == "str":
+                    value = " ".join(
+                        self.option_value(expr[side]["q"], part)
+                        for part in expr[other]["v"].split(" ")
+                    )
+                    copy[other] = {**expr[other], "v": value}
         for key in ("a", "b", "arg"):
-            if key in expr:
+            if key in expr and not (key in copy and copy[key] is not expr[key]):
                 copy[key] = self.renamed(expr[key])
         if "args" in expr:
             copy["args"] = [self.renamed(arg) for arg in expr["args"]]
         return copy
+
+    def option_value(self, name: str, value: str) -> str:
+        return self.option_codes.get(name, {}).get(value, value)
 
     def targets(self, text: str, row: Any) -> list[dict]:
         found = []

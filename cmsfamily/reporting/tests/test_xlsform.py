@@ -397,17 +397,18 @@ def test_names_become_lower_case_codes_and_conditions_follow():
     survey = [
         ["type", "name", "label", "relevant"],
         ["select_one yn", "HasPlan", "Plan?", ""],
-        ["text", "Details", "Details", "${HasPlan} = 'yes'"],
+        ["text", "Details", "Details", "${HasPlan} = 'No' or selected(${HasPlan}, 'No')"],
         ["text", "_hidden", "Hidden", ""],
     ]
     choices = [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "No", "No"]]
     data, problems = read_form(survey, choices, instrument="cms")
     assert [q["code"] for q in data["questions"]] == ["_hidden", "details", "hasplan"]
     [section] = data["sections"]
-    assert section["items"][1]["show_if"] == "${hasplan} = 'yes'"
+    assert section["items"][1]["show_if"] == "${hasplan} = 'no' or selected(${hasplan}, 'no')"
+    assert data["questions"][2]["options"][1]["value"] == "no"
     assert problems == [
         "survey row 2: the name “HasPlan” becomes the question code “hasplan”.",
-        "survey row 2: the option value “No” cannot be stored: use lower-case letters, digits, dots, hyphens and underscores.",
+        "survey row 2: the option values “No” become lower-case.",
         "survey row 3: the name “Details” becomes the question code “details”.",
         "survey row 4: the name “_hidden” cannot be a question code: use lower-case letters, digits, dots, hyphens and underscores.",
     ]
@@ -451,6 +452,8 @@ def test_a_real_country_assessment_form_keeps_every_condition():
     assert by_code["nelower_pop1"]["show_if"] == "${ne_pop1} != -999 and ${ne_pop1} != ''"
     assert "survey row 63: the name “Ne_pop1” becomes the question code “ne_pop1”." in problems
     assert by_code["other_explain"]["show_if"] == "selected(${transboundary_type}, 'other')"
+    # Option values become lower-case too, and so do the values the conditions compare with.
+    assert by_code["nc_range_sp"]["show_if"] == "${nc_type_sp} = 'nc_range'"
     assert "survey row 2: type “start” is not supported; the row is left out." in problems
 
 
@@ -602,3 +605,20 @@ def test_a_reporter_may_not_import_an_xlsform(client, nfp_kenya):
 
 def secretariat_instrument():
     return Instrument.objects.get(code="cms").pk
+
+
+def test_the_real_country_assessment_form_imports_as_a_template(db, secretariat):
+    data, _problems = from_xlsform(
+        (DATA / "genetic_diversity_indicators_kobo_form.xlsx").read_bytes(),
+        name="kobo_form.xlsx",
+        instrument="cms",
+    )
+    # Until exchange.py reads conditions written as expressions, they are set aside here.
+    for section in data["sections"]:
+        section.pop("show_if", None)
+        for item in section["items"]:
+            item["show_if"] = item["require_if"] = None
+    version = import_template(data, by=secretariat)
+    again = export_version(version)
+    assert len(again["questions"]) == 582 and len(again["sections"]) == 33
+    assert again["questions"] == data["questions"]
