@@ -449,3 +449,21 @@ class QuestionEditForm(forms.Form):
         if frozen:
             for name in ("targets", "min_value", "max_value", "text_en", "help_text_en"):
                 self.fields[name].disabled = True
+
+
+class XLSFormImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("XLSForm workbook (.xlsx)"),
+        help_text=_(
+            "A form of ODK, KoboToolbox or SurveyCTO, or a version downloaded here as XLSForm."
+        ),
+    )
+    instrument = forms.ModelChoiceField(queryset=None, label=_("Instrument"))
+    reporter_kind = forms.ChoiceField(label=_("Who reports"), choices=())
+
+    def __init__(self, *args, instruments, **kwargs):
+        from cmsfamily.reporting.choices import ReporterKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = instruments
+        self.fields["reporter_kind"].choices = ReporterKind.choices

@@ -8,6 +8,7 @@ from cmsfamily.reporting.views import (
     sections,
     versions,
     workbook,
+    xlsform,
 )
 
 app_name = "reporting"
@@ -24,6 +25,11 @@ urlpatterns = [
         name="section-edit",
     ),
     path("templates/import/", builder.template_import, name="template-import"),
+    path(
+        "templates/import/xlsform/",
+        xlsform.template_import_xlsform,
+        name="template-import-xlsform",
+    ),
     path("templates/<slug:slug>/versions/new/", builder.version_new, name="version-new"),
     path(
         "templates/<slug:slug>/v<int:number>/sections/add/",
@@ -46,6 +52,11 @@ urlpatterns = [
         "templates/<slug:slug>/v<int:number>.json",
         builder.template_export,
         name="version-export",
+    ),
+    path(
+        "templates/<slug:slug>/v<int:number>-xlsform.xlsx",
+        xlsform.template_xlsform,
+        name="version-xlsform",
     ),
     path(
         "templates/<slug:slug>/v<int:number>.xlsx",

@@ -57,6 +57,7 @@ EXPORTS = {
     "workplans:programme-xlsx": Export("anonymous", ("xlsx",), "fixed"),
     "reporting:cycle-export": Export("secretariat", ("csv", "xlsx"), "path"),
     "reporting:template-workbook": Export("secretariat", ("xlsx",), "fixed"),
+    "reporting:version-xlsform": Export("secretariat", ("xlsx",), "fixed"),
     "reporting:workbook": Export("nfp_germany", ("xlsx",), "fixed"),
     "reporting:version-xlsx": Export("secretariat", ("xlsx",), "fixed"),
     "contributions:list": _list(),
@@ -325,6 +326,10 @@ def _urls(name: str, export: Export, fmt: str, world) -> list[str]:
         "workplans:programme-xlsx": [world["programme"].code],
         "reporting:cycle-export": [world["cycle"].slug, fmt],
         "reporting:template-workbook": [
+            world["version"].template.slug,
+            world["version"].number,
+        ],
+        "reporting:version-xlsform": [
             world["version"].template.slug,
             world["version"].number,
         ],

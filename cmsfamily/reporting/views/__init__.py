@@ -11,6 +11,7 @@
   view, PDF and JSON.
 - `builder`: report templates and their versions, the template builder, the question bank.
 - `workbook`: the offline Excel workbook: download, upload, preview, confirm.
+- `xlsform`: a template version as an XLSForm workbook, and a template imported from one.
 - `common`: what several of them share (finding the report or version the user may read, the
   refusal when the cycle is closed, a version's answers section by section).
 """
