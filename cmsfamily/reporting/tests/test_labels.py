@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from cmsfamily.core.templatetags.core_tags import plain, rich
 from cmsfamily.core.text import clean_html, plain_text
@@ -15,6 +15,7 @@ from cmsfamily.reporting import exchange, exports, selectors, services, workbook
 from cmsfamily.reporting.choices import QuestionKind
 from cmsfamily.reporting.models import Submission
 from cmsfamily.reporting.testing import build_template, open_cycle, question
+from cmsfamily.reporting.xlsform import from_xlsform
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,12 @@ def test_a_refused_value_on_the_section_page_is_named_by_its_label(client_as, nf
     page = client_as(nfp_kenya).post(url, data).content.decode()
     problems = page.split('id="form-problems"')[1].split("</div>")[0]
     assert "V, question 2</a>:" in problems
+    loose = report.cycle.version.sections.get(number="")
+    url = reverse("reporting:section", args=[report.pk, loose.pk])
+    data = {"l.choice@#present": "1", "l.choice@#rev": "0", "l.choice@": "maybe"}
+    page = client_as(nfp_kenya).post(url, data).content.decode()
+    problems = page.split('id="form-problems"')[1].split("</div>")[0]
+    assert "Say Yes or no</a>:" in problems
 
 
 def test_the_api_errors_carry_the_label(client_as, nfp_kenya, report):
@@ -130,7 +137,7 @@ def test_the_api_errors_carry_the_label(client_as, nfp_kenya, report):
         f"/api/submissions/{report.pk}/answers/",
         [
             {"question": "l.count", "value": "many", "base_revision": 0},
-            {"question": "l.words", "value": ["not", "text"], "base_revision": 0},
+            {"question": "l.choice", "value": "maybe", "base_revision": 0},
             {"question": "other.template", "value": "x", "base_revision": 0},
         ],
         content_type="application/json",
@@ -138,6 +145,7 @@ def test_the_api_errors_carry_the_label(client_as, nfp_kenya, report):
     assert response.status_code == 400
     labels = {e["question"]: e["label"] for e in response.json()["errors"]}
     assert labels["l.count"] == "V, question 2"
+    assert labels["l.choice"] == "Say Yes or no"
     assert labels["other.template"] is None
     assert set(response.json()["errors"][0]) == {
         "question",
@@ -225,3 +233,35 @@ def test_a_bare_angle_bracket_is_text_not_markup():
     assert rich("< 5,000") == "&lt; 5,000"
     assert rich("Hi <script>x()</script><i>there</i>") == "Hi <i>there</i>"
     assert plain("Hi <script>x()</script><i>there</i>") == "Hi there"
+
+
+def test_an_xlsform_label_with_a_script_is_imported_without_it(secretariat):
+    book = Workbook()
+    book.active.title = "survey"
+    for row in [
+        ["type", "name", "label::English (en)"],
+        ["begin group", "general", "<b>General</b>"],
+        ["select_one yn", "has_plan", "Is there a <i>plan</i>?<script>alert(1)</script>"],
+        ["end group"],
+    ]:
+        book.active.append(row)
+    choices = book.create_sheet("choices")
+    for row in [
+        ["list_name", "name", "label::English (en)"],
+        ["yn", "yes", "<i>Yes</i><img src=x onerror=alert(2)>"],
+        ["yn", "no", "No"],
+    ]:
+        choices.append(row)
+    settings = book.create_sheet("settings")
+    for row in [["form_title", "form_id"], ["Plans", "plans"]]:
+        settings.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data, problems = from_xlsform(buffer.getvalue(), name="plans.xlsx", instrument="cms")
+    version = exchange.import_template(data, by=secretariat)
+    item = selectors.structure(version).items_by_code["has_plan"]
+    assert item.question.text == "Is there a <i>plan</i>?"
+    assert [str(option.label) for option in item.question.options.all()] == [
+        "<i>Yes</i>",
+        "No",
+    ]
