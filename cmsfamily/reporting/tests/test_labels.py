@@ -44,7 +44,9 @@ def _unnumbered(version):
     )
     add(
         section=numbered,
-        question=question("l.count", QuestionKind.INTEGER, "How many sites"),
+        question=question(
+            "l.count", QuestionKind.INTEGER, "How many sites", help_text_en="<i>Count</i> them"
+        ),
         number="",
         by=None,
         required=True,
@@ -187,6 +189,13 @@ def test_markup_is_italic_on_the_page_and_plain_in_the_csv(client_as, nfp_kenya,
     assert "Say <i>Yes</i> or no" in page
     assert "> <i>Yes</i></label>" in page
     assert "&lt;i&gt;" not in page
+    numbered = report.cycle.version.sections.get(number="V")
+    page = (
+        client_as(nfp_kenya)
+        .get(reverse("reporting:section", args=[report.pk, numbered.pk]))
+        .content.decode()
+    )
+    assert "<i>Count</i> them" in page
     edits = [
         *COMPLETE,
         services.Edit("l.count", "", "3", 0),

@@ -228,7 +228,7 @@ class _Writer:
         elif kind == QuestionKind.TABLE and table_sheet:
             parts.append(_("Answer on the sheet “%(sheet)s”.") % {"sheet": table_sheet})
         if question.help_text:
-            parts.append(question.help_text)
+            parts.append(plain_text(question.help_text))
         return " ".join(parts)
 
     def words(self, tree: dict) -> str:
