@@ -19,6 +19,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cmsfamily.core.text import plain_text
 from cmsfamily.directory.models import Region
 from cmsfamily.reporting import display
 from cmsfamily.reporting import selectors as reporting
@@ -92,10 +93,10 @@ class AnalysisForm(forms.Form):
         sections: dict[str, str] = {}
         for shared in self.shared:
             section = shared.section
-            sections.setdefault(str(section.pk), f"{section.number} {section.title}")
+            sections.setdefault(str(section.pk), plain_text(f"{section.number} {section.title}"))
         self.fields["section"].choices = [("", _("All sections")), *sections.items()]
         self.fields["question"].choices = [
-            (shared.code, shared.question.text) for shared in self.shared
+            (shared.code, plain_text(shared.question.text)) for shared in self.shared
         ]
 
     def selected_questions(self) -> list[reporting.SharedQuestion]:
@@ -156,7 +157,7 @@ class Table:
 
     @property
     def title(self) -> str:
-        text = f"{self.shared.item.number} {self.shared.question.text}"
+        text = plain_text(f"{self.shared.item.number} {self.shared.question.text}")
         return f"{text} — {self.loop_label}" if self.key else text
 
     def export_rows(self) -> list[list[Any]]:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cmsfamily.core.languages import LANGUAGES
+from cmsfamily.core.text import clean_html
 from cmsfamily.reporting import selectors, services
 from cmsfamily.reporting.choices import LoopKind, QuestionKind, ReporterKind, RuleKind
 from cmsfamily.reporting.models import Item, Question, Section, Template, TemplateVersion
@@ -148,8 +149,15 @@ def _need(data: dict, key: str, kind, where: str, problems: list[str]):
 
 
 def _localised(values: dict | None, name: str) -> dict[str, str]:
+    """A text in each language, its markup sanitised (files come from anywhere)."""
+    values = _clean_texts(values)
+    return {f"{name}_{language}": values.get(language, "") for language in LANGUAGES}
+
+
+def _clean_texts(values: Any) -> dict[str, str]:
+    """A text by language with only harmless inline markup left in it."""
     values = values if isinstance(values, dict) else {}
-    return {f"{name}_{language}": str(values.get(language, "")) for language in LANGUAGES}
+    return {language: clean_html(str(text)) for language, text in values.items()}
 
 
 def _check(data: Any) -> list[str]:
@@ -230,12 +238,20 @@ def _same(question: Question, definition: dict) -> bool:
         "columns",
         "options",
     )
+    definition = {  # compared as it will be stored: its texts sanitised
+        **definition,
+        "options": [
+            {**option, "label": _clean_texts(option.get("label"))}
+            for option in definition.get("options") or []
+            if isinstance(option, dict)
+        ],
+    }
     if any(
         current[key] != definition.get(key, current[key] if key != "options" else [])
         for key in keys
     ):
         return False
-    return current["text"].get("en") == (definition.get("text") or {}).get("en")
+    return current["text"].get("en") == _clean_texts(definition.get("text")).get("en")
 
 
 def _question(definition: dict, by, where: str) -> Question:
@@ -269,7 +285,7 @@ def _question(definition: dict, by, where: str) -> Question:
         if definition.get(name) is not None:
             values[name] = Decimal(str(definition[name]))
     options = [
-        {"value": o["value"], "label": o.get("label") or {}}
+        {"value": o["value"], "label": _clean_texts(o.get("label"))}
         for o in definition.get("options") or []
     ]
     return services.create_question(

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.core import spreadsheets
+from cmsfamily.core import text as markup
 from cmsfamily.reporting import display, selectors
 from cmsfamily.reporting.answers import Pickers, column_label
 from cmsfamily.reporting.choices import QuestionKind, ReporterKind
@@ -108,7 +109,7 @@ def plain_text(question, value: Any, names: Pickers) -> str:
         return "\n".join(
             "; ".join(f"{label}: {row.get(key, '')}" for key, label in labels) for row in value
         )
-    return str(display.text(question, value, names=names))
+    return markup.plain_text(str(display.text(question, value, names=names)))
 
 
 def cycle_rows(cycle: Cycle, versions: list[SubmissionVersion] | None = None) -> Iterator[dict]:
@@ -147,7 +148,7 @@ def cycle_rows(cycle: Cycle, versions: list[SubmissionVersion] | None = None) ->
                         "section": node.section.number,
                         "question_number": item.number,
                         "question_code": item.question.code,
-                        "question": str(item.question.text),
+                        "question": markup.plain_text(str(item.question.text)),
                         "loop_key": key,
                         "loop_label": labels.get(key, ""),
                         "value": plain_text(item.question, value, names),

@@ -48,6 +48,7 @@ class Field:
     stored: Any = None  # the saved answer, which may differ from ``value`` after a refused save
     carried_from: Any = None  # the cycle a pre-filled answer comes from, until it is confirmed
     typed: bool = False  # ``value`` is what was posted (a refused save), not a stored answer
+    label: str = ""  # how the question is named in errors (``selectors.item_name``)
 
     @property
     def name(self) -> str:

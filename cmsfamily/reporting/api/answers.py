@@ -44,6 +44,11 @@ class AnswerErrorSerializer(serializers.Serializer):
     """What is wrong with one edit: its question and loop item where the edit names them."""
 
     question = serializers.CharField(allow_null=True)
+    label = serializers.CharField(  # type: ignore[assignment]  # a field, not the label
+        allow_null=True,
+        help_text="How people name the question (its number, or its section and place, or its "
+        "first words), as the report's pages and workbook do; null where no question is named.",
+    )
     loop_key = serializers.CharField(allow_blank=True)
     messages = serializers.ListField(child=serializers.CharField())
     codes = serializers.ListField(
@@ -89,14 +94,21 @@ def _edit_errors(data, errors) -> list[tuple[str | None, str, list[tuple[str, st
     return problems
 
 
-def _answer_errors(problems) -> Response:
-    """Every 400 of `answers/` has one shape: `errors`, a list of {question, loop_key, messages,
-    codes}; ``problems`` are (question, loop key, [(message, code)])."""
+def _answer_errors(problems, structure=None) -> Response:
+    """Every 400 of `answers/` has one shape: `errors`, a list of {question, label, loop_key,
+    messages, codes}; ``problems`` are (question, loop key, [(message, code)]); ``structure``
+    (the report's form) names each question by its label."""
+
+    def label(code):
+        item = structure.items_by_code.get(code) if structure and code else None
+        return selectors.item_name(structure, item) if item is not None else None
+
     return Response(
         {
             "errors": [
                 {
                     "question": question,
+                    "label": label(question),
                     "loop_key": key,
                     "messages": [message for message, _code in pairs],
                     "codes": [code for _message, code in pairs],
@@ -190,7 +202,10 @@ class AnswersMixin:
             return _answer_errors([(None, "", _messages(error.detail))])
         serializer = EditSerializer(data=data, many=True)
         if not serializer.is_valid():
-            return _answer_errors(_edit_errors(data, serializer.errors))
+            return _answer_errors(
+                _edit_errors(data, serializer.errors),
+                selectors.structure(submission.cycle.version),
+            )
         edits = [
             services.Edit(
                 row["question"], row.get("loop_key") or "", row["value"], row["base_revision"]
@@ -212,7 +227,8 @@ class AnswersMixin:
                 [
                     (code, key, [(message, DEFAULT_CODE) for message in messages])
                     for (code, key), messages in result.errors.items()
-                ]
+                ],
+                selectors.structure(submission.cycle.version),
             )
         if result.conflicts:
             return Response(

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.text import plain_text
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import conditions
 from cmsfamily.reporting.choices import QuestionKind, RuleKind, YesNo
@@ -289,10 +290,35 @@ def not_included(
     }
 
 
+FIRST_WORDS = 6
+
+
 def item_name(structure: Structure, item: Item) -> str:
-    """How a question is named in a condition's words: its section's number and its own."""
+    """The one label of a question wherever it is named (errors, the problems panel, the
+    workbook, the API, a condition's words): its number ("IV.2", with its section's), otherwise
+    its section's number and its place there ("IV, question 3"), otherwise its first words."""
     node = structure.node_of_item[item.pk]
-    return f"{node.section.number}.{item.number}" if node.section.number else item.number
+    section = node.section.number.strip()
+    number = item.number.strip()
+    if number:
+        if not section:
+            return number
+        return f"{section}{number}" if section.endswith(".") else f"{section}.{number}"
+    section = section.rstrip(".")
+    if section:
+        position = next(
+            (place for place, one in enumerate(node.items, start=1) if one.pk == item.pk), 1
+        )
+        return _("%(section)s, question %(position)s") % {"section": section, "position": position}
+    return first_words(item.question.text)
+
+
+def first_words(text: str, count: int = FIRST_WORDS) -> str:
+    """The first words of a text without its markup, ellipsised when there are more."""
+    words = plain_text(text).split()
+    if not words:
+        return "…"
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
 def condition_labels(structure: Structure) -> dict[str, conditions.Label]:
@@ -304,7 +330,9 @@ def condition_labels(structure: Structure) -> dict[str, conditions.Label]:
         if question.kind == QuestionKind.YES_NO:
             options = {value: str(label) for value, label in YesNo.choices}
         else:
-            options = {option.value: str(option.label) for option in question.options.all()}
+            options = {
+                option.value: plain_text(str(option.label)) for option in question.options.all()
+            }
         labels[code] = conditions.Label(item_name(structure, item), options)
     return labels
 
@@ -344,6 +372,7 @@ class Problem:
     section: Section | None
     loop: LoopItem
     message: str
+    label: str = ""  # how its question is named (``item_name``); empty for a form-wide rule
 
     @property
     def anchor(self) -> str:
@@ -399,7 +428,12 @@ def problems(
                 found.append(Problem(item, node.section, loop, message))
     for rule in structure.rules:
         found.extend(_rule_problems(rule, structure, kept))
-    return found
+    return [
+        replace(problem, label=item_name(structure, problem.item))
+        if problem.item is not None
+        else problem
+        for problem in found
+    ]
 
 
 def _rule_problems(rule: ValidationRule, structure: Structure, values: dict) -> list[Problem]:

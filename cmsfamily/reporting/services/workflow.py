@@ -62,7 +62,7 @@ def submit(*, submission: Submission, by: User | None) -> SubmissionVersion:
         raise ValidationError(
             [
                 ValidationError(
-                    f"{problem.item.number if problem.item else ''} {problem.message}".strip(),
+                    f"{problem.label} {problem.message}".strip(),
                     code="incomplete",
                 )
                 for problem in found

@@ -69,6 +69,7 @@ def _fields(state: selectors.SectionState, *, errors=None, conflicts=None, poste
                     stored=answer.value if answer else None,
                     carried_from=answer.carried_from if answer else None,
                     typed=bool(posted) and spot in posted,
+                    label=selectors.item_name(state.structure, item),
                 )
             )
         groups.append((loop, fields))
@@ -99,7 +100,7 @@ def _reading_notes(edits, result, fields) -> list[str]:
             continue
         note = reading_note(edit.value.strip().removesuffix("%"), result.values[spot], language)
         if note:
-            number = field.item.number + (f" ({field.loop.label})" if field.loop.label else "")
+            number = field.label + (f" ({field.loop.label})" if field.loop.label else "")
             notes.append(_("Question %(number)s: %(note)s") % {"number": number, "note": note})
     return notes
 

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.text import plain_text
 from cmsfamily.core.views import error_page, pdf_response, require_perm
 from cmsfamily.reporting import display, exports, selectors, services
 from cmsfamily.reporting.answers import Pickers
@@ -129,17 +130,19 @@ def print_context(request, pk, number, *, for_pdf=False) -> dict:
             sections.append(
                 {
                     "pk": node.section.pk,
-                    "heading": f"{node.section.number} {node.section.title}",
+                    "heading": plain_text(f"{node.section.number} {node.section.title}"),
                     "loop": node.loop_section is not None,
                     "rows": [
                         (
                             item.number,
-                            str(item.question.text),
+                            plain_text(str(item.question.text)),
                             display.text(item.question, value, names=names),
                         )
                         for item, value in section.rows
                     ],
-                    "columns": [f"{item.number} {item.question.text}" for item in node.items],
+                    "columns": [
+                        plain_text(f"{item.number} {item.question.text}") for item in node.items
+                    ],
                     "table": [
                         (
                             label,

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cmsfamily.core import uploads
 from cmsfamily.core.languages import LANGUAGES
+from cmsfamily.core.text import plain_text
 from cmsfamily.reporting.answers import Pickers, load_names
 from cmsfamily.reporting.choices import NUMBER_KINDS, PICKER_KINDS, QuestionKind, YesNo
 from cmsfamily.reporting.exports import reporter_code
@@ -122,13 +123,16 @@ class Labels:
         return self._yes_no_in.get(text.strip().casefold(), text)
 
     def option_label(self, option) -> str:
-        return getattr(option, f"label_{self.language}", None) or option.label_en or option.value
+        label = getattr(option, f"label_{self.language}", None) or option.label_en or option.value
+        return plain_text(label)
 
     @staticmethod
     def read_option(options: list, text: str) -> str:
         wanted = text.strip().casefold()
         for option in options:
-            names = [option.value] + [getattr(option, f"label_{code}", "") for code in LANGUAGES]
+            names = [option.value] + [
+                plain_text(getattr(option, f"label_{code}", "") or "") for code in LANGUAGES
+            ]
             if any(name and name.strip().casefold() == wanted for name in names):
                 return option.value
         return text.strip()

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cmsfamily.core.spreadsheets import cell_text, put
+from cmsfamily.core.text import plain_text
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import conditions, selectors
 from cmsfamily.reporting.answers import column_label
@@ -45,7 +46,7 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _OPEN = Protection(locked=False)
-_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")  # what Excel forbids in a sheet's name
 
 
 @dataclass
@@ -87,7 +88,8 @@ class _Writer:
     # sheets and cells
 
     def sheet_name(self, text: str) -> str:
-        base = _SHEET_NAME.sub(" ", text).strip()[:31] or "Sheet"
+        base = " ".join(_SHEET_NAME.sub(" ", plain_text(text)).split()).strip("'")[:31].strip()
+        base = base or "Sheet"
         name, counter = base, 2
         while name.casefold() in self._names:
             suffix = f" ({counter})"
@@ -226,7 +228,7 @@ class _Writer:
         elif kind == QuestionKind.TABLE and table_sheet:
             parts.append(_("Answer on the sheet “%(sheet)s”.") % {"sheet": table_sheet})
         if question.help_text:
-            parts.append(question.help_text)
+            parts.append(plain_text(question.help_text))
         return " ".join(parts)
 
     def words(self, tree: dict) -> str:
@@ -256,11 +258,11 @@ class _Writer:
         return buffer.getvalue()
 
     def _section_title(self, node) -> str:
-        return f"{node.section.number} {node.section.title}".strip()
+        return plain_text(f"{node.section.number} {node.section.title}").strip()
 
     def _question_text(self, item, node) -> str:
-        number = f"{node.section.number}.{item.number}" if node.section.number else item.number
-        return f"{number} {item.question.text}".strip()
+        label = selectors.item_name(self.source.structure, item)
+        return f"{label} {plain_text(item.question.text)}".strip()
 
     def plain_section(self, node) -> None:
         sheet = self.new_sheet(
@@ -275,7 +277,7 @@ class _Writer:
             spot = (question.code, "")
             put(sheet, row, 1, f"q|{question.code}")
             put(sheet, row, 2, item.number)
-            text = put(sheet, row, 3, question.text)
+            text = put(sheet, row, 3, plain_text(question.text))
             text.alignment = _WRAP
             table = None
             if question.kind == QuestionKind.TABLE:
@@ -327,7 +329,7 @@ class _Writer:
     def table_sheet(self, node, item, loops: list, editable: bool) -> str:
         question = item.question
         columns = question.columns
-        number = f"{node.section.number}.{item.number}" if node.section.number else item.number
+        number = selectors.item_name(self.source.structure, item)
         sheet = self.new_sheet(
             _("Table %(number)s") % {"number": number},
             [_("Item")] + [column_label(column, self.language) for column in columns],
@@ -335,7 +337,7 @@ class _Writer:
         )
         sheet.protection.insertRows = False
         sheet.protection.deleteRows = False
-        put(sheet, 1, 2, question.text)
+        put(sheet, 1, 2, plain_text(question.text))
         for offset, column in enumerate(columns, start=3):
             put(sheet, 1, offset, f"c|{column['key']}")
         row = 3
@@ -345,7 +347,7 @@ class _Writer:
             blanks = EXTRA_TABLE_ROWS if editable else 0
             for values in [*rows, *([{}] * blanks)]:
                 put(sheet, row, 1, f"t|{question.code}|{loop.key}")
-                put(sheet, row, 2, loop.label or question.text[:60])
+                put(sheet, row, 2, loop.label or plain_text(question.text)[:60])
                 cells = []
                 for offset, column in enumerate(columns, start=3):
                     content = cell_text(table_cell(column, values.get(column["key"]), self.labels))
