@@ -94,14 +94,19 @@ def _edit_errors(data, errors) -> list[tuple[str | None, str, list[tuple[str, st
     return problems
 
 
+def _label(structure, code: str | None) -> str | None:
+    """How the report's form names a question (its number, or where it stands), for people."""
+    item = structure.items_by_code.get(code) if structure and code else None
+    return selectors.item_name(structure, item) if item is not None else None
+
+
 def _answer_errors(problems, structure=None) -> Response:
     """Every 400 of `answers/` has one shape: `errors`, a list of {question, label, loop_key,
     messages, codes}; ``problems`` are (question, loop key, [(message, code)]); ``structure``
     (the report's form) names each question by its label."""
 
     def label(code):
-        item = structure.items_by_code.get(code) if structure and code else None
-        return selectors.item_name(structure, item) if item is not None else None
+        return _label(structure, code)
 
     return Response(
         {
@@ -231,11 +236,13 @@ class AnswersMixin:
                 selectors.structure(submission.cycle.version),
             )
         if result.conflicts:
+            form = selectors.structure(submission.cycle.version)
             return Response(
                 {
                     "conflicts": [
                         {
                             "question": c.code,
+                            "label": _label(form, c.code),
                             "loop_key": c.key,
                             "yours": c.yours,
                             "theirs": c.theirs,
@@ -263,6 +270,7 @@ class AnswersMixin:
                 "not_included": [
                     {
                         "question": code,
+                        "label": selectors.item_name(report.structure, out.item),
                         "loop_key": key,
                         "section": out.section,
                         "shown_only_when": out.condition,

@@ -248,3 +248,15 @@ def test_the_answers_errors_carry_a_code_beside_each_message(client_as, nfp_keny
     assert error["question"] == "t.staff"
     assert error["codes"] == ["required", "required"]
     assert not Answer.objects.exists()
+
+
+def test_a_conflict_names_the_question_by_its_label(client_as, nfp_kenya, kenya):
+    client = client_as(nfp_kenya)
+    write = [{"question": "t.staff", "value": 3, "base_revision": 0}]
+    assert client.post(answers_url(kenya), write, content_type="application/json").ok
+    response = client.post(
+        answers_url(kenya), [{**write[0], "value": 5}], content_type="application/json"
+    )
+    assert response.status_code == 409
+    [conflict] = response.json()["conflicts"]
+    assert conflict["question"] == "t.staff" and conflict["label"]

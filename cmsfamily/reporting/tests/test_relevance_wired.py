@@ -353,6 +353,12 @@ def test_the_api_says_which_saved_answers_a_version_will_not_hold(chained, clien
     body = response.json()
     assert {row["question"] for row in body["saved"]} == {"c.root", "c.one"}
     assert body["not_included"] == [
-        {"question": "c.one", "loop_key": "", "section": "", "shown_only_when": "IV.1 is Yes"}
+        {
+            "question": "c.one",
+            "label": "IV.2",
+            "loop_key": "",
+            "section": "",
+            "shown_only_when": "IV.1 is Yes",
+        }
     ]
     assert Answer.objects.filter(submission=chained, question__code="c.one").exists()
