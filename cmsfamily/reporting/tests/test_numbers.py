@@ -67,7 +67,7 @@ def test_the_page_says_how_an_ambiguous_entry_was_read(client_as, nfp_kenya, dra
     client = client_as(nfp_kenya)
     response = post(client, draft, "en", {"t.area-total": "1,234", "t.area-protected": "12.5"})
     notes = [str(m) for m in get_messages(response.wsgi_request)]
-    assert "Question 4: “1,234” was read as 1234, a whole number (“,” separates thousands)." in (
+    assert "Question I.4: “1,234” was read as 1234, a whole number (“,” separates thousands)." in (
         notes
     )
     assert not any("12.5" in note for note in notes)  # a plain decimal needs no note

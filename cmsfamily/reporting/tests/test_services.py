@@ -404,11 +404,12 @@ def test_submitting_with_errors_is_blocked_with_the_list(kenya_report, nfp_kenya
     with pytest.raises(ValidationError) as error:
         services.submit(submission=kenya_report, by=nfp_kenya)
     messages = error.value.messages
-    assert "1 This question needs an answer." in messages  # t.departments
+    # Each problem names its question by its label (its section's number and its own).
+    assert "I.1 This question needs an answer." in messages  # t.departments
     assert (
-        "1a This question needs an answer." in messages
+        "II.1a This question needs an answer." in messages
     )  # actions, required because obstacles = yes
-    assert "1 This question needs an answer." in messages  # aquatic mammals' obstacles
+    assert "II.1 This question needs an answer." in messages  # aquatic mammals' obstacles
     assert any("cannot exceed the total area" in message for message in messages)
     assert not SubmissionVersion.objects.exists()
 
