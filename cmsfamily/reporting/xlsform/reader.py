@@ -1,126 +1,47 @@
-"""A template as an XLSForm workbook (the form standard of ODK, KoboToolbox and SurveyCTO), and
-back: pure conversion between an XLSForm and the template JSON of ``exchange.py``; nothing is
-written to the database here.
-
-Reading goes through ``pyxform``'s own reader and its ``workbook_to_json`` (which checks the
-workbook as ODK would: names, choice lists, references); what the template format cannot hold is
-listed in ``problems`` by sheet and row, never dropped silently.
-
-What maps (XLSForm → template):
-
-- ``survey`` rows: ``begin group`` / ``begin repeat`` → a section (nested; a repeat is a section
-  repeated over the items the reporter adds), ``note`` → the section's introduction,
-  ``integer`` ``decimal`` ``text`` (``multiline``: long text) ``date`` ``file``
-  ``select_one`` ``select_multiple`` → questions, their ``name`` the question's code;
-- ``label`` and ``hint`` per language (``label::French (fr)``; a plain ``label`` is in the form's
-  ``default_language``, English if none);
-- ``relevant`` → ``show_if``, ``required`` (yes / an expression → ``require_if``) and
-  ``constraint`` as expression text of the condition language; a constraint that only bounds the
-  answer (``. >= 0 and . <= 100``, ``string-length(.) <= 500``) becomes the question's limits;
-  any other is kept in the item as ``constraint`` / ``constraint_message`` and listed.
-
-What the platform has and XLSForm does not (yes/no, percentage, year, tables, pickers, loops over
-a fixed list or the range species, units, targets, item numbers, sources, rules) is written in
-extra ``cms_`` columns, which XLSForm tools ignore and this reader takes back, so that a version
-exported and imported again is the same template. A text holding "${" is written with a word
-joiner after the "$" (outside the expression columns), so that XLSForm tools do not take it for a
-reference, and read back as it was.
-
-Lossy on the way in: what the list says (types, columns, languages and appearances the template
-has no place for, expressions the condition language cannot read, options from external files);
-a no-break space reads as a space and spaces around a text are dropped (pyxform's reader).
-"""
+"""An XLSForm workbook read into the template JSON of ``exchange.py`` (see the package's docstring)."""
 
 from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import Workbook
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
-from cmsfamily.core import spreadsheets, uploads
-from cmsfamily.core.languages import DEFAULT, LANGUAGES
+from cmsfamily.core import uploads
+from cmsfamily.core.languages import DEFAULT
 from cmsfamily.reporting import conditions
 from cmsfamily.reporting.choices import LoopKind, QuestionKind, ReporterKind, YesNo
-from cmsfamily.reporting.conditions.grammar import number_text
-from cmsfamily.reporting.exchange import FORMAT, export_version
+from cmsfamily.reporting.exchange import FORMAT
 from cmsfamily.reporting.models import CODE_PATTERN
 from cmsfamily.reporting.workbook import reader as workbook_reader
-
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
-_OTHER_NAMES = {
-    "english": "en",
-    "français": "fr",
-    "francais": "fr",
-    "español": "es",
-    "espanol": "es",
-}
-_CODE = re.compile(r"\(([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?\)\s*$")
-ROW = "cmsfamily_row"  # the survey row of each element, carried through workbook_to_json
-YES_NO_LIST = "cms_yes_no"
-
-# The XLSForm type of each kind, and the kinds each XLSForm type may carry in ``cms_kind``.
-BASE_TYPES = {
-    "text": (QuestionKind.SHORT_TEXT, {
-        QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.LINK, QuestionKind.TABLE,
-        QuestionKind.PARTY, QuestionKind.SPECIES, QuestionKind.TARGET, QuestionKind.ACTIVITY,
-    }),
-    "integer": (QuestionKind.INTEGER, {QuestionKind.INTEGER, QuestionKind.YEAR}),
-    "decimal": (QuestionKind.DECIMAL, {QuestionKind.DECIMAL, QuestionKind.PERCENTAGE}),
-    "date": (QuestionKind.DATE, {QuestionKind.DATE}),
-    "file": (QuestionKind.FILE, {QuestionKind.FILE}),
-    "select one": (QuestionKind.SINGLE_CHOICE, {QuestionKind.SINGLE_CHOICE, QuestionKind.YES_NO}),
-    "select all that apply": (QuestionKind.MULTIPLE_CHOICE, {QuestionKind.MULTIPLE_CHOICE}),
-}  # fmt: skip
-# What pyxform makes of the columns this module reads, and the XLSForm names of the rest.
-KNOWN_KEYS = {"type", "name", "label", "hint", "children", "choices", "list_name", "itemset"}
-KNOWN_PARTS = {
-    "bind": {"relevant", "required", "constraint", "jr:constraintMsg"},
-    "control": {"appearance"},
-    "media": set(),
-}
-FRIENDLY = {
-    "calculate": "calculation",
-    "readonly": "read_only",
-    "jr:requiredMsg": "required_message",
-    "jr:count": "repeat_count",
-    "jr:noAppErrorString": "no_app_error_string",
-    "orx:max-pixels": "parameters",
-}
-CHOICE_COLUMNS = {"list_name", "list name", "name", "value", "label", "caption"}
-SETTINGS_COLUMNS = {"form_title", "form_id", "version", "default_language"}
-CODE_RULE = _lazy("use lower-case letters, digits, dots, hyphens and underscores.")
-EXPRESSION_COLUMNS = {"relevant", "required", "constraint"}
-ESCAPED_REFERENCE = "$\u2060{"  # "$", a word joiner, "{": shown as "${", not read as a reference
-TRUE = {"yes", "true", "true()", "1"}
-FALSE = {"no", "false", "false()", "0", ""}
+from cmsfamily.reporting.xlsform.common import (
+    BASE_TYPES,
+    CHOICE_COLUMNS,
+    CODE_RULE,
+    ESCAPED_REFERENCE,
+    EXPRESSION_COLUMNS,
+    FALSE,
+    FRIENDLY,
+    KNOWN_KEYS,
+    KNOWN_PARTS,
+    ROW,
+    SETTINGS_COLUMNS,
+    TRUE,
+    language_of,
+)
 
 
-def language_of(name: str | None) -> str | None:
-    """The platform language of an XLSForm language name ("French (fr)", "English"), or None."""
-    if not name:
-        return None
-    found = _CODE.search(name)
-    code = found.group(1).lower() if found else None
-    if code is None:
-        lowered = name.strip().lower()
-        code = _OTHER_NAMES.get(lowered) or next(
-            (c for c, n in LANGUAGE_NAMES.items() if n.lower() == lowered), None
-        )
-    return code if code in LANGUAGES else None
-
-
-def xlsform_language(code: str) -> str:
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+def _unescape(sheet: Any) -> None:
+    for row in sheet or []:
+        for column, value in row.items():
+            if isinstance(value, str) and column not in EXPRESSION_COLUMNS:
+                row[column] = value.replace(ESCAPED_REFERENCE, "${")
 
 
 class _Reader:
@@ -649,232 +570,3 @@ def from_xlsform(
     reader = _Reader(book, survey, problems)
     reader.read()
     return reader.template(name, instrument, reporter_kind), problems
-
-
-# --- out ------------------------------------------------------------------------------------
-
-
-def _condition_text(condition: Any, kinds: dict[str, str]) -> str:
-    if not condition:
-        return ""
-    if isinstance(condition, str):
-        return conditions.unparse(conditions.parse(condition))
-    expr = conditions.from_legacy(condition, kinds.get(str(condition.get("question"))))
-    return conditions.unparse(expr) if expr else ""
-
-
-def _decimal(value: Any) -> str:
-    try:
-        return number_text(Decimal(str(value)))
-    except InvalidOperation:
-        return str(value)
-
-
-def _constraint(question: dict) -> str:
-    parts = []
-    if question.get("min_value") is not None:
-        parts.append(f". >= {_decimal(question['min_value'])}")
-    if question.get("max_value") is not None:
-        parts.append(f". <= {_decimal(question['max_value'])}")
-    if question.get("max_length"):
-        parts.append(f"string-length(.) <= {question['max_length']}")
-    return " and ".join(parts)
-
-
-def _type(question: dict) -> tuple[str, str, str]:
-    """The XLSForm type, its appearance and the cms_kind of a question."""
-    kind = question["kind"]
-    if kind == QuestionKind.YES_NO:
-        return f"select_one {YES_NO_LIST}", "", kind
-    if kind == QuestionKind.SINGLE_CHOICE:
-        return f"select_one {question['code']}", "", ""
-    if kind == QuestionKind.MULTIPLE_CHOICE:
-        return f"select_multiple {question['code']}", "", ""
-    if kind == QuestionKind.LONG_TEXT:
-        return "text", "multiline", ""
-    for base, (default, allowed) in BASE_TYPES.items():
-        if kind in allowed and not base.startswith("select"):
-            return base, "", "" if kind == default else kind
-    return "text", "", kind
-
-
-def _escaped(head: list[str], line: list[Any]) -> list[Any]:
-    """A text that holds "${" is not a reference outside the expression columns: written so
-    that XLSForm tools do not take it for one (and read back as it was)."""
-    return [
-        value.replace("${", ESCAPED_REFERENCE)
-        if isinstance(value, str) and column not in EXPRESSION_COLUMNS
-        else value
-        for column, value in zip(head, line, strict=True)
-    ]
-
-
-def _unescape(sheet: Any) -> None:
-    for row in sheet or []:
-        for column, value in row.items():
-            if isinstance(value, str) and column not in EXPRESSION_COLUMNS:
-                row[column] = value.replace(ESCAPED_REFERENCE, "${")
-
-
-def template_xlsform(data: dict) -> bytes:
-    """The XLSForm workbook of a template JSON (what ``exchange.export_version`` writes)."""
-    languages = list(LANGUAGES)
-    lang = [xlsform_language(code) for code in languages]
-    kinds = {q["code"]: q["kind"] for q in data["questions"]}
-    questions = {q["code"]: q for q in data["questions"]}
-
-    def per_language(texts: dict | None) -> list[str]:
-        return [(texts or {}).get(code, "") for code in languages]
-
-    survey_head = [
-        "type",
-        "name",
-        *[f"label::{name}" for name in lang],
-        *[f"hint::{name}" for name in lang],
-        "relevant",
-        "required",
-        "constraint",
-        "appearance",
-        "cms_kind",
-        "cms_number",
-        *[f"cms_unit::{name}" for name in lang],
-        "cms_targets",
-        "cms_source",
-        "cms_draft_text",
-        "cms_columns",
-        "cms_pattern",
-        *[f"cms_pattern_message::{name}" for name in lang],
-        "cms_allow_many",
-        "cms_loop",
-        "cms_loop_items",
-        "cms_loop_programme",
-    ]
-    rows: list[list[Any]] = []
-    choices: list[list[Any]] = []
-
-    def row(**values: Any) -> None:
-        line = []
-        for column in survey_head:
-            head, _sep, language = column.partition("::")
-            if language:
-                texts = values.get(head) or {}
-                line.append(texts.get(languages[lang.index(language)], ""))
-            else:
-                line.append(values.get(column, ""))
-        rows.append(line)
-
-    children: dict[Any, list[dict]] = {}
-    for section in data["sections"]:
-        children.setdefault(section.get("parent"), []).append(section)
-    counter = iter(range(1, 100_000))
-
-    def write(section: dict) -> None:
-        name = f"section_{next(counter)}"
-        block = "repeat" if section.get("loop") else "group"
-        row(
-            type=f"begin {block}",
-            name=name,
-            label=section.get("title"),
-            relevant=_condition_text(section.get("show_if"), kinds),
-            cms_number=section["number"],
-            cms_loop=section.get("loop", ""),
-            cms_loop_items=json.dumps(section["loop_items"], ensure_ascii=False)
-            if section.get("loop_items")
-            else "",
-            cms_loop_programme=section.get("loop_programme") or "",
-        )
-        if section.get("intro"):
-            row(type="note", name=f"{name}_intro", label=section["intro"])
-        for item in section.get("items") or []:
-            question = questions[item["question"]]
-            kind, appearance, cms_kind = _type(question)
-            required = "yes" if item.get("required") else ""
-            if item.get("require_if"):
-                required = _condition_text(item["require_if"], kinds)
-            row(
-                type=kind,
-                name=question["code"],
-                label=question.get("text"),
-                hint=question.get("help_text"),
-                relevant=_condition_text(item.get("show_if"), kinds),
-                required=required,
-                constraint=_constraint(question),
-                appearance=appearance,
-                cms_kind=cms_kind,
-                cms_number=item.get("number", ""),
-                cms_unit=question.get("unit"),
-                cms_targets=" ".join(f"{t['plan']}:{t['number']}" for t in question["targets"]),
-                cms_source=question.get("source", ""),
-                cms_draft_text="yes" if question.get("is_draft_text") else "",
-                cms_columns=json.dumps(question["columns"], ensure_ascii=False)
-                if question.get("columns")
-                else "",
-                cms_pattern=question.get("pattern", ""),
-                cms_pattern_message=question.get("pattern_message"),
-                cms_allow_many="yes" if question.get("allow_many") else "",
-            )
-            if kind.startswith("select_") and cms_kind != QuestionKind.YES_NO:
-                for option in question["options"]:
-                    choices.append(
-                        [question["code"], option["value"], *per_language(option["label"])]
-                    )
-        for child in children.get(section["number"], []):
-            write(child)
-        row(type=f"end {block}")
-
-    for section in children.get(None, []):
-        write(section)
-    if any(q["kind"] == QuestionKind.YES_NO for q in data["questions"]):
-        for value in YesNo.values:
-            labels = []
-            for code in languages:
-                with translation.override(code):
-                    labels.append(str(YesNo(value).label))
-            choices.append([YES_NO_LIST, value, *labels])
-    info = data["template"]
-    settings_head = [
-        "form_title",
-        "form_id",
-        "version",
-        "default_language",
-        "cms_instrument",
-        "cms_reporter_kind",
-        "cms_source",
-        "cms_note",
-        "cms_rules",
-        *[f"cms_title::{name}" for name in lang],
-        *[f"cms_description::{name}" for name in lang],
-    ]
-    settings_row = [
-        (info.get("title") or {}).get(DEFAULT, info["slug"]),
-        info["slug"],
-        str(data.get("version", {}).get("number", 1)),
-        xlsform_language(DEFAULT),
-        info["instrument"],
-        info["reporter_kind"],
-        info.get("source", ""),
-        data.get("version", {}).get("note", ""),
-        json.dumps(data["rules"], ensure_ascii=False) if data.get("rules") else "",
-        *per_language(info.get("title")),
-        *per_language(info.get("description")),
-    ]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "survey"
-    spreadsheets.append(sheet, survey_head)
-    for line in rows:
-        spreadsheets.append(sheet, _escaped(survey_head, line))
-    sheet = workbook.create_sheet("choices")
-    choices_head = ["list_name", "name", *[f"label::{name}" for name in lang]]
-    spreadsheets.append(sheet, choices_head)
-    for line in choices:
-        spreadsheets.append(sheet, _escaped(choices_head, line))
-    sheet = workbook.create_sheet("settings")
-    spreadsheets.append(sheet, settings_head)
-    spreadsheets.append(sheet, _escaped(settings_head, settings_row))
-    return spreadsheets.workbook_bytes(workbook)
-
-
-def to_xlsform(version: Any) -> bytes:
-    """Any template version as an XLSForm workbook."""
-    return template_xlsform(export_version(version))
