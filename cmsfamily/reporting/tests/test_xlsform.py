@@ -622,3 +622,26 @@ def test_the_real_country_assessment_form_imports_as_a_template(db, secretariat)
     again = export_version(version)
     assert len(again["questions"]) == 582 and len(again["sections"]) == 33
     assert again["questions"] == data["questions"]
+
+
+def test_a_workbook_over_the_limit_is_refused_before_it_is_read(
+    client, secretariat, settings, monkeypatch
+):
+    """The upload gate answers from the file's size: the import reads nothing of it."""
+    settings.REPORTING_WORKBOOK_MAX_BYTES = 1024
+    read = []
+    monkeypatch.setattr(
+        "cmsfamily.reporting.xlsform.from_xlsform", lambda *a, **k: read.append(1) or ({}, [])
+    )
+    client.force_login(secretariat)
+    response = client.post(
+        reverse(IMPORT),
+        {
+            "file": upload(b"PK\x03\x04" + b"\0" * 4096),
+            "instrument": secretariat_instrument(),
+            "reporter_kind": "party",
+        },
+    )
+    assert response.status_code == 400
+    assert "a workbook may be at most" in " ".join(response.context["problems"])
+    assert not read and not Template.objects.filter(slug="plans").exists()

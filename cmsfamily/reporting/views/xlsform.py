@@ -9,9 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
+from cmsfamily.core import uploads
 from cmsfamily.core.spreadsheets import XLSX_TYPE
 from cmsfamily.core.views import require_perm
-from cmsfamily.reporting import exchange, selectors, xlsform
+from cmsfamily.reporting import exchange, selectors, workbook, xlsform
 from cmsfamily.reporting.forms import XLSFormImportForm
 from cmsfamily.reporting.models import Template
 from cmsfamily.reporting.views.common import template_for, template_version_for
@@ -46,6 +47,13 @@ def template_import_xlsform(request):
     version = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # The upload gate looks at the file as it was received (its size first), before
+        # anything of it is read into memory.
+        try:
+            uploads.check_workbook(upload, workbook.limits(), name=upload.name or "")
+        except uploads.UploadRefused as refused:
+            return _page(request, form, problems=list(refused.messages))
+        upload.seek(0)
         data, not_kept = xlsform.from_xlsform(
             upload.read(),
             name=upload.name or "",
@@ -65,10 +73,14 @@ def template_import_xlsform(request):
                 version = exchange.import_template(data, by=request.user)
             except exchange.ImportErrors as error:
                 problems = error.messages
+    return _page(request, form, problems=problems, not_kept=not_kept, version=version)
+
+
+def _page(request, form, *, problems, not_kept=(), version=None):
     failed = request.method == "POST" and version is None
     return render(
         request,
         "reporting/template_import_xlsform.html",
-        {"form": form, "problems": problems, "not_kept": not_kept, "version": version},
+        {"form": form, "problems": problems, "not_kept": list(not_kept), "version": version},
         status=400 if failed else 200,
     )
