@@ -105,6 +105,28 @@ class World:
 
         return self._once("germany", build)
 
+    @property
+    def france_accepted(self) -> Submission:
+        """France's report of a second cycle of the same form, accepted and not published."""
+
+        def build():
+            cycle = open_cycle(self.cycle.version, slug="second-cycle", parties=("FR",))
+            submission = Submission.objects.get(cycle=cycle, party__code="FR")
+            reporting.save_answers(
+                submission=submission,
+                edits=[
+                    reporting.Edit("t.departments", "", "Ministère accepté", 0),
+                    reporting.Edit("t.obstacles", "birds", "no", 0),
+                    reporting.Edit("t.obstacles", "aquatic-mammals", "no", 0),
+                ],
+                by=None,
+            )
+            reporting.submit(submission=submission, by=None)
+            reporting.accept(submission=submission, by=self.user("secretariat"))
+            return Submission.objects.get(pk=submission.pk)
+
+        return self._once("france", build)
+
     @staticmethod
     def section(submission, number):
         return submission.cycle.version.sections.get(number=number)
@@ -255,6 +277,22 @@ def export_the_cycle(world, client, persona):
     }
 
 
+def count_an_accepted_report(world, client, persona):
+    france = world.france_accepted
+    user = world.user(persona)
+    c = client_of(client, world, persona)
+    query = f"cycle={france.cycle.slug}&question=t.departments"
+    page = c.get(f"/analysis/?{query}")
+    table = c.get(f"/analysis/?{query}&table=q-t-departments-&export=csv")
+    answers = c.get(f"/analysis/answers/?{query}&export=csv")
+    return {
+        "rule": user.has_perm("reporting.manage_cycle", france.cycle),
+        "page": "Ministère accepté" in page.content.decode(),
+        "csv": "Ministère accepté" in table.content.decode("utf-8-sig"),
+        "answers": "Ministère accepté" in answers.content.decode("utf-8-sig"),
+    }
+
+
 def read_person_contacts(world, client, persona):
     person = world.germany_nfp
     user = world.user(persona)
@@ -339,6 +377,7 @@ ACTIONS = {
     "edit an assigned section": Action(edit_assigned_section, {"nfp_kenya", "contributor_kenya"}),
     "read a submitted version": Action(read_submitted_version, {"nfp_germany", "secretariat"}),
     "export a cycle's reports": Action(export_the_cycle, {"secretariat"}),
+    "count an accepted report in the analyzer": Action(count_an_accepted_report, {"secretariat"}),
     "read an NFP's contacts": Action(read_person_contacts, {"nfp_germany", "secretariat"}),
     "edit an NFP": Action(edit_person, {"nfp_germany", "secretariat"}),
     "read a nominee's contacts": Action(
