@@ -674,3 +674,28 @@ def test_uploads_never_confirmed_are_forgotten_after_a_day(client, report, nfp_k
     assert _upload(client, report, workbook_bytes(book)).status_code == 200
     assert not stale.exists()
     assert len(list(stale.parent.iterdir())) == 1  # the new upload waits for its confirmation
+
+
+def test_sheet_names_excel_accepts():
+    from cmsfamily.reporting.workbook.writer import SheetNames
+
+    names = SheetNames("About", "_lists")
+    assert names("History") == "History (2)"  # Excel keeps "History" for itself
+    assert names("about") == "about (2)"
+    assert names("Table: 1/2 [a]*?") == "Table 1 2 a"
+    assert names("<i>" + "x" * 40 + "</i>") == "x" * 31
+    assert names("x" * 40) == "x" * 27 + " (2)"
+    assert names("   ") == "Sheet"
+
+
+def test_an_unnumbered_question_is_named_in_the_number_column(report, nfp_kenya):
+    from django.utils import timezone
+
+    from cmsfamily.reporting.models import Item, Question
+
+    Item.objects.filter(question__code="t.staff").update(number="")
+    Question.objects.filter(code="t.staff").update(modified=timezone.now())  # a new structure
+    book = _book(workbook.draft_workbook(report, nfp_kenya, "en"))
+    answer = answer_cell(book, "q|t.staff")
+    label = answer.parent.cell(row=answer.row, column=2).value
+    assert label and label.startswith("I")  # its section and position, never blank

@@ -67,6 +67,24 @@ class Source:
     sections: set[int] | None = None  # all when None
 
 
+class SheetNames:
+    """Unique sheet names that Excel accepts: no forbidden character, at most 31 characters, never
+    a name taken (compared regardless of case) nor "History", which Excel keeps for itself."""
+
+    def __init__(self, *taken: str):
+        self._names = {name.casefold() for name in (*taken, "History")}
+
+    def __call__(self, text: str) -> str:
+        base = " ".join(_SHEET_NAME.sub(" ", plain_text(text)).split()).strip("'")[:31].strip()
+        base = base or "Sheet"
+        name, counter = base, 2
+        while name.casefold() in self._names:
+            suffix = f" ({counter})"
+            name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
+        self._names.add(name.casefold())
+        return name
+
+
 class _Writer:
     def __init__(self, source: Source, language: str):
         self.source = source
@@ -81,21 +99,11 @@ class _Writer:
         self.meta.sheet_state = "veryHidden"
         self._list_ranges: dict[str, str] = {}
         self._validations: dict[tuple, DataValidation] = {}
-        self._names: set[str] = {ABOUT.casefold(), LISTS, META}
+        self.sheet_name = SheetNames(ABOUT, LISTS, META)
         self.fingerprints: list[tuple[str, str, int, str]] = []
         self._condition_labels: dict | None = None
 
     # sheets and cells
-
-    def sheet_name(self, text: str) -> str:
-        base = " ".join(_SHEET_NAME.sub(" ", plain_text(text)).split()).strip("'")[:31].strip()
-        base = base or "Sheet"
-        name, counter = base, 2
-        while name.casefold() in self._names:
-            suffix = f" ({counter})"
-            name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
-        self._names.add(name.casefold())
-        return name
 
     def new_sheet(self, title: str, headers: list[str], widths: list[int]):
         sheet = self.book.create_sheet(self.sheet_name(title), index=len(self.book.sheetnames) - 2)
@@ -276,7 +284,7 @@ class _Writer:
             question = item.question
             spot = (question.code, "")
             put(sheet, row, 1, f"q|{question.code}")
-            put(sheet, row, 2, item.number)
+            put(sheet, row, 2, item.number or selectors.item_name(self.source.structure, item))
             text = put(sheet, row, 3, plain_text(question.text))
             text.alignment = _WRAP
             table = None
