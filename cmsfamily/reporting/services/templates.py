@@ -252,6 +252,16 @@ def latest_version(template: Template) -> TemplateVersion:
     return template.versions.order_by("-number")[0]  # a template always has version 1
 
 
+def _copy(row, **changes):
+    """An unsaved copy of a row: every column as it is (a field added to the model later is
+    copied too), but its key and the relations given."""
+    copy = type(row)(**changes)
+    for field_ in type(row)._meta.concrete_fields:
+        if not field_.primary_key and field_.name not in changes:
+            setattr(copy, field_.attname, getattr(row, field_.attname))
+    return copy
+
+
 @transaction.atomic
 def new_version(*, template: Template, by: User | None, note: str = "") -> TemplateVersion:
     """A draft copy of the latest version: its sections, items and rules (a constant number of
@@ -264,49 +274,25 @@ def new_version(*, template: Template, by: User | None, note: str = "") -> Templ
         )
     version = TemplateVersion.objects.create(template=template, number=source.number + 1, note=note)
     copies: dict[int, Section] = {}
-    sections = list(source.sections.all())
-    remaining = sections
+    remaining = list(source.sections.all())
     while remaining:
         level = [s for s in remaining if s.parent_id is None or s.parent_id in copies]
-        made = []
-        for section in level:
-            copy = Section(version=version)
-            for field_ in Section._meta.concrete_fields:
-                if field_.name not in ("id", "version", "parent"):
-                    setattr(copy, field_.attname, getattr(section, field_.attname))
-            copy.parent = copies.get(section.parent_id) if section.parent_id else None
-            made.append((section.pk, copy))
-        Section.objects.bulk_create([copy for _pk, copy in made])
-        copies.update(dict(made))
+        made = {
+            section.pk: _copy(
+                section,
+                version=version,
+                parent=copies.get(section.parent_id) if section.parent_id else None,
+            )
+            for section in level
+        }
+        Section.objects.bulk_create(made.values())
+        copies.update(made)
         remaining = [s for s in remaining if s.pk not in copies]
     Item.objects.bulk_create(
-        [
-            Item(
-                section=copies[item.section_id],
-                question_id=item.question_id,
-                number=item.number,
-                order=item.order,
-                required=item.required,
-                show_if=item.show_if,
-                require_if=item.require_if,
-                shown_when=item.shown_when,
-                shown_when_tree=item.shown_when_tree,
-                required_when=item.required_when,
-                required_when_tree=item.required_when_tree,
-                valid_when=item.valid_when,
-                valid_when_tree=item.valid_when_tree,
-                valid_message=item.valid_message,
-            )
-            for item in Item.objects.filter(section__version=source)
-        ]
+        _copy(item, section=copies[item.section_id])
+        for item in Item.objects.filter(section__version=source)
     )
-    rules = []
-    for rule in source.rules.all():
-        copied = ValidationRule(version=version, kind=rule.kind, operands=rule.operands)
-        for language in LANGUAGES:
-            setattr(copied, f"message_{language}", getattr(rule, f"message_{language}"))
-        rules.append(copied)
-    ValidationRule.objects.bulk_create(rules)
+    ValidationRule.objects.bulk_create(_copy(rule, version=version) for rule in source.rules.all())
     record_event(kind="template.versioned", target=template, actor=by, version=version.number)
     return version
 

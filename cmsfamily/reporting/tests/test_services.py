@@ -76,6 +76,12 @@ def test_a_new_version_copies_sections_items_and_rules(version, cycle):
         == Item.objects.filter(section__version=version).count()
     )
     assert v2.rules.count() == 1
+    from cmsfamily.reporting.exchange import export_version
+
+    def content(one):  # everything but the version's own number, status and note
+        return {key: value for key, value in export_version(one).items() if key != "version"}
+
+    assert content(v2) == content(version)  # texts, numbers, order, conditions, rules, loops
     with pytest.raises(ValidationError, match="still a draft"):
         services.new_version(template=template, by=None)
 
