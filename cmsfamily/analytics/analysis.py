@@ -161,10 +161,10 @@ class Table:
         return f"{text} — {self.loop_label}" if self.key else text
 
     def export_rows(self) -> list[list[Any]]:
-        return [[row.label, *(_plain(cell.value) for cell in row.cells)] for row in self.rows]
+        return [[row.label, *(plain_value(cell.value) for cell in row.cells)] for row in self.rows]
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     return strip_tags(str(value)) if isinstance(value, str) else value
 
 
@@ -448,7 +448,7 @@ class Drill:
             [
                 str(answer.report.reporter),
                 answer.report.cycle.title,
-                _plain(text),
+                plain_value(text),
                 answer.report.version.number,
                 answer.report.version.content_hash,
             ]

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
+from cmsfamily.analytics import api as analytics_api
 from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
 from cmsfamily.core.permissions import ReadScopedWriteByRule
@@ -61,6 +62,8 @@ router.register("progress-updates", workplans_api.ProgressUpdateViewSet, basenam
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("analysis/", analytics_api.AnalysisView.as_view(), name="analysis"),
+    path("analysis/answers/", analytics_api.AnalysisAnswersView.as_view(), name="analysis-answers"),
 ]
 
 schema_urlpatterns = [

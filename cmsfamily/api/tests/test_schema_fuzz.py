@@ -12,6 +12,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from cmsfamily.accounts.models import User
 from config.wsgi import application
@@ -20,6 +21,11 @@ from conftest import PERSONAS
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 # Django refuses NUL characters in any input with a 400 by design; generating them proves nothing.
 schema.config.generation.update(allow_x00=False)
+
+# The analyzer's query names cycles, questions and regions by codes the database holds, which no
+# schema can list: a code it does not know is a 400 naming the parameter, as on the page (issue
+# 17), not data a schema-valid request may expect accepted. Every other check still runs.
+CODES_FROM_THE_DATA = ("/api/analysis/",)
 
 # A fixed CSRF secret sent as both cookie and header, as a browser's script would.
 CSRF = "schemathesisschemathesisschemat1"
@@ -54,5 +60,8 @@ def session_headers(request, db):
 # Derandomised: CI runs the same cases every time, so a failure is a change, not luck.
 @settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_operation_conforms_to_the_schema(case, session_headers):
-    response = case.call_and_validate(headers=session_headers)
+    excluded = []
+    if case.path.startswith(CODES_FROM_THE_DATA):
+        excluded.append(positive_data_acceptance)
+    response = case.call_and_validate(headers=session_headers, excluded_checks=excluded)
     assert response.status_code < 500

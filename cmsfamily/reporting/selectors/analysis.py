@@ -105,7 +105,7 @@ def counted_reports(cycles: list[Cycle], user) -> Reporters:
         version.submission_id: version
         for version in SubmissionVersion.objects.filter(counts, submission__cycle__in=cycles)
         .filter(number=Subquery(latest))
-        .only("pk", "submission_id", "number", "content_hash", "snapshot")
+        .only("pk", "submission_id", "number", "content_hash", "snapshot", "submitted_at")
     }
     forms = {cycle.pk: structure(cycle.version) for cycle in cycles}
     counted = [
