@@ -150,6 +150,7 @@ class Table:
     header: list[str]
     rows: list[Row] = field(default_factory=list)
     answered: int = 0
+    chart: Any = None  # a core.charts.Chart, drawn for the page only (analytics.charts)
 
     @property
     def anchor(self) -> str:
@@ -191,6 +192,10 @@ class Analysis:
     @property
     def cycles(self):
         return self.form.chosen_cycles
+
+    @property
+    def charted(self) -> bool:
+        return any(table.chart is not None for table in self.tables)
 
     @property
     def kept_cycles(self) -> list:

@@ -184,7 +184,9 @@ def test_the_page_works_when_the_chart_cannot_be_drawn(client, rules, secretaria
     def fail(chart):
         raise ValueError("Vega-Lite to SVG conversion failed")
 
-    monkeypatch.setattr(charts, "to_svg", fail)
+    from cmsfamily.core import charts as drawing
+
+    monkeypatch.setattr(drawing, "to_svg", fail)
     response = client.get(TOTALS)
     html = response.content.decode()
     assert response.status_code == 200 and "<figure" not in html and "6,000.00" in html
