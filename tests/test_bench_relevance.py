@@ -86,3 +86,42 @@ def test_the_answers_cover_every_kind():
     assert isinstance(data.raw_answer("multiple_choice", rng), list)
     for kind in data.KINDS:
         assert data.raw_answer(kind, rng) is not None
+
+
+def test_the_browser_part_says_why_it_is_skipped_without_chromium(monkeypatch, tmp_path):
+    from bench.relevance import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "chromium")
+    assert "chromium is missing" in browser.unavailable()
+    assert browser.measure() == {"skipped": browser.unavailable()}
+
+
+def test_the_note_reports_the_ratios_and_a_skipped_browser():
+    from bench import relevance
+
+    def timed(ms):
+        return {"ms": ms, "runs_ms": [ms], "statements": [13]}
+
+    results = {
+        "repetitions": 15,
+        "party": data.PARTY,
+        "fields": data.FIELDS,
+        "conditional": {"questions": 116, "fields": 312},
+        "load_average": [0.5, 0.7],
+        "cpus": 2,
+        "in_process": {
+            "save_plain": timed(40.0),
+            "save_conditions": timed(41.0),
+            "relevance_plain": timed(2.0),
+            "relevance_conditions": timed(10.0),
+        },
+        "autosave": {"autosave_plain": timed(100.0), "autosave_conditions": timed(110.0)},
+        "ratios": {"save": 1.025, "relevance_to_save": 0.25, "autosave": 1.1},
+        "browser": {"skipped": "no browser here"},
+    }
+    note = relevance.note(results)
+    assert "b/a = 1.025×" in note and "c/a = 0.25×" in note
+    assert (
+        "| (c) selectors.relevance over the 850 answers, with conditions | 10.0 ms | 13 |" in note
+    )
+    assert note.endswith("- Browser: skipped: no browser here")
