@@ -2,7 +2,8 @@
 ledger's pages and API, and of drafting and submitting national reports, against a static-file
 floor; the ledger's totals beside raw SQL; the reporting system's statements beside a peer's; the
 offline workbook and a report's PDF beside openpyxl and WeasyPrint (bench/workbook.py); the peak
-memory of each upload endpoint against hostile files (bench/uploads.py).
+memory of each upload endpoint against hostile files (bench/uploads.py); what conditions cost a
+save and a change in the browser (bench/relevance).
 
 Generates (or reuses) the synthetic Family, times the ledger's totals in-process beside the raw SQL
 of the same aggregate and counts the statements of the reporting system's writes and lists, serves
@@ -22,7 +23,19 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from bench import cpu, generate, ledger, load, queries, report, reporting, server, uploads, workbook
+from bench import (
+    cpu,
+    generate,
+    ledger,
+    load,
+    queries,
+    relevance,
+    report,
+    reporting,
+    server,
+    uploads,
+    workbook,
+)
 
 # CPUs used by other processes during the measurement above which the note warns.
 BUSY = 0.25
@@ -163,6 +176,12 @@ def main(argv=None) -> int:
             "Posting hostile files to each upload endpoint, each in a fresh process ...", flush=True
         )
         posted = uploads.measure()
+        print(
+            "Timing relevance: a save with and without conditions in-process, a change on the "
+            "loop section in Chromium ...",
+            flush=True,
+        )
+        relevant = relevance.measure()
         reporters = reporting.Load(env["DJANGO_SECRET_KEY"], args.clients)
         targets += reporters.targets
         print(f"Measuring with {args.clients} clients ...", flush=True)
@@ -226,6 +245,8 @@ def main(argv=None) -> int:
     print(workbook.note(offline))
     print()
     print(uploads.note(posted))
+    print()
+    print(relevance.note(relevant))
     meta = {
         "date": now.isoformat(timespec="seconds"),
         "revision": _git_revision(),
@@ -249,6 +270,7 @@ def main(argv=None) -> int:
         "reporting": reported,
         "workbook": offline,
         "uploads": posted,
+        "relevance": relevant,
         "seconds_total": round(time.perf_counter() - started, 1),
     }
     results_path = generate.OUT_DIR / "results.json"

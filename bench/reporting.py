@@ -218,9 +218,9 @@ def _generate() -> None:
             (national, CYCLE, "Synthetic national reports 2026 (benchmark data)", 2026),
             (short, SMALL_CYCLE, "Synthetic short reports 2026 (benchmark data)", 2026),
         ]:
-            _fill(_add_cycle(version, slug, title, year, parties, secretariat), reporters)
+            _fill(open_cycle(version, slug, title, year, parties, secretariat), reporters)
         for year in PAST_YEARS:
-            cycle = _add_cycle(
+            cycle = open_cycle(
                 short,
                 f"{SMALL_TEMPLATE}-{year}",
                 f"Synthetic short reports {year} (benchmark data)",
@@ -404,7 +404,8 @@ def _add_template(slug, title, sections, looped, by):
     return version
 
 
-def _add_cycle(version, slug, title, year, parties, by):
+def open_cycle(version, slug, title, year, parties, by):
+    """An open cycle on this version expecting these Parties."""
     from cmsfamily.reporting import services
     from cmsfamily.reporting.choices import CycleStatus, ExpectedReporters
 
@@ -919,6 +920,23 @@ def _multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
     return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
 
 
+def signed_in_session(user, secret_key: str) -> str:
+    """A signed-in session of the user, encoded and hashed with the server's secret key (the
+    caller deletes it at the end)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test.utils import override_settings
+
+    with override_settings(SECRET_KEY=secret_key):
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.set_expiry(SESSION_SECONDS)
+        store.create()
+        return store.session_key
+
+
 class Load:
     """The HTTP targets: each load client signs in as one Party's NFP (a session made for the
     server's secret key) and works on that Party's report only."""
@@ -974,20 +992,7 @@ class Load:
 
     @staticmethod
     def _session(report: Report, secret_key: str) -> str:
-        """A signed-in session of the NFP, encoded and hashed with the server's secret key."""
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
-        from django.test.utils import override_settings
-
-        user = fresh_user(report)
-        with override_settings(SECRET_KEY=secret_key):
-            store = SessionStore()
-            store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            store.set_expiry(SESSION_SECONDS)
-            store.create()
-            return store.session_key
+        return signed_in_session(fresh_user(report), secret_key)
 
     def close(self) -> None:
         """Delete the sessions made for the run."""
