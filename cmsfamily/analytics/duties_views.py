@@ -115,7 +115,7 @@ def duties(request):
         {
             "form": form,
             "rows": rows,
-            "duties": [judged.DUTIES[code] for code in judged.DUTIES],
+            "duties": [(judged.SHORT[code], judged.DUTIES[code]) for code in judged.SHORT],
             "family": _sees_family(user),
             "query": query.urlencode(),
         },

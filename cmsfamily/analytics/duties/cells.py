@@ -308,5 +308,5 @@ def not_tracked(duty: str) -> Cell:
     return Cell(
         duty,
         NOT_TRACKED,
-        _("Not tracked yet: the platform does not record meetings yet."),
+        _("The platform does not record meetings yet."),
     )

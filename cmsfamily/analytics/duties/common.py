@@ -37,6 +37,17 @@ DUTIES = {
     "credentials": gettext_lazy("Credentials for the last COP"),
     "invitations": gettext_lazy("Replies to invitations"),
 }
+# The table's column headings (the full name is each heading's title).
+SHORT = {
+    "nfp": gettext_lazy("NFP and letter"),
+    "alternate": gettext_lazy("Alternate NFP"),
+    "report": gettext_lazy("National report"),
+    "contribution": gettext_lazy("Contribution"),
+    "councillor": gettext_lazy("Scientific Councillor"),
+    "mou": gettext_lazy("MoU focal points"),
+    # One column for both, while the platform tracks neither (meetings come later).
+    "credentials": gettext_lazy("COP credentials, invitations"),
+}
 # The duties the platform can judge today, offered as a filter.
 TRACKED = ("nfp", "alternate", "report", "contribution", "councillor", "mou")
 ROLES = (Role.NFP, Role.ALTERNATE_NFP, Role.SCIENTIFIC_COUNCILLOR, Role.MOU_FOCAL_POINT)
