@@ -6,3 +6,11 @@ class AnalyticsConfig(AppConfig):
     name = "cmsfamily.analytics"
     label = "analytics"
     verbose_name = _("Analysis")
+
+    def ready(self):
+        from cmsfamily.analytics.duties_views import party_panel
+        from cmsfamily.directory.panels import register_party_panel
+
+        # The registry's Party page shows the Party's duties (a lower app reads a higher one's
+        # panel through the registration, never by import).
+        register_party_panel(party_panel)

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from cmsfamily.analytics import views
+from cmsfamily.analytics import duties_views, views
 
 app_name = "analytics"
 
 urlpatterns = [
     path("", views.analysis, name="analysis"),
     path("answers/", views.answers, name="answers"),
+    path("duties/", duties_views.duties, name="duties"),
+    path("duties/<str:code>/", duties_views.party_duties, name="duties-party"),
 ]

@@ -150,6 +150,7 @@ class FocalPointSerializer(serializers.ModelSerializer):
             "start",
             "end",
             "status",
+            "area_of_expertise",
             "person",
             "is_demo",
         ]
@@ -193,11 +194,29 @@ class NominationSerializer(serializers.Serializer):
     email = serializers.EmailField()
     start = serializers.DateField()
     end = serializers.DateField(required=False, allow_null=True)
+    area_of_expertise = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("For a Scientific Councillor: the field they bring to the Scientific Council."),
+    )
 
     def validate(self, attrs):
         if attrs.get("end") and attrs["end"] < attrs["start"]:
             raise serializers.ValidationError(
                 {"end": _("An appointment cannot end before it starts.")}
+            )
+        if (
+            attrs.get("area_of_expertise", "").strip()
+            and attrs["role"] != choices.Role.SCIENTIFIC_COUNCILLOR
+        ):
+            raise serializers.ValidationError(
+                {
+                    "area_of_expertise": _(
+                        "Only a Scientific Councillor has an area of expertise in the registry."
+                    )
+                }
             )
         return attrs
 
@@ -311,6 +330,7 @@ class NominationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             instrument=data.get("instrument"),
             start=data["start"],
             end=data.get("end"),
+            area_of_expertise=data.get("area_of_expertise", ""),
         )
         return Response(
             FocalPointSerializer(appointment, context={"request": request}).data, status=201

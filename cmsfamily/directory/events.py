@@ -4,6 +4,7 @@ LABELS = {
     "appointment.nominated": _("Nominated"),
     "appointment.confirmed": _("Confirmed"),
     "appointment.ended": _("Ended"),
+    "appointment.area_of_expertise": _("Area of expertise recorded"),
     "membership.added": _("Membership added"),
     "membership.ended": _("Membership ended"),
     "expertise.created": _("Expertise added"),

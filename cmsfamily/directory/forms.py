@@ -48,6 +48,12 @@ class NominationForm(forms.Form):
     phone = forms.CharField(label=_("Telephone"), max_length=50, required=False)
     start = forms.DateField(label=_("From"), widget=DateInput())
     end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    area_of_expertise = forms.CharField(
+        label=_("Area of expertise"),
+        max_length=200,
+        required=False,
+        help_text=_("For a Scientific Councillor: the field they bring to the Scientific Council."),
+    )
     document = forms.FileField(
         label=_("Confirming document (PDF)"),
         required=False,
@@ -78,7 +84,21 @@ class NominationForm(forms.Form):
             and not data.get("instrument")
         ):
             self.add_error("instrument", _("Choose the instrument this focal point serves."))
+        if data.get("area_of_expertise", "").strip() and role != choices.Role.SCIENTIFIC_COUNCILLOR:
+            self.add_error(
+                "area_of_expertise",
+                _("Only a Scientific Councillor has an area of expertise in the registry."),
+            )
         return data
+
+
+class AreaOfExpertiseForm(forms.Form):
+    area_of_expertise = forms.CharField(
+        label=_("Area of expertise"),
+        max_length=200,
+        required=False,
+        help_text=_("For a Scientific Councillor: the field they bring to the Scientific Council."),
+    )
 
 
 class ConfirmForm(forms.Form):

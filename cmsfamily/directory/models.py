@@ -327,6 +327,17 @@ class Appointment(TimeStampedModel):
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
         help_text=_("The official letter confirming the appointment, as a PDF."),
     )
+    # Seed 000: a Party informs the Secretariat of "the contact details and area of expertise" of
+    # its Scientific Councillor. Kept on the appointment, not the person: it is what the person is
+    # nominated to serve the Council for (a person may hold other roles, and a later appointment
+    # may cover another area), it keeps its history with the appointment, and it is public like
+    # the appointment itself, whereas a person's contact fields are private.
+    area_of_expertise = models.CharField(
+        _("area of expertise"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a Scientific Councillor: the field they bring to the Scientific Council."),
+    )
     note = models.TextField(_("note"), blank=True)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

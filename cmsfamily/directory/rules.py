@@ -2,6 +2,7 @@
 
 import rules
 
+from cmsfamily.directory.choices import Role
 from cmsfamily.directory.scope import holders_of, scope_of
 
 
@@ -70,6 +71,16 @@ def serves_instrument_of_person(user, person):
 
 
 @rules.predicate
+def councillor_of_own_party(user, appointment):
+    return (
+        appointment is not None
+        and appointment.role == Role.SCIENTIFIC_COUNCILLOR
+        and appointment.party_id is not None
+        and appointment.party_id in scope_of(user).acting_parties
+    )
+
+
+@rules.predicate
 def is_own_organisation_expertise(user, expertise):
     return expertise is not None and expertise.organisation_id in scope_of(user).organisations
 
@@ -89,6 +100,11 @@ rules.add_perm(
 )
 rules.add_perm("directory.review_appointments", is_secretariat)
 rules.add_perm("directory.confirm_appointment", is_cms_secretariat | reviews_appointment)
+# A Scientific Councillor's area of expertise: the Secretariat, or the Party's own focal point.
+rules.add_perm(
+    "directory.change_area_of_expertise",
+    is_cms_secretariat | reviews_appointment | councillor_of_own_party,
+)
 rules.add_perm("directory.view_person_private", is_cms_secretariat | is_colleague_of_person)
 rules.add_perm("directory.change_person", is_cms_secretariat | is_colleague_of_person)
 rules.add_perm("directory.view_history", is_secretariat)

@@ -51,6 +51,20 @@ def _check_dates(start, end):
         raise ValidationError({"end": _("An appointment cannot end before it starts.")})
 
 
+def _check_area(role: str, area: str) -> str:
+    """A Scientific Councillor's area of expertise (seed 000); no other role has one."""
+    area = (area or "").strip()
+    if area and role != Role.SCIENTIFIC_COUNCILLOR:
+        raise ValidationError(
+            {
+                "area_of_expertise": _(
+                    "Only a Scientific Councillor has an area of expertise in the registry."
+                )
+            }
+        )
+    return area
+
+
 @transaction.atomic
 def nominate(
     *,
@@ -64,6 +78,7 @@ def nominate(
     end: date | None = None,
     document=None,
     note: str = "",
+    area_of_expertise: str = "",
     is_demo: bool = False,
 ) -> Appointment:
     """Propose a person for a role. Nothing changes for the current holder until a secretariat confirms."""
@@ -74,6 +89,7 @@ def nominate(
     start = start or timezone.localdate()
     _check_holder(role=role, party=party, organisation=organisation, instrument=instrument)
     _check_dates(start, end)
+    area_of_expertise = _check_area(role, area_of_expertise)
     appointment = Appointment(
         person=person,
         role=role,
@@ -84,6 +100,7 @@ def nominate(
         end=end,
         status=AppointmentStatus.NOMINATED,
         note=note,
+        area_of_expertise=area_of_expertise,
         nominated_by=by if by is not None and by.is_authenticated else None,
         is_demo=is_demo,
     )
@@ -178,6 +195,26 @@ def confirm(*, appointment: Appointment, by, document=None, on: date | None = No
         ) from exc
     update_change_reason(appointment, "confirmed")
     record_event(kind="appointment.confirmed", target=appointment, actor=by, role=appointment.role)
+    return appointment
+
+
+@transaction.atomic
+def set_area_of_expertise(*, appointment: Appointment, area: str, by) -> Appointment:
+    """Record or correct a Scientific Councillor's area of expertise: the Secretariat, or the
+    Party's own focal point, who informs the Secretariat of it (seed 000)."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    require(by, "directory.change_area_of_expertise", appointment)
+    if appointment.status == AppointmentStatus.ENDED:
+        raise ValidationError(_("This appointment has ended; its record is kept as it was."))
+    area = _check_area(appointment.role, area)
+    if len(area) > 200:
+        raise ValidationError(
+            {"area_of_expertise": _("Write the area of expertise in at most 200 characters.")}
+        )
+    appointment.area_of_expertise = area
+    appointment.save(update_fields=["area_of_expertise", "modified"])
+    update_change_reason(appointment, "area of expertise")
+    record_event(kind="appointment.area_of_expertise", target=appointment, actor=by, area=area)
     return appointment
 
 

@@ -50,6 +50,7 @@ urlpatterns = [
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment-detail"),
     path("appointments/<int:pk>/confirm/", views.appointment_confirm, name="appointment-confirm"),
     path("appointments/<int:pk>/end/", views.appointment_end, name="appointment-end"),
+    path("appointments/<int:pk>/area/", views.appointment_area, name="appointment-area"),
     path(
         "appointments/<int:pk>/document/", views.appointment_document, name="appointment-document"
     ),

@@ -16,10 +16,11 @@ from cmsfamily.core.selectors import events_for, history_rows
 from cmsfamily.core.views import (
     FilteredTableView,
     bad_query_page,
+    error_page,
     require_perm,
     run_service,
 )
-from cmsfamily.directory import choices, selectors, services
+from cmsfamily.directory import choices, panels, selectors, services
 from cmsfamily.directory.filtersets import (
     ExpertiseFilter,
     InstrumentFilter,
@@ -30,6 +31,7 @@ from cmsfamily.directory.filtersets import (
 )
 from cmsfamily.directory.forms import (
     AcceptInvitationForm,
+    AreaOfExpertiseForm,
     ConfirmForm,
     EndForm,
     EndMembershipForm,
@@ -177,6 +179,7 @@ def party_detail(request, code):
         "timeline": timeline,
         "can_nominate": user.has_perm("directory.nominate_for_party", party),
         "can_view_history": user.has_perm("directory.view_history", party),
+        "panels": panels.party_panels(request, party),
     }
     return render(request, "directory/party_detail.html", context)
 
@@ -208,6 +211,7 @@ def _nominate(request, *, holder, holder_kwargs, roles, instruments, back):
             end=data["end"],
             document=data["document"],
             note=data["note"],
+            area_of_expertise=data["area_of_expertise"],
             **holder_kwargs,
         )
 
@@ -611,8 +615,59 @@ def appointment_detail(request, pk):
         "can_view_history": user.has_perm("directory.view_history", appointment),
         "show_document": _may_see_document(user, appointment),
         "same_email": selectors.same_email(appointment.person) if can_review else [],
+        "area_form": _area_form(user, appointment),
     }
     return render(request, "directory/appointment_detail.html", context)
+
+
+def _area_form(user, appointment, data=None):
+    """The form of a Scientific Councillor's area of expertise, for who may record it."""
+    if (
+        appointment.role != choices.Role.SCIENTIFIC_COUNCILLOR
+        or appointment.status == choices.AppointmentStatus.ENDED
+        or not user.has_perm("directory.change_area_of_expertise", appointment)
+    ):
+        return None
+    return AreaOfExpertiseForm(data, initial={"area_of_expertise": appointment.area_of_expertise})
+
+
+@login_required
+@require_http_methods(["POST"])
+def appointment_area(request, pk):
+    appointment = _appointment(request, pk)
+    require_perm(request.user, "directory.change_area_of_expertise", appointment)
+    form = _area_form(request.user, appointment, request.POST)
+    if form is None:
+        return error_page(
+            request,
+            title=_("The area of expertise cannot be recorded"),
+            message=_(
+                "Only a current Scientific Councillor's appointment has an area of expertise."
+            ),
+            status=400,
+            back=appointment.get_absolute_url(),
+        )
+    if done := run_service(
+        request,
+        form,
+        lambda: services.set_area_of_expertise(
+            appointment=appointment, area=form.cleaned_data["area_of_expertise"], by=request.user
+        ),
+        success=lambda _appointment: _("The area of expertise was saved."),
+        then=appointment.get_absolute_url(),
+    ):
+        return done
+    return render(
+        request,
+        "directory/appointment_detail.html",
+        {
+            "appointment": appointment,
+            "events": events_for(appointment),
+            "area_form": form,
+            "show_document": _may_see_document(request.user, appointment),
+        },
+        status=400,
+    )
 
 
 @login_required

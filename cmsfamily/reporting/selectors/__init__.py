@@ -63,6 +63,7 @@ from cmsfamily.reporting.selectors.checks import (
 )
 from cmsfamily.reporting.selectors.lists import (
     CycleTimeliness,
+    ReportTimeliness,
     Timeliness,
     cycle,
     cycle_reporters,
@@ -70,6 +71,7 @@ from cmsfamily.reporting.selectors.lists import (
     kept_cycles,
     latest_published,
     own_submissions,
+    party_report_history,
     published_count,
     published_cycles,
     reporter_count,
@@ -129,6 +131,7 @@ __all__ = [
     "SectionState",
     "SharedQuestion",
     "Structure",
+    "ReportTimeliness",
     "Timeliness",
     "VersionAnswer",
     "analysable_cycles",
@@ -171,6 +174,7 @@ __all__ = [
     "section_node_id",
     "outline_entry",
     "own_submissions",
+    "party_report_history",
     "printed",
     "page_conditions",
     "problems",

@@ -273,3 +273,53 @@ def reporter_count(cycle: Cycle) -> int:
 def published_count(cycle: Cycle) -> int:
     """How many of the cycle's reports are published."""
     return Submission.objects.filter(cycle=cycle, status=SubmissionStatus.PUBLISHED).count()
+
+
+@dataclass(frozen=True)
+class ReportTimeliness:
+    """One Party's national report in one cycle: on time, late or missing, by the cycle's own
+    deadline (a report counts from its first submission, even if recalled since: the rule of
+    ``timeliness``)."""
+
+    cycle: Cycle
+    party_id: int
+    submission_id: int
+    first_submitted_at: object  # datetime | None
+    state: str  # "on_time", "late" or "missing"
+
+
+def party_report_history(user, *, instrument_code: str, count: int, parties=None):
+    """The last ``count`` closed cycles of the instrument's Party reports that the user sees,
+    newest first, and each expected Party's report in them: ``(cycles, {(party_id, cycle_id):
+    ReportTimeliness})``. A Party with no report in a cycle was not expected in it. Two queries,
+    whatever the number of Parties."""
+    from cmsfamily.reporting.choices import CycleStatus, ReporterKind
+
+    closed = list(
+        Cycle.objects.visible_to(user)
+        .filter(
+            status=CycleStatus.CLOSED,
+            version__template__instrument__code=instrument_code,
+            version__template__reporter_kind=ReporterKind.PARTY,
+        )
+        .order_by("-deadline", "-pk")[:count]
+    )
+    if not closed:
+        return [], {}
+    rows = Submission.objects.filter(cycle__in=closed, party__isnull=False)
+    if parties is not None:
+        rows = rows.filter(party__in=parties)
+    by_pk = {cycle.pk: cycle for cycle in closed}
+    result = {}
+    for pk, cycle_id, party_id, first in rows.values_list(
+        "pk", "cycle_id", "party_id", "first_submitted_at"
+    ):
+        cycle = by_pk[cycle_id]
+        if first is None:
+            state = "missing"
+        elif first < _cutoff(cycle.deadline):
+            state = "on_time"
+        else:
+            state = "late"
+        result[(party_id, cycle_id)] = ReportTimeliness(cycle, party_id, pk, first, state)
+    return closed, result
