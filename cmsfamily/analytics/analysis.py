@@ -151,6 +151,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     answered: int = 0
     chart: Any = None  # a core.charts.Chart, drawn for the page only (analytics.charts)
+    comparison: Any = None  # two cycles compared (analytics.compare), for the page only
 
     @property
     def anchor(self) -> str:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cmsfamily.analytics import analysis as analyzer
-from cmsfamily.analytics import charts, selectors
+from cmsfamily.analytics import charts, compare, selectors
 from cmsfamily.core.views import EXPORT_FORMATS, bad_query_page, error_page, spreadsheet_response
 
 # The parameters of a figure and of a download, left out of the query that the links carry on.
@@ -85,6 +85,7 @@ def analysis(request):
     query = _query(request)
     analyzer.link_figures(result, reverse("analytics:answers"), query)
     charts.draw(result)
+    compare.compare(result)
     return render(
         request,
         "analytics/analysis.html",
