@@ -6,15 +6,18 @@ unknown code is a 400 naming the parameter. Which reports count is reporting's r
 page: published versions for everyone, accepted ones too for the secretariat that keeps a cycle.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from cmsfamily.analytics import analysis as analyzer
+from cmsfamily.analytics import duties
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 
 QUERY = [
@@ -184,3 +187,65 @@ class AnalysisAnswersView(APIView):
                 ],
             }
         )
+
+
+DUTIES_RESPONSE = inline_serializer(
+    "PartyDuties",
+    {
+        "party": serializers.DictField(),
+        "duties": serializers.ListField(child=serializers.DictField()),
+    },
+    many=True,
+)
+
+
+class DutiesView(APIView):
+    """The duties of Parties (seed 000), each with its state, evidence and dates, as on
+    `/analysis/duties/`: every Party for the CMS Secretariat, the caller's own Party for its
+    NFP or alternate, with the next step of each duty not met."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, description="Code of a CMS region."),
+            OpenApiParameter("duty", str, enum=list(duties.TRACKED), description="Not met."),
+            OpenApiParameter("party", str, description="ISO code of a Party."),
+        ],
+        responses=DUTIES_RESPONSE,
+    )
+    def get(self, request):
+        if not request.user.has_perm("analytics.view_duties"):
+            raise PermissionDenied(_("The duties are for the Secretariat and each Party's NFP."))
+        form = duties.DutiesForm(request.query_params, parties=duties.parties_for(request.user))
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        rows = form.rows(request.user, today=timezone.localdate())
+        return Response([_duties(request, row) for row in rows])
+
+
+def _duties(request, row) -> dict:
+    party = row.party
+    return {
+        "party": {"code": party.code, "name": party.name, "region": str(party.region)},
+        "duties": [
+            {
+                "duty": cell.duty,
+                "label": cell.label,
+                "state": cell.state,
+                "state_label": cell.state_label,
+                "summary": cell.summary,
+                "details": cell.details,
+                "evidence": [
+                    {
+                        "label": evidence.label,
+                        "url": request.build_absolute_uri(evidence.url) if evidence.url else None,
+                        "on": evidence.on,
+                    }
+                    for evidence in cell.evidence
+                ],
+                "next_step": cell.next_step if row.next_steps_shown and cell.open else "",
+            }
+            for cell in row.cells
+        ],
+    }

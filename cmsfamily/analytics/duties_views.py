@@ -2,14 +2,12 @@
 duties (`/analysis/duties/<code>/`), and the panel on each Party's page in the registry (which
 the registry shows through `directory.panels`, registered in `apps.py`)."""
 
-from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cmsfamily.analytics import duties as judged
 from cmsfamily.core.views import (
@@ -20,40 +18,6 @@ from cmsfamily.core.views import (
     spreadsheet_response,
 )
 from cmsfamily.directory import selectors as registry
-from cmsfamily.directory.models import Region
-
-
-class DutiesForm(forms.Form):
-    """The table's filters. A value that is not offered is a 400 naming it."""
-
-    region = forms.ChoiceField(label=gettext_lazy("CMS region"), required=False)
-    duty = forms.ChoiceField(
-        label=gettext_lazy("Not met"),
-        required=False,
-        help_text=gettext_lazy("Only the Parties that have not fully met this duty."),
-    )
-    party = forms.CharField(label=gettext_lazy("Party (ISO code)"), required=False, max_length=2)
-
-    def __init__(self, *args, parties, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parties = parties
-        self.fields["region"].choices = [("", _("All regions"))] + [
-            (region.code, region.name) for region in Region.objects.visible_to(None)
-        ]
-        self.fields["duty"].choices = [("", _("Any duty"))] + [
-            (code, judged.DUTIES[code]) for code in judged.TRACKED
-        ]
-
-    def clean_party(self):
-        code = self.cleaned_data["party"].strip().upper()
-        if not code:
-            return None
-        party = self.parties.filter(code=code).first()
-        if party is None:
-            raise forms.ValidationError(
-                _("No Party “%(code)s” among the Parties whose duties you see.") % {"code": code}
-            )
-        return party
 
 
 def _refused(request, message, status=400):
@@ -74,7 +38,7 @@ def duties(request):
         return redirect_to_login(request.get_full_path())
     require_perm(user, "analytics.view_duties")
     parties = judged.parties_for(user)
-    form = DutiesForm(request.GET, parties=parties)
+    form = judged.DutiesForm(request.GET, parties=parties)
     if not form.is_valid():
         return bad_query_page(
             request,
@@ -89,16 +53,7 @@ def duties(request):
             _("“%(format)s” is not an export format. Choose CSV or XLSX.")
             % {"format": export_format},
         )
-    data = form.cleaned_data
-    chosen = parties
-    if data["region"]:
-        chosen = chosen.filter(region__code=data["region"])
-    if data["party"]:
-        chosen = chosen.filter(pk=data["party"].pk)
-    rows = judged.party_duties(user, chosen.order_by("name"), today=timezone.localdate())
-    if data["duty"]:
-        rows = [row for row in rows if row.cell(data["duty"]).open]
-    rows = judged.sort_by_missing(rows, data["duty"])
+    rows = form.rows(user, today=timezone.localdate())
     if export_format is not None:
         return spreadsheet_response(
             export_format,

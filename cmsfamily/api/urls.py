@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("analysis/", analytics_api.AnalysisView.as_view(), name="analysis"),
     path("analysis/answers/", analytics_api.AnalysisAnswersView.as_view(), name="analysis-answers"),
+    path("analysis/duties/", analytics_api.DutiesView.as_view(), name="analysis-duties"),
 ]
 
 schema_urlpatterns = [

@@ -47,6 +47,7 @@ from cmsfamily.analytics.duties.common import (
     Evidence,
     PartyDuties,
 )
+from cmsfamily.analytics.duties.filters import DutiesForm
 from cmsfamily.contributions import selectors as ledger
 from cmsfamily.directory import selectors as registry
 from cmsfamily.directory.choices import AppointmentStatus, InstrumentKind, Role
@@ -54,6 +55,7 @@ from cmsfamily.directory.scope import scope_of
 from cmsfamily.reporting import selectors as reporting
 
 __all__ = [
+    "DutiesForm",
     "DUTIES",
     "MET",
     "NOT_APPLICABLE",
