@@ -121,7 +121,7 @@ class Converter:
         kind, key = rule["type"], question["key"]
         if kind in CUSTOM:
             return " or ".join(self.has(k, values) for k, values in CUSTOM[kind])
-        values = rule.get("values")
+        values: list[str] = rule.get("values") or []
         if kind == "@hasValues":
             if not values:
                 return f"{self.ref(key)} != ''"

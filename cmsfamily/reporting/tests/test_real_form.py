@@ -2,9 +2,12 @@
 national report of the Cartagena Protocol on Biosafety; data/README.md) imports from its XLSForm
 and from the template JSON it exports, the same structure and conditions both ways."""
 
+from django.urls import reverse
+
 from cmsfamily.core.text import clean_html
 from cmsfamily.reporting.exchange import export_version, import_template
-from cmsfamily.reporting.models import Item
+from cmsfamily.reporting.models import Item, Submission
+from cmsfamily.reporting.testing import open_cycle
 from cmsfamily.reporting.tests.real_form import SLUG, import_from_xlsform, read_xlsform, shape
 
 # 221 questions of the BCH form and 65 boxes its options open ("Please specify"): 286, in 25
@@ -86,3 +89,23 @@ def test_the_real_form_imports_from_xlsform_and_from_its_json_the_same(db, secre
         (s["number"], s["parent"], [(i["question"], i["show_if"]) for i in s["items"]])
         for s in data["sections"]
     ]
+
+
+def test_a_required_question_hidden_when_the_page_is_drawn_carries_its_marker(
+    db, secretariat, nfp_kenya, client
+):
+    """1.12 (required, shown when 1.11 is Yes) is drawn hidden: the "(required)" marker must be
+    in it all the same, for the page to show it the moment 1.11 turns Yes (the browser run of this
+    form found it missing)."""
+    from lxml import html
+
+    version = import_from_xlsform(secretariat)
+    cycle = open_cycle(version, parties=("KE",))
+    submission = Submission.objects.get(cycle=cycle, party__code="KE")
+    section = version.sections.get(items__question__code="q012")
+    client.force_login(nfp_kenya)
+    page = client.get(reverse("reporting:section", args=[submission.pk, section.pk]))
+    (question,) = html.fromstring(page.content).xpath('//div[@data-code="q012"]')
+    assert question.get("hidden") is not None
+    markers = question.xpath('.//span[contains(@class, "required")]')
+    assert [marker.text_content() for marker in markers] == ["(required)"]
