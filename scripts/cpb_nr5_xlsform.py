@@ -24,7 +24,8 @@ The conversion, rule by rule (the data README lists what is lossy):
 
 - a section → ``begin group``; the questions of a ``sub-section`` take its place, numbered 25a,
   25b as the BCH prints them, each label led by the sub-section's heading and its letter ("...
-  informed the following of its decision(s): (a) The notifier?"); a ``legend`` → a ``note``;
+  informed the following of its decision(s): (a) The notifier?"), and the rule that enables the
+  sub-section (the BCH blocks it as a whole) joins each one's own; a ``legend`` → a ``note``;
 - ``option`` → ``select_one`` (``select_multiple`` when ``multiple``), ``term`` →
   ``select_multiple``, ``lstring`` and ``lstringRte`` → ``text`` (multiline), ``int`` →
   ``integer``; ``mandatory`` → ``required``; a ``footnote`` → the hint;
@@ -153,7 +154,9 @@ class Converter:
     def row(self, **values) -> None:
         self.survey.append(values)
 
-    def question(self, question: dict, number: str, heading: dict | None = None) -> None:
+    def question(
+        self, question: dict, number: str, heading: dict | None = None, within: str = ""
+    ) -> None:
         key, kind = question["key"], question["type"]
         name = key.lower()
         if kind == "legend":
@@ -162,16 +165,19 @@ class Converter:
         if kind == "sub-section":
             heading = self.question_texts(key, "title")
             for inner in question.get("questions") or []:
-                self.question(inner, f"{number}{inner['number']}", heading)
+                self.question(inner, f"{number}{inner['number']}", heading, self.relevant_of(key))
             return
         title = self.question_texts(key, "title")
         if heading:
             letter = question["number"]
             title = {c: f"{heading[c]} ({letter}) {title[c]}" for c in title}
+        relevant = self.relevant_of(key)
+        if within:  # the rule of its sub-section blocks it as a whole
+            relevant = f"({within}) and ({relevant})" if relevant else within
         row = {
             "name": name,
             "cms_number": number,
-            "relevant": self.relevant_of(key),
+            "relevant": relevant,
             "required": "yes" if question.get("mandatory") else "",
             **self.labels(title),
             **self.labels(self.question_texts(key, "footnote"), "hint"),

@@ -1,5 +1,5 @@
 """Issue 16's "done when", in the browser: the real questionnaire of another treaty (the fifth
-national report of the Cartagena Protocol on Biosafety: 286 questions, 120 conditional; see
+national report of the Cartagena Protocol on Biosafety: 286 questions, 122 conditional; see
 cmsfamily/reporting/tests/data/README.md) runs as a Party's report without one wrong visibility,
 and its submitted version holds no orphan answer.
 
