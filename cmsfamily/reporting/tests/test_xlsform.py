@@ -553,34 +553,90 @@ def upload(content: bytes, name="plans.xlsx"):
     return SimpleUploadedFile(name, content, content_type=XLSX_TYPE)
 
 
+PLANS_SURVEY = [
+    ["type", "name", "label::English (en)", "label::French (fr)", "relevant"],
+    ["begin group", "general", "General", "Généralités", ""],
+    ["select_one yn", "has_plan", "Is there a plan?", "Y a-t-il un plan ?", ""],
+    ["text", "plan_name", "Its name", "Son nom", "${has_plan} = 'yes'"],
+    ["geopoint", "where", "Where", "", ""],
+    ["end group"],
+]
+PLANS_CHOICES = [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]]
+
+
+def read_plans(client, secretariat, **extra):
+    client.force_login(secretariat)
+    return client.post(
+        reverse(IMPORT),
+        {
+            "file": upload(workbook(PLANS_SURVEY, PLANS_CHOICES, SETTINGS)),
+            "instrument": secretariat_instrument(),
+            "reporter_kind": "party",
+            **extra,
+        },
+    )
+
+
 def test_the_secretariat_imports_an_xlsform_and_sees_what_is_not_kept(client, secretariat):
-    survey = [
-        ["type", "name", "label::English (en)", "label::French (fr)"],
-        ["begin group", "general", "General", "Généralités"],
-        ["select_one yn", "has_plan", "Is there a plan?", "Y a-t-il un plan ?"],
-        ["geopoint", "where", "Where", ""],
-        ["end group"],
-    ]
-    choices = [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]]
     client.force_login(secretariat)
     page = client.get(reverse("reporting:template-list"))
     assert reverse(IMPORT) in page.content.decode()
-    response = client.post(
-        reverse(IMPORT),
-        {
-            "file": upload(workbook(survey, choices, SETTINGS)),
-            "instrument": secretariat_instrument(),
-            "reporter_kind": "party",
-        },
-    )
+    # First the preview: what will be created, what cannot be kept; nothing is written yet.
+    response = read_plans(client, secretariat)
+    assert response.status_code == 200
+    assert response.context["version"] is None
+    assert response.context["preview"]["questions"] == 2
+    assert response.context["preview"]["conditional"] == 1
+    text = response.content.decode()
+    assert "2 questions" in text and "1 question or section shown under a condition" in text
+    assert "survey row 5: type “geopoint” is not supported; the row is left out." in text
+    assert not Template.objects.filter(slug="plans").exists()
+    # Then the confirmation imports it.
+    token = response.context["token"]
+    response = client.post(reverse(IMPORT), {"token": token, "confirm": "1"})
     assert response.status_code == 200
     version = response.context["version"]
     assert version.template.slug == "plans" and version.number == 1
-    text = response.content.decode()
-    assert "survey row 4: type “geopoint” is not supported; the row is left out." in text
     assert [item.question.code for item in Item.objects.filter(section__version=version)] == [
-        "has_plan"
+        "has_plan",
+        "plan_name",
     ]
+    # A second press of the button (a double click) imports nothing more.
+    again = client.post(reverse(IMPORT), {"token": token, "confirm": "1"})
+    assert again.status_code == 400
+    assert "no longer waiting for confirmation" in again.content.decode()
+    assert Template.objects.get(slug="plans").versions.count() == 1
+
+
+def test_a_cancelled_xlsform_import_imports_nothing(client, secretariat):
+    token = read_plans(client, secretariat).context["token"]
+    response = client.post(reverse(IMPORT), {"token": token, "cancel": "1"})
+    assert response.status_code == 302
+    assert client.post(reverse(IMPORT), {"token": token}).status_code == 400
+    assert not Template.objects.filter(slug="plans").exists()
+
+
+@pytest.mark.parametrize("token", ["", "forged", "a" * 5000, "eyJ1IjoxfQ:1t:forged"])
+def test_a_forged_xlsform_token_imports_nothing(client, secretariat, token):
+    client.force_login(secretariat)
+    response = client.post(reverse(IMPORT), {"token": token, "confirm": "1"})
+    assert response.status_code == 400
+    assert "Upload the workbook again" in response.content.decode()
+    assert not Template.objects.filter(slug="plans").exists()
+
+
+def test_an_xlsform_token_is_for_who_uploaded_it_and_expires(
+    client, secretariat, eurobats_officer, monkeypatch
+):
+    token = read_plans(client, secretariat).context["token"]
+    # Another keeper of templates may not confirm it.
+    client.force_login(eurobats_officer)
+    assert client.post(reverse(IMPORT), {"token": token}).status_code == 400
+    # After a day it is no longer accepted.
+    client.force_login(secretariat)
+    monkeypatch.setattr("cmsfamily.reporting.views.xlsform.TOKEN_AGE", -1)
+    assert client.post(reverse(IMPORT), {"token": token}).status_code == 400
+    assert not Template.objects.filter(slug="plans").exists()
 
 
 def test_a_file_that_is_not_a_workbook_imports_nothing(client, secretariat):

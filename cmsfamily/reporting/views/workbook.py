@@ -225,20 +225,20 @@ def upload(request, pk):
     if not plan.changes:
         messages.info(request, _("The workbook changes nothing in this report."))
         return redirect(submission.get_absolute_url())
-    _sweep()
+    sweep()
     name = default_storage.save(f"{PENDING}{uuid.uuid4().hex}.xlsx", ContentFile(data))
     return _preview(request, submission, plan, _token(request, submission, name, upload.name, plan))
 
 
-def _sweep() -> None:
+def sweep(folder: str = PENDING) -> None:
     """Forget uploads never confirmed nor cancelled, once their token has expired."""
     try:
-        _folders, files = default_storage.listdir(PENDING)
+        _folders, files = default_storage.listdir(folder)
     except (FileNotFoundError, NotImplementedError):
         return
     cutoff = timezone.now() - dt.timedelta(seconds=TOKEN_AGE)
     for name in files:
-        path = f"{PENDING}{name}"
+        path = f"{folder}{name}"
         try:
             if default_storage.get_modified_time(path) < cutoff:
                 default_storage.delete(path)

@@ -1,0 +1,339 @@
+"""Issue 16's "done when", in the browser: the real questionnaire of another treaty (the fifth
+national report of the Cartagena Protocol on Biosafety: 286 questions, 122 conditional; see
+cmsfamily/reporting/tests/data/README.md) runs as a Party's report without one wrong visibility,
+and its submitted version holds no orphan answer.
+
+Kenya's focal point goes through every section. In each, a seeded series of random actions on
+the questions shown (choosing an option or "No answer yet", ticking and unticking boxes, typing
+text and numbers, clearing them); after each batch the section is saved, and which questions the
+page shows is compared with the server's relevance over the saved answers. Then every required
+question shown is answered, the report is submitted, and its version's JSON, its PDF and the
+cycle's CSV are read for answers to questions not relevant in that version.
+
+The CI run is small (one batch of 6 random actions a section); more, locally:
+``CMS_REAL_FORM_ROUNDS=6 CMS_REAL_FORM_ACTIONS=12 CMS_REAL_FORM_SEED=7 pytest -s ...``
+prints the number of checks made.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import string
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+import conftest as root_conftest
+from cmsfamily.accounts.models import User
+from cmsfamily.reporting import conditions, selectors
+from cmsfamily.reporting.conditions.evaluate import is_empty
+from cmsfamily.reporting.models import Submission
+from cmsfamily.reporting.testing import open_cycle
+from cmsfamily.reporting.tests.real_form import import_from_xlsform
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ROUNDS = int(os.environ.get("CMS_REAL_FORM_ROUNDS", "1"))
+ACTIONS = int(os.environ.get("CMS_REAL_FORM_ACTIONS", "6"))
+SEED = int(os.environ.get("CMS_REAL_FORM_SEED", "16"))
+
+# Each question the page shows, with what can be done to it.
+VISIBLE = """() => Array.from(document.querySelectorAll('#section-form .question[data-code]'))
+  .filter((q) => !q.hidden)
+  .map((q) => {
+    const code = q.dataset.code;
+    const inputs = Array.from(q.querySelectorAll('[name]'))
+      .filter((i) => i.name === code + '@' && i.type !== 'hidden');
+    const first = inputs[0];
+    if (!first) return null;
+    const marker = q.querySelector('.required');
+    return {
+      code: code,
+      type: first.tagName === 'TEXTAREA' ? 'text'
+        : first.type === 'radio' || first.type === 'checkbox' ? first.type
+        : first.inputMode === 'numeric' ? 'number' : 'text',
+      values: inputs.map((i) => i.value),
+      checked: inputs.filter((i) => i.checked).map((i) => i.value),
+      value: first.value,
+      required: !!marker && !marker.hidden,
+    };
+  })
+  .filter((q) => q)"""
+
+# Which questions the page shows, and which it marks "(required)": {code: [shown, required]}.
+SHOWN = """() => Object.fromEntries(
+  Array.from(document.querySelectorAll('#section-form .question[data-code]'))
+    .map((q) => {
+      const marker = q.querySelector('.required');
+      return [q.dataset.code, [!q.hidden, !q.hidden && !!marker && !marker.hidden]];
+    }))"""
+
+# Save now, as the page does when it is hidden (rather than wait for the 0.8 s after a change).
+SAVE_NOW = """() => {
+  if (document.activeElement) document.activeElement.blur();
+  htmx.trigger(document.getElementById('section-form'), 'save-now');
+}"""
+
+# Saved: the save has gone out and come back.
+SETTLED = """() => !document.querySelector('#section-form.htmx-request') &&
+  /Saved at|Not saved/.test(document.getElementById('save-status').textContent)"""
+
+
+class Run:
+    def __init__(self, page, submission, version):
+        self.page = page
+        self.submission = submission
+        self.version = version
+        self.random = random.Random(SEED)
+        self.exclusive = self._exclusive_options()
+        self.checks = 0
+        self.actions = 0
+        self.batches = 0
+        self.disagreements: list[str] = []
+        self.tokens: dict[str, str] = {}  # the last text typed into each question
+
+    def _exclusive_options(self) -> dict[str, set[str]]:
+        """The options a multiple choice's constraint says are ticked alone."""
+        found: dict[str, set[str]] = {}
+
+        def walk(tree, code):
+            if tree.get("op") == "selected" and tree["arg"]["op"] == "self":
+                found.setdefault(code, set()).add(tree["v"])
+            for key in ("a", "b", "arg"):
+                if isinstance(tree.get(key), dict):
+                    walk(tree[key], code)
+            for arg in tree.get("args", []):
+                walk(arg, code)
+
+        structure = selectors.structure(self.version)
+        for code, item in structure.items_by_code.items():
+            if item.valid_when_tree:
+                walk(item.valid_when_tree, code)
+        return found
+
+    # --- the page ------------------------------------------------------------------------
+
+    def field(self, code, value=None):
+        selector = f'[name="{code}@"]'
+        if value is not None:
+            selector += f'[value="{value}"]'
+        return self.page.locator(f"#section-form {selector}")
+
+    def token(self, code: str) -> str:
+        word = "zq" + "".join(self.random.choices(string.ascii_lowercase, k=8))
+        self.tokens[code] = word
+        return word
+
+    def act(self, question: dict) -> None:
+        code, kind = question["code"], question["type"]
+        if kind == "radio":
+            choices = [v for v in question["values"] if v not in question["checked"]]
+            self.field(code, self.random.choice(choices)).check()
+        elif kind == "checkbox":
+            value = self.random.choice(question["values"])
+            if value in question["checked"]:
+                self.field(code, value).uncheck()
+            else:
+                alone = self.exclusive.get(code, set())
+                # as the BCH does: an exclusive option unticks the others, another unticks it
+                for other in question["checked"]:
+                    if value in alone or other in alone:
+                        self.field(code, other).uncheck()
+                self.field(code, value).check()
+        elif kind == "number":
+            text = "" if question["value"] and self.random.random() < 0.3 else None
+            self.field(code).fill(text if text is not None else str(self.random.randint(0, 60)))
+        else:
+            clear = question["value"] and self.random.random() < 0.3
+            self.field(code).fill("" if clear else self.token(code))
+        self.actions += 1
+
+    def batch(self, count: int) -> None:
+        for _ in range(count):
+            shown = self.page.evaluate(VISIBLE)
+            if not shown:
+                return
+            choices = [q for q in shown if q["type"] in ("radio", "checkbox")]
+            pool = choices if choices and self.random.random() < 0.75 else shown
+            self.act(self.random.choice(pool))
+
+    def settle(self) -> None:
+        self.page.evaluate(SAVE_NOW)
+        self.page.wait_for_function(SETTLED)
+        status = self.page.locator("#save-status").inner_text()
+        assert "Saved at" in status, status
+
+    # --- the comparison ------------------------------------------------------------------
+
+    def relevance(self):
+        structure = selectors.structure(self.version)
+        values = selectors.answer_values(self.submission)
+        loops = selectors.loop_items(structure, self.submission)
+        return structure, values, selectors.relevance(structure, values, loops)
+
+    def compare(self, section) -> None:
+        structure, values, relevant = self.relevance()
+        node = structure.node(section.pk)
+        server = {
+            item.question.code: [relevant.shown(item, ""), relevant.required(item, "")]
+            for item in node.items
+        }
+        browser = self.page.evaluate(SHOWN)
+        self.checks += len(server)
+        self.batches += 1
+        for code, expected in server.items():
+            if browser.get(code) != expected:
+                self.disagreements.append(
+                    f"section {section.number} {code}: page [shown, required] {browser.get(code)},"
+                    f" server {expected} ({structure.items_by_code[code].shown_when})"
+                )
+
+    @staticmethod
+    def answered(question: dict) -> bool:
+        if question["type"] in ("radio", "checkbox"):
+            return any(question["checked"])
+        return bool(question["value"])
+
+    def answer_required(self, section, *, texts: bool = False) -> None:
+        """Answer every required question shown that has no answer (and, with ``texts``, every
+        text question shown), until none is left."""
+        for _pass in range(8):
+            missing = [
+                q
+                for q in self.page.evaluate(VISIBLE)
+                if not self.answered(q) and (q["required"] or (texts and q["type"] == "text"))
+            ]
+            if not missing:
+                return
+            for question in missing:
+                code = question["code"]
+                if question["type"] in ("radio", "checkbox"):
+                    alone = self.exclusive.get(code, set())
+                    value = next(v for v in question["values"] if v and v not in alone)
+                    self.field(code, value).check()
+                elif question["type"] == "number":
+                    self.field(code).fill("1")
+                else:
+                    self.field(code).fill(self.token(code))
+            self.settle()
+            self.compare(section)
+        raise AssertionError(f"section {section.number}: required questions keep appearing")
+
+    def flip(self, section) -> None:
+        """Change, to another answer, the choices that answered questions of this section hang
+        on: what they show may now be hidden, its answers kept in the draft."""
+        structure, values, relevant = self.relevance()
+        node = structure.node(section.pk)
+        here = {item.question.code for item in node.items}
+        sources = {
+            ref
+            for item in node.items
+            if item.shown_when_tree and not is_empty(values.get((item.question.code, "")))
+            for ref in conditions.references(item.shown_when_tree)
+            if ref in here
+        }
+        for code in sorted(sources):
+            # one at a time: a change may hide the next source (a chain)
+            question = next((q for q in self.page.evaluate(VISIBLE) if q["code"] == code), None)
+            if question and question["type"] == "radio":
+                others = [v for v in question["values"] if v and v not in question["checked"]]
+                self.field(code, self.random.choice(others)).check()
+                self.actions += 1
+        self.settle()
+        self.compare(section)
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_cartagena_protocol_report_runs_without_one_wrong_visibility(
+    page, live_server, login, registry
+):
+    secretariat = User.objects.get(email=root_conftest.PERSONAS["secretariat"][0])
+    version = import_from_xlsform(secretariat)
+    cycle = open_cycle(version, parties=("KE",))
+    version.refresh_from_db()
+    submission = Submission.objects.get(cycle=cycle, party__code="KE")
+    run = Run(page, submission, version)
+    base = f"{live_server.url}/reports/submissions/{submission.pk}"
+    login(page, live_server, "nfp_kenya")
+
+    sections = [node.section for node in selectors.structure(version).nodes]
+    assert len(sections) == 25
+    for section in sections:
+        page.goto(f"{base}/sections/{section.pk}/")
+        run.compare(section)  # as the server drew the page
+        for _round in range(ROUNDS):
+            run.batch(ACTIONS)
+            run.settle()
+            run.compare(section)
+        # Make it submittable: every required question shown gets an answer (a condition reads
+        # only answers given before it: no later section changes this one).
+        run.answer_required(section, texts=True)
+        run.flip(section)
+        run.answer_required(section)
+
+    print(
+        f"\nreal form: seed {SEED}, {run.actions} random actions in {run.batches} batches, "
+        f"{run.checks} visibility checks, {len(run.disagreements)} disagreements"
+    )
+    assert run.disagreements == []
+
+    page.goto(f"{base}/")
+    page.get_by_role("button", name="Submit the report").click()
+    problems = page.locator("#problems")
+    assert problems.count() == 0, problems.inner_text()
+    expect(page.locator(".messages")).to_contain_text("The report was submitted.")
+
+    # The submitted version holds no answer to a question not relevant in it.
+    structure, values, relevant = run.relevance()
+    items = structure.items_by_code
+    hidden = {
+        code
+        for (code, key), value in values.items()
+        if not is_empty(value) and not relevant.shown(items[code], key)
+    }
+    shown = {
+        code
+        for (code, key), value in values.items()
+        if not is_empty(value) and relevant.shown(items[code], key)
+    }
+    print(f"answers kept in the draft but not relevant: {len(hidden)}")
+    assert hidden, "the run left no answer hidden: the checks below would prove nothing"
+    version_1 = submission.versions.get(number=1)
+    nfp = Client()
+    nfp.force_login(User.objects.get(email=root_conftest.PERSONAS["nfp_kenya"][0]))
+    document = nfp.get(reverse("reporting:version-json", args=[submission.pk, 1])).json()
+    answers = document["snapshot"]["answers"]
+    answered = {c for c, by_key in answers.items() if any(not is_empty(v) for v in by_key.values())}
+    assert answered & hidden == set()
+    assert answered == shown
+    content_relevance = selectors.content_relevance(structure, version_1.snapshot)
+    assert all(content_relevance.shown(items[code], "") for code in answered)
+
+    pdf = _pdf_text(nfp.get(reverse("reporting:version-pdf", args=[submission.pk, 1])).content)
+    # the text typed last into each question, where the draft holds it (long text as HTML)
+    typed = {c: t for c, t in run.tokens.items() if t in str(values.get((c, ""), ""))}
+    hidden_tokens = [typed[code] for code in hidden if code in typed]
+    shown_tokens = [typed[code] for code in shown if code in typed]
+    print(f"texts checked in the PDF: {len(shown_tokens)} present, {len(hidden_tokens)} absent")
+    assert [token for token in hidden_tokens if token in pdf] == []
+    assert shown_tokens and [token for token in shown_tokens if token not in pdf] == []
+
+    office = Client()
+    office.force_login(User.objects.get(email=root_conftest.PERSONAS["secretariat"][0]))
+    export = office.get(reverse("reporting:cycle-export", args=[cycle.slug, "csv"]))
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    relevant_codes = {code for code, item in items.items() if relevant.shown(item, "")}
+    in_csv = {row["Question code"] for row in rows}
+    assert in_csv & hidden == set()
+    assert shown <= in_csv <= relevant_codes
