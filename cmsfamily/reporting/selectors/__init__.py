@@ -81,6 +81,7 @@ from cmsfamily.reporting.selectors.lists import (
     timeliness_by_cycle,
     visible_submission_ids,
 )
+from cmsfamily.reporting.selectors.live import live_checks
 from cmsfamily.reporting.selectors.tree import (
     LoopItem,
     Node,
@@ -159,6 +160,7 @@ __all__ = [
     "draft_value",
     "item_name",
     "left_out",
+    "live_checks",
     "not_included",
     "editable_section_ids",
     "fixed_items",

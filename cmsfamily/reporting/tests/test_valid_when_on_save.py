@@ -12,7 +12,7 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from cmsfamily.reporting import services, workbook
-from cmsfamily.reporting.models import Answer, Item, Submission
+from cmsfamily.reporting.models import Answer, Item, Question, Submission
 from cmsfamily.reporting.testing import add_chain_section, build_template, open_cycle
 
 MESSAGE = {
@@ -201,3 +201,95 @@ def test_the_workbook_refuses_it_at_its_cell(nfp_kenya, draft):
     assert plan.errors == []
     assert workbook.apply(plan, submission=draft, user=nfp_kenya).ok
     assert stored(draft)["t.area-protected"] == "5"
+
+
+# --- what the page sends its script --------------------------------------------------------
+
+
+def _sent(client, submission, number, language="en"):
+    import json
+    import re
+
+    page = client.get(section_url(submission, number), HTTP_ACCEPT_LANGUAGE=language)
+    assert page.status_code == 200
+    found = re.search(
+        r'<script id="conditions-data" type="application/json">(.*?)</script>',
+        page.content.decode(),
+        re.S,
+    )
+    return json.loads(found.group(1)), page.content.decode()
+
+
+def test_the_page_sends_each_valid_when_with_its_message_in_the_users_language(
+    client_as, nfp_kenya, draft
+):
+    client = client_as(nfp_kenya)
+    post(client, draft, {"t.area-total": "10"})
+    sent, page = _sent(client, draft, "I", "fr")
+    rule = sent["valid"]["t.area-protected"]
+    assert rule["message"] == MESSAGE["fr"]
+    assert rule["tree"]["op"] == "<="
+    assert ["t.area-total", "", "10"] in sent["valid_values"]
+    assert 'id="valid-q-t-area-protected"' in page
+    sent, _page = _sent(client, draft, "IV")
+    assert sent["valid"]["c.three"]["message"] == (
+        "This answer must meet its condition: the length of this answer is at most 5."
+    )
+
+
+def test_the_page_sends_the_sentences_of_answers_left_out(client_as, nfp_kenya, draft):
+    client = client_as(nfp_kenya)
+    post(client, draft, {"c.root": "yes", "c.one": "yes"}, number="IV")
+    sent, page = _sent(client, draft, "IV")
+    out = sent["left_out"]
+    assert out["questions"]["c.one"] == {
+        "name": "IV.2",
+        "said": "Your answer to %(question)s will not be included in the report: %(question)s "
+        "is shown only when IV.1 is Yes.",
+    }
+    assert out["questions"]["c.root"]["said"] is None
+    assert out["sections"] == []
+    assert sorted(out["answered"]) == [["c.one", ""], ["c.root", ""]]
+    # the list is in the page, empty and hidden, inside a polite live region
+    assert '<div id="left-out-region" aria-live="polite">' in page
+    assert 'id="left-out" hidden' in page
+
+
+def test_a_sections_condition_is_sent_as_the_cause(client_as, nfp_kenya, db):
+    _template, version = build_template(slug="with-a-section-condition")
+    section = add_chain_section(version)
+    services.set_section_condition(section=section, by=None, shown_when="${t.committee} = 'yes'")
+    submission = Submission.objects.get(
+        cycle=open_cycle(version, slug="other-cycle"), party__code="KE"
+    )
+    sent, _page = _sent(client_as(nfp_kenya), submission, "IV")
+    [cause] = sent["left_out"]["sections"]
+    assert cause["id"] == f"section:{section.pk}"
+    assert cause["said"] == (
+        "Your answer to %(question)s will not be included in the report: section IV is shown "
+        "only when I.3 is Yes."
+    )
+
+
+def test_the_section_page_reads_a_bounded_number_of_queries_with_valid_whens(
+    client_as, nfp_kenya, draft
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(nfp_kenya)
+    post(client, draft, {"c.root": "yes", "c.one": "yes"}, number="IV")
+    client.get(section_url(draft, "IV"))
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as few:
+        client.get(section_url(draft, "IV"))
+    questions = {q.code: q for q in Question.objects.filter(code__startswith="c.")}
+    for code, value in (("c.root", "no"), ("c.two", "yes"), ("c.three", "far too long")):
+        Answer.objects.update_or_create(
+            submission=draft, question=questions[code], loop_key="", defaults={"value": value}
+        )
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(section_url(draft, "IV")).content.decode()
+    assert "IV.4" in page  # three answers left out, c.three's breaking its valid when
+    assert 0 < len(more.captured_queries) <= len(few.captured_queries) <= 40
