@@ -42,6 +42,8 @@ def test_the_secretariat_sets_conditions_and_the_version_says_them_in_words(
     client_as, secretariat, version
 ):
     client = client_as(secretariat)
+    form = client.get(conditions_url(version, "t.area-protected")).content.decode()
+    assert "Conditions of question I.5" in form and "XLSForm expression" in form
     response = post(
         client,
         version,

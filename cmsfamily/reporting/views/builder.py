@@ -329,6 +329,7 @@ def item_conditions(request, slug, number, item_id):
         {f"valid_message_{lang}": item.valid_message.get(lang, "") for lang in LANGUAGES}
     )
     form = ItemConditionsForm(request.POST or None, initial=initial)
+    name = selectors.item_name(selectors.structure(version), item)
 
     def save():
         data = form.cleaned_data
@@ -343,16 +344,14 @@ def item_conditions(request, slug, number, item_id):
         request,
         form,
         save,
-        success=_("The conditions of question %(number)s were saved.")
-        % {"number": item.number or item.question.code},
+        success=_("The conditions of question %(number)s were saved.") % {"number": name},
         then=version.get_absolute_url(),
     ):
         return done
     return form_page(
         request,
         form,
-        title=_("Conditions of question %(number)s")
-        % {"number": item.number or item.question.code},
+        title=_("Conditions of question %(number)s") % {"number": name},
         back=version.get_absolute_url(),
         intro=EXPRESSIONS,
     )
