@@ -5,6 +5,7 @@ LABELS = {
     "question.changed": _("Question changed"),
     "template.created": _("Template created"),
     "template.versioned": _("New template version"),
+    "template.conditions": _("Conditions of a template changed"),
     "cycle.created": _("Reporting cycle created"),
     "cycle.open": _("Reporting cycle opened"),
     "cycle.closed": _("Reporting cycle closed"),

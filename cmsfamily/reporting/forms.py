@@ -423,6 +423,44 @@ class SectionEditForm(forms.Form):
         )
 
 
+def _expression(label, help_text) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=2000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+    )
+
+
+class ItemConditionsForm(forms.Form):
+    """A question's conditions in a version, written as XLSForm expressions."""
+
+    shown_when = _expression(
+        _("Shown when"),
+        _("E.g. ${code} = 'yes' or selected(${code}, 'option'). Empty: always shown."),
+    )
+    required_when = _expression(
+        _("Required when"),
+        _("E.g. ${code} != ''. Empty: as “Required” says."),
+    )
+    valid_when = _expression(
+        _("Valid when"),
+        _("“.” is this answer, e.g. . >= 0 and . <= ${total}. Empty: any answer of its type."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _translated_fields(self, "valid_message", _("Message when not valid"), required_en=False)
+
+
+class SectionConditionForm(forms.Form):
+    shown_when = _expression(
+        _("Shown when"),
+        _("E.g. ${code} = 'yes'. The section and all it holds are shown only when it holds."),
+    )
+
+
 class QuestionEditForm(forms.Form):
     """The texts of a question; its type, options and bounds only while no cycle uses it."""
 

@@ -24,6 +24,16 @@ urlpatterns = [
         builder.section_edit_texts,
         name="section-edit",
     ),
+    path(
+        "templates/<slug:slug>/v<int:number>/sections/<int:section_id>/condition/",
+        builder.section_condition,
+        name="section-condition",
+    ),
+    path(
+        "templates/<slug:slug>/v<int:number>/questions/<int:item_id>/conditions/",
+        builder.item_conditions,
+        name="item-conditions",
+    ),
     path("templates/import/", builder.template_import, name="template-import"),
     path(
         "templates/import/xlsform/",

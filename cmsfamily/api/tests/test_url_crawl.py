@@ -18,7 +18,7 @@ from cmsfamily.accounts.models import User
 from cmsfamily.contributions.tests.ledger_data import entry, seed_rules
 from cmsfamily.directory.models import Appointment, Person
 from cmsfamily.reporting import services as reporting
-from cmsfamily.reporting.models import Section, Submission
+from cmsfamily.reporting.models import Item, Section, Submission
 from cmsfamily.reporting.testing import build_template, open_cycle
 from cmsfamily.workplans.models import Activity
 from conftest import PERSONAS
@@ -146,6 +146,7 @@ def objects(nfp_kenya, secretariat):
     contribution = entry(secretariat)
     activity = Activity.objects.select_related("programme").order_by("pk").first()
     section = Section.objects.filter(version=version).order_by("pk").first()
+    item = Item.objects.filter(section__version=version).order_by("pk").first()
     ids = [
         kenya.pk,
         contribution.pk,
@@ -162,6 +163,7 @@ def objects(nfp_kenya, secretariat):
         "slug": ["birdlife", template.slug, cycle.slug],
         "number": [1, activity.number, 2],
         "section_id": [section.pk],
+        "item_id": [item.pk],
         "assignment_id": [1],
         "key": ["birds"],
         "kind": ["aichi", "gbf"],

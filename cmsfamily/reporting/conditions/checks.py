@@ -23,6 +23,7 @@ from cmsfamily.reporting.conditions.grammar import (
     COMPARISONS,
     ConditionError,
     Expr,
+    columns,
     parse,
     references,
     unparse,
@@ -111,15 +112,18 @@ _TYPE_NAMES = {
 
 
 class _Checker:
-    def __init__(self, questions, path, current, allow_later):
+    def __init__(self, questions, path, current, allow_later, columns=None):
+        self.columns: Mapping[str, int] = columns or {}
         self.questions = questions
         self.path = path
         self.current = current
         self.allow_later = allow_later
         self.problems: list[Problem] = []
 
-    def report(self, message: str) -> None:
-        problem = Problem(self.path, message)
+    def report(self, message: str, node: Expr | None = None) -> None:
+        """A problem, at the column of the question it is about when the text is known."""
+        column = self.columns.get(node["q"]) if node is not None and node["op"] == "ref" else None
+        problem = Problem(self.path, message, column)
         if problem not in self.problems:
             self.problems.append(problem)
 
@@ -149,7 +153,7 @@ class _Checker:
         code = node["q"]
         info = self.questions.get(code)
         if info is None:
-            self.report(_("Unknown question %(code)s.") % {"code": code})
+            self.report(_("Unknown question %(code)s.") % {"code": code}, node)
             return
         current = self.current
         if current is None:
@@ -158,7 +162,8 @@ class _Checker:
                     _(
                         "%(code)s is repeated in a loop: only questions outside loops can be read here."
                     )
-                    % {"code": code}
+                    % {"code": code},
+                    node,
                 )
             return
         if not self.allow_later and info.position >= current.position:
@@ -166,14 +171,16 @@ class _Checker:
                 _(
                     "%(code)s comes at or after this point of the form: a condition may only read answers given before it."
                 )
-                % {"code": code}
+                % {"code": code},
+                node,
             )
         if info.loop is not None and info.loop != current.loop:
             self.report(
                 _(
                     "%(code)s is repeated in another loop: a condition may only read answers of the same loop item or outside any loop."
                 )
-                % {"code": code}
+                % {"code": code},
+                node,
             )
 
     def option(self, node: Expr, value: str) -> None:
@@ -185,7 +192,8 @@ class _Checker:
             if one and one not in info.options:
                 self.report(
                     _("“%(value)s” is not an option of %(question)s.")
-                    % {"value": one, "question": unparse(node)}
+                    % {"value": one, "question": unparse(node)},
+                    node,
                 )
 
     def mismatch(self, left: Expr, right: Expr) -> None:
@@ -197,7 +205,8 @@ class _Checker:
                 "left_type": _TYPE_NAMES.get(left_type, _TYPE_NAMES[TEXT])(),
                 "right": unparse(right),
                 "right_type": _TYPE_NAMES.get(right_type, _TYPE_NAMES[TEXT])(),
-            }
+            },
+            left if left["op"] == "ref" else right,
         )
 
     def condition(self, node: Expr) -> None:
@@ -331,14 +340,17 @@ def check(
     path: str,
     current: QuestionInfo | None = None,
     allow_later: bool = False,
+    columns: Mapping[str, int] | None = None,
 ) -> list[Problem]:
     """What is wrong with a condition placed at ``path`` (empty list: nothing).
 
     ``current``: the question (or, for a section's condition, the place of the section) whose
     condition it is; without it, only questions outside loops may be read and ``.`` may not be
     used. ``allow_later``: a "valid when" condition may read questions later in the form.
+    ``columns``: where each question is first referenced in the text (``grammar.columns``), for
+    the column of a problem about it.
     """
-    checker = _Checker(questions, path, current, allow_later)
+    checker = _Checker(questions, path, current, allow_later, columns)
     checker.condition(expr)
     return checker.problems
 
@@ -357,7 +369,14 @@ def check_text(
         expr = parse(text)
     except ConditionError as error:
         return None, [Problem(path, str(error), error.column)]
-    problems = check(expr, questions, path=path, current=current, allow_later=allow_later)
+    problems = check(
+        expr,
+        questions,
+        path=path,
+        current=current,
+        allow_later=allow_later,
+        columns=columns(text),
+    )
     return annotate(expr, questions, current), problems
 
 

@@ -194,6 +194,19 @@ def parse(text: str) -> Expr:
         raise
 
 
+def columns(text: str) -> dict[str, int]:
+    """The column of each question's first reference in a condition as written (read by the
+    grammar's own lexer), for pointing at the place a problem is found; {} if it cannot be read."""
+    found: dict[str, int] = {}
+    try:
+        for token in _parser.lex(text):
+            if token.type == "REF" and token.column is not None:
+                found.setdefault(str(token)[2:-1], token.column)
+    except UnexpectedInput:
+        return found
+    return found
+
+
 def _quoted(value: str) -> str:
     return f'"{value}"' if "'" in value else f"'{value}'"
 

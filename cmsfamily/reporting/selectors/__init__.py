@@ -42,6 +42,7 @@ from cmsfamily.reporting.selectors.bank import (
     template_version,
     template_version_cycles,
     templates,
+    version_conditions,
 )
 from cmsfamily.reporting.selectors.checks import (
     LeftOut,
@@ -50,17 +51,17 @@ from cmsfamily.reporting.selectors.checks import (
     answer_anchor,
     answer_values,
     answers_of,
+    broken_conditions,
     completion,
-    condition_labels,
     content_relevance,
     draft_value,
-    item_name,
     left_out,
     not_included,
     page_conditions,
     problems,
     relevance,
 )
+from cmsfamily.reporting.selectors.labels import condition_labels, item_name
 from cmsfamily.reporting.selectors.lists import (
     CycleTimeliness,
     ReportTimeliness,
@@ -80,6 +81,7 @@ from cmsfamily.reporting.selectors.lists import (
     timeliness_by_cycle,
     visible_submission_ids,
 )
+from cmsfamily.reporting.selectors.live import live_checks
 from cmsfamily.reporting.selectors.tree import (
     LoopItem,
     Node,
@@ -138,6 +140,7 @@ __all__ = [
     "answer_anchor",
     "answer_values",
     "answers_of",
+    "broken_conditions",
     "condition_labels",
     "content_relevance",
     "assigned_section_ids",
@@ -157,6 +160,7 @@ __all__ = [
     "draft_value",
     "item_name",
     "left_out",
+    "live_checks",
     "not_included",
     "editable_section_ids",
     "fixed_items",
@@ -207,6 +211,7 @@ __all__ = [
     "template_version",
     "template_version_cycles",
     "templates",
+    "version_conditions",
     "timeliness",
     "timeliness_by_cycle",
     "value_hash",

@@ -6,6 +6,10 @@ the page says 404.
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cmsfamily.reporting import conditions
 from cmsfamily.reporting.models import (
     Item,
     Question,
@@ -13,6 +17,8 @@ from cmsfamily.reporting.models import (
     Template,
     TemplateVersion,
 )
+from cmsfamily.reporting.selectors.labels import condition_labels
+from cmsfamily.reporting.selectors.tree import Structure
 
 
 def templates(user):
@@ -96,3 +102,39 @@ def template_sections(version: TemplateVersion):
 def template_version_cycles(version: TemplateVersion) -> list:
     """The reporting cycles run on a template version."""
     return list(version.cycles.all())
+
+
+def version_conditions(structure: Structure) -> dict[str, list[str]]:
+    """The conditions of a version's sections and questions in words, in the reader's language,
+    as the version's page lists them: by ``"section-<pk>"`` and ``"item-<pk>"``, each as
+    sentences ("Shown when 2.1 is Yes and 2.3 is not answered")."""
+    language = get_language() or "en"
+    labels: dict[str, conditions.Label] | None = None
+    found: dict[str, list[str]] = {}
+
+    def said(tree, phrase) -> str:
+        nonlocal labels
+        if labels is None:
+            labels = condition_labels(structure)
+        return phrase % {"condition": conditions.words(tree, labels, language)}
+
+    for node in structure.nodes:
+        section = node.section
+        if section.shown_when_tree:
+            found[f"section-{section.pk}"] = [
+                said(section.shown_when_tree, _("Shown when %(condition)s."))
+            ]
+        for item in node.items:
+            sentences = []
+            if item.shown_when_tree:
+                sentences.append(said(item.shown_when_tree, _("Shown when %(condition)s.")))
+            if item.required_when_tree:
+                sentences.append(said(item.required_when_tree, _("Required when %(condition)s.")))
+            if item.valid_when_tree:
+                sentences.append(said(item.valid_when_tree, _("Valid when %(condition)s.")))
+                message = item.valid_message.get(language) or item.valid_message.get("en")
+                if message:
+                    sentences.append(_("Otherwise: “%(message)s”") % {"message": message})
+            if sentences:
+                found[f"item-{item.pk}"] = sentences
+    return found

@@ -12,10 +12,9 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cmsfamily.core.text import plain_text
 from cmsfamily.reporting import answers as typed
 from cmsfamily.reporting import conditions
-from cmsfamily.reporting.choices import QuestionKind, RuleKind, YesNo
+from cmsfamily.reporting.choices import RuleKind
 from cmsfamily.reporting.conditions.evaluate import is_empty
 from cmsfamily.reporting.models import (
     Answer,
@@ -24,6 +23,7 @@ from cmsfamily.reporting.models import (
     Submission,
     ValidationRule,
 )
+from cmsfamily.reporting.selectors.labels import condition_labels, item_name
 from cmsfamily.reporting.selectors.tree import (
     LoopItem,
     Structure,
@@ -290,53 +290,6 @@ def not_included(
     }
 
 
-FIRST_WORDS = 6
-
-
-def item_name(structure: Structure, item: Item) -> str:
-    """The one label of a question wherever it is named (errors, the problems panel, the
-    workbook, the API, a condition's words): its number ("IV.2", with its section's), otherwise
-    its section's number and its place there ("IV, question 3"), otherwise its first words."""
-    node = structure.node_of_item[item.pk]
-    section = node.section.number.strip()
-    number = item.number.strip()
-    if number:
-        if not section:
-            return number
-        return f"{section}{number}" if section.endswith(".") else f"{section}.{number}"
-    section = section.rstrip(".")
-    if section:
-        position = next(
-            (place for place, one in enumerate(node.items, start=1) if one.pk == item.pk), 1
-        )
-        return _("%(section)s, question %(position)s") % {"section": section, "position": position}
-    return first_words(item.question.text)
-
-
-def first_words(text: str, count: int = FIRST_WORDS) -> str:
-    """The first words of a text without its markup, ellipsised when there are more."""
-    words = plain_text(text).split()
-    if not words:
-        return "…"
-    return " ".join(words[:count]) + ("…" if len(words) > count else "")
-
-
-def condition_labels(structure: Structure) -> dict[str, conditions.Label]:
-    """How each question and its options are named in conditions' words, in the active
-    language."""
-    labels = {}
-    for code, item in structure.items_by_code.items():
-        question = item.question
-        if question.kind == QuestionKind.YES_NO:
-            options = {value: str(label) for value, label in YesNo.choices}
-        else:
-            options = {
-                option.value: plain_text(str(option.label)) for option in question.options.all()
-            }
-        labels[code] = conditions.Label(item_name(structure, item), options)
-    return labels
-
-
 def content_loops(structure: Structure, content: dict) -> dict[int, list[LoopItem]]:
     """The loop items a version's content holds answers for, by loop section: what its
     relevance is computed over."""
@@ -364,6 +317,40 @@ def content_relevance(structure: Structure, content: dict) -> Relevance:
         for key, value in by_key.items()
     }
     return relevance(structure, values, content_loops(structure, content))
+
+
+def broken_conditions(
+    structure: Structure, values: Mapping, loops: dict, spots
+) -> dict[tuple[str, str], str]:
+    """Of these answers (question code, loop key), those that break their question's "valid
+    when", each with what the reporter is told: the question's message in their language, or the
+    condition in words. Only answers of relevant questions are checked, over the relevant
+    answers (``values``: the report's answers as they are, or will be after a save)."""
+    trees = {
+        spot: item.valid_when_tree
+        for spot in spots
+        if (item := structure.items_by_code.get(spot[0])) is not None and item.valid_when_tree
+    }
+    if not trees:
+        return {}
+    kept = relevance(structure, values, loops).kept(values)
+    language = get_language() or "en"
+    labels: dict[str, conditions.Label] | None = None
+    found = {}
+    for (code, key), tree in trees.items():
+        value = kept.get((code, key))
+        if is_empty(value) or conditions.evaluate(tree, kept, key, current=value):
+            continue
+        item = structure.items_by_code[code]
+        message = item.valid_message.get(language) or item.valid_message.get("en")
+        if not message:
+            if labels is None:
+                labels = condition_labels(structure)
+            message = _("This answer must meet its condition: %(condition)s.") % {
+                "condition": conditions.words(tree, labels, language)
+            }
+        found[(code, key)] = message
+    return found
 
 
 @dataclass(frozen=True)
@@ -406,26 +393,18 @@ def problems(
                     )
     # Answers of questions that are not relevant are never checked.
     kept = relevant.kept(values)
-    labels: dict[str, conditions.Label] | None = None
-    for node in structure.nodes:
-        for loop in keys_of(node, loops):
-            for item in node.items:
-                value = kept.get((item.question.code, loop.key))
-                tree = item.valid_when_tree
-                if not tree or is_empty(value):
-                    continue
-                if conditions.evaluate(tree, kept, loop.key, current=value):
-                    continue
-                language = get_language() or "en"
-                message = item.valid_message.get(language) or item.valid_message.get("en")
-                if not message:
-                    if labels is None:
-                        labels = condition_labels(structure)
-                    words = conditions.words(tree, labels, language)
-                    message = _("This answer must meet its condition: %(condition)s.") % {
-                        "condition": words
-                    }
-                found.append(Problem(item, node.section, loop, message))
+    spots = [
+        (item.question.code, loop.key)
+        for node in structure.nodes
+        for loop in keys_of(node, loops)
+        for item in node.items
+        if item.valid_when_tree
+    ]
+    for (code, key), message in broken_conditions(structure, values, loops, spots).items():
+        item = structure.items_by_code[code]
+        node = structure.node_of_item[item.pk]
+        loop = next((one for one in keys_of(node, loops) if one.key == key), LoopItem(key, key))
+        found.append(Problem(item, node.section, loop, message))
     for rule in structure.rules:
         found.extend(_rule_problems(rule, structure, kept))
     return [

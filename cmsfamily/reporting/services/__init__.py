@@ -15,6 +15,11 @@ One module a workflow; callers import from here (``services.save_answers``):
 """
 
 from cmsfamily.reporting.services.common import CYCLE_CLOSED, guard_open, require
+from cmsfamily.reporting.services.conditions import (
+    ITEM_CONDITIONS,
+    set_item_conditions,
+    set_section_condition,
+)
 from cmsfamily.reporting.services.cycles import (
     add_reporter,
     carry_forward,
@@ -67,6 +72,7 @@ from cmsfamily.reporting.services.workflow import (
 __all__ = [
     "CYCLE_CLOSED",
     "FIELDS_OF_CONDITIONS",
+    "ITEM_CONDITIONS",
     "LANGUAGES",
     "QUESTION_FIELDS",
     "TRANSLATION_FIELDS",
@@ -104,6 +110,8 @@ __all__ = [
     "return_submission",
     "save_answers",
     "set_cycle_status",
+    "set_item_conditions",
+    "set_section_condition",
     "submit",
     "unassign_section",
     "update_question",

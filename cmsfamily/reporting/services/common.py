@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cmsfamily.reporting.choices import CycleStatus
-from cmsfamily.reporting.models import Cycle, Submission
+from cmsfamily.reporting.choices import CycleStatus, VersionStatus
+from cmsfamily.reporting.models import Cycle, Submission, TemplateVersion
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -52,3 +52,16 @@ def guard_open(submission: Submission) -> None:
     submission's cached cycle, so that a page opened before the closing cannot write after it."""
     if Cycle.objects.filter(pk=submission.cycle_id, status=CycleStatus.CLOSED).exists():
         raise ValidationError(CYCLE_CLOSED, code="closed")
+
+
+def require_draft(version: TemplateVersion) -> None:
+    """A version a cycle uses is frozen: nothing in it changes (a new version is made instead)."""
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError(
+            _(
+                "Version %(number)s is used by a reporting cycle and can no longer change. "
+                "Make a new version to edit the template."
+            )
+            % {"number": version.number},
+            code="frozen",
+        )

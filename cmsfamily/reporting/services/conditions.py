@@ -9,13 +9,22 @@ annotated tree; every problem carries its path (``sections[3].items[2].show_if: 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.languages import LANGUAGES
+from cmsfamily.core.services import record_event
 from cmsfamily.reporting import conditions
+from cmsfamily.reporting import rules as who
 from cmsfamily.reporting.models import Item, Section, TemplateVersion
 from cmsfamily.reporting.selectors import Structure, section_node_id, structure
+from cmsfamily.reporting.services.common import require, require_draft
+
+if TYPE_CHECKING:
+    from cmsfamily.accounts.models import User
 
 # The stored fields of each condition: (text, tree).
 FIELDS = {
@@ -72,6 +81,7 @@ def condition_text(value: Any, kinds: Mapping[str, str]) -> str:
 
 
 Placed = Item | Section
+ITEM_CONDITIONS = ("shown_when", "required_when", "valid_when")
 
 
 def place(
@@ -141,3 +151,106 @@ def _circles(tree: Structure, placed: Mapping, paths: Mapping[str, str]) -> list
             )
         )
     return problems
+
+
+def _errors(problems: Iterable[conditions.Problem], fields: Iterable[str]) -> dict[str, list[str]]:
+    """The problems by the field they are about (the builder's fields are the paths), each with
+    the column where it is found; a problem of no one field is the form's."""
+    fields = set(fields)
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        message = problem.message
+        prefix = _("Column %(column)s: %(message)s") % {"column": problem.column, "message": ""}
+        if problem.column is not None and not message.startswith(prefix):
+            message = _("Column %(column)s: %(message)s") % {
+                "column": problem.column,
+                "message": message,
+            }
+        field = problem.path if problem.path in fields else "__all__"
+        if message not in errors.get(field, []):
+            errors.setdefault(field, []).append(message)
+    return errors
+
+
+@transaction.atomic
+def set_item_conditions(
+    *,
+    item: Item,
+    by: User | None,
+    shown_when: str = "",
+    required_when: str = "",
+    valid_when: str = "",
+    valid_message: Mapping[str, str] | None = None,
+) -> Item:
+    """The builder's "shown when", "required when" and "valid when" of a question of a draft
+    version, as XLSForm expressions (empty: none), with what a report that breaks "valid when" is
+    told, by language. All are checked, as an import is; nothing is saved if one is wrong (a
+    ValidationError by field, each problem with its column)."""
+    version = item.section.version
+    require(by, who.keeps_reporting_of, version)
+    require_draft(version)
+    texts = {"shown_when": shown_when, "required_when": required_when, "valid_when": valid_when}
+    before = {name: getattr(item, name) for name in ITEM_CONDITIONS}
+    problems = place(
+        version,
+        [(name, item, name, (text or "").strip() or None) for name, text in texts.items()],
+    )
+    errors = _errors(problems, ITEM_CONDITIONS)
+    message = {
+        language: str(text).strip()
+        for language, text in (valid_message or {}).items()
+        if language in LANGUAGES and text and str(text).strip()
+    }
+    if message and not item.valid_when:
+        errors.setdefault("valid_message_en", []).append(
+            _(
+                "A message is shown only when an answer breaks its “valid when” condition: write the condition too."
+            )
+        )
+    if errors:
+        raise ValidationError(errors, code="invalid_condition")
+    item.valid_message = message
+    # The dicts an import gave are what the expressions were made from: once an expression is
+    # written here, it is the condition (the JSON export gives it instead).
+    if item.shown_when != before["shown_when"]:
+        item.show_if = None
+    if item.required_when != before["required_when"]:
+        item.require_if = None
+    item.save(
+        update_fields=[
+            *(field for name in ITEM_CONDITIONS for field in FIELDS[name]),
+            "valid_message",
+            "show_if",
+            "require_if",
+        ]
+    )
+    record_event(
+        kind="template.conditions",
+        target=version.template,
+        actor=by,
+        version=version.number,
+        question=item.question.code,
+    )
+    return item
+
+
+@transaction.atomic
+def set_section_condition(*, section: Section, by: User | None, shown_when: str = "") -> Section:
+    """The builder's "shown when" of a section of a draft version (empty: always shown): the
+    section and all it holds are shown only when it holds."""
+    version = section.version
+    require(by, who.keeps_reporting_of, version)
+    require_draft(version)
+    problems = place(version, [("shown_when", section, "shown_when", shown_when.strip() or None)])
+    errors = _errors(problems, ["shown_when"])
+    if errors:
+        raise ValidationError(errors, code="invalid_condition")
+    section.save(update_fields=list(FIELDS["shown_when"]))
+    record_event(
+        kind="template.conditions",
+        target=version.template,
+        actor=by,
+        version=version.number,
+        section=section.number,
+    )
+    return section

@@ -166,6 +166,7 @@ def save_answers(
         if edit.seen is not None and edit.seen == selectors.value_hash(value):
             continue  # a field the sender did not touch: neither a write nor a conflict
         cleaned[spot] = (value, edit.base_revision)
+    _check_valid_when(submission, structure, loops, state, cleaned, result)
     if result.errors:
         return result
     try:
@@ -182,6 +183,18 @@ def save_answers(
             raise  # something else: never answer "saved" for what was rolled back
         result.conflicts.extend(conflicts)
     return result
+
+
+def _check_valid_when(submission, structure, loops, state, cleaned, result: SaveResult) -> None:
+    """An answer that breaks its question's "valid when", read over the answers as they will be
+    after this save (only where the question is relevant then), is refused as an out-of-bounds
+    number is: an error on its field, and nothing of the save is written."""
+    if not any(structure.items_by_code[code].valid_when_tree for code, _key in cleaned):
+        return
+    before = state.values if state is not None else selectors.answer_values(submission)
+    after = {**before, **{spot: value for spot, (value, _base) in cleaned.items()}}
+    for spot, message in selectors.broken_conditions(structure, after, loops, cleaned).items():
+        result.errors.setdefault(spot, []).append(message)
 
 
 def _write(submission, structure, cleaned, by, result: SaveResult, write_key: str) -> None:

@@ -22,7 +22,7 @@ from cmsfamily.reporting.models import (
     TemplateVersion,
     ValidationRule,
 )
-from cmsfamily.reporting.services.common import field_error
+from cmsfamily.reporting.services.common import field_error, require_draft
 from cmsfamily.reporting.services.conditions import place
 
 if TYPE_CHECKING:
@@ -236,18 +236,6 @@ def create_template(
     return template
 
 
-def _draft(version: TemplateVersion) -> None:
-    if version.status != VersionStatus.DRAFT:
-        raise ValidationError(
-            _(
-                "Version %(number)s is used by a reporting cycle and can no longer change. "
-                "Make a new version to edit the template."
-            )
-            % {"number": version.number},
-            code="frozen",
-        )
-
-
 def latest_version(template: Template) -> TemplateVersion:
     return template.versions.order_by("-number")[0]  # a template always has version 1
 
@@ -309,7 +297,7 @@ def add_section(
     loop_programme: WorkProgramme | None = None,
     **texts: str,
 ) -> Section:
-    _draft(version)
+    require_draft(version)
     if parent is not None and parent.version_id != version.pk:
         raise field_error(
             "parent", _("Choose a section of the same version."), code="invalid_choice"
@@ -353,7 +341,7 @@ def add_section(
 
 @transaction.atomic
 def update_section(*, section: Section, by: User | None, **texts: str) -> Section:
-    _draft(section.version)
+    require_draft(section.version)
     allowed = {f"{name}_{lang}" for name in ("title", "intro") for lang in LANGUAGES}
     if set(texts) - allowed:
         raise TypeError(f"unknown fields: {sorted(set(texts) - allowed)}")
@@ -378,7 +366,7 @@ def add_item(
     show_if: dict[str, Any] | None = None,
     require_if: dict[str, Any] | None = None,
 ) -> Item:
-    _draft(section.version)
+    require_draft(section.version)
     if Item.objects.filter(section__version=section.version_id, question=question).exists():
         raise field_error(
             "question",
@@ -441,7 +429,7 @@ def check_condition(version: TemplateVersion, condition: Any, name: str) -> None
 def move(*, obj: Section | Item, direction: int, by: User | None) -> None:
     """Swap a section or an item with its neighbour (up: -1, down: +1) among its siblings."""
     version = obj.version if isinstance(obj, Section) else obj.section.version
-    _draft(version)
+    require_draft(version)
     siblings: list[Any]
     if isinstance(obj, Section):
         siblings = list(
@@ -461,7 +449,7 @@ def move(*, obj: Section | Item, direction: int, by: User | None) -> None:
 
 @transaction.atomic
 def remove_item(*, item: Item, by: User | None) -> None:
-    _draft(item.section.version)
+    require_draft(item.section.version)
     item.delete()
 
 
@@ -474,7 +462,7 @@ def add_rule(
     by: User | None,
     **messages: str,
 ) -> ValidationRule:
-    _draft(version)
+    require_draft(version)
     codes = (
         operands.get("parts", []) + [operands.get("total")]
         if "parts" in operands

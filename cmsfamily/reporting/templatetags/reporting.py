@@ -32,6 +32,13 @@ def get_item(mapping, key):
 
 
 @register.filter
+def condition_of(conditions, obj):
+    """The sentences ``selectors.version_conditions`` says of a section or a question."""
+    kind = "item" if hasattr(obj, "question_id") else "section"
+    return (conditions or {}).get(f"{kind}-{obj.pk}", [])
+
+
+@register.filter
 def editable_text(value):
     """Long text as the drafter typed it: paragraphs back to blank lines when that is all the
     markup there is (what the form makes of plain text); any other markup is shown as it is."""

@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cmsfamily.core.languages import LANGUAGES
@@ -26,8 +27,10 @@ from cmsfamily.core.views import (
 from cmsfamily.reporting import exchange, selectors, services
 from cmsfamily.reporting.forms import (
     ItemAddForm,
+    ItemConditionsForm,
     QuestionEditForm,
     SectionAddForm,
+    SectionConditionForm,
     SectionEditForm,
     TemplateCreateForm,
     TemplateImportForm,
@@ -62,6 +65,7 @@ def template_version(request, slug, number):
             "keeps": keeps,
             "editable": keeps and not version.is_frozen,
             "cycles": selectors.template_version_cycles(version),
+            "conditions": selectors.version_conditions(structure),
         },
     )
 
@@ -303,6 +307,78 @@ def section_edit_texts(request, slug, number, section_id):
         form,
         title=_("Edit section %(number)s") % {"number": section.number},
         back=version.get_absolute_url(),
+    )
+
+
+EXPRESSIONS = gettext_lazy(
+    "Write each condition as an XLSForm expression: ${code} names a question by its code; "
+    "= != < <= > >=, and, or, not(...), selected(${code}, 'option'), count-selected(${code}); "
+    "${code} = '' is “not answered”. A condition may only read questions asked before it."
+)
+
+
+@login_required
+def item_conditions(request, slug, number, item_id):
+    """A question's "shown when", "required when" and "valid when" in a draft version."""
+    version = template_version_to_change(request, slug, number)
+    item = selectors.outline_entry(version, "item", item_id)
+    if item is None:
+        raise Http404
+    initial = {name: getattr(item, name) for name in services.ITEM_CONDITIONS}
+    initial.update(
+        {f"valid_message_{lang}": item.valid_message.get(lang, "") for lang in LANGUAGES}
+    )
+    form = ItemConditionsForm(request.POST or None, initial=initial)
+    name = selectors.item_name(selectors.structure(version), item)
+
+    def save():
+        data = form.cleaned_data
+        return services.set_item_conditions(
+            item=item,
+            by=request.user,
+            **{name: data[name] for name in services.ITEM_CONDITIONS},
+            valid_message={lang: data[f"valid_message_{lang}"] for lang in LANGUAGES},
+        )
+
+    if done := run_service(
+        request,
+        form,
+        save,
+        success=_("The conditions of question %(number)s were saved.") % {"number": name},
+        then=version.get_absolute_url(),
+    ):
+        return done
+    return form_page(
+        request,
+        form,
+        title=_("Conditions of question %(number)s") % {"number": name},
+        back=version.get_absolute_url(),
+        intro=EXPRESSIONS,
+    )
+
+
+@login_required
+def section_condition(request, slug, number, section_id):
+    """A section's "shown when" in a draft version."""
+    version = template_version_to_change(request, slug, number)
+    section = _section(version, section_id)
+    form = SectionConditionForm(request.POST or None, initial={"shown_when": section.shown_when})
+    if done := run_service(
+        request,
+        form,
+        lambda: services.set_section_condition(
+            section=section, by=request.user, shown_when=form.cleaned_data["shown_when"]
+        ),
+        success=_("The condition of section %(number)s was saved.") % {"number": section.number},
+        then=version.get_absolute_url(),
+    ):
+        return done
+    return form_page(
+        request,
+        form,
+        title=_("Condition of section %(number)s") % {"number": section.number},
+        back=version.get_absolute_url(),
+        intro=EXPRESSIONS,
     )
 
 

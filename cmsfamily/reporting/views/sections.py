@@ -124,6 +124,11 @@ def section_edit(request, pk, section_id):
     if not state.may_read:
         raise PermissionDenied  # a contributor sees the sections assigned to them only
     groups = _fields(state)
+    readable = (
+        None
+        if state.report.readable >= {n.section.pk for n in structure.nodes}
+        else state.report.readable_codes
+    )
     context = {
         "species_to_add": selectors.species_to_add(node, state.loops) if state.may_edit else [],
         "closed": closed,
@@ -143,15 +148,11 @@ def section_edit(request, pk, section_id):
         ),
         # What the page's script recomputes relevance from as answers change (conditions.js).
         # A contributor's page holds no answer of a section they may not read.
-        "conditions": selectors.page_conditions(
-            structure,
-            node,
-            state.values,
-            state.loops,
-            None
-            if state.report.readable >= {n.section.pk for n in structure.nodes}
-            else state.report.readable_codes,
-        ),
+        # Its "valid when" and the answers that will not be included follow the answers too.
+        "conditions": {
+            **selectors.page_conditions(structure, node, state.values, state.loops, readable),
+            **selectors.live_checks(structure, node, state.values, state.loops, readable),
+        },
         "left_out": selectors.left_out(structure, node, state.values, state.loops),
         # Sent with each save until one is acknowledged: a save sent again after its answer was
         # lost (the page still showing the revision before it) is then not a conflict.

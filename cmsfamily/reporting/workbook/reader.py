@@ -295,6 +295,14 @@ class _Reader:
             self.consider(spot, cells, where, meta, labels)
         for spot, (rows, details, where) in self.tables.items():
             self.consider_table(spot, rows, details, where, meta, labels)
+        # "Valid when", over the answers as they will be, as the page and the API check it.
+        changed = {(change.code, change.key): change.new for change in self.plan.changes}
+        if any(self.structure.items_by_code[code].valid_when_tree for code, _key in changed):
+            after = {**self.report.values, **changed}
+            broken = selectors.broken_conditions(self.structure, after, self.loops, changed)
+            for spot, message in broken.items():
+                where = (self.cells.get(spot) or self.tables[spot])[-1]
+                self.plan.errors.append(CellError(*self._locate(where), message))
         if self.plan.errors:
             self.plan.changes = []  # nothing is offered for writing unless all of it is valid
         return self.plan
