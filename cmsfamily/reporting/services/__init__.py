@@ -52,6 +52,7 @@ from cmsfamily.reporting.services.templates import (
     move,
     new_version,
     remove_item,
+    tag_question,
     update_question,
     update_section,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "set_cycle_status",
     "submit",
     "unassign_section",
+    "tag_question",
     "update_question",
     "update_section",
 ]
