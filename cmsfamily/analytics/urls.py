@@ -1,10 +1,21 @@
 from django.urls import path
 
-from cmsfamily.analytics import views
+from cmsfamily.analytics import target_views, views
 
 app_name = "analytics"
 
 urlpatterns = [
     path("", views.analysis, name="analysis"),
     path("answers/", views.answers, name="answers"),
+    path("targets/", target_views.index, name="targets"),
+    path("targets/<int:number>/", target_views.target, name="target"),
+    path(
+        "targets/aichi/<int:number>/",
+        target_views.global_target,
+        {"kind": "aichi"},
+        name="target-aichi",
+    ),
+    path(
+        "targets/gbf/<int:number>/", target_views.global_target, {"kind": "gbf"}, name="target-gbf"
+    ),
 ]

@@ -296,3 +296,24 @@ def iati_money_flows():
         )
         .order_by("activity__programme__code", "activity__sort_key", "start", "pk")
     )
+
+
+def to_work_of_targets(user, *, activity_ids, target_ids) -> list[dict]:
+    """The entries totals count (`counted`) made to these activities or directly to these
+    Strategic Plan targets, as rows: id, activity, target, kind, contributor, and the value in US
+    dollars (`base_value`, each entry converted at its own date, as the ledger values it). One
+    query whatever the number of activities, targets and entries."""
+    return list(
+        counted(user)
+        .filter(Q(activity_id__in=activity_ids) | Q(target_id__in=target_ids))
+        .values(
+            "pk",
+            "activity_id",
+            "target_id",
+            "kind",
+            "base_value",
+            "contributor_organisation__name",
+            "contributor_party__name",
+        )
+        .order_by("pk")
+    )
