@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.utils.formats import number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from cmsfamily.analytics import analysis
@@ -219,9 +221,29 @@ class Sheet:
         """Each row as (text, href, is_number) cells, for the template."""
         for row in self.rows:
             yield [
-                (*(cell if isinstance(cell, tuple) else (cell, "")), index in self.numeric)
+                (
+                    *(
+                        (_shown(cell[0]), cell[1])
+                        if isinstance(cell, tuple)
+                        else (_shown(cell), "")
+                    ),
+                    index in self.numeric,
+                )
                 for index, cell in enumerate(row)
             ]
+
+
+SHOWN_CHARACTERS = 120  # a long title or progress text is cut on the page, whole in downloads
+
+
+def _shown(cell: Any) -> Any:
+    """A cell as the page shows it: an amount as the page's language writes it (1,500.00;
+    1 500,00), a long text cut short; the downloads keep the number and the whole text."""
+    if isinstance(cell, Decimal):
+        return number_format(cell, 2, use_l10n=True, force_grouping=True)
+    if isinstance(cell, str):
+        return Truncator(cell).chars(SHOWN_CHARACTERS)
+    return cell
 
 
 def _plain(cell: Any) -> Any:
@@ -270,8 +292,8 @@ def activity_sheet(row: Rollup) -> Sheet:
         "activities",
         _("Activities serving the target"),
         [
-            _("Programme"),
             _("Activity"),
+            _("Programme"),
             _("Link"),
             _("Status"),
             _("Latest progress"),
@@ -284,8 +306,8 @@ def activity_sheet(row: Rollup) -> Sheet:
         activity, latest = linked.activity, linked.latest
         sheet.rows.append(
             [
-                activity.programme.code,
                 (str(activity), activity.get_absolute_url()),
+                activity.programme.code,
                 linked.link_label,
                 activity.get_status_display(),
                 latest.text if latest else "—",

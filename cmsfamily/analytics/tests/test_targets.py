@@ -221,15 +221,15 @@ def test_the_activities_are_linked_directly_or_derived_through_aichi(client, rep
     response = _get(client, TEN)
     sheet = response.context["sheets"]["activities"]
     rows = sheet.export_rows()
-    direct = next(r for r in rows if r[0] == "res-10-9")
-    assert direct[2:] == [
+    direct = next(r for r in rows if r[1] == "res-10-9")
+    assert direct[0] == str(work) and direct[2:] == [
         "Linked directly",
         work.get_status_display(),
         "Gap analysis circulated to the Parties.",
         "2024-02-01",
         Decimal("6000.00"),
     ]
-    derived = [r for r in rows if r[0] == JWP]
+    derived = [r for r in rows if r[1] == JWP]
     assert derived and all(
         r[2] == "Derived through Aichi Target 11 (its programme’s)" for r in derived
     )
@@ -242,7 +242,7 @@ def test_an_activity_with_its_own_aichi_target_says_which(client, secretariat, d
     aichi = _target(7).aichi_links.get(global_target__number=9).global_target
     workplans.update_activity(activity=activity, by=secretariat, aichi_targets=[aichi])
     rows = _get(client, f"{URL}7/").context["sheets"]["activities"].export_rows()
-    own = next(r for r in rows if r[0] == "res-10-9")
+    own = next(r for r in rows if r[1] == "res-10-9")
     assert own[2] == "Derived through Aichi Target 9"
 
 
