@@ -145,6 +145,7 @@ def rollups(user, targets: list, *, with_progress: bool = False) -> Rollups:
         activity_ids=[activity.pk for activity in activities],
         target_ids=[target.pk for target in targets],
     )
+    links = [Links.of(activity) for activity in activities]
     value_of: dict[int, Decimal] = {}
     for entry in entries:
         if entry["activity_id"]:
@@ -159,7 +160,7 @@ def rollups(user, targets: list, *, with_progress: bool = False) -> Rollups:
         counted = [r for r in reporters.counted if r.submission.cycle_id in ids]
         missing = [s for s in reporters.missing if s.cycle_id in ids]
         answering = [r for r in counted if any(r.answers.get(code) for code in codes)]
-        linked = serving_target(target, activities)
+        linked = serving_target(target, links)
         for each in linked:
             each.value = value_of.get(each.activity.pk, ZERO)
         served = {each.activity.pk for each in linked}
@@ -182,22 +183,42 @@ def rollups(user, targets: list, *, with_progress: bool = False) -> Rollups:
     return Rollups(plan, rows, reporters, structures)
 
 
-def serving_target(target, activities) -> list[Linked]:
+@dataclass(frozen=True)
+class Links:
+    """What an activity is linked to, read once (not once per target): the targets, its own
+    Aichi Targets and its programme's (ids)."""
+
+    activity: Any
+    targets: frozenset[int]
+    aichi: frozenset[int]
+    programme_aichi: frozenset[int]
+
+    @classmethod
+    def of(cls, activity) -> Links:
+        return cls(
+            activity,
+            frozenset(each.pk for each in activity.targets.all()),
+            frozenset(each.pk for each in activity.aichi_targets.all()),
+            frozenset(each.pk for each in activity.programme.aichi_targets.all()),
+        )
+
+
+def serving_target(target, links: list[Links]) -> list[Linked]:
     """The activities serving the target: linked directly, or derived through an Aichi Target it
     maps to (the activity's own first, else its programme's)."""
     aichi = {link.global_target_id: link.global_target for link in target.aichi_links.all()}
     linked = []
-    for activity in activities:
-        if any(each.pk == target.pk for each in activity.targets.all()):
-            linked.append(Linked(activity))
-            continue
-        own = [aichi[a.pk] for a in activity.aichi_targets.all() if a.pk in aichi]
-        if own:
-            linked.append(Linked(activity, own))
-            continue
-        inherited = [aichi[a.pk] for a in activity.programme.aichi_targets.all() if a.pk in aichi]
-        if inherited:
-            linked.append(Linked(activity, inherited, through_programme=True))
+    for each in links:
+        if target.pk in each.targets:
+            linked.append(Linked(each.activity))
+        elif own := sorted(each.aichi & aichi.keys(), key=lambda pk: aichi[pk].number):
+            linked.append(Linked(each.activity, [aichi[pk] for pk in own]))
+        elif inherited := sorted(
+            each.programme_aichi & aichi.keys(), key=lambda pk: aichi[pk].number
+        ):
+            linked.append(
+                Linked(each.activity, [aichi[pk] for pk in inherited], through_programme=True)
+            )
     return linked
 
 
