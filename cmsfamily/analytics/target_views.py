@@ -5,6 +5,7 @@ XLSX (`?export=csv&table=<key>`); the reads are `targets.py`'s."""
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cmsfamily.analytics import targets as rollup
@@ -106,6 +107,8 @@ def target(request, number: int):
             "figures": figures,
             "sheets": {sheet.key: sheet for sheet in sheets},
             "kept": [c for c in row.cycles if reporting.counts_accepted(request.user, c)],
+            # The official text, where none is recorded in the reader's language, is English.
+            "text_in_english": not getattr(chosen, f"text_{get_language()}", ""),
         },
     )
 

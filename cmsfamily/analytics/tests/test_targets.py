@@ -266,6 +266,13 @@ def test_the_coverage_counts_reporters_answering_out_of_those_expected(client, r
     assert "1 / 8" in page and "7 expected reports not counted" in page
 
 
+def test_the_official_text_in_english_says_so_where_no_other_is_recorded(client, db):
+    english = _get(client, TEN).content.decode()
+    assert 'lang="en"' not in english.split("<main", 1)[1]
+    french = client.get(TEN, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<blockquote class="target-text" lang="en">' in french
+
+
 def test_a_target_without_questions_or_work_says_so(client, db):
     page = _get(client, f"{URL}9/").content.decode()
     assert "No report question is tagged with this target." in page
