@@ -79,7 +79,7 @@ class Rollup:
     missing: list  # expected in those cycles, with nothing that counts for the user
     answering: list[reporting.CountedReport]  # counted reports answering a tagged question
     activities: list[Linked]
-    contributions: list[dict]  # the ledger's rows, to its activities or to the target directly
+    contributions: list  # the ledger's entries, to its activities or to the target directly
 
     @property
     def number(self) -> int:
@@ -91,7 +91,7 @@ class Rollup:
 
     @property
     def value(self) -> Decimal:
-        return sum((row["base_value"] for row in self.contributions), ZERO)
+        return sum((entry.base_value for entry in self.contributions), ZERO)
 
     @property
     def direct_activities(self) -> int:
@@ -148,10 +148,8 @@ def rollups(user, targets: list, *, with_progress: bool = False) -> Rollups:
     links = [Links.of(activity) for activity in activities]
     value_of: dict[int, Decimal] = {}
     for entry in entries:
-        if entry["activity_id"]:
-            value_of[entry["activity_id"]] = (
-                value_of.get(entry["activity_id"], ZERO) + entry["base_value"]
-            )
+        if entry.activity_id:
+            value_of[entry.activity_id] = value_of.get(entry.activity_id, ZERO) + entry.base_value
     rows = []
     for target in targets:
         codes = tags.get(target.pk, [])
@@ -176,7 +174,7 @@ def rollups(user, targets: list, *, with_progress: bool = False) -> Rollups:
                 contributions=[
                     entry
                     for entry in entries
-                    if entry["activity_id"] in served or entry["target_id"] == target.pk
+                    if entry.activity_id in served or entry.target_id == target.pk
                 ],
             )
         )
@@ -349,8 +347,7 @@ def contribution_sheet(row: Rollup) -> Sheet:
     )
     groups: dict[tuple[str, str], list[Decimal]] = {}
     for entry in row.contributions:
-        contributor = entry["contributor_organisation__name"] or entry["contributor_party__name"]
-        groups.setdefault((entry["kind"], contributor), []).append(entry["base_value"])
+        groups.setdefault((entry.kind, entry.contributor.name), []).append(entry.base_value)
     labels = dict(Kind.choices)
     ordered = sorted(groups.items(), key=lambda pair: (str(labels[pair[0][0]]), -sum(pair[1])))
     for (kind, contributor), values in ordered:
@@ -474,7 +471,7 @@ def union(rows: list[Rollup], reporters: reporting.Reporters) -> Union:
     missing = {s.pk for s in reporters.missing if s.cycle_id in cycles}
     direct = {a.activity.pk for row in rows for a in row.activities if not a.derived}
     derived = {a.activity.pk for row in rows for a in row.activities if a.derived} - direct
-    entries = {entry["pk"]: entry["base_value"] for row in rows for entry in row.contributions}
+    entries = {entry.pk: entry.base_value for row in rows for entry in row.contributions}
     return Union(
         codes=len({code for row in rows for code in row.codes}),
         reports=len(reports),

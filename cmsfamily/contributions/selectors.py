@@ -298,22 +298,23 @@ def iati_money_flows():
     )
 
 
-def to_work_of_targets(user, *, activity_ids, target_ids) -> list[dict]:
+def to_work_of_targets(user, *, activity_ids, target_ids) -> list[Contribution]:
     """The entries totals count (`counted`) made to these activities or directly to these
-    Strategic Plan targets, as rows: id, activity, target, kind, contributor, and the value in US
-    dollars (`base_value`, each entry converted at its own date, as the ledger values it). One
-    query whatever the number of activities, targets and entries."""
+    Strategic Plan targets, with their contributor (named in the reader's language); each is
+    valued by `base_value`, US dollars at its own date, as the ledger values it. One query
+    whatever the number of activities, targets and entries."""
     return list(
         counted(user)
         .filter(Q(activity_id__in=activity_ids) | Q(target_id__in=target_ids))
-        .values(
+        .select_related("contributor_organisation", "contributor_party")
+        .only(
             "pk",
             "activity_id",
             "target_id",
             "kind",
             "base_value",
-            "contributor_organisation__name",
-            "contributor_party__name",
+            "contributor_organisation",
+            "contributor_party",
         )
         .order_by("pk")
     )

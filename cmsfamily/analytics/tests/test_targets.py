@@ -257,6 +257,8 @@ def test_the_contributions_by_kind_and_contributor(client, secretariat, reports,
     officer = _get(client, TEN).context["sheets"]["contributions"].export_rows()
     assert ["Money", "Germany", 1, Decimal("700.00")] in officer
     assert officer[-1] == ["All", "", 3, Decimal("8200.00")]
+    french = client.get(TEN, HTTP_ACCEPT_LANGUAGE="fr").context["sheets"]["contributions"]
+    assert "Allemagne" in [row[1] for row in french.export_rows()]  # named in the reader's language
 
 
 def test_the_coverage_counts_reporters_answering_out_of_those_expected(client, reports):
