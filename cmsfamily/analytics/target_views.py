@@ -98,6 +98,7 @@ def target(request, number: int):
     refused = _download(request, tables, name=f"target-{number}")
     if refused:
         return refused
+    charted = rollup.draw_charts(figures)
     return render(
         request,
         "analytics/target.html",
@@ -105,6 +106,7 @@ def target(request, number: int):
             "result": result,
             "row": row,
             "figures": figures,
+            "charted": charted,
             "sheets": {sheet.key: sheet for sheet in sheets},
             "kept": [c for c in row.cycles if reporting.counts_accepted(request.user, c)],
             # The official text, where none is recorded in the reader's language, is English.

@@ -21,7 +21,7 @@ from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from cmsfamily.analytics import analysis
+from cmsfamily.analytics import analysis, charts
 from cmsfamily.contributions import selectors as ledger
 from cmsfamily.contributions.choices import Kind
 from cmsfamily.reporting import selectors as reporting
@@ -386,6 +386,7 @@ class Figure:
     cycles: list
     by: str
     tables: list[analysis.Table]
+    groups: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def query(self) -> list[tuple[str, str]]:
@@ -413,7 +414,7 @@ def figures(result: Rollups, row: Rollup, *, answers_url: str) -> list[Figure]:
         groups = [(analysis.ALL, _("All"))]
         if by:
             groups += [(cycle.slug, cycle.title) for cycle in cycles]
-        figure = Figure(shared, cycles, by, [])
+        figure = Figure(shared, cycles, by, [], groups)
         for key, answers in analysis.answers_of(shared, reports).items():
             label = analysis.loop_label(key, answers)
             table = analysis.table_of(shared, key, label, answers, groups, group_of, pickers)
@@ -426,6 +427,18 @@ def figures(result: Rollups, row: Rollup, *, answers_url: str) -> list[Figure]:
             figure.tables.append(table)
         drawn.append(figure)
     return drawn
+
+
+def draw_charts(drawn: list[Figure]) -> bool:
+    """Give the first choice tables their bar chart (the analyzer's, `charts.choice_chart`), as
+    many as the analyzer draws on one page; whether any was drawn."""
+    charted = 0
+    for figure in drawn:
+        for table in figure.tables:
+            if charted < charts.MAX_CHARTS:
+                table.chart = charts.choice_chart(table, figure.groups)
+                charted += table.chart is not None
+    return charted > 0
 
 
 # --- the global targets ----------------------------------------------------------------------

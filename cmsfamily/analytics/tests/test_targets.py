@@ -196,6 +196,15 @@ def test_the_questions_figures_count_what_the_analyzer_counts(
     assert {str(s.reporter) for s in row.missing} >= {"France", "United Kingdom"}
 
 
+def test_a_choice_figure_has_its_bar_chart_beside_its_table(client, reports):
+    response = _get(client, TEN)
+    priority = _figure(response, "t.priority").tables[0]
+    assert priority.chart is not None and "<svg" in str(priority.chart.svg)
+    assert _figure(response, "t.staff").tables[0].chart is None  # numbers: the table only
+    page = response.content.decode()
+    assert 'data-chart-spec="q-t-priority--chart"' in page and page.count("charts.js") == 1
+
+
 def test_a_draft_or_submitted_answer_changes_no_figure(client, secretariat, reports):
     client.force_login(secretariat)
     before = _main(_get(client, TEN))
