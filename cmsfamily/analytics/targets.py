@@ -426,7 +426,17 @@ def figures(result: Rollups, row: Rollup, *, answers_url: str) -> list[Figure]:
                         cell.href = f"{answers_url}?{urlencode(pairs)}"
             figure.tables.append(table)
         drawn.append(figure)
-    return drawn
+    return sorted(drawn, key=lambda figure: _place(result, row, figure))
+
+
+def _place(result: Rollups, row: Rollup, figure: Figure) -> tuple[int, int]:
+    """Where a figure's question is asked: its first cycle, then its place in that form."""
+    first = figure.cycles[0]
+    asked = (
+        item.question.code for node in result.structures[first.pk].nodes for item in node.items
+    )
+    place = next(index for index, code in enumerate(asked) if code == figure.shared.code)
+    return row.cycles.index(first), place
 
 
 def draw_charts(drawn: list[Figure]) -> bool:

@@ -193,6 +193,8 @@ def test_the_questions_figures_count_what_the_analyzer_counts(
     assert priority["Reports answering"][0] == len(counted)
     obstacles = _figure(response, "t.obstacles")
     assert {t.key for t in obstacles.tables} == {"birds", "aquatic-mammals"}  # per loop item
+    codes = [figure.shared.code for figure in response.context["figures"]]
+    assert codes == ["t.departments", "t.staff", "t.priority", "t.obstacles"]  # the form's order
     assert {str(s.reporter) for s in row.missing} >= {"France", "United Kingdom"}
 
 
