@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cmsfamily.analytics import duties_views, views
+from cmsfamily.analytics import duties_views, target_views, views
 
 app_name = "analytics"
 
@@ -9,4 +9,15 @@ urlpatterns = [
     path("answers/", views.answers, name="answers"),
     path("duties/", duties_views.duties, name="duties"),
     path("duties/<str:code>/", duties_views.party_duties, name="duties-party"),
+    path("targets/", target_views.index, name="targets"),
+    path("targets/<int:number>/", target_views.target, name="target"),
+    path(
+        "targets/aichi/<int:number>/",
+        target_views.global_target,
+        {"kind": "aichi"},
+        name="target-aichi",
+    ),
+    path(
+        "targets/gbf/<int:number>/", target_views.global_target, {"kind": "gbf"}, name="target-gbf"
+    ),
 ]

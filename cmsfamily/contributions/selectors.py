@@ -296,3 +296,25 @@ def iati_money_flows():
         )
         .order_by("activity__programme__code", "activity__sort_key", "start", "pk")
     )
+
+
+def to_work_of_targets(user, *, activity_ids, target_ids) -> list[Contribution]:
+    """The entries totals count (`counted`) made to these activities or directly to these
+    Strategic Plan targets, with their contributor (named in the reader's language); each is
+    valued by `base_value`, US dollars at its own date, as the ledger values it. One query
+    whatever the number of activities, targets and entries."""
+    return list(
+        counted(user)
+        .filter(Q(activity_id__in=activity_ids) | Q(target_id__in=target_ids))
+        .select_related("contributor_organisation", "contributor_party")
+        .only(
+            "pk",
+            "activity_id",
+            "target_id",
+            "kind",
+            "base_value",
+            "contributor_organisation",
+            "contributor_party",
+        )
+        .order_by("pk")
+    )

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 LABELS = {
     "question.created": _("Question added to the bank"),
     "question.changed": _("Question changed"),
+    "question.tagged": _("Question tagged with Strategic Plan targets"),
     "template.created": _("Template created"),
     "template.versioned": _("New template version"),
     "template.conditions": _("Conditions of a template changed"),

@@ -12,6 +12,11 @@
 - when the latest version is still a draft, it is left alone ("kept"): it may hold the
   Secretariat's edits, which a shipped file must never overwrite.
 
+Before comparing, the Strategic Plan target tags the file gives its questions are added to the
+bank questions already there (``services.tag_question``; a tag is the bank's, the same in every
+template, and may be added to a question a cycle uses): a file that only tags its questions
+then matches its loaded version ("unchanged"), and loading again adds nothing.
+
 The files are imported in order: the national report before the Agreement report that reuses its
 questions, so that the bank questions they share are made once.
 """
@@ -24,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from cmsfamily.core.languages import LANGUAGES
+from cmsfamily.reporting import services
 from cmsfamily.reporting.exchange import ImportErrors, export_version, import_template
-from cmsfamily.reporting.models import Template
+from cmsfamily.reporting.models import Question, Template
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "templates"
 FILES = (
@@ -48,12 +54,15 @@ class Outcome:
     action: str
     version: int | None = None
     problems: list[str] = field(default_factory=list)
+    tagged: list[str] = field(default_factory=list)  # bank questions given the file's tags
 
     def __str__(self) -> str:
         where = f"{self.slug} v{self.version}" if self.version else self.slug
         text = f"{self.file}: {self.action} ({where})"
         if self.action == KEPT:
             text += "; its latest version is a draft that differs from the file: left as it is"
+        if self.tagged:
+            text += f"; target tags added to {', '.join(self.tagged)}"
         return "\n  ".join([text, *self.problems])
 
 
@@ -90,23 +99,52 @@ def content(data: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def add_tags(data: dict[str, Any], *, by=None) -> list[str]:
+    """Give the bank questions already there the target tags the file gives them (never taking
+    one away: the Secretariat may have added others); the codes of those that gained one. A tag
+    naming a target not in the database is left to the import, which names it."""
+    from cmsfamily.strategy.models import Target
+
+    tagged = []
+    for definition in data.get("questions") or []:
+        tags = definition.get("targets") or []
+        question = Question.objects.filter(code=definition.get("code")).first() if tags else None
+        if question is None:
+            continue
+        targets = [
+            target
+            for tag in tags
+            if (
+                target := Target.objects.filter(
+                    plan__code=tag.get("plan"), number=tag.get("number")
+                ).first()
+            )
+            is not None
+        ]
+        if services.tag_question(question=question, targets=targets, by=by):
+            tagged.append(question.code)
+    return tagged
+
+
 def load_file(name: str, *, by=None, directory: Path = DATA_DIR) -> Outcome:
     data = read(name, directory)
     slug = data["template"]["slug"]
     template = Template.objects.filter(slug=slug).first()
+    tagged = add_tags(data, by=by)
     if template is not None:
         versions = list(template.versions.order_by("-number"))
         wanted = content(data)
         same = next((v for v in versions if content(export_version(v)) == wanted), None)
         if same is not None:
-            return Outcome(name, slug, UNCHANGED, same.number)
+            return Outcome(name, slug, UNCHANGED, same.number, tagged=tagged)
         if not versions[0].is_frozen:
-            return Outcome(name, slug, KEPT, versions[0].number)
+            return Outcome(name, slug, KEPT, versions[0].number, tagged=tagged)
     try:
         version = import_template(data, by=by)
     except ImportErrors as error:
-        return Outcome(name, slug, REFUSED, problems=list(error.messages))
-    return Outcome(name, slug, CREATED if template is None else NEW_VERSION, version.number)
+        return Outcome(name, slug, REFUSED, problems=list(error.messages), tagged=tagged)
+    action = CREATED if template is None else NEW_VERSION
+    return Outcome(name, slug, action, version.number, tagged=tagged)
 
 
 def load_report_templates(*, by=None, directory: Path = DATA_DIR) -> list[Outcome]:

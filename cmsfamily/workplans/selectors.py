@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, Sum
 
 from cmsfamily.core.selectors import Conversion, Converter, MissingRate
 from cmsfamily.strategy.models import AichiTarget, Target, TargetAichiLink
@@ -375,3 +375,34 @@ def progress_report(user, programme) -> list[ReportRow]:
 
     add(activity_tree(user, programme), 0, "")
     return rows
+
+
+def serving(user, targets, *, with_progress: bool = False) -> list[Activity]:
+    """The activities the user sees that serve any of these Strategic Plan targets: linked to one
+    directly, or to an Aichi Target one of them maps to (the activity's own or its programme's).
+    Each comes with its targets, its and its programme's Aichi Targets and, `with_progress`, its
+    progress updates latest first (the undated last). A fixed number of queries whatever the
+    number of targets and activities; `targets` must come with their `aichi_links` prefetched."""
+    aichi = {link.global_target_id for target in targets for link in target.aichi_links.all()}
+    found = (
+        Activity.objects.visible_to(user)
+        .filter(
+            Q(targets__in=targets)
+            | Q(aichi_targets__in=aichi)
+            | Q(programme__aichi_targets__in=aichi)
+        )
+        .distinct()
+        .select_related("programme")
+        .prefetch_related("targets", "aichi_targets", "programme__aichi_targets")
+        .order_by("programme__code", "sort_key")
+    )
+    if with_progress:
+        latest_first = (
+            ProgressUpdate.objects.visible_to(user)
+            .exclude(kind=UpdateKind.MEDIUM_TERM_PLAN)
+            .order_by(F("date").desc(nulls_last=True), "-pk")
+        )
+        found = found.prefetch_related(Prefetch("updates", queryset=latest_first))
+    else:
+        found = found.defer(*LONG_TEXTS)
+    return list(found)

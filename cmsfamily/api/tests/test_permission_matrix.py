@@ -22,7 +22,7 @@ from cmsfamily.directory import services as directory
 from cmsfamily.directory.models import Organisation, Party, Person
 from cmsfamily.reporting import selectors
 from cmsfamily.reporting import services as reporting
-from cmsfamily.reporting.models import Submission
+from cmsfamily.reporting.models import Question, Submission
 from cmsfamily.reporting.testing import build_template, open_cycle
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,18 @@ class World:
             return Submission.objects.get(pk=submission.pk)
 
         return self._once("france", build)
+
+    def tag(self, code, number):
+        """Tag a bank question with a target of the Strategic Plan for Migratory Species, once."""
+
+        def build():
+            from cmsfamily.strategy.models import Target
+
+            target = Target.objects.get(plan__code="spms-2015-2023", number=number)
+            question = Question.objects.get(code=code)
+            return reporting.tag_question(question=question, targets=[target], by=None)
+
+        return self._once(f"tag {code} {number}", build)
 
     @staticmethod
     def section(submission, number):
@@ -293,6 +305,24 @@ def count_an_accepted_report(world, client, persona):
     }
 
 
+def count_an_accepted_report_per_target(world, client, persona):
+    """The same rule on the page of a Strategic Plan target, its table's CSV and the index."""
+    france = world.france_accepted
+    world.tag("t.departments", 10)
+    user = world.user(persona)
+    c = client_of(client, world, persona)
+    page = c.get("/analysis/targets/10/")
+    table = c.get("/analysis/targets/10/?table=q-t-departments-&export=csv")
+    index = c.get("/analysis/targets/?table=targets&export=csv").content.decode("utf-8-sig")
+    ten = next(line for line in index.splitlines() if line.startswith("Target 10,"))
+    return {
+        "rule": user.has_perm("reporting.manage_cycle", france.cycle),
+        "page": "Ministère accepté" in page.content.decode(),
+        "csv": "Ministère accepté" in table.content.decode("utf-8-sig"),
+        "index": ten.split(",")[2] == "1",  # France's the one report counted of those expected
+    }
+
+
 def read_person_contacts(world, client, persona):
     person = world.germany_nfp
     user = world.user(persona)
@@ -378,6 +408,9 @@ ACTIONS = {
     "read a submitted version": Action(read_submitted_version, {"nfp_germany", "secretariat"}),
     "export a cycle's reports": Action(export_the_cycle, {"secretariat"}),
     "count an accepted report in the analyzer": Action(count_an_accepted_report, {"secretariat"}),
+    "count an accepted report per target": Action(
+        count_an_accepted_report_per_target, {"secretariat"}
+    ),
     "read an NFP's contacts": Action(read_person_contacts, {"nfp_germany", "secretariat"}),
     "edit an NFP": Action(edit_person, {"nfp_germany", "secretariat"}),
     "read a nominee's contacts": Action(

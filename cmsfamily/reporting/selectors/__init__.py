@@ -28,6 +28,7 @@ from cmsfamily.reporting.selectors.analysis import (
     counted_reports,
     counts_accepted,
     shared_questions,
+    target_tags,
 )
 from cmsfamily.reporting.selectors.bank import (
     bank_question,
@@ -195,6 +196,7 @@ __all__ = [
     "reports",
     "returned_comment_count",
     "shared_questions",
+    "target_tags",
     "review_comment",
     "snapshot",
     "snapshot_loop_labels",

@@ -17,7 +17,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from cmsfamily.reporting.choices import SubmissionStatus
-from cmsfamily.reporting.models import Cycle, Item, Submission, SubmissionVersion
+from cmsfamily.reporting.models import Cycle, Item, Question, Submission, SubmissionVersion
 from cmsfamily.reporting.selectors.checks import content_relevance
 from cmsfamily.reporting.selectors.tree import Node, Structure, structure
 from cmsfamily.reporting.selectors.versions import snapshot_values
@@ -154,3 +154,15 @@ def shared_questions(cycles: list[Cycle]) -> list[SharedQuestion]:
         for item in node.items
         if item.question.code in common
     ]
+
+
+def target_tags(targets) -> dict[int, list[str]]:
+    """The codes of the bank questions tagged with each of these Strategic Plan targets (target
+    id -> codes, in code order): one query whatever the number of targets and questions."""
+    tags: dict[int, list[str]] = {}
+    through = Question.targets.through.objects.filter(target__in=targets)
+    for target_id, code in through.values_list("target_id", "question__code").order_by(
+        "question__code"
+    ):
+        tags.setdefault(target_id, []).append(code)
+    return tags

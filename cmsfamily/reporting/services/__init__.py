@@ -57,6 +57,7 @@ from cmsfamily.reporting.services.templates import (
     move,
     new_version,
     remove_item,
+    tag_question,
     update_question,
     update_section,
 )
@@ -114,6 +115,7 @@ __all__ = [
     "set_section_condition",
     "submit",
     "unassign_section",
+    "tag_question",
     "update_question",
     "update_section",
 ]

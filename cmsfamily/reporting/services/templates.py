@@ -208,6 +208,26 @@ def update_question(
     return question
 
 
+@transaction.atomic
+def tag_question(*, question: Question, targets: Iterable[Target], by: User | None) -> list:
+    """Add Strategic Plan target tags to a bank question, keeping those it has; the targets
+    it gained. Allowed on a question a frozen version uses: a tag classifies the question for the
+    analysis per target and changes neither what is asked nor what an answer means (which is why
+    `update_question`, which replaces every tag, is refused there). Adding what is there already
+    changes nothing and records no event, so a loader may call it again and again."""
+    has = set(question.targets.values_list("pk", flat=True))
+    new = [target for target in targets if target.pk not in has]
+    if new:
+        question.targets.add(*new)
+        record_event(
+            kind="question.tagged",
+            target=question,
+            actor=by,
+            targets=sorted(target.number for target in new),
+        )
+    return new
+
+
 # --- templates and their versions -------------------------------------------------------------
 
 

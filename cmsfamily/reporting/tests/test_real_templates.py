@@ -155,6 +155,55 @@ def test_annex_c_has_the_27_questions_of_the_seed_word_for_word(db):
     assert kinds["pq-27"] == "yes_no"
 
 
+# The Annex C questions the seed ties to a Strategic Plan target (data/templates/README.md says
+# why, quoting the seed); every other Annex C question is left untagged.
+ANNEX_C_TAGS = {"pq-15": {16}, "pq-16": {16}, "pq-18": {16}}
+
+
+def test_annex_c_is_tagged_only_where_the_seed_supports_it(db):
+    questions = questions_of(imported(ANNEX_C))
+    assert {code: tags(q) for code, q in questions.items() if tags(q)} == ANNEX_C_TAGS
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    seed = words(SEED.read_text(encoding="utf-8")) if SEED.exists() else None
+    for code in ANNEX_C_TAGS:
+        assert f"`{code}`" in readme
+    quotes = re.findall(r"> “([^”]+)”", readme)
+    assert len(quotes) >= 3
+    if seed is not None:
+        for quote in quotes:
+            for part in quote.split("…"):
+                assert words(part) in seed, part
+
+
+def _untag_annex_c():
+    for code in ANNEX_C_TAGS:
+        Question.objects.get(code=code).targets.clear()
+
+
+@pytest.mark.parametrize("frozen", [False, True], ids=["draft", "used-by-a-cycle"])
+def test_the_loader_adds_the_files_tags_to_a_bank_loaded_without_them(db, frozen):
+    """A database loaded before the tags were shipped gets them on the next load, even where a
+    cycle uses the questions; the version stays as it is and loading again adds nothing."""
+    load_report_templates()
+    _untag_annex_c()
+    if frozen:
+        open_cycle(
+            version_of("partner-questionnaire-annex-c"),
+            slug="partners-frozen",
+            parties=(),
+            organisations=("birdlife",),
+        )
+    counts = _counts()
+    outcome = load_report_templates()[0]
+    assert (outcome.action, outcome.tagged) == (UNCHANGED, sorted(ANNEX_C_TAGS))
+    assert "target tags added to pq-15, pq-16, pq-18" in str(outcome)
+    questions = Question.objects.filter(code__in=ANNEX_C_TAGS)
+    assert {q.code: tags(q) for q in questions} == ANNEX_C_TAGS
+    assert _counts() == counts
+    again = load_report_templates()
+    assert [o.action for o in again] == [UNCHANGED] * 3 and not any(o.tagged for o in again)
+
+
 # --- the national report by target ----------------------------------------------------------------
 
 
