@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 LABELS = {
     "question.created": _("Question added to the bank"),
     "question.changed": _("Question changed"),
+    "question.meanings": _("Meaning of the options changed"),
     "template.created": _("Template created"),
     "template.versioned": _("New template version"),
     "cycle.created": _("Reporting cycle created"),

@@ -1,8 +1,8 @@
 """A template version as a JSON file, and back: so that a template can be reviewed, versioned and
 shipped as data.
 
-The file holds the template, the questions it asks (with their options, texts in three languages
-and target tags), its sections with their items, and its rules. Importing checks the whole file
+The file holds the template, the questions it asks (with their options, texts in three languages,
+target tags and what the options mean for those targets), its sections with their items, and its rules. Importing checks the whole file
 first and then writes it in one transaction, or nothing: a new template, or a new draft version
 of an existing one. A question whose code is already in the bank is reused when its definition is
 the same; a different definition under the same code is refused (the bank's answers would change
@@ -65,6 +65,7 @@ def question_definition(question: Question) -> dict[str, Any]:
             ({"plan": t.plan.code, "number": t.number} for t in question.targets.all()),
             key=lambda t: (t["plan"], t["number"]),
         ),
+        **({"meanings": question.meanings} if question.meanings else {}),
     }
 
 
@@ -189,6 +190,10 @@ def _check(data: Any) -> list[str]:
             problems.append(
                 _("%(where)s: the code “%(code)s” appears twice.") % {"where": where, "code": code}
             )
+        if not isinstance(question.get("meanings", {}), dict):
+            problems.append(
+                _("%(where)s: meanings must map option values to meanings.") % {"where": where}
+            )
         codes.add(code)
     numbers = set()
     for index, section in enumerate(_need(data, "sections", list, "file", problems) or []):
@@ -258,6 +263,7 @@ def _question(definition: dict, by, where: str) -> Question:
     from cmsfamily.strategy.models import Target
 
     existing = Question.objects.filter(code=definition["code"]).first()
+    meanings = definition.get("meanings") or {}  # how answers are read: never makes a new code
     if existing is not None:
         if not _same(existing, definition):
             raise ValidationError(
@@ -266,7 +272,7 @@ def _question(definition: dict, by, where: str) -> Question:
                 )
                 % {"where": where, "code": definition["code"]}
             )
-        return existing
+        return services.fill_meanings(question=existing, meanings=meanings, by=by)
     targets = []
     for tag in definition.get("targets") or []:
         target = Target.objects.filter(plan__code=tag.get("plan"), number=tag.get("number")).first()
@@ -288,7 +294,7 @@ def _question(definition: dict, by, where: str) -> Question:
         {"value": o["value"], "label": _clean_texts(o.get("label"))}
         for o in definition.get("options") or []
     ]
-    return services.create_question(
+    question = services.create_question(
         code=definition["code"],
         kind=definition["kind"],
         by=by,
@@ -296,6 +302,7 @@ def _question(definition: dict, by, where: str) -> Question:
         targets=targets,
         **values,
     )
+    return services.fill_meanings(question=question, meanings=meanings, by=by)
 
 
 def _located(where: str, error: ValidationError) -> list[str]:

@@ -10,7 +10,9 @@
 - a file whose content is new (a changed file shipped with a new release) becomes a new draft
   version when the template's latest version is frozen (in use by a cycle);
 - when the latest version is still a draft, it is left alone ("kept"): it may hold the
-  Secretariat's edits, which a shipped file must never overwrite.
+  Secretariat's edits, which a shipped file must never overwrite;
+- what the file says the options mean (`meanings`) is not content: it is given to the bank's
+  questions that have no meaning yet, whatever the outcome (see `services/meanings.py`).
 
 The files are imported in order: the national report before the Agreement report that reuses its
 questions, so that the bank questions they share are made once.
@@ -23,9 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from cmsfamily.core.languages import LANGUAGES
+from cmsfamily.reporting import services
 from cmsfamily.reporting.exchange import ImportErrors, export_version, import_template
-from cmsfamily.reporting.models import Template
+from cmsfamily.reporting.models import Question, Template
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "templates"
 FILES = (
@@ -81,7 +86,11 @@ def content(data: dict[str, Any]) -> dict[str, Any]:
             "instrument": data["template"]["instrument"],
             "reporter_kind": data["template"]["reporter_kind"],
             "questions": sorted(
-                (question for question in data["questions"] if question["code"] in asked),
+                (
+                    {key: value for key, value in question.items() if key != "meanings"}
+                    for question in data["questions"]
+                    if question["code"] in asked
+                ),
                 key=lambda question: question["code"],
             ),
             "sections": data["sections"],
@@ -98,15 +107,35 @@ def load_file(name: str, *, by=None, directory: Path = DATA_DIR) -> Outcome:
         versions = list(template.versions.order_by("-number"))
         wanted = content(data)
         same = next((v for v in versions if content(export_version(v)) == wanted), None)
-        if same is not None:
-            return Outcome(name, slug, UNCHANGED, same.number)
-        if not versions[0].is_frozen:
-            return Outcome(name, slug, KEPT, versions[0].number)
+        if same is not None or not versions[0].is_frozen:
+            problems = fill_meanings(data, by=by)
+            if same is not None:
+                return Outcome(name, slug, UNCHANGED, same.number, problems)
+            return Outcome(name, slug, KEPT, versions[0].number, problems)
     try:
         version = import_template(data, by=by)
     except ImportErrors as error:
         return Outcome(name, slug, REFUSED, problems=list(error.messages))
     return Outcome(name, slug, CREATED if template is None else NEW_VERSION, version.number)
+
+
+def fill_meanings(data: dict[str, Any], *, by=None) -> list[str]:
+    """Give the bank's questions the option meanings the file states where they have none (a
+    meaning is how answers are read, so it is not part of the compared content and needs no new
+    version; one set in the builder stays). The problems, if any, by question."""
+    problems = []
+    found = {
+        q.code: q for q in Question.objects.filter(code__in=[q["code"] for q in data["questions"]])
+    }
+    for definition in data["questions"]:
+        question = found.get(definition["code"])
+        if question is None or not definition.get("meanings"):
+            continue
+        try:
+            services.fill_meanings(question=question, meanings=definition["meanings"], by=by)
+        except ValidationError as error:
+            problems += [f"{question.code}: {message}" for message in error.messages]
+    return problems
 
 
 def load_report_templates(*, by=None, directory: Path = DATA_DIR) -> list[Outcome]:

@@ -16,8 +16,8 @@ from functools import cached_property
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
-from cmsfamily.reporting.choices import SubmissionStatus
-from cmsfamily.reporting.models import Cycle, Item, Submission, SubmissionVersion
+from cmsfamily.reporting.choices import MEANING_KINDS, QuestionKind, SubmissionStatus, YesNo
+from cmsfamily.reporting.models import Cycle, Item, Question, Submission, SubmissionVersion
 from cmsfamily.reporting.selectors.checks import content_relevance
 from cmsfamily.reporting.selectors.tree import Node, Structure, structure
 from cmsfamily.reporting.selectors.versions import snapshot_values
@@ -154,3 +154,13 @@ def shared_questions(cycles: list[Cycle]) -> list[SharedQuestion]:
         for item in node.items
         if item.question.code in common
     ]
+
+
+def option_values(question: Question) -> list[tuple[str, str]]:
+    """The options of a question that may carry a meaning (stored value, label), in the form's
+    order: a yes/no question's three answers, a choice question's options."""
+    if question.kind == QuestionKind.YES_NO:
+        return [(choice.value, str(choice.label)) for choice in YesNo]
+    if question.kind in MEANING_KINDS:
+        return [(option.value, option.label) for option in question.options.all()]
+    return []
