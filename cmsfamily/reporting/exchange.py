@@ -302,7 +302,7 @@ def _question(definition: dict, by, where: str) -> Question:
         targets=targets,
         **values,
     )
-    return services.fill_meanings(question=question, meanings=meanings, by=by)
+    return services.fill_meanings(question=question, meanings=meanings, by=by, created=True)
 
 
 def _located(where: str, error: ValidationError) -> list[str]:

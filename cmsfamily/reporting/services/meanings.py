@@ -73,11 +73,17 @@ def set_meanings(*, question: Question, meanings: dict[str, str], by: User | Non
 
 
 @transaction.atomic
-def fill_meanings(*, question: Question, meanings: dict[str, str], by: User | None) -> Question:
+def fill_meanings(
+    *, question: Question, meanings: dict[str, str], by: User | None, created: bool = False
+) -> Question:
     """What a template file says the options mean, given to the options that have none yet: a
     meaning set in the builder is the Secretariat's reading and stays (so loading a file twice,
-    or after an edit in the builder, changes nothing)."""
+    or after an edit in the builder, changes nothing). Who may not change the bank (an
+    Agreement's secretariat importing its template) gives meanings only to the questions its
+    import has just `created`; the file's meanings are still checked."""
     kept = checked(question, meanings)
+    if not created and by is not None and not _change_question(by, question):
+        return question
     merged = {**kept, **question.meanings}
     if merged != question.meanings:
         question.meanings = merged

@@ -161,6 +161,21 @@ def test_importing_gives_meanings_only_where_none_is_set(version):
     assert Event.objects.filter(kind="question.meanings").count() == events  # nothing new
 
 
+def test_who_may_not_change_the_bank_gives_meanings_to_its_new_questions_only(
+    version, eurobats_officer
+):
+    data = export_version(version)
+    data["template"].update(slug="eurobats-report", instrument="eurobats")
+    next(q for q in data["questions"] if q["code"] == "t.committee")["meanings"] = YES_NO
+    fresh = copy.deepcopy(next(q for q in data["questions"] if q["code"] == "t.committee"))
+    fresh["code"] = "eurobats.committee"
+    data["questions"].append(fresh)
+    data["sections"][0]["items"].append({"number": "99", "question": "eurobats.committee"})
+    import_template(data, by=eurobats_officer)
+    assert _question().meanings == {}  # the CMS bank's question is not theirs to read
+    assert _question("eurobats.committee").meanings == YES_NO
+
+
 @pytest.mark.parametrize(
     ("meanings", "problem"),
     [({"maybe": "none"}, "has no option “maybe”"), ("yes", "meanings must map")],
