@@ -2,11 +2,12 @@
 shipped as data.
 
 The file holds the template, the questions it asks (with their options, texts in three languages,
-target tags and what the options mean for those targets), its sections with their items, and its rules. Importing checks the whole file
-first and then writes it in one transaction, or nothing: a new template, or a new draft version
-of an existing one. A question whose code is already in the bank is reused when its definition is
-the same; a different definition under the same code is refused (the bank's answers would change
-meaning), so the file must give the changed question a new code.
+target tags and what the options mean for those targets), its sections with their items, and its
+rules. Importing checks the whole file first and then writes it in one transaction, or nothing: a
+new template, or a new draft version of an existing one. A question whose code is already in the
+bank is reused when its definition is the same; a different definition under the same code is
+refused (the bank's answers would change meaning), so the file must give the changed question a
+new code. What its options mean is not part of the definition (`services/meanings.py`).
 """
 
 from __future__ import annotations
@@ -189,10 +190,6 @@ def _check(data: Any) -> list[str]:
         if code in codes:
             problems.append(
                 _("%(where)s: the code “%(code)s” appears twice.") % {"where": where, "code": code}
-            )
-        if not isinstance(question.get("meanings", {}), dict):
-            problems.append(
-                _("%(where)s: meanings must map option values to meanings.") % {"where": where}
             )
         codes.add(code)
     numbers = set()
