@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cmsfamily.analytics import duties_views, target_views, views
+from cmsfamily.analytics import duties_views, gap_views, target_views, views
 
 app_name = "analytics"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path(
         "targets/gbf/<int:number>/", target_views.global_target, {"kind": "gbf"}, name="target-gbf"
     ),
+    path("gaps/", gap_views.gaps, name="gaps"),
+    path("gaps/cell/", gap_views.gap_cell, name="gap-cell"),
 ]

@@ -50,6 +50,19 @@ class YesNo(models.TextChoices):
     NOT_APPLICABLE = "na", _("Not applicable")
 
 
+class OptionMeaning(models.TextChoices):
+    """What choosing an option says about a question's targets (the gap matrix reads it). Stated
+    per question by the Secretariat, never guessed; an option without one means nothing there."""
+
+    IMPLEMENTATION = "implementation", _("Reported implementation")
+    NONE = "none", _("Reported none")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+# The kinds whose options may carry a meaning: a yes/no question's are its three answers.
+MEANING_KINDS = (QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+
 class LoopKind(models.TextChoices):
     NONE = "", _("Not repeated")
     FIXED = "fixed", _("Each item of a fixed list (e.g. taxonomic groups)")

@@ -4,6 +4,7 @@ LABELS = {
     "question.created": _("Question added to the bank"),
     "question.changed": _("Question changed"),
     "question.tagged": _("Question tagged with Strategic Plan targets"),
+    "question.meanings": _("Meaning of the options changed"),
     "template.created": _("Template created"),
     "template.versioned": _("New template version"),
     "template.conditions": _("Conditions of a template changed"),

@@ -1,12 +1,13 @@
 """A template version as a JSON file, and back: so that a template can be reviewed, versioned and
 shipped as data.
 
-The file holds the template, the questions it asks (with their options, texts in three languages
-and target tags), its sections with their items, and its rules. Importing checks the whole file
-first and then writes it in one transaction, or nothing: a new template, or a new draft version
-of an existing one. A question whose code is already in the bank is reused when its definition is
-the same; a different definition under the same code is refused (the bank's answers would change
-meaning), so the file must give the changed question a new code.
+The file holds the template, the questions it asks (with their options, texts in three languages,
+target tags and what the options mean for those targets), its sections with their items, and its
+rules. Importing checks the whole file first and then writes it in one transaction, or nothing: a
+new template, or a new draft version of an existing one. A question whose code is already in the
+bank is reused when its definition is the same; a different definition under the same code is
+refused (the bank's answers would change meaning), so the file must give the changed question a
+new code. What its options mean is not part of the definition (`services/meanings.py`).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def question_definition(question: Question) -> dict[str, Any]:
             ({"plan": t.plan.code, "number": t.number} for t in question.targets.all()),
             key=lambda t: (t["plan"], t["number"]),
         ),
+        **({"meanings": question.meanings} if question.meanings else {}),
     }
 
 
@@ -258,6 +260,7 @@ def _question(definition: dict, by, where: str) -> Question:
     from cmsfamily.strategy.models import Target
 
     existing = Question.objects.filter(code=definition["code"]).first()
+    meanings = definition.get("meanings") or {}  # how answers are read: never makes a new code
     if existing is not None:
         if not _same(existing, definition):
             raise ValidationError(
@@ -266,7 +269,7 @@ def _question(definition: dict, by, where: str) -> Question:
                 )
                 % {"where": where, "code": definition["code"]}
             )
-        return existing
+        return services.fill_meanings(question=existing, meanings=meanings, by=by)
     targets = []
     for tag in definition.get("targets") or []:
         target = Target.objects.filter(plan__code=tag.get("plan"), number=tag.get("number")).first()
@@ -288,7 +291,7 @@ def _question(definition: dict, by, where: str) -> Question:
         {"value": o["value"], "label": _clean_texts(o.get("label"))}
         for o in definition.get("options") or []
     ]
-    return services.create_question(
+    question = services.create_question(
         code=definition["code"],
         kind=definition["kind"],
         by=by,
@@ -296,6 +299,7 @@ def _question(definition: dict, by, where: str) -> Question:
         targets=targets,
         **values,
     )
+    return services.fill_meanings(question=question, meanings=meanings, by=by, created=True)
 
 
 def _located(where: str, error: ValidationError) -> list[str]:

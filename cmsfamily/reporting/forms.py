@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from cmsfamily.core.forms import MAX_ID, NumberField
 from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.numbers import format_number
+from cmsfamily.core.text import plain_text
 from cmsfamily.reporting import selectors
-from cmsfamily.reporting.choices import NUMBER_KINDS, PICKER_KINDS, QuestionKind
+from cmsfamily.reporting.choices import NUMBER_KINDS, PICKER_KINDS, OptionMeaning, QuestionKind
 from cmsfamily.reporting.services import Edit, file_prefix
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -470,7 +471,7 @@ class QuestionEditForm(forms.Form):
     min_value = NumberField(label=_("Lowest value"), required=False, trim=True)
     max_value = NumberField(label=_("Highest value"), required=False, trim=True)
 
-    def __init__(self, *args, frozen: bool, **kwargs):
+    def __init__(self, *args, frozen: bool, options=(), **kwargs):
         from cmsfamily.strategy.models import Target
 
         super().__init__(*args, **kwargs)
@@ -488,6 +489,21 @@ class QuestionEditForm(forms.Form):
         if frozen:
             for name in ("targets", "min_value", "max_value", "text_en", "help_text_en"):
                 self.fields[name].disabled = True
+        # What each option means for the targets: how answers are read, not what is asked, so it
+        # stays editable once a cycle uses the question (services/meanings.py).
+        self.meaning_fields = {}
+        for value, label in options or []:
+            name = f"meaning_{value}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Meaning of “%(option)s”") % {"option": plain_text(label)},
+                choices=[("", _("Not set"))] + list(OptionMeaning.choices),
+                required=False,
+                help_text=_("What choosing this option says about the question's targets."),
+            )
+            self.meaning_fields[value] = name
+
+    def meanings(self) -> dict[str, str]:
+        return {value: self.cleaned_data[name] for value, name in self.meaning_fields.items()}
 
 
 class XLSFormImportForm(forms.Form):

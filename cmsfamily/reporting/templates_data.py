@@ -10,7 +10,9 @@
 - a file whose content is new (a changed file shipped with a new release) becomes a new draft
   version when the template's latest version is frozen (in use by a cycle);
 - when the latest version is still a draft, it is left alone ("kept"): it may hold the
-  Secretariat's edits, which a shipped file must never overwrite.
+  Secretariat's edits, which a shipped file must never overwrite;
+- what the file says the options mean (`meanings`) is not content: it is given to the bank's
+  questions that have no meaning yet, whatever the outcome (see `services/meanings.py`).
 
 Before comparing, the Strategic Plan target tags the file gives its questions are added to the
 bank questions already there (``services.tag_question``; a tag is the bank's, the same in every
@@ -27,6 +29,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.reporting import services
@@ -90,7 +94,11 @@ def content(data: dict[str, Any]) -> dict[str, Any]:
             "instrument": data["template"]["instrument"],
             "reporter_kind": data["template"]["reporter_kind"],
             "questions": sorted(
-                (question for question in data["questions"] if question["code"] in asked),
+                (
+                    {key: value for key, value in question.items() if key != "meanings"}
+                    for question in data["questions"]
+                    if question["code"] in asked
+                ),
                 key=lambda question: question["code"],
             ),
             "sections": data["sections"],
@@ -135,16 +143,36 @@ def load_file(name: str, *, by=None, directory: Path = DATA_DIR) -> Outcome:
         versions = list(template.versions.order_by("-number"))
         wanted = content(data)
         same = next((v for v in versions if content(export_version(v)) == wanted), None)
-        if same is not None:
-            return Outcome(name, slug, UNCHANGED, same.number, tagged=tagged)
-        if not versions[0].is_frozen:
-            return Outcome(name, slug, KEPT, versions[0].number, tagged=tagged)
+        if same is not None or not versions[0].is_frozen:
+            problems = fill_meanings(data, by=by)
+            if same is not None:
+                return Outcome(name, slug, UNCHANGED, same.number, problems, tagged=tagged)
+            return Outcome(name, slug, KEPT, versions[0].number, problems, tagged=tagged)
     try:
         version = import_template(data, by=by)
     except ImportErrors as error:
         return Outcome(name, slug, REFUSED, problems=list(error.messages), tagged=tagged)
     action = CREATED if template is None else NEW_VERSION
     return Outcome(name, slug, action, version.number, tagged=tagged)
+
+
+def fill_meanings(data: dict[str, Any], *, by=None) -> list[str]:
+    """Give the bank's questions the option meanings the file states where they have none (a
+    meaning is how answers are read, so it is not part of the compared content and needs no new
+    version; one set in the builder stays). The problems, if any, by question."""
+    problems = []
+    found = {
+        q.code: q for q in Question.objects.filter(code__in=[q["code"] for q in data["questions"]])
+    }
+    for definition in data["questions"]:
+        question = found.get(definition["code"])
+        if question is None or not definition.get("meanings"):
+            continue
+        try:
+            services.fill_meanings(question=question, meanings=definition["meanings"], by=by)
+        except ValidationError as error:
+            problems += [f"{question.code}: {message}" for message in error.messages]
+    return problems
 
 
 def load_report_templates(*, by=None, directory: Path = DATA_DIR) -> list[Outcome]:

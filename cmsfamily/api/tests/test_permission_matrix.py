@@ -139,6 +139,37 @@ class World:
 
         return self._once(f"tag {code} {number}", build)
 
+    @property
+    def france_on_target_3(self) -> Submission:
+        """France's accepted, unpublished report of a third cycle: the committee question it
+        answers yes to is tagged with target 3, yes meaning implementation."""
+
+        def build():
+            from cmsfamily.reporting.models import Question
+            from cmsfamily.strategy.models import Target
+
+            version = self.cycle.version  # the test form, frozen by its first cycle
+            committee = Question.objects.get(code="t.committee")
+            committee.targets.add(Target.objects.get(plan__code="spms-2015-2023", number=3))
+            reporting.set_meanings(question=committee, meanings={"yes": "implementation"}, by=None)
+            cycle = open_cycle(version, slug="gap-cycle", parties=("FR",))
+            submission = Submission.objects.get(cycle=cycle, party__code="FR")
+            reporting.save_answers(
+                submission=submission,
+                edits=[
+                    reporting.Edit("t.departments", "", "Ministère", 0),
+                    reporting.Edit("t.committee", "", "yes", 0),
+                    reporting.Edit("t.obstacles", "birds", "no", 0),
+                    reporting.Edit("t.obstacles", "aquatic-mammals", "no", 0),
+                ],
+                by=None,
+            )
+            reporting.submit(submission=submission, by=None)
+            reporting.accept(submission=submission, by=self.user("secretariat"))
+            return Submission.objects.get(pk=submission.pk)
+
+        return self._once("france-gap", build)
+
     @staticmethod
     def section(submission, number):
         return submission.cycle.version.sections.get(number=number)
@@ -323,6 +354,46 @@ def count_an_accepted_report_per_target(world, client, persona):
     }
 
 
+def count_an_accepted_report_in_the_gap_matrix(world, client, persona):
+    france = world.france_on_target_3
+    user = world.user(persona)
+    c = client_of(client, world, persona)
+    query = f"cycle={france.cycle.slug}&target=3"
+    page = c.get(f"/analysis/gaps/?{query}")
+    cells = page.context["gaps"].target_cells() if ok(page) else []
+    status = {column.key: cell.status for column, cell in cells}
+    table = c.get(f"/analysis/gaps/?{query}&table=parties&export=csv").content.decode("utf-8-sig")
+    cell = c.get(f"/analysis/gaps/cell/?{query}&reporter=party:FR")
+    return {
+        "rule": user.has_perm("reporting.manage_cycle", france.cycle),
+        "page": status.get("party:FR") == "implementation",
+        "csv": "Reported implementation" in table,
+        "cell": france.versions.get().content_hash[:12] in cell.content.decode(),
+    }
+
+
+def state_what_an_option_means(world, client, persona):
+    from cmsfamily.reporting.models import Question
+
+    assert world.cycle.version.is_frozen  # the question is in use: a meaning may still change
+    user = world.user(persona)
+    c = client_of(client, world, persona)
+    question = Question.objects.get(code="t.priority")
+    edit = f"/reports/questions/{question.code}/edit/"
+    page = c.post(edit, {"text_en": question.text_en, "meaning_high": "implementation"})
+    try:
+        reporting.set_meanings(question=question, meanings={"low": "none"}, by=user)
+        service = True
+    except PermissionDenied:
+        service = False
+    Question.objects.filter(pk=question.pk).update(meanings={})
+    return {
+        "rule": user.has_perm("reporting.change_question", question),
+        "page": page.status_code == 302 and page.url.startswith("/reports/"),
+        "service": service,
+    }
+
+
 def read_person_contacts(world, client, persona):
     person = world.germany_nfp
     user = world.user(persona)
@@ -411,6 +482,10 @@ ACTIONS = {
     "count an accepted report per target": Action(
         count_an_accepted_report_per_target, {"secretariat"}
     ),
+    "count an accepted report in the gap matrix": Action(
+        count_an_accepted_report_in_the_gap_matrix, {"secretariat"}
+    ),
+    "state what an option means": Action(state_what_an_option_means, {"secretariat"}),
     "read an NFP's contacts": Action(read_person_contacts, {"nfp_germany", "secretariat"}),
     "edit an NFP": Action(edit_person, {"nfp_germany", "secretariat"}),
     "read a nominee's contacts": Action(

@@ -69,6 +69,15 @@ class Question(TimeStampedModel):
     targets = models.ManyToManyField(
         "strategy.Target", blank=True, related_name="report_questions", verbose_name=_("targets")
     )
+    meanings = models.JSONField(
+        _("what the options mean"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "For choice questions: each option's meaning for the question's targets "
+            "(implementation, none, not applicable), by its stored value."
+        ),
+    )
     indicators = models.ManyToManyField(
         "strategy.Indicator",
         blank=True,

@@ -27,6 +27,7 @@ from cmsfamily.reporting.selectors.analysis import (
     analysable_cycles,
     counted_reports,
     counts_accepted,
+    option_values,
     shared_questions,
     target_tags,
 )
@@ -195,6 +196,7 @@ __all__ = [
     "report_state",
     "reports",
     "returned_comment_count",
+    "option_values",
     "shared_questions",
     "target_tags",
     "review_comment",

@@ -16,7 +16,7 @@ from functools import cached_property
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
-from cmsfamily.reporting.choices import SubmissionStatus
+from cmsfamily.reporting.choices import MEANING_KINDS, QuestionKind, SubmissionStatus, YesNo
 from cmsfamily.reporting.models import Cycle, Item, Question, Submission, SubmissionVersion
 from cmsfamily.reporting.selectors.checks import content_relevance
 from cmsfamily.reporting.selectors.tree import Node, Structure, structure
@@ -166,3 +166,13 @@ def target_tags(targets) -> dict[int, list[str]]:
     ):
         tags.setdefault(target_id, []).append(code)
     return tags
+
+
+def option_values(question: Question) -> list[tuple[str, str]]:
+    """The options of a question that may carry a meaning (stored value, label), in the form's
+    order: a yes/no question's three answers, a choice question's options."""
+    if question.kind == QuestionKind.YES_NO:
+        return [(choice.value, str(choice.label)) for choice in YesNo]
+    if question.kind in MEANING_KINDS:
+        return [(option.value, option.label) for option in question.options.all()]
+    return []

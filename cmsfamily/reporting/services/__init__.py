@@ -11,6 +11,7 @@ One module a workflow; callers import from here (``services.save_answers``):
 - ``cycles``: opening a cycle on a version with its expected reporters, its status, carry-forward.
 - ``drafting``: saving answers (conflicts, idempotency), loop items, section assignments, files.
 - ``workflow``: submit, recall, return, accept, publish, review comments.
+- ``meanings``: what each option of a choice question means for its targets (the gap matrix).
 - ``common``: what they share: who may act (``require``) and whether the cycle is open.
 """
 
@@ -41,6 +42,7 @@ from cmsfamily.reporting.services.drafting import (
     save_answers,
     unassign_section,
 )
+from cmsfamily.reporting.services.meanings import fill_meanings, set_meanings
 from cmsfamily.reporting.services.templates import (
     FIELDS_OF_CONDITIONS,
     LANGUAGES,
@@ -96,6 +98,7 @@ __all__ = [
     "create_template",
     "deadline_before_meeting",
     "file_prefix",
+    "fill_meanings",
     "guard_open",
     "is_frozen_question",
     "latest_version",
@@ -113,6 +116,7 @@ __all__ = [
     "set_cycle_status",
     "set_item_conditions",
     "set_section_condition",
+    "set_meanings",
     "submit",
     "unassign_section",
     "tag_question",

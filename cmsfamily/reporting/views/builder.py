@@ -396,10 +396,17 @@ def question_edit(request, code):
         min_value=question.min_value,
         max_value=question.max_value,
         targets=selectors.question_targets(question),
+        **{f"meaning_{value}": meaning for value, meaning in question.meanings.items()},
     )
-    form = QuestionEditForm(request.POST or None, initial=initial, frozen=frozen)
+    form = QuestionEditForm(
+        request.POST or None,
+        initial=initial,
+        frozen=frozen,
+        options=selectors.option_values(question),
+    )
     back = next_url(request, reverse("reporting:template-list"))
 
+    @transaction.atomic
     def save():
         data = form.cleaned_data
         values = {n: data[n] for n in texts if not form.fields[n].disabled}
@@ -407,7 +414,8 @@ def question_edit(request, code):
         if not frozen:
             values.update(min_value=data["min_value"], max_value=data["max_value"])
             extra["targets"] = list(data["targets"])
-        return services.update_question(question=question, by=request.user, **values, **extra)
+        saved = services.update_question(question=question, by=request.user, **values, **extra)
+        return services.set_meanings(question=saved, meanings=form.meanings(), by=request.user)
 
     if done := run_service(
         request,
@@ -419,7 +427,8 @@ def question_edit(request, code):
         return done
     intro = (
         _(
-            "A reporting cycle uses this question: only its French and Spanish texts may still change."
+            "A reporting cycle uses this question: only its French and Spanish texts, and what its "
+            "options mean for its targets (how answers are read, not what is asked), may still change."
         )
         if frozen
         else _(

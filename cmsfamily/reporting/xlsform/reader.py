@@ -337,6 +337,8 @@ class _Reader:
             "options": options,
             "targets": self.targets(element.get("cms_targets", ""), row),
         }
+        if meanings := self.json(raw, "cms_meanings", row):
+            question["meanings"] = meanings  # what the options mean for the targets
         self.questions.append(question)
         number = raw.get("cms_number", "") if self.numbered else str(len(parent["items"]) + 1)
         item: dict[str, Any] = {

@@ -105,6 +105,7 @@ def template_xlsform(data: dict) -> bytes:
         "cms_source",
         "cms_draft_text",
         "cms_columns",
+        "cms_meanings",
         "cms_pattern",
         *[f"cms_pattern_message::{name}" for name in lang],
         "cms_allow_many",
@@ -172,6 +173,7 @@ def template_xlsform(data: dict) -> bytes:
                 cms_columns=json.dumps(question["columns"], ensure_ascii=False)
                 if question.get("columns")
                 else "",
+                cms_meanings=json.dumps(question["meanings"]) if question.get("meanings") else "",
                 cms_pattern=question.get("pattern", ""),
                 cms_pattern_message=question.get("pattern_message"),
                 cms_allow_many="yes" if question.get("allow_many") else "",
