@@ -84,6 +84,10 @@ class SearchForm(forms.Form):
         queryset=Instrument.objects.none(),
         to_field_name="code",
         empty_label=_("All instruments"),
+        help_text=_(
+            "Keeps the answers to its reports, the contributions to it, the people appointed for "
+            "it, its member Parties and the instrument itself."
+        ),
     )
     region = forms.ModelChoiceField(
         label=_("Region"),
@@ -91,6 +95,10 @@ class SearchForm(forms.Form):
         queryset=Region.objects.all(),
         to_field_name="code",
         empty_label=_("All regions"),
+        help_text=_(
+            "Keeps the answers and contributions of its Parties, the Parties themselves and the "
+            "people and organisations based there."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
