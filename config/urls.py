@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cmsfamily.analytics import search_views
 from cmsfamily.analytics import views as analytics_views
 from cmsfamily.api.urls import schema_urlpatterns
-from cmsfamily.directory import views as directory_views
 
 handler404 = "cmsfamily.core.views.not_found"
 
 urlpatterns = [
     path("", analytics_views.start, name="home"),
-    path("search/", directory_views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("", include("cmsfamily.directory.urls")),
     path("", include("cmsfamily.core.urls")),
     path("species/", include("cmsfamily.species.urls")),

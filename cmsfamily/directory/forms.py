@@ -24,12 +24,6 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class SearchForm(forms.Form):
-    """The site-wide search's `?q=`: text without NUL characters (CharField refuses them)."""
-
-    q = forms.CharField(label=_("Search"), required=False)
-
-
 class NominationForm(forms.Form):
     """Propose a focal point: a new person, or an existing one found by email address."""
 

@@ -88,30 +88,3 @@ def people_with_appointments(user, queryset):
 
 def partner_organisations(user):
     return organisations(user).filter(kind=OrganisationKind.PARTNER_NGO)
-
-
-def search(user, query: str, limit: int = 10):
-    query = query.strip()
-    if not query:
-        return {}
-    name = Q(name_en__icontains=query) | Q(name_fr__icontains=query) | Q(name_es__icontains=query)
-    return {
-        "parties": list(
-            parties(user).filter(name | Q(code__iexact=query) | Q(iso3__iexact=query))[:limit]
-        ),
-        "instruments": list(
-            Instrument.objects.visible_to(user).filter(
-                name | Q(code__icontains=query) | Q(taxa__icontains=query)
-            )[:limit]
-        ),
-        "organisations": list(
-            organisations(user).filter(name | Q(short_name__icontains=query))[:limit]
-        ),
-        "people": list(
-            people(user).filter(
-                Q(given_name__icontains=query)
-                | Q(family_name__icontains=query)
-                | Q(position__icontains=query)
-            )[:limit]
-        ),
-    }

@@ -15,7 +15,6 @@ from cmsfamily.accounts.models import Invitation
 from cmsfamily.core.selectors import events_for, history_rows
 from cmsfamily.core.views import (
     FilteredTableView,
-    bad_query_page,
     error_page,
     require_perm,
     run_service,
@@ -41,7 +40,6 @@ from cmsfamily.directory.forms import (
     NominationForm,
     OrganisationForm,
     PersonForm,
-    SearchForm,
 )
 from cmsfamily.directory.models import (
     Expertise,
@@ -56,21 +54,6 @@ from cmsfamily.directory.tables import (
     PartyTable,
     PersonTable,
 )
-
-# ---------------------------------------------------------------- search
-
-
-def search(request):
-    form = SearchForm(request.GET)
-    if not form.is_valid():  # e.g. a NUL character, which PostgreSQL refuses (a 500)
-        return bad_query_page(request, form, title=_("Search"), back=reverse("search"))
-    query = form.cleaned_data["q"][:200]
-    results = selectors.search(request.user, query)
-    total = sum(len(rows) for rows in results.values())
-    return render(
-        request, "directory/search.html", {"query": query, "results": results, "total": total}
-    )
-
 
 # ---------------------------------------------------------------- lists
 
