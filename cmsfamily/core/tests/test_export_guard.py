@@ -67,6 +67,8 @@ EXPORTS = {
     "contributions:upload-template": Export("birdlife_fp", ("xlsx",), "fixed"),
     "analytics:analysis": Export("secretariat", ("csv", "xlsx"), "query"),
     "analytics:answers": Export("secretariat", ("csv", "xlsx"), "query"),
+    "analytics:duties": _list("secretariat"),
+    "analytics:gaps": Export("secretariat", ("csv", "xlsx"), "query"),
 }
 # Found by the walk but no spreadsheet: why each is left out.
 NOT_SPREADSHEETS = {
@@ -74,6 +76,7 @@ NOT_SPREADSHEETS = {
     "reporting:version-json": "a submitted version as JSON",
     "reporting:cycle": "the cycle's page, which links to its exports",
     "reporting:workbook-upload": "reads a workbook, writes none",
+    "reporting:template-import-xlsform": "reads an XLSForm workbook, writes none",
 }
 
 
@@ -337,7 +340,9 @@ def _urls(name: str, export: Export, fmt: str, world) -> list[str]:
         "reporting:version-xlsx": [world["kenya"].pk, 1],
     }.get(name, [])
     url = reverse(name, args=args)
-    if name.startswith("analytics:"):
+    if name == "analytics:gaps":
+        return [f"{url}?cycle={world['cycle'].slug}&table=parties&export={fmt}"]
+    if name in ("analytics:analysis", "analytics:answers"):
         # The analyzer's tables and answers of a text question that Kenya's answer reaches.
         url += f"?cycle={world['cycle'].slug}&question=t.departments&table=q-t-departments-"
         return [f"{url}&export={fmt}"]
