@@ -71,6 +71,7 @@ class Source:
     """A version a derived figure comes from."""
 
     reporter: str
+    version_id: int
     number: int
     content_hash: str
     url: str
@@ -90,9 +91,14 @@ class Point:
         return source_label(self.source)
 
     @property
+    def plain(self) -> str:
+        """The value without trailing zeros or exponent: 40, not 40.000000 or 4E+1."""
+        return format(self.value.normalize(), "f")
+
+    @property
     def shown(self) -> str:
-        """The value in the page's language, without trailing zeros (40, not 40.000000)."""
-        return format_number(self.value.normalize(), get_language())
+        """The value in the page's language (1,234.5 in English, 1 234,5 in French)."""
+        return format_number(Decimal(self.plain), get_language())
 
 
 @dataclass
@@ -206,8 +212,9 @@ def _derived(user, indicators: list[Indicator], tagged) -> dict[int, list[Point]
             )
             if value is None:
                 continue
+            version = report.version
             source = Source(
-                str(party), report.version.number, report.version.content_hash, report.url
+                str(party), version.pk, version.number, version.content_hash, report.url
             )
             by_party[(year, party.pk)] = (party, value, source)
         found: list[Point] = []
@@ -281,11 +288,17 @@ def line_chart(result: Series, key: str) -> Chart | None:
         alt.Chart(alt.Data(values=values))
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=_("Year")),
+            # Years on a scale, so that a year with no value leaves its gap on the line.
+            x=alt.X(
+                "year:Q",
+                title=_("Year"),
+                scale=alt.Scale(zero=False, nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0),
+            ),
             y=alt.Y("value:Q", title=value_title),
             color=alt.Color("source:N", title=_("Source"), scale=alt.Scale(scheme="tableau10")),
             tooltip=[
-                alt.Tooltip("year:O", title=_("Year")),
+                alt.Tooltip("year:Q", title=_("Year"), format="d"),
                 alt.Tooltip("value:Q", title=value_title),
                 alt.Tooltip("source:N", title=_("Source")),
             ],

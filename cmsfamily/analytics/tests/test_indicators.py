@@ -298,3 +298,54 @@ def test_queries_do_not_grow_with_values_or_reporters(client, derived, indicator
     large = (_count(client, LIST), _count(client, _url(indicator)))
     assert large == small, (small, large)
     assert max(small) <= 25
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "family"),
+    matrix(
+        anonymous="12",
+        nfp_kenya="12",
+        nfp_germany="12",
+        birdlife_fp="12",
+        secretariat="32",
+        eurobats_officer="12",
+    ),
+)
+def test_the_api_gives_the_pages_values_with_their_versions(
+    client_as, request, persona, family, derived, indicator
+):
+    client = client_for(client_as, request, persona)
+    response = client.get(f"/api/analysis/indicators/{indicator.pk}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["indicator"]["code"] == "1.1" and body["questions"] == ["t.staff"]
+    values = {(v["year"], v["of"]): v for v in body["values"]}
+    assert values[(2023, "family")]["value"] == family
+    kenya = values[(2023, "party:KE")]
+    assert kenya["source"] == "derived"
+    hash_of_kenya = _of(derived, "KE").versions.get().content_hash
+    assert [v["content_hash"] for v in kenya["versions"]] == [hash_of_kenya]
+
+
+@pytest.mark.parametrize("key", ["999999", "nope"])
+def test_the_api_names_an_unknown_indicator(db, client, key):
+    response = client.get(f"/api/analysis/indicators/{key}/")
+    assert response.status_code == 404
+    assert key in response.json()["detail"]
+
+
+def test_the_api_costs_a_constant_number_of_queries(client, derived, indicator, secretariat):
+    url = f"/api/analysis/indicators/{indicator.pk}/"
+    small = _count_api(client, url)
+    for code in OTHERS[2:]:
+        _accept(_of(derived, code), secretariat, 3)
+    assert _count_api(client, url) == small
+
+
+def _count_api(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)

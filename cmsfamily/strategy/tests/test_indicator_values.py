@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cmsfamily.core.models import Event
+from cmsfamily.core.testing import client_for, cms_secretariat_only
 from cmsfamily.directory.models import Party, Region
 from cmsfamily.strategy import services
 from cmsfamily.strategy.choices import Measure, Scope
@@ -125,3 +126,80 @@ def test_only_the_cms_secretariat_enters_values(indicator, request, persona):
     with pytest.raises(PermissionDenied):
         _set(indicator, request.getfixturevalue(persona), value=Decimal(1))
     assert not Region.objects.filter(indicator_values__isnull=False).exists()
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+API = "/api/indicator-values/"
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    cms_secretariat_only(anonymous=403, allowed=201),
+)
+def test_only_the_cms_secretariat_posts_values_in_the_api(
+    client_as, request, persona, expected, indicator
+):
+    client = client_for(client_as, request, persona)
+    body = {"indicator": indicator.pk, "year": 2021, "scope": "party", "party": "KE", "value": 55}
+    response = client.post(API, body, content_type="application/json")
+    assert response.status_code == expected
+    assert IndicatorValue.objects.exists() == (expected == 201)
+    if expected == 201:
+        assert response.json()["party"] == "KE" and response.json()["value"] == "55.000000"
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "nfp_kenya", "secretariat"])
+def test_everyone_reads_values_in_a_bounded_number_of_queries(
+    client_as, request, persona, indicator, secretariat, django_assert_max_num_queries
+):
+    for year in range(2000, 2012):
+        _set(indicator, secretariat, value=Decimal(year - 1990), year=year)
+        _set(
+            indicator,
+            secretariat,
+            value=Decimal(1),
+            year=year,
+            scope=Scope.PARTY,
+            party=Party.objects.get(code="KE"),
+        )
+    client = client_for(client_as, request, persona)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"{API}?indicator={indicator.pk}")
+    assert response.status_code == 200
+    assert response.json()["count"] == 24
+    assert {row["party"] for row in response.json()["results"]} == {None, "KE"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"value": 101}, "value"),
+        ({"value": -1}, "value"),
+        ({"value": "1,234"}, "value"),
+        ({"value": "many"}, "value"),
+        ({"year": 1800}, "year"),
+        ({"indicator": 999999}, "indicator"),
+        ({"scope": "party", "party": "XX"}, "party"),
+        ({"scope": "party"}, "party"),
+        ({"scope": "region", "region": "atlantis"}, "region"),
+        ({"scope": "world"}, "scope"),
+    ],
+)
+def test_bad_value_posts_are_400_naming_the_field(client, secretariat, indicator, payload, field):
+    client.force_login(secretariat)
+    body = {"indicator": indicator.pk, "year": 2021, "scope": "family", "value": 50, **payload}
+    response = client.post(API, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert field in response.json(), response.json()
+    assert not IndicatorValue.objects.exists()
+
+
+def test_the_secretariat_removes_a_value_in_the_api(client, secretariat, nfp_kenya, indicator):
+    record = _set(indicator, secretariat, value=Decimal(3))
+    client.force_login(nfp_kenya)
+    assert client.delete(f"{API}{record.pk}/").status_code == 403
+    client.force_login(secretariat)
+    assert client.delete(f"{API}{record.pk}/").status_code == 204
+    assert not IndicatorValue.objects.exists()
+    assert client.get(f"{API}{record.pk}/").status_code == 404
