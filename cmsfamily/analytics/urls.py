@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cmsfamily.analytics import duties_views, gap_views, target_views, views
+from cmsfamily.analytics import duties_views, gap_views, indicators_views, target_views, views
 
 app_name = "analytics"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     ),
     path("gaps/", gap_views.gaps, name="gaps"),
     path("gaps/cell/", gap_views.gap_cell, name="gap-cell"),
+    path("indicators/", indicators_views.indicators, name="indicators"),
+    path("indicators/<str:key>/", indicators_views.indicator, name="indicator"),
 ]

@@ -6,6 +6,7 @@ from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from cmsfamily.analytics import api as analytics_api
+from cmsfamily.analytics import indicators_api
 from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
 from cmsfamily.core.permissions import ReadScopedWriteByRule
@@ -40,6 +41,7 @@ router.register("aichi-targets", strategy_api.AichiTargetViewSet, basename="aich
 router.register("sdgs", strategy_api.SdgViewSet, basename="sdg")
 router.register("gbf-targets", strategy_api.GbfTargetViewSet, basename="gbf-target")
 router.register("indicators", strategy_api.IndicatorViewSet, basename="indicator")
+router.register("indicator-values", strategy_api.IndicatorValueViewSet, basename="indicator-value")
 router.register("target-mappings", strategy_api.MappingViewSet, basename="target-mapping")
 router.register("work-programmes", workplans_api.WorkProgrammeViewSet, basename="work-programme")
 router.register("activities", workplans_api.ActivityViewSet, basename="activity")
@@ -65,6 +67,11 @@ urlpatterns = [
     path("analysis/", analytics_api.AnalysisView.as_view(), name="analysis"),
     path("analysis/answers/", analytics_api.AnalysisAnswersView.as_view(), name="analysis-answers"),
     path("analysis/duties/", analytics_api.DutiesView.as_view(), name="analysis-duties"),
+    path(
+        "analysis/indicators/<str:key>/",
+        indicators_api.IndicatorSeriesView.as_view(),
+        name="analysis-indicator",
+    ),
 ]
 
 schema_urlpatterns = [

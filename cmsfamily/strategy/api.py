@@ -10,13 +10,15 @@ from rest_framework.response import Response
 from cmsfamily.core.api import require
 from cmsfamily.core.filtersets import IntegerFilter
 from cmsfamily.core.permissions import ReadScopedWriteByRule
+from cmsfamily.directory.models import Party, Region
 from cmsfamily.strategy import selectors, services
-from cmsfamily.strategy.choices import Confidence, MappingKind
+from cmsfamily.strategy.choices import Confidence, MappingKind, Scope
 from cmsfamily.strategy.models import (
     AichiTarget,
     GbfTarget,
     Goal,
     Indicator,
+    IndicatorValue,
     StrategicPlan,
     SustainableDevelopmentGoal,
     Target,
@@ -153,6 +155,41 @@ class IndicatorSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    """A value the Secretariat entered. Values derived from reports are computed on the indicator's
+    page (`/analysis/indicators/<id>/`) and are not stored."""
+
+    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all())
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+    scope = serializers.ChoiceField(choices=Scope.choices)
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    party = serializers.SlugRelatedField(
+        slug_field="code", queryset=Party.objects.all(), required=False, allow_null=True
+    )
+    value = serializers.DecimalField(max_digits=20, decimal_places=6)
+    entered_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "id",
+            "indicator",
+            "indicator_code",
+            "year",
+            "scope",
+            "region",
+            "party",
+            "value",
+            "note",
+            "entered_by",
+            "modified",
+        ]
+        read_only_fields = ["modified"]
+        validators: list = []  # one value per year and scope: the service replaces it
+
+
 class MappingSerializer(serializers.Serializer):
     target = serializers.PrimaryKeyRelatedField(queryset=Target.objects.all())
     kind = serializers.ChoiceField(choices=MappingKind.choices)
@@ -168,6 +205,16 @@ class TargetFilterSet(filters.FilterSet):
     class Meta:
         model = Target
         fields = ["plan", "goal"]
+
+
+class IndicatorValueFilterSet(filters.FilterSet):
+    indicator = IntegerFilter(field_name="indicator")  # an id no indicator has: no values
+    year = IntegerFilter(field_name="year", min_value=0, max_value=9999)
+    scope = filters.ChoiceFilter(choices=Scope.choices)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator", "year", "scope"]
 
 
 def _require_secretariat(request, perm, obj=None):
@@ -407,3 +454,34 @@ class MappingViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         link = services.add_mapping(by=request.user, **serializer.validated_data)
         return Response(LinkSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+class IndicatorValueViewSet(
+    mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Values of indicators by year, for the Family, a CMS region or a Party. Read by everyone;
+    entered (a POST for the same year and scope replaces the value, the history keeps it) and
+    removed by the CMS Secretariat."""
+
+    permission_classes = [ReadScopedWriteByRule]
+    serializer_class = IndicatorValueSerializer
+    filterset_class = IndicatorValueFilterSet
+
+    def get_queryset(self):
+        return selectors.indicator_values(self.request.user).select_related(
+            "indicator", "entered_by"
+        )
+
+    def create(self, request, *args, **kwargs):
+        _require_secretariat(request, "strategy.set_indicator_value")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = services.set_indicator_value(by=request.user, **serializer.validated_data)
+        reread = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(reread).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        record = self.get_object()
+        _require_secretariat(request, "strategy.set_indicator_value", record.indicator)
+        services.clear_indicator_value(record=record, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

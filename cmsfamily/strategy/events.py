@@ -9,6 +9,9 @@ LABELS = {
     "target.changed": _("Target changed"),
     "indicator.created": _("Indicator added"),
     "indicator.updated": _("Indicator updated"),
+    "indicator_value.set": _("Indicator value entered"),
+    "indicator_value.corrected": _("Indicator value corrected"),
+    "indicator_value.cleared": _("Indicator value removed"),
     "mapping.added": _("Mapping added"),
     "mapping.removed": _("Mapping removed"),
 }

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.core.forms import MAX_ID, ServiceForm, label_languages
 from cmsfamily.core.languages import TRANSLATED
-from cmsfamily.strategy.choices import Confidence, MappingKind
+from cmsfamily.strategy.choices import Confidence, MappingKind, Measure
 from cmsfamily.strategy.models import Goal, Indicator, StrategicPlan, Target
 from cmsfamily.strategy.services import GOAL_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS, TARGET_FIELDS
 
@@ -107,7 +107,11 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name_en"].required = True
+        self.fields["measure"].required = False  # a plain number unless said otherwise
         label_languages(self)
+
+    def clean_measure(self):
+        return self.cleaned_data["measure"] or Measure.NUMBER
 
 
 class MappingForm(forms.Form):

@@ -6,13 +6,14 @@ added the xx_fr/xx_es fields, so that translations are tracked too.
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cmsfamily.core.models import TimeStampedModel
-from cmsfamily.strategy.choices import Confidence, MappingKind
+from cmsfamily.strategy.choices import Confidence, MappingKind, Measure, Scope
 from cmsfamily.strategy.querysets import PublicQuerySet
 
 
@@ -164,6 +165,13 @@ class Indicator(TimeStampedModel):
     name = models.CharField(_("name"), max_length=300)
     definition = models.TextField(_("definition"), blank=True)
     unit = models.CharField(_("unit"), max_length=100, blank=True)
+    measure = models.CharField(
+        _("kind of value"),
+        max_length=10,
+        choices=Measure.choices,
+        default=Measure.NUMBER,
+        help_text=_("A count is whole and not negative; a percentage lies between 0 and 100."),
+    )
     data_source = models.TextField(_("data source"), blank=True)
     baseline = models.CharField(_("baseline"), max_length=200, blank=True)
     responsible_body = models.CharField(_("responsible body"), max_length=200, blank=True)
@@ -180,6 +188,84 @@ class Indicator(TimeStampedModel):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class IndicatorValue(TimeStampedModel):
+    """The value of an indicator in a year, for the Family, a CMS region or a Party, entered by
+    the Secretariat. Values derived from reports are computed when read (analytics), never stored."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    scope = models.CharField(_("of"), max_length=10, choices=Scope.choices)
+    region = models.ForeignKey(
+        "directory.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+        verbose_name=_("CMS region"),
+    )
+    party = models.ForeignKey(
+        "directory.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+        verbose_name=_("Party"),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    history = HistoricalRecords()
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "year", "scope"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope=Scope.FAMILY, region__isnull=True, party__isnull=True)
+                    | models.Q(scope=Scope.REGION, region__isnull=False, party__isnull=True)
+                    | models.Q(scope=Scope.PARTY, region__isnull=True, party__isnull=False)
+                ),
+                name="indicator_value_of_one_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(scope=Scope.FAMILY),
+                name="one_family_value_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "region"],
+                condition=models.Q(scope=Scope.REGION),
+                name="one_region_value_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "party"],
+                condition=models.Q(scope=Scope.PARTY),
+                name="one_party_value_per_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+    @property
+    def whom(self):
+        """The Party, the region, or None for the Family."""
+        return self.party or self.region
 
 
 class TargetLink(TimeStampedModel):

@@ -14,6 +14,7 @@ for perm in (
     "strategy.add_indicator",
     "strategy.change_indicator",
     "strategy.manage_mappings",
+    "strategy.set_indicator_value",
 ):
     rules.add_perm(perm, is_cms_secretariat)
 rules.add_perm("strategy.view_history", is_secretariat)

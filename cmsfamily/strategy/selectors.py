@@ -10,6 +10,7 @@ from cmsfamily.strategy.models import (
     GbfTarget,
     Goal,
     Indicator,
+    IndicatorValue,
     StrategicPlan,
     SustainableDevelopmentGoal,
     Target,
@@ -60,6 +61,21 @@ def indicators(user):
         .select_related("target__plan")
         .order_by("target__plan__code", "target__number", "code")
     )
+
+
+def indicator(user, key: str) -> Indicator | None:
+    """An indicator by its id, or None (the page says 404)."""
+    if not key.isdigit():
+        return None
+    return indicators(user).filter(pk=int(key)).first()
+
+
+def indicator_values(user, indicator_ids=None):
+    """Entered values, with whom each is of, by indicator, year and scope."""
+    values = IndicatorValue.objects.visible_to(user).select_related("region", "party__region")
+    if indicator_ids is not None:
+        values = values.filter(indicator__in=indicator_ids)
+    return values.order_by("indicator", "year", "scope", "region__order", "party__name")
 
 
 def aichi_targets(user):

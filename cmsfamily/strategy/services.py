@@ -1,13 +1,22 @@
 """Every write to strategic plans: one transaction each, with its history and domain event inside it."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cmsfamily.core.languages import LANGUAGES
 from cmsfamily.core.services import record_event, require
-from cmsfamily.strategy.choices import MappingKind
-from cmsfamily.strategy.models import MAPPINGS, Goal, Indicator, StrategicPlan, Target
+from cmsfamily.strategy.choices import MappingKind, Measure, Scope
+from cmsfamily.strategy.models import (
+    MAPPINGS,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    StrategicPlan,
+    Target,
+)
 
 PLAN_FIELDS = (
     *(f"title_{language}" for language in LANGUAGES),
@@ -36,6 +45,7 @@ INDICATOR_FIELDS = (
     "name_es",
     "definition",
     "unit",
+    "measure",
     "data_source",
     "baseline",
     "responsible_body",
@@ -322,3 +332,106 @@ def remove_mapping(*, link, by) -> None:
     label = link.global_target.label
     link.delete()
     record_event(kind="mapping.removed", target=target, actor=by, mapped_to=label)
+
+
+def check_in_range(measure: str, value: Decimal) -> str | None:
+    """Why the value cannot be one of this kind of indicator, or None: a count is whole and not
+    negative, a percentage lies between 0 and 100."""
+    if measure == Measure.COUNT and (value < 0 or value != value.to_integral_value()):
+        return _("A count is a whole number, 0 or more.")
+    if measure == Measure.PERCENT and not Decimal(0) <= value <= Decimal(100):
+        return _("A percentage lies between 0 and 100.")
+    return None
+
+
+def _check_value(*, indicator, year, scope, region, party, value) -> None:
+    errors: dict[str, list[str]] = {}
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        _add(
+            errors,
+            "year",
+            _("Give a year between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    if scope not in Scope.values:
+        _add(errors, "scope", _("Choose the Family, a CMS region or a Party."))
+    elif scope == Scope.REGION and region is None:
+        _add(errors, "region", _("Choose the CMS region the value is of."))
+    elif scope == Scope.PARTY and party is None:
+        _add(errors, "party", _("Choose the Party the value is of."))
+    if value is None:
+        _add(errors, "value", _("Give the value."))
+    else:
+        problem = check_in_range(indicator.measure, value)
+        if problem:
+            _add(errors, "value", problem)
+        elif abs(value) >= Decimal(10) ** 14 or value.as_tuple().exponent < -6:  # type: ignore[operator]
+            _add(errors, "value", _("Give at most 14 digits before the decimal point and 6 after."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def set_indicator_value(
+    *,
+    indicator: Indicator,
+    year: int,
+    scope: str,
+    value: Decimal,
+    by,
+    region=None,
+    party=None,
+    note: str = "",
+) -> IndicatorValue:
+    """Enter an indicator's value for a year and the Family, a region or a Party, or correct the
+    one entered (the history keeps the earlier value). Setting the same value twice changes
+    nothing: a double submit is harmless."""
+    require(by, "strategy.set_indicator_value", indicator)
+    region = region if scope == Scope.REGION else None
+    party = party if scope == Scope.PARTY else None
+    _check_value(
+        indicator=indicator, year=year, scope=scope, region=region, party=party, value=value
+    )
+    existing = (
+        IndicatorValue.objects.select_for_update()
+        .filter(indicator=indicator, year=year, scope=scope, region=region, party=party)
+        .first()
+    )
+    note = (note or "").strip()
+    if existing is not None and existing.value == value and existing.note == note:
+        return existing
+    record = existing or IndicatorValue(
+        indicator=indicator, year=year, scope=scope, region=region, party=party
+    )
+    record.value = value
+    record.note = note
+    record.entered_by = by if by is not None and by.is_authenticated else None
+    record.save()
+    record_event(
+        kind="indicator_value.corrected" if existing else "indicator_value.set",
+        target=indicator.target,
+        actor=by,
+        code=indicator.code,
+        year=year,
+        of=str(party or region or Scope.FAMILY),
+        value=str(value),
+    )
+    return record
+
+
+@transaction.atomic
+def clear_indicator_value(*, record: IndicatorValue, by) -> None:
+    """Remove an entered value (its history keeps it)."""
+    indicator = record.indicator
+    require(by, "strategy.set_indicator_value", indicator)
+    of = str(record.party or record.region or Scope.FAMILY)
+    year = record.year
+    record.delete()
+    record_event(
+        kind="indicator_value.cleared",
+        target=indicator.target,
+        actor=by,
+        code=indicator.code,
+        year=year,
+        of=of,
+    )

@@ -17,6 +17,7 @@ from cmsfamily.reporting.models import Submission
 from cmsfamily.reporting.testing import build_template, open_cycle
 from cmsfamily.species import services as species
 from cmsfamily.strategy import services as strategy
+from cmsfamily.strategy.models import Indicator, Target
 from cmsfamily.workplans import services as workplans
 from cmsfamily.workplans.models import Activity
 
@@ -33,6 +34,15 @@ CALLS = {
         activity=Activity.objects.order_by("pk").first(), by=by, kind="report", text="Done"
     ),
     "create a strategic plan": lambda by: strategy.create_plan(code="x-plan", by=by),
+    "enter an indicator value": lambda by: strategy.set_indicator_value(
+        indicator=Indicator.objects.create(
+            target=Target.objects.order_by("pk").first(), code="x.1", name_en="x"
+        ),
+        year=2020,
+        scope="family",
+        value=Decimal(1),
+        by=by,
+    ),
     "import species": lambda by: species.import_species(
         content=b"scientific_name\n", by=by, file_name="x.csv"
     ),
