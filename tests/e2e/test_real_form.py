@@ -111,6 +111,8 @@ class Run:
         )
         self.gated_open = 0  # ... shown while a question that gate reads had no answer
         self.tokens: dict[str, str] = {}  # the last text typed into each question
+        self.chosen: dict[str, set[str]] = {}  # the options chosen at random, by question
+        self.gates: set[str] = set()  # the questions a "not answered" gate reads
 
     def _exclusive_options(self) -> dict[str, set[str]]:
         """The options a multiple choice's constraint says are ticked alone."""
@@ -182,7 +184,9 @@ class Run:
         code, kind = question["code"], question["type"]
         if kind == "radio":
             choices = [v for v in question["values"] if v not in question["checked"]]
-            self.field(code, self.random.choice(choices)).check()
+            value = self.random.choice(choices)
+            self.field(code, value).check()
+            self.chosen.setdefault(code, set()).add(value)
         elif kind == "checkbox":
             value = self.random.choice(question["values"])
             if value in question["checked"]:
@@ -323,6 +327,7 @@ class Run:
             gates |= _unanswered_gates(node.section.shown_when_tree)
             for item in node.items:
                 gates |= _unanswered_gates(item.shown_when_tree)
+        self.gates = gates
         here = [q for q in self.page.evaluate(VISIBLE) if q["code"] in gates and self.answered(q)]
         for question in here:
             if question["type"] == "radio":
@@ -432,6 +437,8 @@ def test_a_real_report_runs_without_one_wrong_visibility(
         if not is_empty(value) and relevant.shown(items[code], key)
     }
     print(f"answers kept in the draft but not relevant: {len(hidden)}")
+    for code in sorted(run.gates):
+        print(f"options chosen at random for {code}: {sorted(run.chosen.get(code, ()))}")
     assert hidden, "the run left no answer hidden: the checks below would prove nothing"
     version_1 = submission.versions.get(number=1)
     nfp = Client()
