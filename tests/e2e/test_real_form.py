@@ -1,14 +1,18 @@
 """Issue 16's "done when", in the browser: the real questionnaire of another treaty (the fifth
 national report of the Cartagena Protocol on Biosafety: 286 questions, 122 conditional; see
 cmsfamily/reporting/tests/data/README.md) runs as a Party's report without one wrong visibility,
-and its submitted version holds no orphan answer.
+and its submitted version holds no orphan answer. So does a second real form whose conditions
+gate on questions left unanswered (``${kobo_tabular} = ''``): the KoboToolbox form of the GBF
+genetic diversity indicators (CCGenetics; 582 questions, 545 conditional, 152 constraints).
 
 Kenya's focal point goes through every section. In each, a seeded series of random actions on
 the questions shown (choosing an option or "No answer yet", ticking and unticking boxes, typing
 text and numbers, clearing them); after each batch the section is saved, and which questions the
 page shows is compared with the server's relevance over the saved answers. Then every required
-question shown is answered, the report is submitted, and its version's JSON, its PDF and the
-cycle's CSV are read for answers to questions not relevant in that version.
+question shown is answered (the answers a later "not answered" gate reads are then taken back
+for the walk of the sections after, and given again at its end), the report is submitted, and
+its version's JSON, its PDF and the cycle's CSV are read for answers to questions not relevant
+in that version.
 
 The CI run is small (one batch of 6 random actions a section); more, locally:
 ``CMS_REAL_FORM_ROUNDS=6 CMS_REAL_FORM_ACTIONS=12 CMS_REAL_FORM_SEED=7 pytest -s ...``
@@ -34,13 +38,17 @@ from cmsfamily.reporting import conditions, selectors
 from cmsfamily.reporting.conditions.evaluate import is_empty
 from cmsfamily.reporting.models import Submission
 from cmsfamily.reporting.testing import open_cycle
-from cmsfamily.reporting.tests.real_form import import_from_xlsform
+from cmsfamily.reporting.tests.real_form import (
+    GENETIC_DIVERSITY,
+    XLSFORM,
+    import_from_xlsform,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = int(os.environ.get("CMS_REAL_FORM_ROUNDS", "1"))
 ACTIONS = int(os.environ.get("CMS_REAL_FORM_ACTIONS", "6"))
-SEED = int(os.environ.get("CMS_REAL_FORM_SEED", "16"))
+SEED = os.environ.get("CMS_REAL_FORM_SEED")  # else each form's own below
 
 # Each question the page shows, with what can be done to it.
 VISIBLE = """() => Array.from(document.querySelectorAll('#section-form .question[data-code]'))
@@ -55,11 +63,12 @@ VISIBLE = """() => Array.from(document.querySelectorAll('#section-form .question
     return {
       code: code,
       type: first.tagName === 'TEXTAREA' ? 'text'
-        : first.type === 'radio' || first.type === 'checkbox' ? first.type
-        : first.inputMode === 'numeric' ? 'number' : 'text',
+        : ['radio', 'checkbox', 'file'].includes(first.type) ? first.type
+        : ['numeric', 'decimal'].includes(first.inputMode) ? 'number' : 'text',
       values: inputs.map((i) => i.value),
       checked: inputs.filter((i) => i.checked).map((i) => i.value),
-      value: first.value,
+      value: first.value || (first.type === 'file'
+        && q.querySelector('[name="' + code + '@#clear"]') ? 'a file' : ''),
       required: !!marker && !marker.hidden,
     };
   })
@@ -85,17 +94,25 @@ SETTLED = """() => !document.querySelector('#section-form.htmx-request') &&
 
 
 class Run:
-    def __init__(self, page, submission, version):
+    def __init__(self, page, submission, version, seed: int):
         self.page = page
         self.submission = submission
         self.version = version
-        self.random = random.Random(SEED)
+        self.random = random.Random(seed)
         self.exclusive = self._exclusive_options()
+        self.bounds = self._number_bounds()
         self.checks = 0
         self.actions = 0
         self.batches = 0
         self.disagreements: list[str] = []
+        self.open_sections: set[str] = set()  # the sections that showed a question
+        self.gated = (
+            0  # checks of a question under a "not answered" gate (its own or its section's)
+        )
+        self.gated_open = 0  # ... shown while a question that gate reads had no answer
         self.tokens: dict[str, str] = {}  # the last text typed into each question
+        self.chosen: dict[str, set[str]] = {}  # the options chosen at random, by question
+        self.gates: set[str] = set()  # the questions a "not answered" gate reads
 
     def _exclusive_options(self) -> dict[str, set[str]]:
         """The options a multiple choice's constraint says are ticked alone."""
@@ -116,6 +133,40 @@ class Run:
                 walk(item.valid_when_tree, code)
         return found
 
+    def _number_bounds(self) -> dict[str, tuple[tuple[int, int], bool]]:
+        """For each number a constraint bounds, the range its random values are drawn from and
+        whether "-999" (the Kobo form's "unknown") may be among them: a bound below another
+        answer draws under every value of the others, a bound above it over them, so that no
+        save is refused whichever order the answers come in."""
+        structure = selectors.structure(self.version)
+        bounds: dict[str, tuple[tuple[int, int], bool]] = {}
+        read_by_constraint: dict[str, list] = {}
+        for item in structure.items_by_code.values():
+            if item.valid_when_tree:
+                for ref in conditions.references(item.valid_when_tree):
+                    read_by_constraint.setdefault(ref, []).append(item)
+        for code, item in structure.items_by_code.items():
+            if not item.valid_when_tree:
+                continue
+            text = item.valid_when
+            span = (1, 19) if " < $" in text or " <= $" in text else (61, 99)
+            if "${" not in text:
+                span = (20, 60)
+            # "-999" for a value another constraint reads only where that question is then hidden
+            unknown = "-999" in text and all(
+                "-999" in other.shown_when for other in read_by_constraint.get(code, [])
+            )
+            bounds[code] = (span, unknown)
+        return bounds
+
+    def number(self, code: str) -> str:
+        if code not in self.bounds:
+            return str(self.random.randint(0, 60))
+        (low, high), unknown = self.bounds[code]
+        if unknown and self.random.random() < 0.15:
+            return "-999"
+        return str(self.random.randint(low, high))
+
     # --- the page ------------------------------------------------------------------------
 
     def field(self, code, value=None):
@@ -133,7 +184,9 @@ class Run:
         code, kind = question["code"], question["type"]
         if kind == "radio":
             choices = [v for v in question["values"] if v not in question["checked"]]
-            self.field(code, self.random.choice(choices)).check()
+            value = self.random.choice(choices)
+            self.field(code, value).check()
+            self.chosen.setdefault(code, set()).add(value)
         elif kind == "checkbox":
             value = self.random.choice(question["values"])
             if value in question["checked"]:
@@ -147,7 +200,7 @@ class Run:
                 self.field(code, value).check()
         elif kind == "number":
             text = "" if question["value"] and self.random.random() < 0.3 else None
-            self.field(code).fill(text if text is not None else str(self.random.randint(0, 60)))
+            self.field(code).fill(text if text is not None else self.number(code))
         else:
             clear = question["value"] and self.random.random() < 0.3
             self.field(code).fill("" if clear else self.token(code))
@@ -156,6 +209,9 @@ class Run:
     def batch(self, count: int) -> None:
         for _ in range(count):
             shown = self.page.evaluate(VISIBLE)
+            if not shown:
+                return
+            shown = [q for q in shown if q["type"] != "file"]  # a file is given when required
             if not shown:
                 return
             choices = [q for q in shown if q["type"] in ("radio", "checkbox")]
@@ -184,6 +240,16 @@ class Run:
             for item in node.items
         }
         browser = self.page.evaluate(SHOWN)
+        if any(shown for shown, _required in server.values()):
+            self.open_sections.add(section.number)
+        section_gates = _unanswered_gates(node.section.shown_when_tree)
+        for item in node.items:
+            gates = section_gates | _unanswered_gates(item.shown_when_tree)
+            if gates:
+                self.gated += 1
+                self.gated_open += server[item.question.code][0] and any(
+                    is_empty(values.get((code, ""))) for code in gates
+                )
         self.checks += len(server)
         self.batches += 1
         for code, expected in server.items():
@@ -217,7 +283,11 @@ class Run:
                     value = next(v for v in question["values"] if v and v not in alone)
                     self.field(code, value).check()
                 elif question["type"] == "number":
-                    self.field(code).fill("1")
+                    self.field(code).fill("1" if code not in self.bounds else self.number(code))
+                elif question["type"] == "file":
+                    self.field(code).set_input_files(
+                        {"name": "populations.csv", "mimeType": "text/csv", "buffer": b"a,b\n1,2\n"}
+                    )
                 else:
                     self.field(code).fill(self.token(code))
             self.settle()
@@ -247,6 +317,46 @@ class Run:
         self.settle()
         self.compare(section)
 
+    def leave_unanswered(self, section) -> bool:
+        """Take back the answers of this section that a later condition asks to be left
+        unanswered (``${q} = ''``), so that the sections after it are walked through that gate;
+        whether there were any (their section is answered again before the report is sent)."""
+        structure = selectors.structure(self.version)
+        gates = set()
+        for node in structure.nodes:
+            gates |= _unanswered_gates(node.section.shown_when_tree)
+            for item in node.items:
+                gates |= _unanswered_gates(item.shown_when_tree)
+        self.gates = gates
+        here = [q for q in self.page.evaluate(VISIBLE) if q["code"] in gates and self.answered(q)]
+        for question in here:
+            if question["type"] == "radio":
+                self.field(question["code"], "").check()
+            elif question["type"] == "checkbox":
+                for value in question["checked"]:
+                    self.field(question["code"], value).uncheck()
+            else:
+                self.field(question["code"]).fill("")
+            self.actions += 1
+        if here:
+            self.settle()
+            self.compare(section)
+        return bool(here)
+
+
+def _unanswered_gates(tree) -> set[str]:
+    """The questions a condition asks to be left unanswered (``${q} = ''``)."""
+    if not isinstance(tree, dict):
+        return set()
+    found = set()
+    if tree["op"] == "=" and {tree["a"]["op"], tree["b"]["op"]} == {"ref", "str"}:
+        ref, other = (tree["a"], tree["b"]) if tree["a"]["op"] == "ref" else (tree["b"], tree["a"])
+        if other.get("v") == "":
+            found.add(ref["q"])
+    for child in [tree[key] for key in ("a", "b", "arg") if key in tree] + tree.get("args", []):
+        found |= _unanswered_gates(child)
+    return found
+
 
 def _pdf_text(content: bytes) -> str:
     from pypdf import PdfReader
@@ -254,20 +364,32 @@ def _pdf_text(content: bytes) -> str:
     return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def test_the_cartagena_protocol_report_runs_without_one_wrong_visibility(
-    page, live_server, login, registry
+@pytest.mark.parametrize(
+    ("form", "section_count", "seed"),
+    [
+        pytest.param(XLSFORM, 25, 16, id="cartagena-protocol"),
+        # Conditions on questions left unanswered ("${kobo_tabular} = ''"), numbers with bounds.
+        # Its seed opens the 25 population groups (more than 25 populations, 'kobo' or no
+        # answer to "Kobo or a table?"), which most seeds keep closed.
+        pytest.param(GENETIC_DIVERSITY, 33, 3, id="genetic-diversity"),
+    ],
+)
+def test_a_real_report_runs_without_one_wrong_visibility(
+    page, live_server, login, registry, form, section_count, seed
 ):
+    seed = int(SEED or seed)
     secretariat = User.objects.get(email=root_conftest.PERSONAS["secretariat"][0])
-    version = import_from_xlsform(secretariat)
+    version = import_from_xlsform(secretariat, form)
     cycle = open_cycle(version, parties=("KE",))
     version.refresh_from_db()
     submission = Submission.objects.get(cycle=cycle, party__code="KE")
-    run = Run(page, submission, version)
+    run = Run(page, submission, version, seed)
     base = f"{live_server.url}/reports/submissions/{submission.pk}"
     login(page, live_server, "nfp_kenya")
 
     sections = [node.section for node in selectors.structure(version).nodes]
-    assert len(sections) == 25
+    assert len(sections) == section_count
+    left = []  # the sections whose answers a later "not answered" gate reads, left unanswered
     for section in sections:
         page.goto(f"{base}/sections/{section.pk}/")
         run.compare(section)  # as the server drew the page
@@ -280,10 +402,18 @@ def test_the_cartagena_protocol_report_runs_without_one_wrong_visibility(
         run.answer_required(section, texts=True)
         run.flip(section)
         run.answer_required(section)
+        if run.leave_unanswered(section):
+            left.append(section)
+    for section in left:
+        page.goto(f"{base}/sections/{section.pk}/")
+        run.compare(section)
+        run.answer_required(section)
 
     print(
-        f"\nreal form: seed {SEED}, {run.actions} random actions in {run.batches} batches, "
-        f"{run.checks} visibility checks, {len(run.disagreements)} disagreements"
+        f"\nreal form {form.stem}: seed {seed}, {run.actions} random actions in {run.batches} batches, "
+        f"{run.checks} visibility checks, {len(run.disagreements)} disagreements, "
+        f"{len(run.open_sections)} of {len(sections)} sections open; {run.gated} checks under a "
+        f"'not answered' gate, {run.gated_open} shown through it"
     )
     assert run.disagreements == []
 
@@ -307,6 +437,8 @@ def test_the_cartagena_protocol_report_runs_without_one_wrong_visibility(
         if not is_empty(value) and relevant.shown(items[code], key)
     }
     print(f"answers kept in the draft but not relevant: {len(hidden)}")
+    for code in sorted(run.gates):
+        print(f"options chosen at random for {code}: {sorted(run.chosen.get(code, ()))}")
     assert hidden, "the run left no answer hidden: the checks below would prove nothing"
     version_1 = submission.versions.get(number=1)
     nfp = Client()

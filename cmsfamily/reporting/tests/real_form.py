@@ -15,19 +15,22 @@ from cmsfamily.reporting import conditions
 
 XLSFORM = Path(__file__).parent / "data" / "cartagena_protocol_national_report_5.xlsx"
 SLUG = "cartagena_protocol_national_report_5"
+# The second real form the browser test runs: the KoboToolbox form of the GBF genetic diversity
+# indicators (CCGenetics, CC BY 4.0), whose conditions gate on questions left unanswered.
+GENETIC_DIVERSITY = Path(__file__).parent / "data" / "genetic_diversity_indicators_kobo_form.xlsx"
 
 
-def read_xlsform() -> tuple[dict, list[str]]:
+def read_xlsform(path: Path = XLSFORM) -> tuple[dict, list[str]]:
     from cmsfamily.reporting.xlsform import from_xlsform
 
-    return from_xlsform(XLSFORM.read_bytes(), name=XLSFORM.name, instrument="cms")
+    return from_xlsform(path.read_bytes(), name=path.name, instrument="cms")
 
 
-def import_from_xlsform(by):
+def import_from_xlsform(by, path: Path = XLSFORM):
     """The template version the XLSForm imports as (a draft)."""
     from cmsfamily.reporting.exchange import import_template
 
-    data, _problems = read_xlsform()
+    data, _problems = read_xlsform(path)
     return import_template(data, by=by)
 
 
