@@ -69,6 +69,7 @@ EXPORTS = {
     "analytics:answers": Export("secretariat", ("csv", "xlsx"), "query"),
     "analytics:duties": _list("secretariat"),
     "analytics:gaps": Export("secretariat", ("csv", "xlsx"), "query"),
+    "analytics:indicator": _list("secretariat"),
 }
 # Found by the walk but no spreadsheet: why each is left out.
 NOT_SPREADSHEETS = {
@@ -301,6 +302,7 @@ def world(db, secretariat, nfp_kenya, nfp_germany, birdlife_fp):
             amount=Decimal("1000.00"),
             currency="EUR",
         )
+    indicator = _indicator_with_a_value()  # before the planting: its note turns hostile
     _plant()
     return {
         "cycle": cycle,
@@ -308,8 +310,24 @@ def world(db, secretariat, nfp_kenya, nfp_germany, birdlife_fp):
         "kenya": kenya,
         "germany": germany,
         "plan": StrategicPlan.objects.order_by("pk").first(),
+        "indicator": indicator,
         "programme": WorkProgramme.objects.filter(activities__isnull=False).first(),
     }
+
+
+def _indicator_with_a_value():
+    """An indicator (its texts planted) with a value entered for the Family (its note planted)."""
+    from decimal import Decimal
+
+    from cmsfamily.strategy.models import Indicator, IndicatorValue, Target
+
+    target = Target.objects.order_by("pk").first()
+    assert target is not None, "the world needs the Strategic Plan"
+    indicator = Indicator.objects.create(target=target, code="x.1", name="x")
+    IndicatorValue.objects.create(
+        indicator=indicator, year=2020, scope="family", value=Decimal(3), note="x"
+    )
+    return indicator
 
 
 def _urls(name: str, export: Export, fmt: str, world) -> list[str]:
@@ -338,6 +356,7 @@ def _urls(name: str, export: Export, fmt: str, world) -> list[str]:
         ],
         "reporting:workbook": [world["germany"].pk],
         "reporting:version-xlsx": [world["kenya"].pk, 1],
+        "analytics:indicator": [world["indicator"].pk] if name == "analytics:indicator" else [],
     }.get(name, [])
     url = reverse(name, args=args)
     if name == "analytics:gaps":
