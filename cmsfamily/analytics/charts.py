@@ -31,12 +31,19 @@ def choice_chart(table: Table, groups: list[tuple[str, str]]) -> Chart | None:
     ]
     order = [str(row.label) for row in options]
     reports = _("Reports")
+    # Whole reports only: a tick per report up to ten (Vega would put 0.5 and label it "1").
+    most = max([value["reports"] for value in values] + [1])
+    axis = (
+        alt.Axis(values=list(range(most + 1)), format="d")
+        if most <= 10
+        else alt.Axis(tickMinStep=1, format="d", tickCount=5)
+    )
     top = max(values, key=lambda value: value["reports"])
     words = {"option": top["option"], "count": top["reports"], "answered": table.answered}
     if len(names) == 1:
         base = alt.Chart(alt.Data(values=values)).encode(
             y=alt.Y("option:N", title=None, sort=order),
-            x=alt.X("reports:Q", title=reports, axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("reports:Q", title=reports, axis=axis),
             tooltip=[
                 alt.Tooltip("option:N", title=_("Option")),
                 alt.Tooltip("reports:Q", title=reports),
@@ -60,7 +67,7 @@ def choice_chart(table: Table, groups: list[tuple[str, str]]) -> Chart | None:
         .encode(
             y=alt.Y("option:N", title=None, sort=order),
             yOffset=alt.YOffset("group:N", sort=names[1:]),
-            x=alt.X("reports:Q", title=reports, axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("reports:Q", title=reports, axis=axis),
             color=alt.Color(
                 "group:N",
                 title=_("Group"),

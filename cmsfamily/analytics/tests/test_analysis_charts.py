@@ -28,6 +28,9 @@ def test_a_choice_question_has_a_chart_of_its_table(client, secretariat, reports
     assert counts["By-catch"] == 2 and '<figure class="chart"' in html and "<svg" in html
     assert html.count("core/charts") == 1 and html.count("vega-embed") == 1  # scripts once
     assert "The most chosen is By-catch: 2 of 2 reports." in html
+    # A tick per whole report: no half report labelled "1" twice.
+    layer = specs["q-t-threats--chart"]["layer"][0]
+    assert layer["encoding"]["x"]["axis"]["values"] == [0, 1, 2]
 
 
 def test_a_breakdown_draws_a_bar_per_group(client, secretariat, reports):

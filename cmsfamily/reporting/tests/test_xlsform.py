@@ -216,10 +216,12 @@ def test_a_form_of_groups_repeats_and_conditions_becomes_a_template():
     ]
     assert (questions["share"]["min_value"], questions["share"]["max_value"]) == ("0", "100")
     assert questions["details"]["max_length"] == 500
-    # The one constraint that is not a limit is kept in its item, and said.
-    assert problems == [
-        "survey row 9: the constraint is kept as text in the item; the platform does not check it yet."
+    # The one constraint that is not a limit is its item's "valid when", checked as any other:
+    # nothing is lost, so nothing is said.
+    kept = [
+        item["constraint"] for s in data["sections"] for item in s["items"] if "constraint" in item
     ]
+    assert len(kept) == 1 and problems == []
 
 
 def test_a_plain_label_is_in_the_default_language():

@@ -438,14 +438,7 @@ class _Reader:
             if key == "constraint" and self.limits(expr, target["question"]):
                 target.pop("constraint_message", None)
                 continue
-            target[key] = conditions.unparse(self.renamed(expr))
-            if key == "constraint":
-                self.problem(
-                    row,
-                    _(
-                        "the constraint is kept as text in the item; the platform does not check it yet."
-                    ),
-                )
+            target[key] = conditions.unparse(self.renamed(expr))  # its "valid when"
 
     def limits(self, expr: conditions.Expr, code: str) -> bool:
         """A constraint that only bounds the answer becomes the question's limits."""
