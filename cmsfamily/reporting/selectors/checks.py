@@ -114,6 +114,7 @@ def _report_nodes(structure: Structure, loops: dict) -> list[conditions.Node]:
 
 def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
     places = conditions.relevance(_report_nodes(structure, loops), values)
+    shown = _shown_in(places)
     required: set[tuple[str, str]] = set()
     for node in structure.nodes:
         for loop in keys_of(node, loops):
@@ -123,9 +124,7 @@ def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
                 if not places.get(place, places.get((code, ""), True)):
                     continue
                 tree = item.required_when_tree
-                if item.required or (
-                    tree and conditions.holds(tree, values, loop.key, _shown_in(places))
-                ):
+                if item.required or (tree and conditions.holds(tree, values, loop.key, shown)):
                     required.add(place)
     return Relevance(places, frozenset(required))
 
