@@ -11,6 +11,7 @@ from cmsfamily.reporting.tests.condition_cases import (
     SCRIPT,
     cases,
     forms,
+    load_relevance_vectors,
     load_vectors,
     lookup_of,
     nodes_of,
@@ -19,7 +20,9 @@ from cmsfamily.reporting.tests.condition_cases import (
 pytestmark = pytest.mark.e2e
 
 RUN = """(cases) => cases.map((c) =>
-  CMSConditions.evaluate(c.tree, CMSConditions.table(c.answers), c.key, c.current))"""
+  CMSConditions.evaluate(c.tree, CMSConditions.table(c.answers), c.key, c.current, c.hidden))"""
+RELEVANCE = """(forms) => forms.map((form) =>
+  CMSConditions.relevance(form.nodes, CMSConditions.table(form.answers)))"""
 
 
 @pytest.fixture
@@ -34,7 +37,7 @@ def test_the_browser_passes_every_vector(evaluator):
     vectors = load_vectors()
     results = evaluator.evaluate(RUN, vectors)
     wrong = [
-        (vector["expr"], vector["answers"], vector["key"], vector["result"])
+        (vector["expr"], vector["answers"], vector["hidden"], vector["key"], vector["result"])
         for vector, result in zip(vectors, results, strict=True)
         if result is not vector["result"]
     ]
@@ -50,7 +53,13 @@ def test_the_browser_passes_every_vector(evaluator):
 def test_random_expressions_give_the_same_result_in_the_browser(evaluator, batch):
     # 10 batches of 20 random cases: 200 expressions, one evaluate call per batch
     expected = [
-        evaluate(case["tree"], lookup_of(case["answers"]), case["key"], case["current"])
+        evaluate(
+            case["tree"],
+            lookup_of(case["answers"]),
+            case["key"],
+            case["current"],
+            hidden=case["hidden"],
+        )
         for case in batch
     ]
     assert evaluator.evaluate(RUN, batch) == expected
@@ -71,12 +80,17 @@ def test_random_forms_have_the_same_relevance_in_the_browser(evaluator, batch):
         ]
         for form in batch
     ]
-    found = evaluator.evaluate(
-        """(forms) => forms.map((form) =>
-          CMSConditions.relevance(form.nodes, CMSConditions.table(form.answers)))""",
-        batch,
-    )
+    found = evaluator.evaluate(RELEVANCE, batch)
     assert found == expected
+
+
+def test_the_browser_passes_every_relevance_vector(evaluator):
+    # chains through "not answered" gates, circles, loops, sections: as the server (test_conditions)
+    forms = load_relevance_vectors()
+    found = evaluator.evaluate(RELEVANCE, forms)
+    assert [[shown for _id, _key, shown in rows] for rows in found] == [
+        form["shown"] for form in forms
+    ]
 
 
 def test_a_hidden_root_hides_its_chain_in_the_browser(evaluator):

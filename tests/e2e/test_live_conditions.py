@@ -106,3 +106,58 @@ def test_a_required_when_that_stops_holding_removes_the_marker_live(
     # c.two hidden by its parent: its "no" no longer makes c.because required
     _choose(page, "c.one", "no")
     expect(marker).to_be_hidden()
+
+
+@pytest.fixture
+def gated_report(registry):
+    """The report above, c.three shown and c.because required when c.two is not answered (set
+    before the cycle opens: a frozen version's structure is read once)."""
+    from cmsfamily.reporting.models import Item
+    from cmsfamily.reporting.services.conditions import place
+
+    _template, version = build_template()
+    add_chain_section(version)
+    items = {
+        item.question.code: item
+        for item in Item.objects.filter(
+            section__version=version, question__code__in=["c.three", "c.because"]
+        )
+    }
+    assert (
+        place(
+            version,
+            [
+                ("c", items["c.three"], "shown_when", "${c.two} = ''"),
+                ("c", items["c.because"], "required_when", "${c.two} = ''"),
+            ],
+        )
+        == []
+    )
+    for item in items.values():
+        item.save()
+    cycle = open_cycle(version)
+    return Submission.objects.get(cycle=cycle, party__code="KE"), version
+
+
+def test_a_not_answered_gate_over_a_hidden_question_opens_live(
+    page, live_server, login, gated_report
+):
+    """c.two hidden by c.one counts as not answered, whatever it still holds: c.three shows and
+    c.because is marked required at once."""
+    _open(page, live_server, login, gated_report, "IV")
+    three = _question(page, "c.three")
+    marker = _question(page, "c.because").locator(".required")
+    _choose(page, "c.root", "yes")
+    _choose(page, "c.one", "yes")
+    expect(three).to_be_visible()  # c.two shown, not answered
+    expect(marker).to_be_visible()
+    _choose(page, "c.two", "yes")
+    expect(three).to_be_hidden()
+    expect(marker).to_be_hidden()
+    _choose(page, "c.one", "no")  # c.two hidden, its "yes" kept: counts as not answered
+    expect(_question(page, "c.two")).to_be_hidden()
+    expect(three).to_be_visible()
+    expect(marker).to_be_visible()
+    _choose(page, "c.one", "yes")
+    expect(three).to_be_hidden()
+    expect(marker).to_be_hidden()

@@ -23,7 +23,7 @@ from cmsfamily.reporting.conditions.grammar import (
     unparse,
 )
 from cmsfamily.reporting.conditions.legacy import from_legacy
-from cmsfamily.reporting.conditions.relevance import Node, kept, relevance
+from cmsfamily.reporting.conditions.relevance import Node, holds, kept, relevance
 from cmsfamily.reporting.conditions.words import Label, words
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "cycles",
     "evaluate",
     "from_legacy",
+    "holds",
     "kept",
     "parse",
     "references",

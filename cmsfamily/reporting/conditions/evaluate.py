@@ -17,12 +17,22 @@ The rules, for both:
   ``count-selected(x)``: how many are chosen (0 when not answered, 1 for a single answer).
   ``string-length(x)``: the number of characters (0 when not answered).
 * A bare value used as a condition holds when it is answered (and is not the number 0).
+
+A question that is not shown (``hidden``: the questions read that are not relevant, as
+``relevance.py`` decides) counts as not answered. Where a condition asks whether it is answered,
+that is the answer: ``${x} = ''`` holds and ``${x} != ''`` does not, ``string-length(${x})`` and
+``count-selected(${x})`` are 0 when compared with the number 0, and ``${x}`` alone does not hold.
+Any other reading of a hidden question (a comparison with a value, ``selected``, a count or a
+length compared with anything but 0) is unknown, and and / or / not combine unknowns as in
+three-valued logic: false and unknown is false, true or unknown is true, not unknown is unknown.
+A condition that comes out unknown does not hold: the question it shows stays hidden, as a
+question hidden by a hidden parent always was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +40,17 @@ from cmsfamily.reporting.conditions.grammar import COMPARISONS, Expr
 
 NUMBER, DATE, MULTI, TEXT, ANY = "number", "date", "multi", "text", "any"
 _DIGITS = frozenset("0123456789")
+_MEASURES = ("count-selected", "string-length")
+
+
+class _Unknown:
+    """The value of a hidden question read other than as answered or not."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
 
 
 def is_empty(value: Any) -> bool:
@@ -92,68 +113,94 @@ def _inferred(value: Any) -> str:
 
 
 class _Evaluation:
-    def __init__(self, lookup: Mapping, key: str, current: Any):
+    def __init__(self, lookup: Mapping, key: str, current: Any, hidden: Collection[str] = ()):
         self.lookup = lookup
         self.key = key
         self.current = current
+        self.hidden = hidden
 
     def answer(self, code: str) -> Any:
         if (code, self.key) in self.lookup:
             return self.lookup[(code, self.key)]
         return self.lookup.get((code, ""))
 
-    def value(self, node: Expr) -> tuple[Any, str]:
-        """The value of an operand and its type."""
+    def value(self, node: Expr, emptiness: bool = False) -> tuple[Any, str]:
+        """The value of an operand and its type. ``emptiness``: the operand is read only for
+        whether it is answered, so a hidden question is read as not answered, not UNKNOWN."""
         op = node["op"]
         if op == "str":
             return node["v"], TEXT
         if op == "num":
             return node["v"], NUMBER
         if op in ("ref", "self"):
-            value = self.answer(node["q"]) if op == "ref" else self.current
             kind = node.get("t", ANY)
+            if op == "ref" and node["q"] in self.hidden:
+                return (None, TEXT if kind == ANY else kind) if emptiness else (UNKNOWN, kind)
+            value = self.answer(node["q"]) if op == "ref" else self.current
             return value, _inferred(value) if kind == ANY else kind
         if op == "count-selected":
-            value, _kind = self.value(node["arg"])
+            value, _kind = self.value(node["arg"], emptiness)
+            if value is UNKNOWN:
+                return UNKNOWN, NUMBER
             if is_empty(value):
                 return 0, NUMBER
             return (len(value) if isinstance(value, list) else 1), NUMBER
         if op == "string-length":
-            value, _kind = self.value(node["arg"])
+            value, _kind = self.value(node["arg"], emptiness)
+            if value is UNKNOWN:
+                return UNKNOWN, NUMBER
             return (0 if is_empty(value) else len(text_of(value))), NUMBER
-        return self.holds(node), "boolean"
+        result = self.holds(node)
+        return (UNKNOWN if result is None else result), "boolean"
 
-    def holds(self, node: Expr) -> bool:
+    def holds(self, node: Expr) -> bool | None:
+        """Whether a condition holds: True, False, or None where it reads a hidden question in a
+        way that decides it (unknown)."""
         op = node["op"]
-        if op == "and":
-            return all(self.holds(arg) for arg in node["args"])
-        if op == "or":
-            return any(self.holds(arg) for arg in node["args"])
+        if op in ("and", "or"):
+            decisive = op == "or"  # the result that settles it: True for or, False for and
+            unknown = False
+            for arg in node["args"]:
+                result = self.holds(arg)
+                if result is decisive:
+                    return decisive
+                unknown = unknown or result is None
+            return None if unknown else not decisive
         if op == "not":
-            return not self.holds(node["arg"])
+            result = self.holds(node["arg"])
+            return None if result is None else not result
         if op in COMPARISONS:
             return self.compare(op, node["a"], node["b"])
         if op == "selected":
             value, _kind = self.value(node["arg"])
+            if value is UNKNOWN:
+                return None
             if is_empty(value):
                 return False
             if isinstance(value, list):
                 return node["v"] in {text_of(item) for item in value}
             return text_of(value) == node["v"]
-        value, kind = self.value(node)
+        value, kind = self.value(node, emptiness=True)
+        if value is UNKNOWN:
+            return None
         if kind == "boolean":
             return bool(value)
         if is_empty(value):
             return False
         return kind != NUMBER or decimal_of(value) != 0
 
-    def compare(self, op: str, left: Expr, right: Expr) -> bool:
+    def compare(self, op: str, left: Expr, right: Expr) -> bool | None:
         for side, other in ((left, right), (right, left)):
             if side["op"] == "str" and side["v"] == "" and op in ("=", "!="):
-                value, _kind = self.value(other)
+                value, _kind = self.value(other, emptiness=True)
+                if value is UNKNOWN:
+                    return None
                 return is_empty(value) if op == "=" else not is_empty(value)
-        a, a_kind = self.value(left)
-        b, b_kind = self.value(right)
+        zero = {"op": "num", "v": "0"} in (left, right)
+        a, a_kind = self.value(left, emptiness=zero and left["op"] in _MEASURES)
+        b, b_kind = self.value(right, emptiness=zero and right["op"] in _MEASURES)
+        if a is UNKNOWN or b is UNKNOWN:
+            return None
         if is_empty(a) or is_empty(b):
             return False
         kinds = {a_kind, b_kind}
@@ -186,9 +233,17 @@ def _ordered(op: str, x: Any, y: Any) -> bool:
     return x >= y
 
 
-def evaluate(expr: Expr, lookup: Mapping, key: str = "", current: Any = None) -> bool:
+def evaluate(
+    expr: Expr,
+    lookup: Mapping,
+    key: str = "",
+    current: Any = None,
+    hidden: Collection[str] = (),
+) -> bool:
     """Whether a condition holds on these answers ((code, loop key) -> value) for a loop item.
 
     ``current`` is the answer being checked, what ``.`` stands for in a "valid when" condition.
+    ``hidden``: the questions it reads that are not shown here (see the module's rules); a
+    condition that comes out unknown does not hold.
     """
-    return _Evaluation(lookup, key, current).holds(expr)
+    return _Evaluation(lookup, key, current, hidden).holds(expr) is True

@@ -1,15 +1,22 @@
 """Which questions and sections of a report are relevant, transitively.
 
-A node (an item or a section) is relevant at a loop item when its section is relevant there, its
-own condition holds, and every question its condition reads is itself relevant: a hidden
-question hides every question that depends on it, however deep the chain. A circle of conditions
-shows nothing of it. ``static/reporting/conditions.js`` computes the same, step for step (the
-order of the steps decides what a circle hides, so it is the same order).
+A node (an item or a section) is relevant at a loop item when its section is relevant there and
+its own condition holds, where a question the condition reads that is not relevant counts as not
+answered: "${x} = ''" holds over a hidden x, "${x} != ''" does not, and any other reading of a
+hidden x (``${x} = 'yes'``, ``selected(${x}, 'a')``, ...) leaves the condition unknown unless
+the rest of it decides (``evaluate.py`` states the rules), and an unknown condition hides its
+node. So a hidden question still hides every question whose condition depends on its value,
+however deep the chain, while a "not answered" gate over it opens, as in XLSForm (ODK reads a
+non-relevant question as empty).
+
+A circle of conditions (or of sections within each other) shows nothing of it: every node found
+on a circle while following what each condition reads is hidden, whatever its condition says.
+``static/reporting/conditions.js`` computes the same, step for step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +47,9 @@ class _Relevance:
         self.nodes = {node.id: node for node in nodes}
         self.values = values
         self.known: dict[tuple[str, str], bool] = {}
-        self.pending: set[tuple[str, str]] = set()
+        self.path: list[tuple[str, str]] = []  # the places being decided, outermost first
+        self.depth: dict[tuple[str, str], int] = {}  # their positions on the path
+        self.circled: set[tuple[str, str]] = set()  # places found on a circle
         self.scopes: dict[str, tuple[str, ...]] = {}
 
     def scope(self, node_id: str) -> tuple[str, ...]:
@@ -67,18 +76,32 @@ class _Relevance:
         place = (node_id, key)
         if place in self.known:
             return self.known[place]
-        if place in self.pending:  # a circle of conditions: none of it is shown
+        if place in self.depth:  # a circle: every place from there to here is on it
+            self.circled.update(self.path[self.depth[place] :])
             return False
-        self.pending.add(place)
+        self.depth[place] = len(self.path)
+        self.path.append(place)
         node = self.nodes[node_id]
         result = node.within is None or self.relevant(node.within, key)
         if result and node.condition:
-            result = all(
-                self.relevant(code, key) for code in references(node.condition)
-            ) and evaluate(node.condition, self.values, key)
-        self.pending.discard(place)
+            # every question it reads is decided, none skipped after a hidden one: the circles
+            # found do not hang on the order of the references
+            hidden = [code for code in references(node.condition) if not self.relevant(code, key)]
+            result = evaluate(node.condition, self.values, key, hidden=hidden)
+        self.path.pop()
+        del self.depth[place]
+        if place in self.circled:
+            result = False
         self.known[place] = result
         return result
+
+
+def holds(expr: Expr, values: Mapping, key: str, relevant: Callable[[str, str], bool]) -> bool:
+    """Whether a condition ("required when", or one whose outcome is sent for another) holds at
+    a loop item, the questions it reads for which ``relevant(code, key)`` is false counting as
+    not answered, as a "shown when" is decided above."""
+    hidden = [code for code in references(expr) if not relevant(code, key)]
+    return evaluate(expr, values, key, hidden=hidden)
 
 
 def relevance(items: Iterable[Node], values: Mapping) -> dict[tuple[str, str], bool]:

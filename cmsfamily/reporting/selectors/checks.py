@@ -114,6 +114,7 @@ def _report_nodes(structure: Structure, loops: dict) -> list[conditions.Node]:
 
 def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
     places = conditions.relevance(_report_nodes(structure, loops), values)
+    shown = _shown_in(places)
     required: set[tuple[str, str]] = set()
     for node in structure.nodes:
         for loop in keys_of(node, loops):
@@ -123,16 +124,18 @@ def _relevance(structure: Structure, values: Mapping, loops: dict) -> Relevance:
                 if not places.get(place, places.get((code, ""), True)):
                     continue
                 tree = item.required_when_tree
-                if item.required or (
-                    tree
-                    and all(
-                        places.get((ref, loop.key), places.get((ref, ""), True))
-                        for ref in conditions.references(tree)
-                    )
-                    and conditions.evaluate(tree, values, loop.key)
-                ):
+                if item.required or (tree and conditions.holds(tree, values, loop.key, shown)):
                     required.add(place)
     return Relevance(places, frozenset(required))
+
+
+def _shown_in(places: Mapping[tuple[str, str], bool]):
+    """Whether a node is relevant at a loop item, by these places of relevance."""
+
+    def shown(node_id: str, key: str) -> bool:
+        return places.get((node_id, key), places.get((node_id, ""), True))
+
+    return shown
 
 
 def _pin(node_id: str) -> tuple[str, dict]:
@@ -170,10 +173,7 @@ def page_conditions(
         keys = ["", *sorted({loop.key for items in loops.values() for loop in items})]
 
         def outcome(tree, key: str) -> bool:
-            return all(
-                places.get((ref, key), places.get((ref, ""), True))
-                for ref in conditions.references(tree)
-            ) and conditions.evaluate(tree, values, key)
+            return conditions.holds(tree, values, key, _shown_in(places))
 
         def pinned(node_id: str, tree):
             if not tree or set(conditions.references(tree)) <= readable:

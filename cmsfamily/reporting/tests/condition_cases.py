@@ -17,11 +17,38 @@ SCRIPT = Path(__file__).resolve().parents[1] / "static" / "reporting" / "conditi
 
 
 def load_vectors() -> list[dict]:
-    """Each vector with its checked tree ("tree", annotated with the questions' types)."""
+    """Each vector with its checked tree ("tree", annotated with the questions' types) and the
+    questions it reads that are not shown ("hidden", none unless it says)."""
     data = json.loads(VECTORS.read_text(encoding="utf-8"))
     questions = {code: QuestionInfo(kind) for code, kind in data["questions"].items()}
     return [
-        {**vector, "tree": annotate(parse(vector["expr"]), questions)} for vector in data["vectors"]
+        {
+            **vector,
+            "hidden": vector.get("hidden", []),
+            "tree": annotate(parse(vector["expr"]), questions),
+        }
+        for vector in data["vectors"]
+    ]
+
+
+def load_relevance_vectors() -> list[dict]:
+    """Each form of the relevance vectors with its nodes as ``conditions.js`` reads them (the
+    condition parsed into "condition")."""
+    data = json.loads(VECTORS.read_text(encoding="utf-8"))
+    return [
+        {
+            **case,
+            "nodes": [
+                {
+                    "id": node["id"],
+                    "condition": parse(node["expr"]) if node["expr"] else None,
+                    "within": node["within"],
+                    "loop_keys": node["loop_keys"],
+                }
+                for node in case["nodes"]
+            ],
+        }
+        for case in data["relevance"]
     ]
 
 
@@ -132,6 +159,8 @@ cases = st.fixed_dictionaries(
         "answers": answers,
         "key": st.sampled_from(KEYS),
         "current": answer_values,
+        # the questions read that are not shown
+        "hidden": st.lists(st.sampled_from(list(KINDS)), unique=True, max_size=3),
     }
 )
 

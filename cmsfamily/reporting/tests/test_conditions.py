@@ -6,13 +6,15 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cmsfamily.reporting.conditions import ConditionError, evaluate, parse, unparse
+from cmsfamily.reporting.conditions import ConditionError, evaluate, parse, relevance, unparse
 from cmsfamily.reporting.conditions.evaluate import decimal_of, is_date
 from cmsfamily.reporting.tests.condition_cases import (  # noqa: F401
     catalogue,
     expressions,
+    load_relevance_vectors,
     load_vectors,
     lookup_of,
+    nodes_of,
 )
 
 VECTORS = load_vectors()
@@ -45,9 +47,34 @@ def test_the_vectors_cover_every_operator():
 @pytest.mark.parametrize("vector", VECTORS, ids=[vector["expr"] for vector in VECTORS])
 def test_the_server_passes_every_vector(vector):
     result = evaluate(
-        vector["tree"], lookup_of(vector["answers"]), vector["key"], vector["current"]
+        vector["tree"],
+        lookup_of(vector["answers"]),
+        vector["key"],
+        vector["current"],
+        hidden=vector["hidden"],
     )
     assert result is vector["result"], vector.get("note", "")
+
+
+RELEVANCE_VECTORS = load_relevance_vectors()
+
+
+@pytest.mark.parametrize(
+    "form", RELEVANCE_VECTORS, ids=[form["about"][:60] for form in RELEVANCE_VECTORS]
+)
+def test_the_server_passes_every_relevance_vector(form):
+    shown = relevance(nodes_of(form), lookup_of(form["answers"]))
+    assert list(shown.values()) == form["shown"], form["about"]
+
+
+def test_the_vectors_cover_hidden_questions_in_every_combination():
+    hidden = [vector for vector in VECTORS if vector["hidden"]]
+    texts = " ".join(vector["expr"] for vector in hidden)
+    for operator in ("= ''", "!= ''", "string-length(", "count-selected(", " and ", " or ", "not("):
+        assert operator in texts, operator
+    assert {vector["result"] for vector in hidden} == {True, False}
+    assert any(vector["key"] for vector in hidden)
+    assert len(RELEVANCE_VECTORS) >= 8
 
 
 def test_parse_builds_the_json_tree():

@@ -168,7 +168,9 @@ def test_a_hidden_root_hides_every_descendant_however_deep():
     shown = relevance(chain(), values)
     assert shown[("root", "")]
     hidden = [node for (node, _key), on in shown.items() if not on]
-    assert hidden == ["b", "c", "d", "e", "section:2", "f", "section:2.1", "g"]
+    assert hidden == ["b", "c", "d", "section:2", "f", "section:2.1", "g"]
+    # e asks for d not answered: d is not shown, so it counts as not answered and e is shown
+    assert shown[("e", "")]
     # the answers stay in the draft; only what is relevant is kept for a version
     assert kept(values, shown) == {("root", ""): "no"}
     # switching back restores them
@@ -338,3 +340,40 @@ def test_sections_within_each_other_do_not_loop_forever():
     ]
     shown = relevance(nodes, {})
     assert shown and not any(shown.values())  # a circle of sections: nothing of it is shown
+
+
+def test_a_hidden_question_counts_as_not_answered_and_its_value_is_unknown():
+    from cmsfamily.reporting.conditions import holds
+
+    values = {("root", ""): "no", ("b", ""): "kept"}
+    shown = relevance(chain(), values)
+    assert not shown[("b", "")]
+
+    def relevant(code, key):
+        return shown.get((code, key), True)
+
+    assert evaluate(parse("${b} = 'kept'"), values)  # on the raw answers it holds...
+    assert not holds(parse("${b} = 'kept'"), values, "", relevant)  # ...b hidden: unknown
+    assert not holds(parse("not(${b} = 'kept')"), values, "", relevant)  # still unknown
+    assert holds(parse("${b} = ''"), values, "", relevant)  # not answered
+    assert not holds(parse("${b} != ''"), values, "", relevant)
+    assert holds(parse("${b} = 'kept' or ${root} = 'no'"), values, "", relevant)
+    assert not holds(parse("${b} = 'kept' and ${root} = 'no'"), values, "", relevant)
+    assert holds(parse("not(${b} = 'kept' and ${root} = 'yes')"), values, "", relevant)
+
+
+def test_a_circle_is_hidden_but_a_not_answered_gate_over_it_opens():
+    nodes = [
+        Node("a", parse("${b} = ''")),
+        Node("b", parse("${a} = ''")),
+        Node("gate", parse("${a} = ''")),
+        Node("value", parse("${a} = 'x'")),
+    ]
+    for order in (nodes, nodes[::-1], [nodes[2], nodes[0], nodes[3], nodes[1]]):
+        shown = relevance(order, {("a", ""): "x"})
+        assert shown == {
+            ("a", ""): False,
+            ("b", ""): False,
+            ("gate", ""): True,
+            ("value", ""): False,
+        }

@@ -362,3 +362,51 @@ def test_the_api_says_which_saved_answers_a_version_will_not_hold(chained, clien
         }
     ]
     assert Answer.objects.filter(submission=chained, question__code="c.one").exists()
+
+
+def test_a_question_that_is_not_shown_counts_as_not_answered(db):
+    """c.three "shown when c.two is not answered", c.because "required when c.two is not
+    answered": with c.one No, c.two is not shown, so both hold whatever c.two still holds; a
+    condition on c.two's value (c.three shown when c.two is Yes, before) stays unknown and hides."""
+    from cmsfamily.reporting.models import Item
+    from cmsfamily.reporting.services.conditions import place
+
+    _template, version = build_template()
+    add_chain_section(version)
+    items = {
+        item.question.code: item
+        for item in Item.objects.filter(section__version=version, question__code__startswith="c.")
+    }
+    assert (
+        place(
+            version,
+            [
+                ("c", items["c.three"], "shown_when", "${c.two} = ''"),
+                ("c", items["c.because"], "required_when", "${c.two} = ''"),
+            ],
+        )
+        == []
+    )
+    items["c.three"].save()
+    items["c.because"].save()
+    submission = Submission.objects.get(cycle=open_cycle(version), party__code="KE")
+    _answer(submission, {("c.root", ""): "yes", ("c.one", ""): "no", ("c.two", ""): "yes"})
+    structure, loops, values = _state(submission)
+    three, because = structure.items_by_code["c.three"], structure.items_by_code["c.because"]
+    relevant = selectors.relevance(structure, values, loops)
+    assert not relevant.shown(structure.items_by_code["c.two"], "")
+    assert relevant.shown(three, "") and relevant.required(because, "")
+    assert any(p.item == because for p in selectors.problems(structure, submission, values, loops))
+    # progress expects c.three and c.because (root, one answered; two not shown)
+    assert selectors.completion(structure, values, loops)[three.section_id] == (2, 4)
+    # the page's script gets the same: the conditions, and c.two's answer to read
+    node = structure.node(three.section_id)
+    sent = selectors.page_conditions(structure, node, values, loops)
+    assert sent["required"]["c.because"]["op"] == "="
+    assert ["c.two", "", "yes"] in sent["values"]
+    # c.one Yes: c.two is shown and answered, the gate closes
+    _answer(submission, {("c.one", ""): "yes"})
+    structure, loops, values = _state(submission)
+    relevant = selectors.relevance(structure, values, loops)
+    assert not relevant.shown(three, "") and not relevant.required(because, "")
+    assert selectors.completion(structure, values, loops)[three.section_id] == (3, 4)

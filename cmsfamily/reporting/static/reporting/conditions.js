@@ -2,8 +2,12 @@
 // (cmsfamily/reporting/conditions/evaluate.py, whose docstring states them), on the same JSON tree;
 // nothing is parsed here. Both pass the cases of cmsfamily/reporting/conditions/vectors.json.
 //
-//   CMSConditions.evaluate(expr, lookup, key, current) -> true | false
+//   CMSConditions.evaluate(expr, lookup, key, current, hidden) -> true | false
 //   lookup(code, key): the answer, or undefined when there is none for that loop item
+//   hidden: the codes of the questions read that are not shown (an array; counted as not
+//   answered where the condition asks whether they are, unknown otherwise: see evaluate.py)
+//   CMSConditions.holds(expr, lookup, key, relevant): evaluate, hidden being the questions read
+//   for which relevant(code, key) is false
 //   CMSConditions.table([[code, key, value], ...]) -> such a lookup
 //   CMSConditions.relevance(nodes, lookup) -> [[id, key, relevant], ...] (see relevance.py)
 (function () {
@@ -11,6 +15,10 @@
 
   var NUMBER = "number", DATE = "date", MULTI = "multi", TEXT = "text", ANY = "any";
   var COMPARISONS = { "=": 1, "!=": 1, "<": 1, "<=": 1, ">": 1, ">=": 1 };
+  var MEASURES = { "count-selected": 1, "string-length": 1 };
+  // The value of a hidden question read other than as answered or not (checked before isEmpty,
+  // which an empty object would pass).
+  var UNKNOWN = Object.freeze({ unknown: true });
 
   function isEmpty(value) {
     if (value === null || value === undefined || value === "") return true;
@@ -108,10 +116,11 @@
     }
   }
 
-  function Evaluation(lookup, key, current) {
+  function Evaluation(lookup, key, current, hidden) {
     this.lookup = lookup;
     this.key = key || "";
     this.current = current === undefined ? null : current;
+    this.hidden = new Set(hidden || []);
   }
 
   Evaluation.prototype.answer = function (code) {
@@ -121,41 +130,61 @@
     return value === undefined ? null : value;
   };
 
-  // [value, type] of an operand.
-  Evaluation.prototype.value = function (node) {
-    var op = node.op, value;
+  // [value, type] of an operand. emptiness: it is read only for whether it is answered, so a
+  // hidden question is read as not answered, not UNKNOWN.
+  Evaluation.prototype.value = function (node, emptiness) {
+    var op = node.op, value, kind;
     if (op === "str") return [node.v, TEXT];
     if (op === "num") return [node.v, NUMBER];
     if (op === "ref" || op === "self") {
+      kind = node.t || ANY;
+      if (op === "ref" && this.hidden.has(node.q)) {
+        return emptiness ? [null, kind === ANY ? TEXT : kind] : [UNKNOWN, kind];
+      }
       value = op === "ref" ? this.answer(node.q) : this.current;
-      var kind = node.t || ANY;
       return [value, kind === ANY ? inferred(value) : kind];
     }
     if (op === "count-selected") {
-      value = this.value(node.arg)[0];
+      value = this.value(node.arg, emptiness)[0];
+      if (value === UNKNOWN) return [UNKNOWN, NUMBER];
       if (isEmpty(value)) return [0, NUMBER];
       return [Array.isArray(value) ? value.length : 1, NUMBER];
     }
     if (op === "string-length") {
-      value = this.value(node.arg)[0];
+      value = this.value(node.arg, emptiness)[0];
+      if (value === UNKNOWN) return [UNKNOWN, NUMBER];
       return [isEmpty(value) ? 0 : Array.from(textOf(value)).length, NUMBER];
     }
-    return [this.holds(node), "boolean"];
+    var result = this.holds(node);
+    return [result === null ? UNKNOWN : result, "boolean"];
   };
 
+  // true, false, or null where it reads a hidden question in a way that decides it (unknown).
   Evaluation.prototype.holds = function (node) {
-    var op = node.op, self = this, value;
-    if (op === "and") return node.args.every(function (arg) { return self.holds(arg); });
-    if (op === "or") return node.args.some(function (arg) { return self.holds(arg); });
-    if (op === "not") return !this.holds(node.arg);
+    var op = node.op, value, result;
+    if (op === "and" || op === "or") {
+      var decisive = op === "or", unknown = false;
+      for (var i = 0; i < node.args.length; i++) {
+        result = this.holds(node.args[i]);
+        if (result === decisive) return decisive;
+        unknown = unknown || result === null;
+      }
+      return unknown ? null : !decisive;
+    }
+    if (op === "not") {
+      result = this.holds(node.arg);
+      return result === null ? null : !result;
+    }
     if (COMPARISONS[op]) return this.compare(op, node.a, node.b);
     if (op === "selected") {
       value = this.value(node.arg)[0];
+      if (value === UNKNOWN) return null;
       if (isEmpty(value)) return false;
       if (Array.isArray(value)) return value.map(textOf).indexOf(node.v) >= 0;
       return textOf(value) === node.v;
     }
-    var pair = this.value(node);
+    var pair = this.value(node, true);
+    if (pair[0] === UNKNOWN) return null;
     if (pair[1] === "boolean") return Boolean(pair[0]);
     if (isEmpty(pair[0])) return false;
     if (pair[1] !== NUMBER) return true;
@@ -163,17 +192,26 @@
     return number === null || number.whole !== "" || number.fraction !== "";
   };
 
+  function isZero(node) {
+    return node.op === "num" && node.v === "0" && Object.keys(node).length === 2;
+  }
+
   Evaluation.prototype.compare = function (op, left, right) {
     var sides = [[left, right], [right, left]];
     for (var i = 0; i < 2; i++) {
       var side = sides[i][0];
       if (side.op === "str" && side.v === "" && (op === "=" || op === "!=")) {
-        var empty = isEmpty(this.value(sides[i][1])[0]);
+        var other = this.value(sides[i][1], true)[0];
+        if (other === UNKNOWN) return null;
+        var empty = isEmpty(other);
         return op === "=" ? empty : !empty;
       }
     }
-    var first = this.value(left), second = this.value(right);
+    var zero = isZero(left) || isZero(right);
+    var first = this.value(left, zero && Boolean(MEASURES[left.op]));
+    var second = this.value(right, zero && Boolean(MEASURES[right.op]));
     var a = first[0], b = second[0];
+    if (a === UNKNOWN || b === UNKNOWN) return null;
     if (isEmpty(a) || isEmpty(b)) return false;
     var kinds = [first[1], second[1]];
     if (kinds.indexOf(NUMBER) >= 0) {
@@ -198,8 +236,9 @@
     return function (code, key) { return map.get(JSON.stringify([code, key])); };
   }
 
-  function evaluate(expr, lookup, key, current) {
-    return new Evaluation(lookup, key, current).holds(expr);
+  // A condition that comes out unknown does not hold.
+  function evaluate(expr, lookup, key, current, hidden) {
+    return new Evaluation(lookup, key, current, hidden).holds(expr) === true;
   }
 
   // The question codes a condition reads, in order of first appearance.
@@ -220,11 +259,19 @@
     return Boolean(node.condition) && Object.keys(node.condition).length > 0;
   }
 
+  // Whether a condition holds for a loop item, the questions it reads that are not relevant
+  // (relevant(code, key) false) counting as not answered.
+  function holds(expr, lookup, key, relevant) {
+    var hidden = references(expr).filter(function (code) { return !relevant(code, key); });
+    return evaluate(expr, lookup, key, null, hidden);
+  }
+
   // Transitive relevance, step for step as conditions/relevance.py computes it.
   // nodes: [{id, condition, within, loop_keys}] in the order of the form.
   // Returns [[id, key, relevant], ...]: each node at each key of its loop ("" outside loops).
   function relevance(nodes, lookup) {
-    var byId = new Map(), known = new Map(), pending = new Set(), scopes = new Map();
+    var byId = new Map(), known = new Map(), scopes = new Map();
+    var path = [], depth = new Map(), circled = new Set();
     nodes.forEach(function (node) { byId.set(node.id, node); });
 
     function scope(id) {
@@ -249,15 +296,24 @@
       if (scope(id).indexOf(key) < 0) key = "";
       var place = JSON.stringify([id, key]);
       if (known.has(place)) return known.get(place);
-      if (pending.has(place)) return false;
-      pending.add(place);
+      if (depth.has(place)) { // a circle: every place from there to here is on it
+        path.slice(depth.get(place)).forEach(function (one) { circled.add(one); });
+        return false;
+      }
+      depth.set(place, path.length);
+      path.push(place);
       var node = byId.get(id);
       var result = node.within === null || node.within === undefined || relevant(node.within, key);
       if (result && hasCondition(node)) {
-        result = references(node.condition).every(function (code) { return relevant(code, key); }) &&
-          evaluate(node.condition, lookup, key);
+        // every question it reads is decided, none skipped after a hidden one
+        var hidden = references(node.condition).filter(function (code) {
+          return !relevant(code, key);
+        });
+        result = evaluate(node.condition, lookup, key, null, hidden);
       }
-      pending.delete(place);
+      path.pop();
+      depth.delete(place);
+      if (circled.has(place)) result = false;
       known.set(place, result);
       return result;
     }
@@ -271,6 +327,7 @@
 
   window.CMSConditions = {
     evaluate: evaluate,
+    holds: holds,
     relevance: relevance,
     references: references,
     table: table,

@@ -148,8 +148,7 @@
       var marker = question.querySelector(".required[data-when]");
       var tree = page.required[code];
       if (marker && tree) {
-        marker.hidden = !(shown && C.references(tree).every(function (ref) { return relevant(ref, key); }) &&
-          C.evaluate(tree, lookup, key));
+        marker.hidden = !(shown && C.holds(tree, lookup, key, relevant));
       }
       var rule = page.valid && page.valid[code];
       if (rule) {
