@@ -314,6 +314,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Operations (cmsfamily.core.health, deploy/): /health/ answers load balancers over plain HTTP too,
+# and says the queue is stuck when a task has waited this long for a worker.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+HEALTH_QUEUE_MAX_WAIT_SECONDS = env_int("HEALTH_QUEUE_MAX_WAIT_SECONDS", 600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
