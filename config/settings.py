@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, log line and domain event of a request carries its id.
+    "cmsfamily.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the security headers too.
     "csp.middleware.CSPMiddleware",
@@ -319,11 +321,34 @@ if PRODUCTION:
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 HEALTH_QUEUE_MAX_WAIT_SECONDS = env_int("HEALTH_QUEUE_MAX_WAIT_SECONDS", 600)
 
+# One JSON object per line in production (LOG_FORMAT=json), for a log collector; each line names
+# the request it belongs to (request_id, also in the X-Request-ID header and in domain events).
+# LOG_REQUESTS: one line per request served (method, path, status, ms, user id), on in production.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cmsfamily.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "cmsfamily.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    # WeasyPrint warns about every screen-only CSS rule it ignores in a PDF: noise, not problems.
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "cmsfamily.requests": {
+            "level": "INFO" if env_bool("LOG_REQUESTS", PRODUCTION) else "WARNING"
+        },
+        # WeasyPrint warns about every screen-only CSS rule it ignores in a PDF: noise, not problems.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }
