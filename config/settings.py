@@ -206,6 +206,26 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Media (confirming letters, evidence, uploads waiting for confirmation) on an S3-compatible store
+# when MEDIA_S3_BUCKET is set, so that several application servers share them; else MEDIA_ROOT on
+# the local disk. Files stay private: the platform serves each through a view that asks its rule.
+# Without MEDIA_S3_ACCESS_KEY_ID, boto3 finds credentials itself (instance role, ~/.aws).
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("MEDIA_S3_PREFIX", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Source maps are for developers: compressing them, and keeping and compressing an unhashed copy of
 # every file, made collectstatic (and so `make run`) take four times as long.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
