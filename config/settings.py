@@ -198,7 +198,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # gzip and brotli copies made by collectstatic. With DEBUG on (the test suite, a debugging session):
 # the plain storage, which needs no collectstatic. DJANGO_STATIC_MANIFEST=0/1 overrides.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

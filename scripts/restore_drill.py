@@ -7,7 +7,7 @@ restored. Prints what it compared; exits 1 on any difference. CI may run it (Pos
 
 Two databases are made from that URL, <name>_source and <name>_restored (the name must contain
 "drill": both are dropped first). The generated Family: the real registry (load_reference), a
-reporting template with every kind of question, a cycle with eight Parties' reports answered and
+the demo accounts' people and appointments (load_demo), a reporting template with every kind of question, a cycle with eight Parties' reports answered and
 submitted, one of them recalled and submitted again (two versions), five accepted and published,
 and three confirming letters (PDFs) in the media.
 """
@@ -98,7 +98,9 @@ def generate() -> None:
     writer.add_metadata({"/Title": "Drill: confirming letter"})
     writer.write(pdf)
     with transaction.atomic():
-        for appointment in Appointment.objects.order_by("pk")[:3]:
+        appointments = list(Appointment.objects.order_by("pk")[:3])
+        assert appointments, "no appointment to attach a confirming letter to"
+        for appointment in appointments:
             appointment.document.save(
                 f"drill-letter-{appointment.pk}.pdf", ContentFile(pdf.getvalue()), save=True
             )
@@ -195,6 +197,7 @@ def drill() -> int:
             _recreate(url)
         run([python, "manage.py", "migrate", "--no-input", "-v", "0"], env)
         run([python, "manage.py", "load_reference"], env, capture=True)
+        run([python, "manage.py", "load_demo"], env, capture=True)  # people and appointments
         run([python, __file__, "generate"], env)
         before = json.loads(run([python, __file__, "fingerprint"], env, capture=True))
         backup_dir = run(["bash", "scripts/backup.sh", work_dir / "backups"], env, capture=True)

@@ -111,7 +111,7 @@ status=$(on "$PORT_A" -o /dev/null -w '%{http_code}' -H "Referer: https://127.0.
 [ "$status" = "302" ] || fail "the exchange rate posted to :$PORT_A answered $status"
 on "$PORT_B" "http://127.0.0.1:$PORT_B/exchange-rates/" | grep -q "two-server drill" ||
     fail ":$PORT_B does not list the rate written on :$PORT_A"
-request_id=$(manage shell -c "from cmsfamily.core.models import Event; print(Event.objects.get(kind='exchange_rate.set').request_id)")
+request_id=$(manage shell --no-imports -v 0 -c "from cmsfamily.core.models import Event; print(Event.objects.get(kind='exchange_rate.set').request_id)")
 [ "$request_id" = "two-servers-write-1" ] || fail "the audit event has request id '$request_id'"
 grep -q '"request_id": "two-servers-write-1"' "$WORK/gunicorn-$PORT_A.log" ||
     fail "no JSON log line of :$PORT_A carries the request id"

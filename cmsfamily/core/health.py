@@ -24,13 +24,13 @@ logger = logging.getLogger(__name__)
 
 OK, ERROR, NOT_CONFIGURED = "ok", "error", "not configured"
 QueueCheck = Callable[[str, dict], dict]
-_QUEUE_CHECKS: dict[str, QueueCheck] = {}
+QUEUE_CHECKS: dict[str, QueueCheck] = {}
 
 
 def register_queue_check(backend_path: str, check: QueueCheck) -> None:
     """`check(alias, backend_settings)` returns the fields to report; it raises when the queue
     cannot be reached, and says "error" when it is reachable but not working."""
-    _QUEUE_CHECKS[backend_path] = check
+    QUEUE_CHECKS[backend_path] = check
 
 
 def _timed(name: str, check: Callable[[], dict]) -> dict:
@@ -67,7 +67,7 @@ def check_queue() -> dict:
     if not backend_settings:
         return {"status": NOT_CONFIGURED}
     path = backend_settings.get("BACKEND", "")
-    check = _QUEUE_CHECKS.get(path)
+    check = QUEUE_CHECKS.get(path)
     if check is None:
         return {"status": NOT_CONFIGURED, "backend": path.rsplit(".", 1)[-1]}
     return {"backend": path.rsplit(".", 1)[-1], **check("default", backend_settings)}
@@ -96,7 +96,10 @@ def _database_queue(alias: str, backend_settings: dict) -> dict:
     waiting = DBTaskResult.objects.ready().filter(backend_name=alias)
     oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     waited = (timezone.now() - oldest) if oldest else timedelta(0)
-    result = {"waiting": waiting.count(), "oldest_waiting_seconds": int(waited.total_seconds())}
+    result: dict = {
+        "waiting": waiting.count(),
+        "oldest_waiting_seconds": int(waited.total_seconds()),
+    }
     if waited.total_seconds() > settings.HEALTH_QUEUE_MAX_WAIT_SECONDS:
         result.update(status=ERROR, error="tasks are waiting: is a worker running?")
     return result

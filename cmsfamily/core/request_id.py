@@ -44,6 +44,13 @@ class RequestIdMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         response[HEADER] = request_id
+        if access_log.isEnabledFor(logging.INFO):
+            self.log(request, response, started)
+        return response
+
+    @staticmethod
+    def log(request, response, started: float) -> None:
+        # Static files never reach the authentication middleware: they have no user.
         user = getattr(request, "user", None)
         access_log.info(
             "%s %s %s",
@@ -58,7 +65,6 @@ class RequestIdMiddleware:
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
             },
         )
-        return response
 
 
 def _forget(**kwargs) -> None:

@@ -56,13 +56,13 @@ def test_an_unknown_task_backend_is_reported_not_configured(client, settings):
 @pytest.mark.django_db
 def test_a_plugged_queue_check_that_fails_makes_the_site_unhealthy(client, settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "example.QueueBackend"}}
-    monkeypatch.setitem(health._QUEUE_CHECKS, "example.QueueBackend", lambda alias, conf: {})
+    monkeypatch.setitem(health.QUEUE_CHECKS, "example.QueueBackend", lambda alias, conf: {})
     assert client.get(URL).status_code == 200
 
     def stuck(alias, conf):
         return {"status": "error", "error": "tasks are waiting: is a worker running?", "waiting": 3}
 
-    monkeypatch.setitem(health._QUEUE_CHECKS, "example.QueueBackend", stuck)
+    monkeypatch.setitem(health.QUEUE_CHECKS, "example.QueueBackend", stuck)
     response = client.get(URL)
     assert response.status_code == 503
     assert response.json()["checks"]["queue"]["waiting"] == 3
@@ -70,7 +70,7 @@ def test_a_plugged_queue_check_that_fails_makes_the_site_unhealthy(client, setti
     def unreachable(alias, conf):
         raise ConnectionError("redis://:s3cret@queue.internal:6379")
 
-    monkeypatch.setitem(health._QUEUE_CHECKS, "example.QueueBackend", unreachable)
+    monkeypatch.setitem(health.QUEUE_CHECKS, "example.QueueBackend", unreachable)
     response = client.get(URL)
     assert response.status_code == 503
     assert response.json()["checks"]["queue"]["error"] == "ConnectionError"
