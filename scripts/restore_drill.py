@@ -15,12 +15,15 @@ and three confirming letters (PDFs) in the media.
 import hashlib
 import json
 import os
-import subprocess
+import shutil
+import subprocess  # runs our own tools and scripts, never input; bandit: # nosec B404
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BASH = shutil.which("bash") or "/bin/bash"
 PARTIES = ("KE", "DE", "FR", "GB", "IT", "ES", "SN", "GH")
 PUBLISHED = 5
 ANSWERS = [
@@ -183,7 +186,7 @@ def drill() -> int:
 
         def run(args, environment, capture=False):
             print("$", " ".join(str(a) for a in args), flush=True)
-            result = subprocess.run(  # noqa: S603 - our own scripts
+            result = subprocess.run(  # noqa: S603 - our own scripts; bandit: # nosec B603
                 [str(a) for a in args],
                 cwd=ROOT,
                 env=environment,
@@ -200,11 +203,22 @@ def drill() -> int:
         run([python, "manage.py", "load_demo"], env, capture=True)  # people and appointments
         run([python, __file__, "generate"], env)
         before = json.loads(run([python, __file__, "fingerprint"], env, capture=True))
-        backup_dir = run(["bash", "scripts/backup.sh", work_dir / "backups"], env, capture=True)
+        backup_dir = run([BASH, "scripts/backup.sh", work_dir / "backups"], env, capture=True)
         backup_dir = backup_dir.strip().splitlines()[-1]
         sizes = {p.name: p.stat().st_size for p in Path(backup_dir).iterdir()}
-        run(["bash", "scripts/restore.sh", backup_dir], restored_env)
+        started = time.monotonic()
+        run([BASH, "scripts/restore.sh", backup_dir], restored_env)
+        restore_seconds = time.monotonic() - started
         after = json.loads(run([python, __file__, "fingerprint"], restored_env, capture=True))
+        # A second restore onto the restored database must be refused, not mixed into it.
+        again = subprocess.run(  # noqa: S603 - our own script; bandit: # nosec B603
+            [BASH, "scripts/restore.sh", backup_dir],
+            cwd=ROOT,
+            env=restored_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     problems = []
     for name, hashes in before["versions"].items():
@@ -221,6 +235,8 @@ def drill() -> int:
                 if before[part].get(key) != after[part].get(key)
             )
             problems.append(f"{part} differ after the restore: {differing[:10]}")
+    if again.returncode == 0 or "refused" not in again.stderr:
+        problems.append("a restore onto a database that has tables was not refused")
     for kind in ("versions", "published", "media"):
         if not before[kind]:
             problems.append(f"the generated Family has no {kind}: nothing was compared")
@@ -231,6 +247,7 @@ def drill() -> int:
         f"source's), {len(after['published'])} published documents, {len(after['media'])} media "
         f"files, {len(after['rows'])} tables ({sum(after['rows'].values()):,} rows)"
     )
+    print(f"restore took {restore_seconds:.1f} s; a second restore onto it: {again.stderr.strip()}")
     for problem in problems:
         print("DIFFERENCE:", problem)
     print("RESTORE DRILL", "FAILED" if problems else "PASSED: the restored platform is identical")

@@ -131,7 +131,7 @@ if command -v nginx >/dev/null; then
     sed -e "s|/etc/letsencrypt/live/cms.example.org/fullchain.pem|$WORK/cert.pem|" \
         -e "s|/etc/letsencrypt/live/cms.example.org/privkey.pem|$WORK/key.pem|" \
         -e "s|127.0.0.1:8000|127.0.0.1:$PORT_A|; s|127.0.0.1:8001|127.0.0.1:$PORT_B|" \
-        -e "s|listen 443 ssl;|listen 127.0.0.1:$PORT_NGINX ssl;|; /listen \[::\]/d" \
+        -e "s|listen 443 ssl http2;|listen 127.0.0.1:$PORT_NGINX ssl http2;|; /listen \[::\]/d" \
         -e "s|listen 80;|listen 127.0.0.1:$((PORT_NGINX + 1));|" \
         deploy/nginx/cmsfamily.conf >"$WORK/site.conf"
     cat >"$WORK/nginx.conf" <<CONF
@@ -145,7 +145,9 @@ http {
     include $WORK/site.conf;
 }
 CONF
-    nginx -t -c "$WORK/nginx.conf" -g "daemon off;" 2>&1 | tail -n 1
+    nginx -t -c "$WORK/nginx.conf" -g "daemon off;" >"$WORK/nginx-t.out" 2>&1 ||
+        fail "nginx -t: $(cat "$WORK/nginx-t.out")"
+    sed 's/^/   /' "$WORK/nginx-t.out"
     nginx -c "$WORK/nginx.conf" -g "daemon off;" &
     PIDS+=($!)
     sleep 1
