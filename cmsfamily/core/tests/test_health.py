@@ -143,3 +143,34 @@ def test_everyone_may_ask(client_as, request, persona, expected):
 def test_one_query_for_the_database_check(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_database_queue_fails_when_a_task_waits_too_long(client, settings):
+    """Runs once django-tasks' database backend is installed (the background jobs' work)."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        pytest.skip("django_tasks_db is not installed yet")
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.HEALTH_QUEUE_MAX_WAIT_SECONDS = 60
+    assert client.get(URL).json()["checks"]["queue"]["waiting"] == 0
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="cmsfamily.example.task",
+        backend_name="default",
+        run_after=timezone.now() - timedelta(minutes=5),
+        exception_class_path="",
+        traceback="",
+    )
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=5))
+    response = client.get(URL)
+    assert response.status_code == 503
+    queue = response.json()["checks"]["queue"]
+    assert (queue["status"], queue["waiting"]) == ("error", 1)
+    assert queue["oldest_waiting_seconds"] >= 300
