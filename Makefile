@@ -9,13 +9,15 @@ PYTEST_ARGS ?=
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-fast test-e2e check bench install reference demo messages clean
+.PHONY: run test test-fast test-e2e check bench install reference demo messages clean lock
 
-$(STAMP): pyproject.toml
+# The versions are those of requirements-dev.lock, the versions production installs from
+# requirements.lock: what CI tests is what runs (`make lock` refreshes both).
+$(STAMP): pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements-dev.lock -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -54,18 +56,34 @@ test-e2e: $(STAMP)
 	$(MANAGE) compilemessages_if_needed
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
-## make check: lint, types, no private name taken across modules, migrations, and the deploy checks on collected static files (the deploy
-## check refuses uncollected ones: with production settings every page would answer 500)
+## make check: lint, types, no private name taken across modules, migrations, security lint (bandit),
+## the lock files against pyproject.toml, known vulnerabilities of the locked packages (pip-audit:
+## says "NOT AUDITED" and passes when PyPI's advisory data cannot be had, AUDIT_REQUIRED=1 fails
+## then), and the deploy checks on collected static files (the deploy check refuses uncollected
+## ones: with production settings every page would answer 500)
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy cmsfamily config
 	$(BIN)/python scripts/private_names.py
 	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/bandit -c pyproject.toml -q -r cmsfamily config scripts
+	$(BIN)/python scripts/check_lock.py
+	$(BIN)/python scripts/audit_dependencies.py
 	export DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-secret-key-for-deploy-check \
 	  DJANGO_ALLOWED_HOSTS=cms.example.org DATABASE_URL=sqlite:///:memory: && \
 	  $(MANAGE) collectstatic --no-input -v 0 && \
 	  $(MANAGE) check --deploy --fail-level WARNING
+
+## make lock: rewrite requirements.lock (production, with hashes) and requirements-dev.lock (CI and
+## developers, the same versions plus the tools) from pyproject.toml, keeping the pins that still
+## fit; `make lock UPGRADE=1` takes the newest versions within the bounds. Needs PyPI.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	  $(if $(UPGRADE),--upgrade) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  -c requirements.lock $(if $(UPGRADE),--upgrade) -o requirements-dev.lock
+	$(BIN)/python scripts/check_lock.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

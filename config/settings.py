@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, log line and domain event of a request carries its id.
+    "cmsfamily.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the security headers too.
     "csp.middleware.CSPMiddleware",
@@ -196,7 +198,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # gzip and brotli copies made by collectstatic. With DEBUG on (the test suite, a debugging session):
 # the plain storage, which needs no collectstatic. DJANGO_STATIC_MANIFEST=0/1 overrides.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -204,6 +206,26 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Media (confirming letters, evidence, uploads waiting for confirmation) on an S3-compatible store
+# when MEDIA_S3_BUCKET is set, so that several application servers share them; else MEDIA_ROOT on
+# the local disk. Files stay private: the platform serves each through a view that asks its rule.
+# Without MEDIA_S3_ACCESS_KEY_ID, boto3 finds credentials itself (instance role, ~/.aws).
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("MEDIA_S3_PREFIX", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Source maps are for developers: compressing them, and keeping and compressing an unhashed copy of
 # every file, made collectstatic (and so `make run`) take four times as long.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
@@ -314,11 +336,39 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Operations (cmsfamily.core.health, deploy/): /health/ answers load balancers over plain HTTP too,
+# and says the queue is stuck when a task has waited this long for a worker.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+HEALTH_QUEUE_MAX_WAIT_SECONDS = env_int("HEALTH_QUEUE_MAX_WAIT_SECONDS", 600)
+
+# One JSON object per line in production (LOG_FORMAT=json), for a log collector; each line names
+# the request it belongs to (request_id, also in the X-Request-ID header and in domain events).
+# LOG_REQUESTS: one line per request served (method, path, status, ms, user id), on in production.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cmsfamily.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "cmsfamily.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    # WeasyPrint warns about every screen-only CSS rule it ignores in a PDF: noise, not problems.
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "cmsfamily.requests": {
+            "level": "INFO" if env_bool("LOG_REQUESTS", PRODUCTION) else "WARNING"
+        },
+        # WeasyPrint warns about every screen-only CSS rule it ignores in a PDF: noise, not problems.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }

@@ -41,6 +41,9 @@ class Event(models.Model):
     target_type = models.CharField(max_length=100)
     target_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict, blank=True)
+    # The request it was written in (X-Request-ID, also in that request's log lines); blank when
+    # written by a command or a task.
+    request_id = models.CharField(_("request"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cmsfamily.core.models import Event, ExchangeRate
+from cmsfamily.core.request_id import current_request_id
 
 
 def require(by, perm: str, obj=None) -> None:
@@ -23,6 +24,7 @@ def record_event(*, kind: str, target, actor=None, **data) -> Event:
         target_id=str(target.pk),
         actor=actor if actor is not None and actor.is_authenticated else None,
         data=data,
+        request_id=current_request_id(),
     )
 
 

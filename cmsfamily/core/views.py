@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.defaults import page_not_found
 from django_filters.views import FilterView
@@ -24,6 +25,7 @@ from cmsfamily.core import services, spreadsheets
 from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.filtersets import ExchangeRateFilter
 from cmsfamily.core.forms import ExchangeRateForm
+from cmsfamily.core.health import run_checks
 from cmsfamily.core.models import ExchangeRate
 from cmsfamily.core.tables import BoundedPaginator, ExchangeRateTable
 
@@ -270,3 +272,12 @@ def exchange_rate_add(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def health(request: HttpRequest) -> JsonResponse:
+    """The database, the cache and the task queue, as JSON: 200 when the site can serve, else 503.
+    Public, for load balancers and monitors: it says which part fails, never why in detail."""
+    report = run_checks()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
