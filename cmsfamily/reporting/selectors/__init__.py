@@ -30,6 +30,7 @@ from cmsfamily.reporting.selectors.analysis import (
     option_values,
     shared_questions,
     target_tags,
+    with_answers,
 )
 from cmsfamily.reporting.selectors.bank import (
     bank_question,
@@ -156,6 +157,7 @@ __all__ = [
     "cycle",
     "cycle_reporters",
     "counted_reports",
+    "with_answers",
     "counts_accepted",
     "cycles",
     "diff",
