@@ -58,7 +58,7 @@ class Size:
 
 
 SIZES = {
-    # 16 + 16 + 2 + 10 + 2 + 6 = 52 questions, and 12 per species of 260: 3,172 fields a report.
+    # 16 + 16 + 2 + 10 + 2 + 6 = 52 questions, and 12 per species of 300: 3,652 fields a report.
     "full": Size(
         "full",
         years=(2008, 2011, 2014, 2017, 2020, 2023),
@@ -68,7 +68,7 @@ SIZES = {
         texts=6,
         multiple=2,
         loop_questions=12,
-        species=260,
+        species=300,
     ),
     # 16 + 6 + 1 + 4 + 1 + 2 = 30 questions, and 2 per species of 3: 36 fields a report.
     "small": Size(

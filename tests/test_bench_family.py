@@ -59,7 +59,10 @@ def _figures(html: str) -> list[int]:
     return [int(n) for n in re.findall(r">\s*(\d+)\s*<", html)]
 
 
-def test_analysis_pages_show_figures(small, client, secretariat):
+def test_analysis_pages_show_figures_read_in_part(small, client, secretariat):
+    """The pages show figures; what they read of each version (the answers a figure needs,
+    picked out in the database) is what the whole version says."""
+    _partial_reads_give_the_answers_the_whole_content_gives(secretariat)
     client.force_login(secretariat)
     slug = family.cycle_slug("small", "party", 2023)
     target = client.get("/analysis/targets/3/")
@@ -80,3 +83,34 @@ def test_analysis_pages_show_figures(small, client, secretariat):
     body = page.content.decode()
     assert "Synthetic question: has your country taken measures towards Target 3" in body
     assert max(_figures(body)) >= 50  # a count of Parties answering
+
+
+def _partial_reads_give_the_answers_the_whole_content_gives(secretariat):
+    """The analysis reads only the answers a figure needs (in the database); what it reads is
+    what the whole version says, and which questions a report answers too."""
+    from cmsfamily.reporting import selectors
+    from cmsfamily.reporting.models import Cycle
+
+    cycles = list(
+        Cycle.objects.filter(slug__startswith=f"{family.PREFIX}-small").select_related(
+            "version__template__instrument"
+        )
+    )
+    codes = [f"{family.PREFIX}-small.t03-measures", f"{family.PREFIX}-small.species-q01"]
+    whole = selectors.counted_reports(cycles, secretariat)
+    part = selectors.counted_reports(cycles, secretariat, codes=codes)
+    keys = selectors.counted_reports(cycles, secretariat, codes=codes, answered_only=True)
+    assert len(whole.counted) == len(part.counted) == len(keys.counted) > 200
+    for full, read, answered in zip(whole.counted, part.counted, keys.counted, strict=True):
+        expected = {code: full.answers[code] for code in codes if code in full.answers}
+        assert read.answers == expected
+        assert answered.answered == frozenset(expected)
+        assert answered.answers_any(codes) == full.answers_any(codes) == bool(expected)
+        looped = expected.get(codes[1], {})
+        assert {key: read.loop_labels[key] for key in looped} == {
+            key: full.loop_labels[key] for key in looped
+        }
+    again = selectors.with_answers(keys.counted[:5], codes[:1])
+    assert [r.answers for r in again] == [
+        {c: v for c, v in r.answers.items() if c == codes[0]} for r in whole.counted[:5]
+    ]

@@ -135,14 +135,28 @@ class GapForm(forms.Form):
 
 @dataclass
 class Source:
-    """One counted answer behind a cell, with what its options mean."""
+    """One counted answer behind a cell, with what its options mean; how it reads and where it
+    is in the form are worked out when a page shows it (a matrix holds thousands)."""
 
     report: reporting.CountedReport
     question: Question
-    number: str  # its label in the form ("I.3")
-    loop_label: str
-    text: str
+    item: Any
+    key: str  # its loop item, or ""
+    value: Any
     meaning: str  # a status of ORDER
+
+    @property
+    def number(self) -> str:
+        """Its label in the form ("I.3")."""
+        return reporting.item_name(self.report.form, self.item)
+
+    @property
+    def loop_label(self) -> str:
+        return self.report.loop_labels.get(self.key, self.key) if self.key else ""
+
+    @property
+    def text(self) -> str:
+        return str(display.text(self.question, self.value))
 
     @property
     def meaning_label(self) -> str:
@@ -265,10 +279,11 @@ class Gaps:
 
 def _tagged(cycles, targets) -> tuple[dict[int, list[Question]], dict[int, list[Question]]]:
     """The questions of the chosen cycles' forms tagged with each target (one query for the
-    tags; the questions come with the forms, read once per cycle)."""
+    tags; the questions come with the forms, read once per template version)."""
     questions: dict[str, Question] = {}
+    forms = reporting.forms_of(cycles)
     for cycle in cycles:
-        for code, item in reporting.structure(cycle.version).items_by_code.items():
+        for code, item in forms[cycle.pk].items_by_code.items():
             questions.setdefault(code, item.question)
     links = Question.targets.through.objects.filter(
         question__code__in=list(questions), target__in=targets
@@ -283,7 +298,10 @@ def _tagged(cycles, targets) -> tuple[dict[int, list[Question]], dict[int, list[
 
 
 def _meaning(question: Question, value) -> str:
-    values = value if isinstance(value, list) else [value]
+    if not isinstance(value, list):  # one option: its meaning, if it has one
+        meaning = question.meanings.get(str(value), "")
+        return meaning if meaning in ORDER else MEANING_NOT_SET
+    values = value
     meanings = {question.meanings.get(str(v), "") for v in values}
     return next((m for m in ORDER if m in meanings), MEANING_NOT_SET)
 
@@ -299,16 +317,7 @@ def cell_of(report: reporting.CountedReport, questions: list[Question]) -> Cell:
         for key, value in report.answers.get(question.code, {}).items():
             if value in (None, "", []):
                 continue
-            sources.append(
-                Source(
-                    report,
-                    question,
-                    reporting.item_name(report.form, item),
-                    report.loop_labels.get(key, key) if key else "",
-                    str(display.text(question, value)),
-                    _meaning(question, value),
-                )
-            )
+            sources.append(Source(report, question, item, key, value, _meaning(question, value)))
     if not sources:
         return Cell(NOT_REPORTED, report)
     found = {source.meaning for source in sources}

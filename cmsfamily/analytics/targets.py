@@ -139,7 +139,7 @@ def rollups(
     tags = reporting.target_tags(targets)
     wanted = {code for codes in tags.values() for code in codes}
     cycles = reporting.analysable_cycles(user)
-    structures = {cycle.pk: reporting.structure(cycle.version) for cycle in cycles}
+    structures = reporting.forms_of(cycles)
     asking = [c for c in cycles if wanted & set(structures[c.pk].items_by_code)]
     reporters = reporting.counted_reports(
         asking, user, codes=wanted, answered_only=not with_answers

@@ -45,6 +45,16 @@ def counts_accepted(user, cycle: Cycle) -> bool:
     return user.has_perm("reporting.manage_cycle", cycle)
 
 
+def forms_of(cycles) -> dict[int, Structure]:
+    """Each cycle's form (cycle id -> its structure), read once per template version: the
+    cycles of a template share their version."""
+    by_version: dict[int, Structure] = {}
+    for cycle in cycles:
+        if cycle.version_id not in by_version:
+            by_version[cycle.version_id] = structure(cycle.version)
+    return {cycle.pk: by_version[cycle.version_id] for cycle in cycles}
+
+
 @dataclass(frozen=True)
 class CountedReport:
     """A report that counts, with the one version whose answers are counted."""
@@ -123,9 +133,12 @@ def counted_reports(
     kept = [cycle.pk for cycle in cycles if counts_accepted(user, cycle)]
     expected = list(
         Submission.objects.filter(cycle__in=cycles)
-        .select_related("cycle", "party__region", "organisation")
+        .select_related("party__region", "organisation")
         .order_by("cycle", "party__name", "organisation__short_name", "pk")
     )
+    by_pk = {cycle.pk: cycle for cycle in cycles}
+    for submission in expected:  # the cycles given, not a copy of one per report
+        submission.cycle = by_pk[submission.cycle_id]
     latest = (
         SubmissionVersion.objects.filter(submission=OuterRef("submission"))
         .order_by("-number")
@@ -134,7 +147,7 @@ def counted_reports(
     counts = Q(submission__status__in=COUNTED_FOR_EVERYONE) | Q(
         submission__status__in=COUNTED_FOR_KEEPERS, submission__cycle__in=kept
     )
-    forms = {cycle.pk: structure(cycle.version) for cycle in cycles}
+    forms = forms_of(cycles)
     chosen = SubmissionVersion.objects.filter(counts, submission__cycle__in=cycles).filter(
         number=Subquery(latest)
     )
@@ -293,7 +306,8 @@ def shared_questions(cycles: list[Cycle]) -> list[SharedQuestion]:
     instrument: that is what makes the figures comparable."""
     if not cycles:
         return []
-    structures = [structure(cycle.version) for cycle in cycles]
+    read = forms_of(cycles)
+    structures = [read[cycle.pk] for cycle in cycles]
     common = set(structures[0].items_by_code)
     for other in structures[1:]:
         common &= set(other.items_by_code)
