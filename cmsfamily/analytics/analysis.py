@@ -221,7 +221,15 @@ def keep(reports, *, region: str, kind: str) -> list[reporting.CountedReport]:
 def grouper(by: str) -> Callable[[reporting.CountedReport], tuple[str, str]]:
     """The group (key, label) a report falls in for the breakdown."""
     if by == "cycle":
-        return lambda report: (report.cycle.slug, report.cycle.title)
+        labels: dict[int, tuple[str, str]] = {}  # read once per cycle, not once per answer
+
+        def cycle(report):
+            found = report.cycle
+            if found.pk not in labels:
+                labels[found.pk] = (found.slug, found.title)
+            return labels[found.pk]
+
+        return cycle
     if by == "region":
 
         def region(report):

@@ -161,7 +161,7 @@ def counted_reports(
         keys_only = answered_only and not conditional
         chosen = chosen.only(*fields)
         if not keys_only:
-            chosen = chosen.annotate(part=_content_part(needed))
+            chosen = chosen.annotate(part=_content_part(needed, forms.values()))
         elif codes:
             chosen = chosen.annotate(answered=_answered(codes))
     versions = {version.submission_id: version for version in chosen}
@@ -190,7 +190,7 @@ def with_answers(reports: list[CountedReport], codes: Iterable[str]) -> list[Cou
     needed, _conditional = _reads(forms, sorted(set(codes)))
     parts = dict(
         SubmissionVersion.objects.filter(pk__in=[report.version.pk for report in reports])
-        .annotate(part=_content_part(needed))
+        .annotate(part=_content_part(needed, forms))
         .values_list("pk", "part")
     )
     return [replace(report, content=parts[report.version.pk], answered=None) for report in reports]
@@ -234,7 +234,7 @@ _PART = {
             ), '{}'::jsonb) ELSE part.value END
         )
         FROM jsonb_each("reporting_submissionversion"."snapshot") AS part
-        WHERE part.key IN ('answers', 'loop_items')
+        WHERE part.key IN {keys}
     )""",
     "sqlite": """(
         SELECT json_group_object(
@@ -246,7 +246,7 @@ _PART = {
             ) ELSE json(part.value) END
         )
         FROM json_each("reporting_submissionversion"."snapshot") AS part
-        WHERE part.key IN ('answers', 'loop_items')
+        WHERE part.key IN {keys}
     )""",
 }
 
@@ -273,11 +273,21 @@ def _answered(codes: list[str]) -> RawSQL:
     return RawSQL(_ANSWERED[vendor], (param,), output_field=JSONField())  # noqa: S611
 
 
-def _content_part(codes: list[str]) -> RawSQL:
+def _content_part(codes: list[str], forms: Iterable[Structure]) -> RawSQL:
+    """The answers to these questions, with the loop items' labels when one of them is asked
+    in a repeated section (a national report's species list is long)."""
     vendor = connection.vendor
     param: Any = codes if vendor == "postgresql" else json.dumps(codes)
+    looped = any(
+        form.node_of_item[item.pk].loop_section is not None
+        for form in forms
+        for code in codes
+        if (item := form.items_by_code.get(code)) is not None
+    )
+    keys = "('answers', 'loop_items')" if looped else "('answers')"
     # A constant statement; the codes are passed as a parameter.
-    return RawSQL(_PART[vendor], (param,), output_field=JSONField())  # noqa: S611
+    statement = _PART[vendor].replace("{keys}", keys)
+    return RawSQL(statement, (param,), output_field=JSONField())  # noqa: S611
 
 
 @dataclass(frozen=True)
