@@ -17,7 +17,7 @@ def small(db):
     return family.generate_family(size="small")
 
 
-def test_small_family_is_built_marked_and_realistic(small):
+def _built_marked_and_realistic(small):
     assert small["how"] == "generated"
     assert small["cycles"] == 6  # 2 years × national, Agreement and Partner reports
     assert small["agreements"] == family.AGREEMENTS
@@ -59,9 +59,12 @@ def _figures(html: str) -> list[int]:
     return [int(n) for n in re.findall(r">\s*(\d+)\s*<", html)]
 
 
-def test_analysis_pages_show_figures_read_in_part(small, client, secretariat):
-    """The pages show figures; what they read of each version (the answers a figure needs,
-    picked out in the database) is what the whole version says."""
+def test_small_family_is_built_marked_realistic_and_shown(small, client, secretariat):
+    """The small Family is built once (a test builds it once: it takes seconds), marked
+    synthetic, with realistic statuses; the pages show figures from it, and what they read of
+    each version (the answers a figure needs, picked out in the database) is what the whole
+    version says."""
+    _built_marked_and_realistic(small)
     _partial_reads_give_the_answers_the_whole_content_gives(secretariat)
     client.force_login(secretariat)
     slug = family.cycle_slug("small", "party", 2023)
