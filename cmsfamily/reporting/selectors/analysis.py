@@ -221,20 +221,22 @@ def _reads(forms: Iterable[Structure], codes: Iterable[str]) -> tuple[list[str],
 
 
 # The part of a version's content a figure reads: its answers to some questions and the loop
-# items' labels. The content is read once (`jsonb_each` of the whole, then of its answers):
-# each `->` on the stored column would decompress it again.
+# items' labels. On PostgreSQL the stored answers are decompressed once (the subquery that
+# OFFSET 0 keeps apart), then each question's answers are looked up in them: each `->` on the
+# stored column would decompress it again, and `jsonb_each` would copy every question's answers.
 _PART = {
     "postgresql": """(
-        SELECT jsonb_object_agg(
-            part.key,
-            CASE WHEN part.key = 'answers' THEN COALESCE((
-                SELECT jsonb_object_agg(answer.key, answer.value)
-                FROM jsonb_each(part.value) AS answer
-                WHERE answer.key = ANY(%s)
-            ), '{}'::jsonb) ELSE part.value END
+        SELECT jsonb_build_object(
+            'answers', COALESCE((
+                SELECT jsonb_object_agg(code, whole.answers -> code)
+                FROM unnest(%s::text[]) AS code
+                WHERE whole.answers ? code
+            ), '{}'::jsonb)
+            {labels}
         )
-        FROM jsonb_each("reporting_submissionversion"."snapshot") AS part
-        WHERE part.key IN {keys}
+        FROM (
+            SELECT "reporting_submissionversion"."snapshot" -> 'answers' AS answers OFFSET 0
+        ) AS whole
     )""",
     "sqlite": """(
         SELECT json_group_object(
@@ -273,6 +275,11 @@ def _answered(codes: list[str]) -> RawSQL:
     return RawSQL(_ANSWERED[vendor], (param,), output_field=JSONField())  # noqa: S611
 
 
+_LABELS = """, 'loop_items', COALESCE(
+    "reporting_submissionversion"."snapshot" -> 'loop_items', '{}'::jsonb
+)"""
+
+
 def _content_part(codes: list[str], forms: Iterable[Structure]) -> RawSQL:
     """The answers to these questions, with the loop items' labels when one of them is asked
     in a repeated section (a national report's species list is long)."""
@@ -284,9 +291,12 @@ def _content_part(codes: list[str], forms: Iterable[Structure]) -> RawSQL:
         for code in codes
         if (item := form.items_by_code.get(code)) is not None
     )
-    keys = "('answers', 'loop_items')" if looped else "('answers')"
+    if vendor == "postgresql":
+        statement = _PART[vendor].replace("{labels}", _LABELS if looped else "")
+    else:
+        keys = "('answers', 'loop_items')" if looped else "('answers')"
+        statement = _PART[vendor].replace("{keys}", keys)
     # A constant statement; the codes are passed as a parameter.
-    statement = _PART[vendor].replace("{keys}", keys)
     return RawSQL(statement, (param,), output_field=JSONField())  # noqa: S611
 
 
