@@ -3,7 +3,9 @@ ledger's pages and API, and of drafting and submitting national reports, against
 floor; the ledger's totals beside raw SQL; the reporting system's statements beside a peer's; the
 offline workbook and a report's PDF beside openpyxl and WeasyPrint (bench/workbook.py); the peak
 memory of each upload endpoint against hostile files (bench/uploads.py); what conditions cost a
-save and a change in the browser (bench/relevance).
+save and a change in the browser (bench/relevance); the analysis of the Family's reports beside
+hand-written SQL, and the analyzer under load (bench/analysis.py; `python -m bench analysis` runs
+only these).
 
 Generates (or reuses) the synthetic Family, times the ledger's totals in-process beside the raw SQL
 of the same aggregate and counts the statements of the reporting system's writes and lists, serves
@@ -24,6 +26,7 @@ import time
 from datetime import UTC, datetime
 
 from bench import (
+    analysis,
     cpu,
     generate,
     ledger,
@@ -137,6 +140,9 @@ def _measure(args, env, targets, stop) -> tuple[list[load.Measurement], cpu.CpuU
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["analysis"]:  # only the analysis benchmarks (bench/analysis.py)
+        return analysis.main(argv[1:])
     args = _arguments(argv)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     stop = threading.Event()
@@ -182,6 +188,12 @@ def main(argv=None) -> int:
             flush=True,
         )
         relevant = relevance.measure()
+        print(
+            "Analysis (issue 17): the rollup and the gap matrix beside their SQL, the pages' "
+            "statements at two sizes, the analyzer under load ...",
+            flush=True,
+        )
+        analysed = analysis.measure(clients=args.clients)
         reporters = reporting.Load(env["DJANGO_SECRET_KEY"], args.clients)
         targets += reporters.targets
         print(f"Measuring with {args.clients} clients ...", flush=True)
@@ -247,6 +259,8 @@ def main(argv=None) -> int:
     print(uploads.note(posted))
     print()
     print(relevance.note(relevant))
+    print()
+    print(analysis.note(analysed))
     meta = {
         "date": now.isoformat(timespec="seconds"),
         "revision": _git_revision(),
@@ -271,6 +285,7 @@ def main(argv=None) -> int:
         "workbook": offline,
         "uploads": posted,
         "relevance": relevant,
+        "analysis": analysed,
         "seconds_total": round(time.perf_counter() - started, 1),
     }
     results_path = generate.OUT_DIR / "results.json"

@@ -135,14 +135,28 @@ class GapForm(forms.Form):
 
 @dataclass
 class Source:
-    """One counted answer behind a cell, with what its options mean."""
+    """One counted answer behind a cell, with what its options mean; how it reads and where it
+    is in the form are worked out when a page shows it (a matrix holds thousands)."""
 
     report: reporting.CountedReport
     question: Question
-    number: str  # its label in the form ("I.3")
-    loop_label: str
-    text: str
+    item: Any
+    key: str  # its loop item, or ""
+    value: Any
     meaning: str  # a status of ORDER
+
+    @property
+    def number(self) -> str:
+        """Its label in the form ("I.3")."""
+        return reporting.item_name(self.report.form, self.item)
+
+    @property
+    def loop_label(self) -> str:
+        return self.report.loop_labels.get(self.key, self.key) if self.key else ""
+
+    @property
+    def text(self) -> str:
+        return str(display.text(self.question, self.value))
 
     @property
     def meaning_label(self) -> str:
@@ -265,10 +279,11 @@ class Gaps:
 
 def _tagged(cycles, targets) -> tuple[dict[int, list[Question]], dict[int, list[Question]]]:
     """The questions of the chosen cycles' forms tagged with each target (one query for the
-    tags; the questions come with the forms, read once per cycle)."""
+    tags; the questions come with the forms, read once per template version)."""
     questions: dict[str, Question] = {}
+    forms = reporting.forms_of(cycles)
     for cycle in cycles:
-        for code, item in reporting.structure(cycle.version).items_by_code.items():
+        for code, item in forms[cycle.pk].items_by_code.items():
             questions.setdefault(code, item.question)
     links = Question.targets.through.objects.filter(
         question__code__in=list(questions), target__in=targets
@@ -283,7 +298,10 @@ def _tagged(cycles, targets) -> tuple[dict[int, list[Question]], dict[int, list[
 
 
 def _meaning(question: Question, value) -> str:
-    values = value if isinstance(value, list) else [value]
+    if not isinstance(value, list):  # one option: its meaning, if it has one
+        meaning = question.meanings.get(str(value), "")
+        return meaning if meaning in ORDER else MEANING_NOT_SET
+    values = value
     meanings = {question.meanings.get(str(v), "") for v in values}
     return next((m for m in ORDER if m in meanings), MEANING_NOT_SET)
 
@@ -299,16 +317,7 @@ def cell_of(report: reporting.CountedReport, questions: list[Question]) -> Cell:
         for key, value in report.answers.get(question.code, {}).items():
             if value in (None, "", []):
                 continue
-            sources.append(
-                Source(
-                    report,
-                    question,
-                    reporting.item_name(report.form, item),
-                    report.loop_labels.get(key, key) if key else "",
-                    str(display.text(question, value)),
-                    _meaning(question, value),
-                )
-            )
+            sources.append(Source(report, question, item, key, value, _meaning(question, value)))
     if not sources:
         return Cell(NOT_REPORTED, report)
     found = {source.meaning for source in sources}
@@ -363,20 +372,31 @@ def build(form: GapForm) -> Gaps:
         ]
     targets = form.targets
     tagged, ignored = _tagged(cycles, targets)
-    reporters = reporting.counted_reports(cycles, form.user)
+    # Which reports count, first; then the answers of the newest report of each reporter only.
+    reporters = reporting.counted_reports(cycles, form.user, codes=(), answered_only=True)
     by_pk = {cycle.pk: cycle for cycle in cycles}
 
     def instrument_of(submission):  # the cycle's template's, read with the cycles
         return by_pk[submission.cycle_id].version.template.instrument
+
+    newest_of: dict[str, dict[str, reporting.CountedReport]] = {}
+    for reporter_kind, kind in KIND_OF_MATRIX.items():
+        ids = {c.pk for c in cycles if c.version.template.reporter_kind == reporter_kind}
+        counted = [r for r in reporters.counted if r.submission.cycle_id in ids]
+        newest: dict[str, reporting.CountedReport] = {}
+        for report in sorted(counted, key=lambda r: (r.cycle.deadline, r.cycle.pk)):
+            newest[_column_key(report.submission, kind, instrument_of)] = report
+        newest_of[kind] = newest
+    codes = {question.code for questions in tagged.values() for question in questions}
+    shown = [report for newest in newest_of.values() for report in newest.values()]
+    read = dict(zip((id(r) for r in shown), reporting.with_answers(shown, codes), strict=True))
 
     matrices = {}
     for reporter_kind, kind in KIND_OF_MATRIX.items():
         of_kind = [c for c in cycles if c.version.template.reporter_kind == reporter_kind]
         expected = [s for s in reporters.missing if s.cycle_id in {c.pk for c in of_kind}]
         counted = [r for r in reporters.counted if r.submission.cycle_id in {c.pk for c in of_kind}]
-        newest: dict[str, reporting.CountedReport] = {}
-        for report in sorted(counted, key=lambda r: (r.cycle.deadline, r.cycle.pk)):
-            newest[_column_key(report.submission, kind, instrument_of)] = report
+        newest = {key: read[id(report)] for key, report in newest_of[kind].items()}
         waiting = {_column_key(s, kind, instrument_of) for s in expected}
         submissions = [*expected, *(r.submission for r in counted)]
         columns = _columns(kind, submissions, data["region"], instrument_of)

@@ -27,9 +27,11 @@ from cmsfamily.reporting.selectors.analysis import (
     analysable_cycles,
     counted_reports,
     counts_accepted,
+    forms_of,
     option_values,
     shared_questions,
     target_tags,
+    with_answers,
 )
 from cmsfamily.reporting.selectors.bank import (
     bank_question,
@@ -156,7 +158,9 @@ __all__ = [
     "cycle",
     "cycle_reporters",
     "counted_reports",
+    "with_answers",
     "counts_accepted",
+    "forms_of",
     "cycles",
     "diff",
     "draft_value",
