@@ -422,10 +422,7 @@ def goal_figure(sources: Sources, goal) -> Figure:
         f"goal-{goal.number}",
         _("The targets of Goal %(number)s") % {"number": goal.number},
         [_("Target"), _("Reports answering"), _("Reports expected"), _("Activities")],
-        [
-            [str(row.target), len(row.answering), row.expected, len(row.activities)]
-            for row in rows
-        ],
+        [[str(row.target), len(row.answering), row.expected, len(row.activities)] for row in rows],
         cites=versions_of(r for row in rows for r in row.reports),
         href=reverse("analytics:targets"),
     )

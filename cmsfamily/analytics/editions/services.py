@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from cmsfamily.analytics.editions import generate as generator
 from cmsfamily.analytics.models import Chapter, ChapterStatus, Edition, EditionStatus
@@ -60,15 +61,19 @@ def create_edition(*, title: str, symbol: str, period_start: date, period_end: d
         )
     edition.save()
     chapters = generator.chapter_plan(plan_targets(by))
-    Chapter.objects.bulk_create(
-        Chapter(
-            edition=edition,
-            key=chapter.key,
-            order=order,
-            goal=chapter.goal,
-            target=chapter.target,
-        )
-        for order, chapter in enumerate(chapters)
+    bulk_create_with_history(
+        [
+            Chapter(
+                edition=edition,
+                key=chapter.key,
+                order=order,
+                goal=chapter.goal,
+                target=chapter.target,
+            )
+            for order, chapter in enumerate(chapters)
+        ],
+        Chapter,
+        default_user=by if by is not None and by.is_authenticated else None,
     )
     record_event(kind="edition.created", target=edition, actor=by, symbol=edition.symbol)
     return edition
@@ -197,4 +202,3 @@ def publish_edition(*, edition: Edition, by) -> Edition:
         kind="edition.published", target=edition, actor=by, content_hash=edition.content_hash
     )
     return edition
-

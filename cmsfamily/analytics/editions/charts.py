@@ -1,0 +1,62 @@
+"""An edition's figure as a bar chart (`core.charts` draws it): a bar per row of the figure's
+first column of numbers. The table beside it has every figure; the chart reads nothing else."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import altair as alt
+from django.utils.translation import gettext as _
+
+from cmsfamily.core.charts import BRAND, INK, MAX_BARS, Chart, finish
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str) and value:
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def figure_chart(figure: dict[str, Any]) -> Chart | None:
+    """A bar per row of the first column whose every value is a number; None when the figure
+    asks for no chart, has no such column, or too many rows to read as bars."""
+    rows = figure.get("rows") or []
+    if not figure.get("chart") or not rows or len(rows) > MAX_BARS:
+        return None
+    header = figure.get("header") or []
+    column = next(
+        (
+            index
+            for index in range(1, len(header))
+            if all(len(row) > index and _number(row[index]) is not None for row in rows)
+        ),
+        None,
+    )
+    if column is None:
+        return None
+    values = [{"label": str(row[0]), "value": float(_number(row[column]) or 0)} for row in rows]
+    measure = str(header[column])
+    base = alt.Chart(alt.Data(values=values)).encode(
+        y=alt.Y("label:N", title=None, sort=[value["label"] for value in values]),
+        x=alt.X("value:Q", title=measure),
+        tooltip=[
+            alt.Tooltip("label:N", title=str(header[0])),
+            alt.Tooltip("value:Q", title=measure),
+        ],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=13, color=INK).encode(text="value:Q")
+    chart = alt.layer(base.mark_bar(color=BRAND), text).properties(width=460, height=alt.Step(24))
+    top = max(values, key=lambda value: value["value"])
+    description = _(
+        "Bar chart of %(measure)s per row of the table below; the largest is %(label)s. "
+        "The table has every figure."
+    ) % {"measure": measure, "label": top["label"]}
+    return finish(chart, title=str(figure.get("title", "")), description=description)
