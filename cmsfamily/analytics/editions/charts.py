@@ -42,10 +42,14 @@ def figure_chart(figure: dict[str, Any]) -> Chart | None:
     )
     if column is None:
         return None
-    values = [{"label": str(row[0]), "value": float(_number(row[column]) or 0)} for row in rows]
+    labels = [str(row[0]) for row in rows]
+    numbers = [float(_number(row[column]) or 0) for row in rows]
+    values = [
+        {"label": label, "value": number} for label, number in zip(labels, numbers, strict=True)
+    ]
     measure = str(header[column])
     base = alt.Chart(alt.Data(values=values)).encode(
-        y=alt.Y("label:N", title=None, sort=[value["label"] for value in values]),
+        y=alt.Y("label:N", title=None, sort=labels),
         x=alt.X("value:Q", title=measure),
         tooltip=[
             alt.Tooltip("label:N", title=str(header[0])),
@@ -54,9 +58,9 @@ def figure_chart(figure: dict[str, Any]) -> Chart | None:
     )
     text = base.mark_text(align="left", dx=4, fontSize=13, color=INK).encode(text="value:Q")
     chart = alt.layer(base.mark_bar(color=BRAND), text).properties(width=460, height=alt.Step(24))
-    top = max(values, key=lambda value: value["value"])
+    top = labels[numbers.index(max(numbers))]
     description = _(
         "Bar chart of %(measure)s per row of the table below; the largest is %(label)s. "
         "The table has every figure."
-    ) % {"measure": measure, "label": top["label"]}
+    ) % {"measure": measure, "label": top}
     return finish(chart, title=str(figure.get("title", "")), description=description)

@@ -10,6 +10,7 @@ from io import BytesIO
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cmsfamily.analytics.editions.selectors import EditionView
 from cmsfamily.core.text import plain_text
@@ -32,9 +33,11 @@ def paragraphs(html: str) -> list[str]:
 def cites_text(figure: dict) -> str:
     count = len(figure["cites"])
     if count:
-        return _("Rests on %(count)s submitted report versions, listed in the annex.") % {
-            "count": count
-        }
+        return ngettext(
+            "Rests on %(count)s submitted report version, listed in the annex.",
+            "Rests on %(count)s submitted report versions, listed in the annex.",
+            count,
+        ) % {"count": count}
     return _("Source: %(source)s.") % {"source": figure.get("source") or _("the platform")}
 
 

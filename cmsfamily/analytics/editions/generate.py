@@ -34,7 +34,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cmsfamily.analytics import analysis, gaps, targets
-from cmsfamily.analytics.duties import STATES, party_duties, parties_for
+from cmsfamily.analytics.duties import STATES, parties_for, party_duties
 from cmsfamily.analytics.duties.common import DUTIES, TRACKED
 from cmsfamily.contributions import selectors as ledger
 from cmsfamily.contributions.choices import Kind

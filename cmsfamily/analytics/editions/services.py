@@ -22,7 +22,9 @@ from cmsfamily.strategy import selectors as strategy
 from cmsfamily.strategy.reference import PLAN_CODE
 
 MANAGE = "analytics.manage_editions"
-MOVES = {  # status -> the statuses it may move to by `move_edition` (publishing is `publish`)
+MOVES: dict[
+    str, set[str]
+] = {  # status -> the statuses it may move to by `move_edition` (publishing is `publish`)
     EditionStatus.DRAFT: {EditionStatus.REVIEW},
     EditionStatus.REVIEW: {EditionStatus.DRAFT},
     EditionStatus.PUBLISHED: set(),

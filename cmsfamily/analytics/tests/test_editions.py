@@ -12,7 +12,6 @@ from cmsfamily.analytics.models import Chapter, ChapterStatus, EditionStatus
 from cmsfamily.reporting import services
 from cmsfamily.reporting.models import Question
 from cmsfamily.reporting.testing import build_template, open_cycle
-from cmsfamily.strategy import services as strategy
 from cmsfamily.strategy.models import Target
 
 from .test_analysis import GERMANY, KENYA, _accept, _answer, _of, _publish
@@ -82,7 +81,7 @@ def test_figures_cite_the_versions_they_rest_on(cycle, secretariat):
     germany = _of(cycle, "DE").versions.get()
     implementation = _figure(content, "t10-implementation")
     assert implementation["cites"] == sorted([kenya.pk, germany.pk])
-    rows = dict((row[0], row[1]) for row in implementation["rows"])
+    rows = {row[0]: row[1] for row in implementation["rows"]}
     assert rows["Reports counted"] == 2
     assert rows["Reports expected"] == 4
     staff = next(
@@ -186,7 +185,7 @@ def test_publishing_freezes_figures_texts_and_hash(cycle, secretariat):
     published.refresh_from_db()
     view = selectors.read(published, lang="en")
     assert view.content_hash == frozen_hash
-    rows = dict((row[0], row[1]) for row in _figure(view.content, "t10-implementation")["rows"])
+    rows = {row[0]: row[1] for row in _figure(view.content, "t10-implementation")["rows"]}
     assert rows["Reports counted"] == 2
     # A new draft shows the difference, figure by figure.
     draft = editions.generate_edition(edition=_edition(secretariat), by=secretariat)
