@@ -3,10 +3,15 @@ first column of numbers. The table beside it has every figure; the chart reads n
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import altair as alt
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cmsfamily.core.charts import BRAND, INK, MAX_BARS, Chart, finish
@@ -64,3 +69,24 @@ def figure_chart(figure: dict[str, Any]) -> Chart | None:
         "The table has every figure."
     ) % {"measure": measure, "label": top}
     return finish(chart, title=str(figure.get("title", "")), description=description)
+
+
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def cached_chart(figure: dict[str, Any]) -> Chart | None:
+    """The figure's chart with its SVG drawn once per figure and language: a figure's content
+    never changes under its key (a published edition is frozen, a draft's new figures make a new
+    key), and drawing is the slow part of an edition's page."""
+    chart = figure_chart(figure)
+    if chart is None:
+        return None
+    text = json.dumps([get_language(), figure], sort_keys=True, ensure_ascii=False)
+    key = "edition-chart:" + hashlib.sha256(text.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = str(chart.svg)
+        if svg:
+            cache.set(key, svg, CACHE_SECONDS)
+    chart.__dict__["svg"] = mark_safe(svg)  # noqa: S308 - drawn by vl-convert, which escapes text
+    return chart

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cmsfamily.analytics.editions import compare as comparing
 from cmsfamily.analytics.editions import documents, selectors, services
-from cmsfamily.analytics.editions.charts import figure_chart
+from cmsfamily.analytics.editions.charts import cached_chart
 from cmsfamily.analytics.editions.forms import ChapterForm, EditionForm, MoveForm
 from cmsfamily.core.views import error_page, form_page, pdf_response, require_perm, run_service
 
@@ -81,7 +81,7 @@ def _context(request, edition, *, for_pdf: bool = False) -> dict:
     for chapter in view.chapters:
         figures = []
         for figure in chapter.figures:
-            chart = figure_chart(figure)
+            chart = cached_chart(figure)
             charted |= chart is not None
             cited = [annexed[pk] for pk in figure["cites"] if pk in annexed]
             figures.append((figure, chart, cited))
