@@ -34,9 +34,13 @@ def figure_chart(figure: dict[str, Any]) -> Chart | None:
     """A bar per row of the first column whose every value is a number; None when the figure
     asks for no chart, has no such column, or too many rows to read as bars."""
     rows = figure.get("rows") or []
+    if figure.get("total_row"):
+        rows = rows[:-1]
     if not figure.get("chart") or not rows or len(rows) > MAX_BARS:
         return None
     header = figure.get("header") or []
+    if figure.get("stack"):
+        return stacked_chart(figure, rows, header, figure["stack"])
     column = next(
         (
             index
@@ -68,6 +72,51 @@ def figure_chart(figure: dict[str, Any]) -> Chart | None:
         "Bar chart of %(measure)s per row of the table below; the largest is %(label)s. "
         "The table has every figure."
     ) % {"measure": measure, "label": top}
+    return finish(chart, title=str(figure.get("title", "")), description=description)
+
+
+def stacked_chart(figure: dict[str, Any], rows: list, header: list, columns: list[int]):
+    """A bar per row cut into the parts its columns count (on time, late, missing; each status
+    of the gap matrix), coloured by part with a legend."""
+    columns = [index for index in columns if index < len(header)]
+    labels = [str(row[0]) for row in rows]
+    parts = [str(header[index]) for index in columns]
+    values = [
+        {"label": str(row[0]), "part": str(header[index]), "value": float(_number(row[index]) or 0)}
+        for row in rows
+        for index in columns
+        if len(row) > index and _number(row[index]) is not None
+    ]
+    if not values:
+        return None
+    count = _("Count")
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=labels),
+            x=alt.X("value:Q", title=count, stack="zero"),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                sort=parts,
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(columns=2),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("label:N", title=str(header[0])),
+                alt.Tooltip("part:N", title=_("Part")),
+                alt.Tooltip("value:Q", title=count),
+            ],
+        )
+        .transform_calculate(order=f"indexof({json.dumps(parts)}, datum.part)")
+        .properties(width=460, height=alt.Step(24))
+    )
+    description = _(
+        "Stacked bar chart: each row of the table below cut into %(parts)s. "
+        "The table has every figure."
+    ) % {"parts": ", ".join(parts)}
     return finish(chart, title=str(figure.get("title", "")), description=description)
 
 

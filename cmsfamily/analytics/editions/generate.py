@@ -144,6 +144,8 @@ class Figure:
     href: str = ""  # where its answers are read
     source: str = ""  # what it rests on, when not on reports
     chart: bool = True  # a bar chart of the first numeric column
+    stack: tuple[int, ...] = ()  # or stacked bars of these columns (parts of a whole)
+    total_row: bool = False  # the last row sums the others: the chart leaves it out
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -155,6 +157,8 @@ class Figure:
             "href": self.href,
             "source": self.source,
             "chart": self.chart and bool(self.rows),
+            "stack": list(self.stack),
+            "total_row": self.total_row,
         }
 
 
@@ -226,6 +230,7 @@ def timeliness_figures(sources: Sources) -> list[Figure]:
             ],
             cites=versions_of(counted),
             href=reverse("reporting:timeliness"),
+            stack=(2, 3, 4),
         )
     ]
     for cycle in sources.cycles:
@@ -240,6 +245,8 @@ def timeliness_figures(sources: Sources) -> list[Figure]:
                 ],
                 cites=versions_of(r for r in counted if r.submission.cycle_id == cycle.pk),
                 href=cycle.get_absolute_url(),
+                stack=(2, 3, 4),
+                total_row=True,
             )
         )
     return figures
@@ -256,6 +263,7 @@ def duties_figure(sources: Sources) -> Figure:
         [[str(DUTIES[duty]), *(counts[duty][state] for state in states)] for duty in TRACKED],
         href=reverse("analytics:duties"),
         source=_("The registry, the reports and the assessed contributions"),
+        stack=tuple(range(1, len(states) + 1)),
     )
 
 
@@ -386,6 +394,8 @@ def gap_figure(sources: Sources, row: targets.Rollup) -> Figure:
         [[label, *counts] for label, counts in chosen.region_counts()],
         cites=versions_of(cell.report for _column, cell in cells if cell.report is not None),
         href=f"{reverse('analytics:gaps')}?{urlencode(query)}",
+        stack=tuple(range(1, len(gaps.STATUSES) + 1)),
+        total_row=True,
     )
 
 

@@ -225,3 +225,22 @@ def test_bad_input_is_refused_with_a_message(secretariat):
         editions.publish_edition(edition=edition, by=secretariat)
     assert "Generate" in refused.value.messages[0]
     assert Chapter.objects.filter(edition=edition).count() == 22
+
+
+def test_a_figure_of_parts_is_drawn_as_stacked_bars_without_its_total():
+    from cmsfamily.analytics.editions.charts import figure_chart
+
+    figure = {
+        "title": "Reports per region",
+        "header": ["Region", "Expected", "On time", "Late", "Missing"],
+        "rows": [["Africa", 3, 1, 1, 1], ["Europe", 2, 2, 0, 0], ["All reporters", 5, 3, 1, 1]],
+        "chart": True,
+        "stack": [2, 3, 4],
+        "total_row": True,
+    }
+    chart = figure_chart(figure)
+    labels = {value["label"] for value in chart.spec["data"]["values"]}
+    assert labels == {"Africa", "Europe"}
+    assert "On time, Late, Missing" in chart.description
+    assert "<svg" in chart.svg
+    assert figure_chart({**figure, "chart": False}) is None
