@@ -110,7 +110,9 @@ def test_an_edition_is_generated_written_published_and_compared(
     frozen = edition.content_hash
     _check(page, "edition", axe, problems)
 
-    pdf = page.request.get(f"{live_server.url}/state-of-the-family/{edition.pk}/edition.pdf", timeout=180_000)
+    pdf = page.request.get(
+        f"{live_server.url}/state-of-the-family/{edition.pk}/edition.pdf", timeout=180_000
+    )
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
     (SCREENSHOTS / "edition.pdf").write_bytes(pdf.body())
 
@@ -118,7 +120,9 @@ def test_an_edition_is_generated_written_published_and_compared(
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/state-of-the-family/{edition.pk}/#chapter-target-10")
     expect(main).to_contain_text(frozen)
-    page.locator("#chapter-target-10 a", has_text="Read the answers behind this figure").last.click()
+    page.locator(
+        "#chapter-target-10 a", has_text="Read the answers behind this figure"
+    ).last.click()
     page.wait_for_url("**/analysis/?**")
 
     # France's report accepted afterwards: the published edition keeps its hash.

@@ -7,125 +7,355 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('strategy', '0002_indicator_values'),
+        ("strategy", "0002_indicator_values"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Edition',
+            name="Edition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('modified', models.DateTimeField(auto_now=True, verbose_name='modified')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('symbol', models.CharField(help_text='E.g. UNEP/CMS/COP14/Doc.24.', max_length=80, verbose_name='document symbol')),
-                ('period_start', models.DateField(verbose_name='cycles with a deadline from')),
-                ('period_end', models.DateField(verbose_name='cycles with a deadline until')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published')], default='draft', max_length=10, verbose_name='status')),
-                ('content', models.JSONField(blank=True, default=dict, editable=False, verbose_name='generated figures')),
-                ('content_hash', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the figures')),
-                ('generated_at', models.DateTimeField(blank=True, null=True, verbose_name='generated at')),
-                ('frozen', models.JSONField(blank=True, editable=False, null=True, verbose_name='frozen content')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("modified", models.DateTimeField(auto_now=True, verbose_name="modified")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "symbol",
+                    models.CharField(
+                        help_text="E.g. UNEP/CMS/COP14/Doc.24.",
+                        max_length=80,
+                        verbose_name="document symbol",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="cycles with a deadline from")),
+                ("period_end", models.DateField(verbose_name="cycles with a deadline until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "content",
+                    models.JSONField(
+                        blank=True, default=dict, editable=False, verbose_name="generated figures"
+                    ),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="SHA-256 of the figures"
+                    ),
+                ),
+                (
+                    "generated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="generated at"),
+                ),
+                (
+                    "frozen",
+                    models.JSONField(
+                        blank=True, editable=False, null=True, verbose_name="frozen content"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'edition',
-                'verbose_name_plural': 'editions',
-                'ordering': ['-period_end', '-pk'],
+                "verbose_name": "edition",
+                "verbose_name_plural": "editions",
+                "ordering": ["-period_end", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Chapter',
+            name="Chapter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('modified', models.DateTimeField(auto_now=True, verbose_name='modified')),
-                ('key', models.SlugField(max_length=20, verbose_name='key')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('text_en', models.TextField(blank=True, verbose_name='text in English')),
-                ('text_fr', models.TextField(blank=True, verbose_name='text in French')),
-                ('text_es', models.TextField(blank=True, verbose_name='text in Spanish')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('ready', 'Ready')], default='draft', max_length=10, verbose_name='status')),
-                ('goal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='strategy.goal', verbose_name='goal')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='strategy.target', verbose_name='target')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chapters', to='analytics.edition', verbose_name='edition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("modified", models.DateTimeField(auto_now=True, verbose_name="modified")),
+                ("key", models.SlugField(max_length=20, verbose_name="key")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("text_en", models.TextField(blank=True, verbose_name="text in English")),
+                ("text_fr", models.TextField(blank=True, verbose_name="text in French")),
+                ("text_es", models.TextField(blank=True, verbose_name="text in Spanish")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("ready", "Ready")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="strategy.goal",
+                        verbose_name="goal",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="strategy.target",
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chapters",
+                        to="analytics.edition",
+                        verbose_name="edition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chapter',
-                'verbose_name_plural': 'chapters',
-                'ordering': ['edition', 'order'],
+                "verbose_name": "chapter",
+                "verbose_name_plural": "chapters",
+                "ordering": ["edition", "order"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalChapter',
+            name="HistoricalChapter",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('modified', models.DateTimeField(blank=True, editable=False, verbose_name='modified')),
-                ('key', models.SlugField(max_length=20, verbose_name='key')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('text_en', models.TextField(blank=True, verbose_name='text in English')),
-                ('text_fr', models.TextField(blank=True, verbose_name='text in French')),
-                ('text_es', models.TextField(blank=True, verbose_name='text in Spanish')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('ready', 'Ready')], default='draft', max_length=10, verbose_name='status')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('edition', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='analytics.edition', verbose_name='edition')),
-                ('goal', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.goal', verbose_name='goal')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.target', verbose_name='target')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                (
+                    "modified",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modified"),
+                ),
+                ("key", models.SlugField(max_length=20, verbose_name="key")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("text_en", models.TextField(blank=True, verbose_name="text in English")),
+                ("text_fr", models.TextField(blank=True, verbose_name="text in French")),
+                ("text_es", models.TextField(blank=True, verbose_name="text in Spanish")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("ready", "Ready")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="analytics.edition",
+                        verbose_name="edition",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="strategy.goal",
+                        verbose_name="goal",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="strategy.target",
+                        verbose_name="target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical chapter',
-                'verbose_name_plural': 'historical chapters',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical chapter",
+                "verbose_name_plural": "historical chapters",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEdition',
+            name="HistoricalEdition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('modified', models.DateTimeField(blank=True, editable=False, verbose_name='modified')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('symbol', models.CharField(help_text='E.g. UNEP/CMS/COP14/Doc.24.', max_length=80, verbose_name='document symbol')),
-                ('period_start', models.DateField(verbose_name='cycles with a deadline from')),
-                ('period_end', models.DateField(verbose_name='cycles with a deadline until')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published')], default='draft', max_length=10, verbose_name='status')),
-                ('content_hash', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the figures')),
-                ('generated_at', models.DateTimeField(blank=True, null=True, verbose_name='generated at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                (
+                    "modified",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modified"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "symbol",
+                    models.CharField(
+                        help_text="E.g. UNEP/CMS/COP14/Doc.24.",
+                        max_length=80,
+                        verbose_name="document symbol",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="cycles with a deadline from")),
+                ("period_end", models.DateField(verbose_name="cycles with a deadline until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="SHA-256 of the figures"
+                    ),
+                ),
+                (
+                    "generated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="generated at"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical edition',
-                'verbose_name_plural': 'historical editions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical edition",
+                "verbose_name_plural": "historical editions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='edition',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='edition_period_ordered'),
+            model_name="edition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="edition_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chapter',
-            constraint=models.UniqueConstraint(fields=('edition', 'key'), name='one_chapter_key_per_edition'),
+            model_name="chapter",
+            constraint=models.UniqueConstraint(
+                fields=("edition", "key"), name="one_chapter_key_per_edition"
+            ),
         ),
     ]
