@@ -435,6 +435,7 @@ def goal_figure(sources: Sources, goal) -> Figure:
         [[str(row.target), len(row.answering), row.expected, len(row.activities)] for row in rows],
         cites=versions_of(r for row in rows for r in row.reports),
         href=reverse("analytics:targets"),
+        source=_("The reports and the work programmes"),
     )
 
 
