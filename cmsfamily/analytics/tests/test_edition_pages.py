@@ -231,7 +231,10 @@ def test_the_docx_has_real_headings(client, published):
 
 def test_bad_input_gets_a_clear_message(client_as, secretariat, draft):
     client = client_as(secretariat)
-    assert client.get(f"{URL}999999/").status_code == 404
+    for pk in ("999999", "2147483648", "99999999999999999999"):
+        assert client.get(f"{URL}{pk}/").status_code == 404
+        assert client.get(f"{URL}{pk}/edition.pdf").status_code == 404
+    assert client.get(f"{URL}{draft.pk}/chapters/{'x' * 300}/").status_code == 404
     assert client.get(f"{URL}{draft.pk}/chapters/target-99/").status_code == 404
     response = client.post(
         f"{URL}add/",
