@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cmsfamily.analytics.editions import compare, selectors
 from cmsfamily.analytics.editions import services as editions
 from cmsfamily.analytics.models import Chapter, ChapterStatus, EditionStatus
+from cmsfamily.core.events import label_of
+from cmsfamily.core.models import Event
 from cmsfamily.reporting import services
 from cmsfamily.reporting.models import Question
 from cmsfamily.reporting.testing import build_template, open_cycle
@@ -171,6 +173,9 @@ def test_publishing_freezes_figures_texts_and_hash(cycle, secretariat):
     editions.move_edition(edition=edition, status=EditionStatus.REVIEW, by=secretariat)
     published = editions.publish_edition(edition=edition, by=secretariat)
     frozen_hash = published.content_hash
+    event = Event.objects.get(kind="edition.published", target_id=str(published.pk))
+    assert event.data["content_hash"] == frozen_hash and event.actor == secretariat
+    assert label_of(event.kind) == "Edition published"
     assert published.frozen["content_hash"] == frozen_hash
     assert published.frozen["texts"]["overview"]["en"] == "<p>Most Parties reported.</p>"
     assert published.frozen["texts"]["overview"]["fr"] == (
