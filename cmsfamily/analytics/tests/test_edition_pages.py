@@ -118,6 +118,16 @@ def test_only_the_secretariat_moves_or_publishes(client_as, request, published):
     assert published.status == EditionStatus.PUBLISHED
 
 
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    # The secretariat is told there is nothing to compare with yet (no edition is published).
+    cms_secretariat_only(anonymous=404, others=404, allowed=400),
+)
+def test_only_the_secretariat_compares_a_draft(client_as, request, persona, expected, draft):
+    response = client_for(client_as, request, persona).get(f"{URL}{draft.pk}/compare/")
+    assert response.status_code == expected
+
+
 # --- the Secretariat's walk ----------------------------------------------------------------------
 
 
