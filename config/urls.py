@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("cmsfamily.reporting.urls")),
     path("contributions/", include("cmsfamily.contributions.urls")),
     path("analysis/", include("cmsfamily.analytics.urls")),
+    path("state-of-the-family/", include("cmsfamily.analytics.editions.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("cmsfamily.api.urls")),

@@ -26,3 +26,14 @@ rules.add_perm("analytics.view_review_queue", is_secretariat)
 # Party's row, on the duties page and on the Party's page.
 rules.add_perm("analytics.view_duties", is_cms_secretariat | acts_for_a_party)
 rules.add_perm("analytics.view_party_duties", is_cms_secretariat | acts_for_party)
+
+
+# The State of the CMS Family report: the CMS Secretariat drafts, reviews and publishes editions;
+# everyone, signed in or not, reads the published ones.
+@rules.predicate
+def is_published_edition(user, edition):
+    return edition is not None and edition.is_published
+
+
+rules.add_perm("analytics.manage_editions", is_cms_secretariat)
+rules.add_perm("analytics.view_edition", is_published_edition | is_cms_secretariat)

@@ -38,3 +38,25 @@ def plain_text(text: str) -> str:
     if not text or ("<" not in text and "&" not in text):
         return text or ""
     return html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+
+
+# Editorial text (a chapter of the State of the CMS Family report) also has paragraphs and lists.
+EDITORIAL_TAGS = INLINE_TAGS | {"p", "ul", "ol", "li", "h3", "h4", "blockquote"}
+
+
+def clean_editorial(text: str) -> str:
+    """Editorial rich text as HTML a page may show: paragraphs, lists, small headings and the
+    inline markup kept, everything else escaped or removed. A text without markup becomes
+    paragraphs at its blank lines."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if "<" not in text:
+        paragraphs = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n")]
+        return "".join(f"<p>{html.escape(part)}</p>" for part in paragraphs if part)
+    return nh3.clean(
+        text,
+        tags=set(EDITORIAL_TAGS),
+        clean_content_tags={"script", "style"},
+        url_schemes={"http", "https", "mailto"},
+    )

@@ -3,7 +3,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cmsfamily.core.events import label_of
-from cmsfamily.core.text import plain_text, safe_html
+from cmsfamily.core.text import clean_editorial, plain_text, safe_html
 
 register = template.Library()
 
@@ -29,3 +29,9 @@ def rich(text) -> SafeString:
 def plain(text) -> str:
     """An imported text without its markup, where only plain text fits (a page's title)."""
     return plain_text("" if text is None else str(text))
+
+
+@register.filter
+def editorial(text) -> SafeString:
+    """Editorial rich text (sanitised when saved) sanitised again as it is shown."""
+    return mark_safe(clean_editorial("" if text is None else str(text)))  # noqa: S308 - nh3 just now
