@@ -1,0 +1,169 @@
+"""The meetings' API: meetings and their documents for everyone; invitations scoped to who runs
+the meeting and who is invited, answered with `POST …/reply/`. Routers live in cmsfamily.api."""
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cmsfamily.core.api import require
+from cmsfamily.core.permissions import ReadScopedWriteByRule
+from cmsfamily.meetings import selectors, services
+from cmsfamily.meetings.choices import InviteeKind, MeetingKind, Reply
+from cmsfamily.meetings.models import Document, DocumentFile, Invitation, Meeting
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "instrument",
+            "start",
+            "end",
+            "format",
+            "venue",
+            "working_languages",
+            "description",
+            "url",
+        ]
+
+    def get_url(self, meeting) -> str:
+        return meeting.get_absolute_url()
+
+
+class DocumentFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentFile
+        fields = ["language", "revision", "url"]
+
+    def get_url(self, stored) -> str:
+        return stored.get_absolute_url()
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    meeting = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agenda_item = serializers.CharField(source="agenda_item.number", default=None, read_only=True)
+    files = DocumentFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "meeting", "symbol", "title", "agenda_item", "files"]
+
+
+class MeetingFilterSet(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=MeetingKind.choices)
+    instrument = filters.CharFilter(field_name="instrument__code")
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "instrument"]
+
+
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Meetings of the CMS Family, public. `?kind=cop&instrument=cms`. The connection link of a
+    remote meeting is not here: it is for registered participants, on the meeting's page."""
+
+    permission_classes = [ReadScopedWriteByRule]
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilterSet
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return selectors.meetings(self.request.user)
+
+
+class DocumentFilterSet(filters.FilterSet):
+    meeting = filters.CharFilter(field_name="meeting__code")
+
+    class Meta:
+        model = Document
+        fields = ["meeting"]
+
+
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Meeting documents with their symbols and files (each language and revision), public.
+    `?meeting=cop14`."""
+
+    permission_classes = [ReadScopedWriteByRule]
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilterSet
+
+    def get_queryset(self):
+        return selectors.documents(self.request.user).order_by("meeting__start", "symbol")
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    meeting = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "meeting",
+            "kind",
+            "party",
+            "organisation",
+            "deadline",
+            "reply",
+            "forwarded_to",
+            "reply_note",
+            "replied_at",
+            "late",
+        ]
+
+
+class ReplySerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=Reply.choices)
+    forwarded_to = serializers.CharField(max_length=250, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class InvitationFilterSet(filters.FilterSet):
+    meeting = filters.CharFilter(field_name="meeting__code")
+    kind = filters.ChoiceFilter(choices=InviteeKind.choices)
+
+    class Meta:
+        model = Invitation
+        fields = ["meeting", "kind"]
+
+
+class InvitationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Invitations and their replies: the secretariat that runs the meeting sees them all, a
+    Party's NFP or a Partner's focal point its own, and answers it with `POST …/reply/` (after
+    the deadline the reply is accepted and marked `late`). Signed-out visitors see none."""
+
+    permission_classes = [ReadScopedWriteByRule]
+    serializer_class = InvitationSerializer
+    filterset_class = InvitationFilterSet
+
+    def get_queryset(self):
+        return selectors.invitations(self.request.user).order_by("meeting__start", "pk")
+
+    @extend_schema(request=ReplySerializer, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        invitation = self.get_object()
+        require(
+            request,
+            "meetings.reply_to_invitation",
+            invitation,
+            message=_("Only the invited Party's or organisation's focal point replies."),
+        )
+        serializer = ReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answered = services.reply(
+            invitation=invitation, by=request.user, **serializer.validated_data
+        )
+        return Response(InvitationSerializer(answered).data)
