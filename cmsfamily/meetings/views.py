@@ -25,6 +25,13 @@ from cmsfamily.meetings.forms import (
 from cmsfamily.meetings.tables import InvitationTable, MeetingTable
 
 
+def _posted(request):
+    """The form's data and files on a POST (an empty POST is still a bound, invalid form)."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 def _meeting(request, code):
     found = selectors.meeting(request.user, code)
     if found is None:
@@ -103,7 +110,7 @@ def meeting_ics(request, code):
 @require_http_methods(["GET", "POST"])
 def meeting_add(request):
     require_perm(request.user, "meetings.add_meeting")
-    form = MeetingForm(request.POST or None, user=request.user)
+    form = MeetingForm(_posted(request)[0], user=request.user)
     if done := run_service(
         request,
         form,
@@ -120,7 +127,7 @@ def meeting_add(request):
 def meeting_edit(request, code):
     meeting = _meeting(request, code)
     require_perm(request.user, "meetings.change_meeting", meeting)
-    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    form = MeetingForm(_posted(request)[0], instance=meeting, user=request.user)
     if done := run_service(
         request,
         form,
@@ -146,7 +153,7 @@ def meeting_edit(request, code):
 def agenda_item_add(request, code):
     meeting = _meeting(request, code)
     require_perm(request.user, "meetings.change_meeting", meeting)
-    form = AgendaItemForm(request.POST or None)
+    form = AgendaItemForm(_posted(request)[0])
     if done := run_service(
         request,
         form,
@@ -184,7 +191,7 @@ def _document_then_file(request, meeting, form):
 def document_add(request, code):
     meeting = _meeting(request, code)
     require_perm(request.user, "meetings.change_meeting", meeting)
-    form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
+    form = DocumentForm(*_posted(request), meeting=meeting)
     if done := run_service(
         request,
         form,
@@ -209,7 +216,7 @@ def document_file_add(request, code, pk):
     document = selectors.documents(request.user, meeting).filter(pk=pk).first()
     if document is None:
         raise Http404
-    form = DocumentFileForm(request.POST or None, request.FILES or None)
+    form = DocumentFileForm(*_posted(request))
     if done := run_service(
         request,
         form,
@@ -261,7 +268,7 @@ def invite(request, code):
     meeting = _meeting(request, code)
     require_perm(request.user, "meetings.invite", meeting)
     form = InviteForm(
-        request.POST or None, initial={"instrument": meeting.instrument, "partners": True}
+        _posted(request)[0], initial={"instrument": meeting.instrument, "partners": True}
     )
     if done := run_service(
         request,
@@ -323,7 +330,7 @@ def invitation_detail(request, code, pk):
     if request.method == "POST" and not can_reply:
         require_perm(request.user, "meetings.reply_to_invitation", found)
     form = ReplyForm(
-        request.POST or None,
+        _posted(request)[0],
         initial={
             "answer": found.reply,
             "forwarded_to": found.forwarded_to,
