@@ -27,3 +27,30 @@ class Reply(models.TextChoices):
     ATTEND = "attend", _("Will attend")
     DECLINE = "decline", _("Will not attend")
     FORWARDED = "forwarded", _("Forwarded")
+
+
+class DelegateRole(models.TextChoices):
+    HEAD = "head", _("Head of delegation")
+    ALTERNATE = "alternate", _("Alternate")
+    ADVISER = "adviser", _("Adviser")
+
+
+class Funding(models.TextChoices):
+    NONE = "", _("Not requested")
+    REQUESTED = "requested", _("Requested")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Not granted")
+
+
+class Authority(models.TextChoices):
+    HEAD_OF_STATE = "head_of_state", _("Head of State")
+    HEAD_OF_GOVERNMENT = "head_of_government", _("Head of Government")
+    FOREIGN_MINISTER = "foreign_minister", _("Minister for Foreign Affairs")
+    OTHER = "other", _("Other authority")
+
+
+class Examination(models.TextChoices):
+    PENDING = "pending", _("Not examined yet")
+    ACCEPTED = "accepted", _("Accepted")
+    PROVISIONAL = "provisional", _("Accepted provisionally (a copy; the original to follow)")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")

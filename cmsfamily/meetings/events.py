@@ -8,4 +8,10 @@ LABELS = {
     "meeting.agenda_item_added": _("Agenda item added"),
     "meeting.invited": _("Invitations sent"),
     "invitation.replied": _("Invitation answered"),
+    "invitation.funding_eligibility": _("Eligibility for funding set"),
+    "delegation.named": _("Delegate named"),
+    "delegation.funding_requested": _("Funding requested"),
+    "delegation.funding_decided": _("Funding decided"),
+    "credentials.submitted": _("Credentials submitted"),
+    "credentials.examined": _("Credentials examined"),
 }

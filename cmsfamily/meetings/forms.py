@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cmsfamily.core.forms import ServiceForm
 from cmsfamily.directory.models import Instrument, Region
-from cmsfamily.meetings.choices import Reply
+from cmsfamily.meetings.choices import Authority, DelegateRole, Examination, Reply
 from cmsfamily.meetings.models import Meeting
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -107,4 +107,65 @@ class ReplyForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DelegateForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=DelegateRole.choices)
+    person = forms.ModelChoiceField(
+        label=_("A person of the registry"),
+        queryset=None,
+        required=False,
+        empty_label=_("A new person (give the name below)"),
+    )
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class FundingDecisionForm(forms.Form):
+    grant = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Grant the funding")), ("no", _("Do not grant it"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CredentialsForm(forms.Form):
+    letter = forms.FileField(
+        label=_("The credentials letter (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        help_text=_("A scan of the signed original, as a PDF of at most 5 MB."),
+    )
+    authority = forms.ChoiceField(label=_("Issued by"), choices=Authority.choices)
+    authority_detail = forms.CharField(
+        label=_("Issuing authority (name and title)"), max_length=250, required=False
+    )
+    names = forms.CharField(
+        label=_("Names covered"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("As written in the letter, one a line; each must be in the delegation."),
+    )
+
+    def clean_names(self):
+        return [line for line in self.cleaned_data["names"].splitlines() if line.strip()]
+
+
+class ExamineForm(forms.Form):
+    examination = forms.ChoiceField(
+        label=_("Examination"),
+        choices=[c for c in Examination.choices if c[0] != Examination.PENDING],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

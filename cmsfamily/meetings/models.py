@@ -10,7 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from cmsfamily.core.models import TimeStampedModel
 from cmsfamily.meetings import choices
-from cmsfamily.meetings.querysets import InvitationQuerySet, PublicQuerySet
+from cmsfamily.meetings.querysets import (
+    InvitationQuerySet,
+    PublicQuerySet,
+    ThroughInvitationQuerySet,
+)
 
 
 class Meeting(TimeStampedModel):
@@ -228,6 +232,11 @@ class Invitation(TimeStampedModel):
         related_name="+",
     )
     late = models.BooleanField(_("replied after the deadline"), default=False)
+    funding_eligible = models.BooleanField(
+        _("eligible for funding"),
+        default=False,
+        help_text=_("Set by the Secretariat: the Party may ask for a delegate to be funded."),
+    )
     history = HistoricalRecords()
 
     objects = InvitationQuerySet.as_manager()
@@ -265,3 +274,104 @@ class Invitation(TimeStampedModel):
     @property
     def overdue(self) -> bool:
         return not self.reply and timezone.localdate() > self.deadline
+
+
+class Delegate(TimeStampedModel):
+    """A member of an invited Party's delegation, named by its NFP."""
+
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="delegates"
+    )
+    person = models.ForeignKey(
+        "directory.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="delegations",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=choices.DelegateRole.choices)
+    funding = models.CharField(
+        _("funding"), max_length=20, choices=choices.Funding.choices, blank=True, default=""
+    )
+    funding_reason = models.TextField(_("reason of the decision"), blank=True)
+    funding_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("funding decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = ThroughInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["invitation", "role", "person__family_name"]
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "person"], name="meetings_delegate_once"),
+            models.UniqueConstraint(
+                fields=["invitation"],
+                condition=models.Q(role="head"),
+                name="meetings_one_head_of_delegation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class Credentials(TimeStampedModel):
+    """A delegation's credentials letter and its examination. The latest of an invitation counts;
+    the earlier ones stay as they were examined."""
+
+    invitation = models.ForeignKey(
+        Invitation,
+        verbose_name=_("invitation"),
+        on_delete=models.CASCADE,
+        related_name="credentials",
+    )
+    letter = models.FileField(_("letter"), upload_to="meetings/credentials/%Y/")
+    authority = models.CharField(_("issued by"), max_length=30, choices=choices.Authority.choices)
+    authority_detail = models.CharField(
+        _("issuing authority (name and title)"), max_length=250, blank=True
+    )
+    covers = models.ManyToManyField(
+        Delegate, verbose_name=_("names covered"), related_name="credentials"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    examination = models.CharField(
+        _("examination"),
+        max_length=20,
+        choices=choices.Examination.choices,
+        default=choices.Examination.PENDING,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    examined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("examined by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    examined_at = models.DateTimeField(_("examined on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ThroughInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["invitation", "-created", "-id"]
+        verbose_name = _("credentials")
+        verbose_name_plural = _("credentials")
+
+    def __str__(self):
+        return f"{self.invitation}: {self.get_examination_display()}"

@@ -24,3 +24,12 @@ class InvitationQuerySet(RestrictedQuerySet):
         visible = Q(meeting__instrument__in=scope.secretariat_instruments)
         visible |= Q(party__in=scope.acting_parties) | Q(organisation__in=scope.organisations)
         return self.filter(visible)
+
+
+class ThroughInvitationQuerySet(RestrictedQuerySet):
+    """Delegates and credentials: seen as their invitation is, never by the public."""
+
+    def visible_to(self, user):
+        from cmsfamily.meetings.models import Invitation
+
+        return self.filter(invitation__in=Invitation.objects.visible_to(user).values("pk"))

@@ -51,7 +51,18 @@ def attends_meeting(user, meeting):
     )
 
 
+@rules.predicate
+def is_party_invitation(user, invitation):
+    return invitation is not None and invitation.party_id is not None
+
+
+@rules.predicate
+def is_eligible_for_funding(user, invitation):
+    return invitation is not None and invitation.funding_eligible
+
+
 manages = is_cms_secretariat | runs_meeting
+manages_invitation = is_cms_secretariat | runs_meeting_of_invitation
 
 rules.add_perm("meetings.add_meeting", is_secretariat)
 rules.add_perm("meetings.change_meeting", manages)
@@ -62,3 +73,16 @@ rules.add_perm(
     "meetings.view_invitation", is_cms_secretariat | runs_meeting_of_invitation | is_invitee
 )
 rules.add_perm("meetings.reply_to_invitation", is_invitee)
+# Delegations and credentials: the invited Party's NFP acts; the secretariat decides and
+# examines (for the Credentials Committee). The public sees none of it.
+rules.add_perm("meetings.view_delegation", manages_invitation | is_invitee)
+rules.add_perm("meetings.change_delegation", is_party_invitation & is_invitee)
+rules.add_perm("meetings.set_funding_eligibility", manages_invitation)
+rules.add_perm(
+    "meetings.request_funding", is_party_invitation & is_invitee & is_eligible_for_funding
+)
+rules.add_perm("meetings.decide_funding", manages_invitation)
+rules.add_perm("meetings.submit_credentials", is_party_invitation & is_invitee)
+rules.add_perm("meetings.view_credentials", manages_invitation | is_invitee)
+rules.add_perm("meetings.examine_credentials", manages_invitation)
+rules.add_perm("meetings.view_credentials_report", manages)

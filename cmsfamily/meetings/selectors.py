@@ -1,9 +1,17 @@
 """Every read a page, the API and the duties share; each takes the user."""
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 
-from cmsfamily.meetings.choices import InviteeKind, Reply
-from cmsfamily.meetings.models import AgendaItem, Document, DocumentFile, Invitation, Meeting
+from cmsfamily.meetings.choices import Examination, Funding, InviteeKind, Reply
+from cmsfamily.meetings.models import (
+    AgendaItem,
+    Credentials,
+    Delegate,
+    Document,
+    DocumentFile,
+    Invitation,
+    Meeting,
+)
 
 
 def meetings(user):
@@ -82,3 +90,122 @@ def reply_rates(meeting: Meeting) -> list[dict]:
         row["rate"] = round(100 * row["replied"] / row["invited"]) if row["invited"] else 0
         result.append(row)
     return result
+
+
+# -- delegations and credentials ------------------------------------------------------------------
+
+
+def delegates(user, invitation):
+    return (
+        Delegate.objects.visible_to(user)
+        .filter(invitation=invitation)
+        .select_related("person", "person__organisation")
+        .order_by("role", "person__family_name")
+    )
+
+
+def registry_people(party):
+    """The people of the registry an NFP may name for its Party: those appointed for it."""
+    from cmsfamily.directory.models import Person
+
+    return Person.objects.filter(appointments__party=party).distinct().order_by("family_name")
+
+
+def credentials_of(user, invitation):
+    return (
+        Credentials.objects.visible_to(user)
+        .filter(invitation=invitation)
+        .prefetch_related("covers__person")
+        .order_by("-created", "-id")
+    )
+
+
+def credentials_one(user, meeting, pk: int) -> Credentials | None:
+    return (
+        Credentials.objects.visible_to(user)
+        .select_related("invitation", "invitation__party")
+        .filter(invitation__meeting=meeting, pk=pk)
+        .first()
+    )
+
+
+def funded_delegates(user, meeting):
+    return (
+        Delegate.objects.visible_to(user)
+        .filter(invitation__meeting=meeting, funding=Funding.GRANTED)
+        .select_related("person", "invitation__party")
+        .order_by("invitation__party__name", "role")
+    )
+
+
+def _latest_credentials(meeting):
+    latest = Credentials.objects.filter(invitation=OuterRef("pk")).order_by("-created", "-id")
+    return meeting.invitations.filter(kind=InviteeKind.PARTY).annotate(
+        examination=Subquery(latest.values("examination")[:1]),
+        reason=Subquery(latest.values("reason")[:1]),
+    )
+
+
+def credentials_report(meeting) -> dict:
+    """What the Credentials Committee reports: the Parties whose credentials are in order
+    (accepted), accepted provisionally, not accepted (and why), not examined yet, and the
+    attending Parties that submitted none. Two queries."""
+    rows = list(
+        _latest_credentials(meeting)
+        .filter(Q(examination__isnull=False) | Q(reply=Reply.ATTEND))
+        .select_related("party")
+        .order_by("party__name")
+    )
+    groups: dict[str, list] = {key: [] for key in (*Examination.values, "none")}
+    for row in rows:
+        groups[row.examination or "none"].append(row)
+    return {
+        "in_order": groups[Examination.ACCEPTED],
+        "provisional": groups[Examination.PROVISIONAL],
+        "not_accepted": groups[Examination.NOT_ACCEPTED],
+        "pending": groups[Examination.PENDING],
+        "none": groups["none"],
+    }
+
+
+# -- the duties of a Party (read by analytics) ----------------------------------------------------
+
+
+def last_cop(instrument_code: str = "cms") -> Meeting | None:
+    """The latest Conference of the Parties that has begun."""
+    from django.utils import timezone
+
+    return (
+        Meeting.objects.filter(
+            kind="cop", instrument__code=instrument_code, start__lte=timezone.localdate()
+        )
+        .order_by("-start")
+        .first()
+    )
+
+
+def party_credentials_at(meeting: Meeting, party) -> Credentials | None:
+    """The Party's latest credentials for the meeting, examined or not."""
+    return (
+        Credentials.objects.filter(invitation__meeting=meeting, invitation__party=party)
+        .order_by("-created", "-id")
+        .first()
+    )
+
+
+def party_replies(party) -> dict:
+    """The Party's invitations whose deadline has passed or that were answered: how many, how
+    many answered, how many answered late, and which are unanswered."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    due = Invitation.objects.filter(party=party).filter(Q(deadline__lt=today) | ~Q(reply=""))
+    counts = due.aggregate(
+        due=Count("pk"),
+        answered=Count("pk", filter=~Q(reply="")),
+        late=Count("pk", filter=Q(late=True)),
+    )
+    counts["unanswered"] = list(
+        due.filter(reply="").select_related("meeting").order_by("-deadline")
+    )
+    return counts

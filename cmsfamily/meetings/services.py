@@ -14,8 +14,23 @@ from simple_history.utils import bulk_create_with_history
 from cmsfamily.core import uploads
 from cmsfamily.core.services import record_event, require
 from cmsfamily.meetings import notifications
-from cmsfamily.meetings.choices import InviteeKind, Reply
-from cmsfamily.meetings.models import AgendaItem, Document, DocumentFile, Invitation, Meeting
+from cmsfamily.meetings.choices import (
+    Authority,
+    DelegateRole,
+    Examination,
+    Funding,
+    InviteeKind,
+    Reply,
+)
+from cmsfamily.meetings.models import (
+    AgendaItem,
+    Credentials,
+    Delegate,
+    Document,
+    DocumentFile,
+    Invitation,
+    Meeting,
+)
 
 MEETING_FIELDS = (
     "code",
@@ -273,3 +288,190 @@ def reply(
         kind="invitation.replied", target=invitation, actor=by, reply=answer, late=invitation.late
     )
     return invitation
+
+
+# -- delegations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_funding_eligibility(*, invitation: Invitation, eligible: bool, by) -> Invitation:
+    require(by, "meetings.set_funding_eligibility", invitation)
+    if invitation.party_id is None:
+        raise ValidationError(_("Only an invited Party's delegates may be funded."))
+    invitation.funding_eligible = eligible
+    invitation.save(update_fields=["funding_eligible", "modified"])
+    record_event(
+        kind="invitation.funding_eligibility", target=invitation, actor=by, eligible=eligible
+    )
+    return invitation
+
+
+@transaction.atomic
+def name_delegate(
+    *,
+    meeting: Meeting,
+    party,
+    role: str,
+    by,
+    person=None,
+    given_name: str = "",
+    family_name: str = "",
+    email: str = "",
+    position: str = "",
+) -> Delegate:
+    """A delegate of `party` for `meeting`: a person of the registry, or a new person. A Party
+    that was not invited to the meeting has no delegation."""
+    from cmsfamily.directory import services as directory
+    from cmsfamily.directory.models import Person
+
+    invitation = meeting.invitations.filter(party=party).first()
+    if invitation is None:
+        raise ValidationError(
+            _("%(party)s was not invited to %(meeting)s: it cannot name a delegation.")
+            % {"party": party, "meeting": meeting.title},
+            code="not_invited",
+        )
+    require(by, "meetings.change_delegation", invitation)
+    if role not in DelegateRole.values:
+        raise ValidationError({"role": _("Choose head of delegation, alternate or adviser.")})
+    if role == DelegateRole.HEAD and invitation.delegates.filter(role=DelegateRole.HEAD).exists():
+        raise ValidationError({"role": _("The delegation already has a head.")})
+    if person is None:
+        if not given_name.strip() or not family_name.strip():
+            raise ValidationError(
+                {"family_name": _("Choose a person from the registry or give a new person's name.")}
+            )
+        person = directory.save_person(
+            person=Person(
+                given_name=given_name.strip(),
+                family_name=family_name.strip(),
+                email=email.strip(),
+                position=position.strip(),
+            ),
+            by=by,
+        )
+    elif invitation.delegates.filter(person=person).exists():
+        raise ValidationError({"person": _("This person is already in the delegation.")})
+    delegate = Delegate.objects.create(invitation=invitation, person=person, role=role)
+    record_event(kind="delegation.named", target=invitation, actor=by, person=person.pk, role=role)
+    return delegate
+
+
+@transaction.atomic
+def request_funding(*, delegate: Delegate, by) -> Delegate:
+    invitation = delegate.invitation
+    require(by, "meetings.change_delegation", invitation)
+    if not invitation.funding_eligible:
+        raise ValidationError(
+            _("%(party)s is not eligible for funding to this meeting.")
+            % {"party": invitation.party},
+            code="not_eligible",
+        )
+    if delegate.funding:
+        raise ValidationError(_("Funding was already requested for this delegate."))
+    require(by, "meetings.request_funding", invitation)
+    delegate.funding = Funding.REQUESTED
+    delegate.save(update_fields=["funding", "modified"])
+    record_event(
+        kind="delegation.funding_requested", target=invitation, actor=by, delegate=delegate.pk
+    )
+    return delegate
+
+
+@transaction.atomic
+def decide_funding(*, delegate: Delegate, grant: bool, by, reason: str = "") -> Delegate:
+    require(by, "meetings.decide_funding", delegate.invitation)
+    if delegate.funding not in (Funding.REQUESTED, Funding.GRANTED, Funding.REFUSED):
+        raise ValidationError(_("No funding was requested for this delegate."))
+    if not grant and not reason.strip():
+        raise ValidationError({"reason": _("Say why the funding is not granted.")})
+    delegate.funding = Funding.GRANTED if grant else Funding.REFUSED
+    delegate.funding_reason = reason.strip()
+    delegate.funding_decided_by = by if by is not None and by.is_authenticated else None
+    delegate.save()
+    record_event(
+        kind="delegation.funding_decided",
+        target=delegate.invitation,
+        actor=by,
+        delegate=delegate.pk,
+        granted=grant,
+    )
+    return delegate
+
+
+# -- credentials ---------------------------------------------------------------------------------
+
+
+def _name(person) -> str:
+    return " ".join(f"{person.given_name} {person.family_name}".casefold().split())
+
+
+@transaction.atomic
+def submit_credentials(
+    *,
+    invitation: Invitation,
+    letter,
+    authority: str,
+    names: list[str],
+    by,
+    authority_detail: str = "",
+) -> Credentials:
+    """The credentials letter (a PDF that opens, through the upload gate), who issued it and the
+    names it covers, each of which must be in the delegation."""
+    require(by, "meetings.submit_credentials", invitation)
+    errors: dict[str, list[str]] = {}
+    try:
+        uploads.check_pdf(letter, max_bytes=settings.CREDENTIALS_MAX_BYTES)
+    except ValidationError as error:
+        errors["letter"] = error.messages
+    if authority not in Authority.values:
+        errors["authority"] = [_("Choose who issued the credentials.")]
+    elif authority == Authority.OTHER and not authority_detail.strip():
+        errors["authority_detail"] = [_("Name the authority that issued the credentials.")]
+    delegates = {_name(d.person): d for d in invitation.delegates.select_related("person")}
+    wanted = [" ".join(name.casefold().split()) for name in names if name.strip()]
+    unknown = [
+        name.strip()
+        for name in names
+        if name.strip() and " ".join(name.casefold().split()) not in delegates
+    ]
+    if not wanted:
+        errors["names"] = [_("Give the names the credentials cover, one a line.")]
+    elif unknown:
+        errors["names"] = [
+            _("Not in the delegation: %(names)s. Name them in the delegation first.")
+            % {"names": "; ".join(unknown)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    credentials = Credentials(
+        invitation=invitation,
+        authority=authority,
+        authority_detail=authority_detail.strip(),
+        submitted_by=by if by is not None and by.is_authenticated else None,
+    )
+    credentials.letter.save(f"credentials-{invitation.pk}.pdf", letter, save=False)
+    credentials.save()
+    credentials.covers.set([delegates[name] for name in dict.fromkeys(wanted)])
+    record_event(kind="credentials.submitted", target=credentials, actor=by)
+    return credentials
+
+
+@transaction.atomic
+def examine_credentials(
+    *, credentials: Credentials, examination: str, by, reason: str = ""
+) -> Credentials:
+    require(by, "meetings.examine_credentials", credentials.invitation)
+    if examination not in Examination.values or examination == Examination.PENDING:
+        raise ValidationError(
+            {"examination": _("Choose: accepted, accepted provisionally or not accepted.")}
+        )
+    if examination == Examination.NOT_ACCEPTED and not reason.strip():
+        raise ValidationError({"reason": _("Say why the credentials are not accepted.")})
+    credentials.examination = examination
+    credentials.reason = reason.strip()
+    credentials.examined_by = by if by is not None and by.is_authenticated else None
+    credentials.examined_at = timezone.now()
+    credentials.save()
+    record_event(kind="credentials.examined", target=credentials, actor=by, examination=examination)
+    return credentials

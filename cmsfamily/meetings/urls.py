@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cmsfamily.meetings import delegation_views as delegations
 from cmsfamily.meetings import views
 
 app_name = "meetings"
@@ -21,4 +22,40 @@ urlpatterns = [
     path("<slug:code>/invite/", views.invite, name="invite"),
     path("<slug:code>/invitations/", views.invitation_list, name="invitations"),
     path("<slug:code>/invitations/<int:pk>/", views.invitation_detail, name="invitation"),
+    path(
+        "<slug:code>/invitations/<int:pk>/delegates/add/",
+        delegations.delegate_add,
+        name="delegate-add",
+    ),
+    path(
+        "<slug:code>/invitations/<int:pk>/delegates/<int:delegate_pk>/funding/",
+        delegations.funding_request,
+        name="funding-request",
+    ),
+    path(
+        "<slug:code>/invitations/<int:pk>/delegates/<int:delegate_pk>/decide/",
+        delegations.funding_decide,
+        name="funding-decide",
+    ),
+    path(
+        "<slug:code>/invitations/<int:pk>/eligibility/",
+        delegations.funding_eligibility,
+        name="funding-eligibility",
+    ),
+    path(
+        "<slug:code>/invitations/<int:pk>/credentials/",
+        delegations.credentials_add,
+        name="credentials-add",
+    ),
+    path(
+        "<slug:code>/credentials/<int:pk>/letter/",
+        delegations.credentials_letter,
+        name="credentials-letter",
+    ),
+    path(
+        "<slug:code>/credentials/<int:pk>/examine/",
+        delegations.credentials_examine,
+        name="credentials-examine",
+    ),
+    path("<slug:code>/credentials/", delegations.credentials_report, name="credentials-report"),
 ]

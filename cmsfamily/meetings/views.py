@@ -25,14 +25,14 @@ from cmsfamily.meetings.forms import (
 from cmsfamily.meetings.tables import InvitationTable, MeetingTable
 
 
-def _posted(request):
+def posted(request):
     """The form's data and files on a POST (an empty POST is still a bound, invalid form)."""
     if request.method == "POST":
         return request.POST, request.FILES
     return None, None
 
 
-def _meeting(request, code):
+def meeting_or_404(request, code):
     found = selectors.meeting(request.user, code)
     if found is None:
         raise Http404
@@ -60,7 +60,7 @@ meeting_list = MeetingListView.as_view()
 
 @require_GET
 def meeting_detail(request, code):
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     user = request.user
     return render(
         request,
@@ -85,7 +85,7 @@ def meeting_ics(request, code):
     """The meeting as an iCalendar event (whole days: the last day is included)."""
     from icalendar import Calendar, Event
 
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     calendar = Calendar()
     calendar.add("prodid", "-//CMS Family Platform//meetings//EN")
     calendar.add("version", "2.0")
@@ -110,7 +110,7 @@ def meeting_ics(request, code):
 @require_http_methods(["GET", "POST"])
 def meeting_add(request):
     require_perm(request.user, "meetings.add_meeting")
-    form = MeetingForm(_posted(request)[0], user=request.user)
+    form = MeetingForm(posted(request)[0], user=request.user)
     if done := run_service(
         request,
         form,
@@ -125,9 +125,9 @@ def meeting_add(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, code):
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     require_perm(request.user, "meetings.change_meeting", meeting)
-    form = MeetingForm(_posted(request)[0], instance=meeting, user=request.user)
+    form = MeetingForm(posted(request)[0], instance=meeting, user=request.user)
     if done := run_service(
         request,
         form,
@@ -151,9 +151,9 @@ def meeting_edit(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_item_add(request, code):
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     require_perm(request.user, "meetings.change_meeting", meeting)
-    form = AgendaItemForm(_posted(request)[0])
+    form = AgendaItemForm(posted(request)[0])
     if done := run_service(
         request,
         form,
@@ -189,9 +189,9 @@ def _document_then_file(request, meeting, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_add(request, code):
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     require_perm(request.user, "meetings.change_meeting", meeting)
-    form = DocumentForm(*_posted(request), meeting=meeting)
+    form = DocumentForm(*posted(request), meeting=meeting)
     if done := run_service(
         request,
         form,
@@ -211,12 +211,12 @@ def document_add(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_file_add(request, code, pk):
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     require_perm(request.user, "meetings.change_meeting", meeting)
     document = selectors.documents(request.user, meeting).filter(pk=pk).first()
     if document is None:
         raise Http404
-    form = DocumentFileForm(*_posted(request))
+    form = DocumentFileForm(*posted(request))
     if done := run_service(
         request,
         form,
@@ -246,7 +246,7 @@ def document_file_add(request, code, pk):
 
 @require_GET
 def document_file(request, code, pk):
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     stored = selectors.document_file(request.user, meeting, pk)
     if stored is None:
         raise Http404
@@ -265,10 +265,10 @@ def document_file(request, code, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite(request, code):
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     require_perm(request.user, "meetings.invite", meeting)
     form = InviteForm(
-        _posted(request)[0], initial={"instrument": meeting.instrument, "partners": True}
+        posted(request)[0], initial={"instrument": meeting.instrument, "partners": True}
     )
     if done := run_service(
         request,
@@ -296,7 +296,7 @@ class InvitationListView(FilteredTableView):
     template_name = "meetings/invitations.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.meeting = _meeting(request, kwargs["code"])
+        self.meeting = meeting_or_404(request, kwargs["code"])
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
@@ -319,10 +319,24 @@ class InvitationListView(FilteredTableView):
 invitation_list = InvitationListView.as_view()
 
 
+def _delegation_context(user, invitation):
+    if not user.has_perm("meetings.view_delegation", invitation):
+        return {}
+    return {
+        "delegates": selectors.delegates(user, invitation),
+        "credentials": selectors.credentials_of(user, invitation),
+        "can_change_delegation": user.has_perm("meetings.change_delegation", invitation),
+        "can_request_funding": user.has_perm("meetings.request_funding", invitation),
+        "can_decide": user.has_perm("meetings.decide_funding", invitation),
+        "can_submit_credentials": user.has_perm("meetings.submit_credentials", invitation),
+        "can_examine": user.has_perm("meetings.examine_credentials", invitation),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_detail(request, code, pk):
-    meeting = _meeting(request, code)
+    meeting = meeting_or_404(request, code)
     found = selectors.invitation(request.user, meeting, pk)
     if found is None:
         raise Http404
@@ -330,7 +344,7 @@ def invitation_detail(request, code, pk):
     if request.method == "POST" and not can_reply:
         require_perm(request.user, "meetings.reply_to_invitation", found)
     form = ReplyForm(
-        _posted(request)[0],
+        posted(request)[0],
         initial={
             "answer": found.reply,
             "forwarded_to": found.forwarded_to,
@@ -352,6 +366,12 @@ def invitation_detail(request, code, pk):
     return render(
         request,
         "meetings/invitation.html",
-        {"meeting": meeting, "invitation": found, "form": form, "can_reply": can_reply},
+        {
+            "meeting": meeting,
+            "invitation": found,
+            "form": form,
+            "can_reply": can_reply,
+            **_delegation_context(request.user, found),
+        },
         status=400 if request.method == "POST" else 200,
     )
