@@ -184,28 +184,44 @@ def last_cop(instrument_code: str = "cms") -> Meeting | None:
     )
 
 
-def party_credentials_at(meeting: Meeting, party) -> Credentials | None:
-    """The Party's latest credentials for the meeting, examined or not."""
-    return (
-        Credentials.objects.filter(invitation__meeting=meeting, invitation__party=party)
-        .order_by("-created", "-id")
-        .first()
-    )
+def duties_credentials(user, party_ids, *, meeting: Meeting | None) -> dict:
+    """For each Party, its invitation to `meeting` (the last COP) and its latest credentials, as
+    far as the user may see them: {party_id: (invitation, credentials or None)}. Two queries,
+    whatever the number of Parties."""
+    if meeting is None:
+        return {}
+    found = {
+        invitation.party_id: (invitation, None)
+        for invitation in invitations(user, meeting).filter(party__in=party_ids)
+    }
+    latest: dict[int, Credentials] = {}
+    for each in (
+        Credentials.objects.visible_to(user)
+        .filter(invitation__meeting=meeting, invitation__party__in=party_ids)
+        .select_related("invitation")
+        .order_by("created", "id")
+    ):
+        latest[each.invitation.party_id] = each
+    return {party: (inv, latest.get(party)) for party, (inv, _none) in found.items()}
 
 
-def party_replies(party) -> dict:
-    """The Party's invitations whose deadline has passed or that were answered: how many, how
-    many answered, how many answered late, and which are unanswered."""
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    due = Invitation.objects.filter(party=party).filter(Q(deadline__lt=today) | ~Q(reply=""))
-    counts = due.aggregate(
-        due=Count("pk"),
-        answered=Count("pk", filter=~Q(reply="")),
-        late=Count("pk", filter=Q(late=True)),
-    )
-    counts["unanswered"] = list(
-        due.filter(reply="").select_related("meeting").order_by("-deadline")
-    )
-    return counts
+def duties_replies(user, party_ids, *, today) -> dict:
+    """For each Party, its invitations that were due (deadline passed) or answered: how many,
+    how many answered, how many late, and the unanswered ones. One query."""
+    result: dict[int, dict] = {
+        pk: {"due": 0, "answered": 0, "late": 0, "unanswered": []} for pk in party_ids
+    }
+    for invitation in (
+        invitations(user)
+        .filter(party__in=party_ids)
+        .filter(Q(deadline__lt=today) | ~Q(reply=""))
+        .order_by("-deadline")
+    ):
+        row = result[invitation.party_id]
+        row["due"] += 1
+        if invitation.reply:
+            row["answered"] += 1
+            row["late"] += invitation.late
+        else:
+            row["unanswered"].append(invitation)
+    return result
