@@ -67,6 +67,7 @@ router.register("meeting-documents", meetings_api.DocumentViewSet, basename="mee
 router.register(
     "meeting-invitations", meetings_api.InvitationViewSet, basename="meeting-invitation"
 )
+router.register("meeting-delegates", meetings_api.DelegateViewSet, basename="meeting-delegate")
 
 urlpatterns = [
     path("", include(router.urls)),

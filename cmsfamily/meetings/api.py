@@ -4,15 +4,15 @@ the meeting and who is invited, answered with `POST …/reply/`. Routers live in
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cmsfamily.core.api import require
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.meetings import selectors, services
-from cmsfamily.meetings.choices import InviteeKind, MeetingKind, Reply
-from cmsfamily.meetings.models import Document, DocumentFile, Invitation, Meeting
+from cmsfamily.meetings.choices import DelegateRole, InviteeKind, MeetingKind, Reply
+from cmsfamily.meetings.models import Delegate, Document, DocumentFile, Invitation, Meeting
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -167,3 +167,88 @@ class InvitationViewSet(viewsets.ReadOnlyModelViewSet):
             invitation=invitation, by=request.user, **serializer.validated_data
         )
         return Response(InvitationSerializer(answered).data)
+
+
+class DelegateSerializer(serializers.ModelSerializer):
+    meeting = serializers.CharField(source="invitation.meeting.code", read_only=True)
+    party = serializers.CharField(source="invitation.party.code", read_only=True)
+    name = serializers.CharField(source="person.__str__", read_only=True)
+
+    class Meta:
+        model = Delegate
+        fields = [
+            "id",
+            "meeting",
+            "party",
+            "invitation",
+            "name",
+            "role",
+            "funding",
+            "funding_reason",
+        ]
+        read_only_fields = ["funding", "funding_reason"]
+
+
+class NameDelegateSerializer(serializers.Serializer):
+    invitation = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=DelegateRole.choices)
+    person = serializers.IntegerField(required=False)
+    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    position = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class DelegateFilterSet(filters.FilterSet):
+    meeting = filters.CharFilter(field_name="invitation__meeting__code")
+    party = filters.CharFilter(field_name="invitation__party__code")
+
+    class Meta:
+        model = Delegate
+        fields = ["meeting", "party"]
+
+
+class DelegateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Delegations: the secretariat that runs the meeting sees them all, a Party's NFP its own;
+    the public none. `POST` names a delegate: `invitation` (the Party's), `role`, and `person`
+    (an id of the registry) or `given_name` and `family_name` of a new person."""
+
+    permission_classes = [ReadScopedWriteByRule]
+    serializer_class = DelegateSerializer
+    filterset_class = DelegateFilterSet
+
+    def get_queryset(self):
+        return (
+            Delegate.objects.visible_to(self.request.user)
+            .select_related("invitation__meeting", "invitation__party", "person")
+            .order_by("invitation__meeting__start", "invitation__party__name", "role", "pk")
+        )
+
+    @extend_schema(request=NameDelegateSerializer, responses={201: DelegateSerializer})
+    def create(self, request, *args, **kwargs):
+
+        serializer = NameDelegateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        invitation = selectors.invitations(request.user).filter(pk=data.pop("invitation")).first()
+        if invitation is None or invitation.party_id is None:
+            raise serializers.ValidationError(
+                {"invitation": [_("No invitation of a Party that you may see has this number.")]}
+            )
+        require(
+            request,
+            "meetings.change_delegation",
+            invitation,
+            message=_("Only the invited Party's National Focal Point names its delegation."),
+        )
+        if "person" in data:
+            person = selectors.registry_people(invitation.party).filter(pk=data["person"]).first()
+            if person is None:
+                raise serializers.ValidationError(
+                    {"person": [_("No person of this Party's registry has this number.")]}
+                )
+            data["person"] = person
+        delegate = services.name_delegate(
+            meeting=invitation.meeting, party=invitation.party, by=request.user, **data
+        )
+        return Response(DelegateSerializer(delegate).data, status=status.HTTP_201_CREATED)

@@ -323,3 +323,53 @@ def test_who_sees_the_credentials_report_and_examines(
 def test_the_public_page_shows_no_delegation_funding_or_credentials(client, delegation):
     page = client.get("/meetings/cop14/").content.decode()
     assert "Odhiambo" not in page and "Credentials" not in page and "funding" not in page.lower()
+
+
+def test_the_api_scopes_delegations_and_names_delegates(
+    client_as, nfp_kenya, nfp_germany, delegation, client
+):
+    assert client.get("/api/meeting-delegates/").json()["count"] == 0
+    germany = client_as(nfp_germany)
+    assert germany.get("/api/meeting-delegates/").json()["count"] == 0
+    refused = germany.post(
+        "/api/meeting-delegates/",
+        {"invitation": delegation.pk, "role": "adviser", "given_name": "X", "family_name": "Y"},
+    )
+    assert refused.status_code == 400 and "invitation" in refused.json()
+    germany.logout()
+    kenya = client_as(nfp_kenya)
+    rows = kenya.get("/api/meeting-delegates/?meeting=cop14").json()["results"]
+    assert sorted(row["name"] for row in rows) == ["Amina Odhiambo", "Grace Wanjiru", "Peter Kamau"]
+    assert "funding" in rows[0]
+    created = kenya.post(
+        "/api/meeting-delegates/",
+        {
+            "invitation": delegation.pk,
+            "role": "adviser",
+            "given_name": "John",
+            "family_name": "Mwangi",
+        },
+    )
+    assert created.status_code == 201 and created.json()["party"] == "KE"
+    bad = kenya.post(
+        "/api/meeting-delegates/",
+        {"invitation": delegation.pk, "role": "head", "given_name": "A", "family_name": "B"},
+    )
+    assert bad.status_code == 400 and "role" in bad.json()
+    assert (
+        kenya.post(
+            "/api/meeting-delegates/",
+            {"invitation": delegation.pk, "role": "adviser", "person": 999999},
+        ).status_code
+        == 400
+    )
+
+
+def test_the_delegations_api_is_query_bounded(
+    client_as, secretariat, delegation, django_assert_max_num_queries
+):
+    browser = client_as(secretariat)
+    with django_assert_max_num_queries(8):
+        assert browser.get("/api/meeting-delegates/").json()["count"] == 3
+    with django_assert_max_num_queries(8):
+        assert browser.get("/api/meeting-invitations/?meeting=cop14").status_code == 200
