@@ -28,6 +28,7 @@ from bench import (
     generate,
     ledger,
     load,
+    meetings,
     queries,
     relevance,
     report,
@@ -182,6 +183,8 @@ def main(argv=None) -> int:
             flush=True,
         )
         relevant = relevance.measure()
+        print("Inviting every CMS Party and Partner in one action, in-process ...", flush=True)
+        invited = meetings.measure()
         reporters = reporting.Load(env["DJANGO_SECRET_KEY"], args.clients)
         targets += reporters.targets
         print(f"Measuring with {args.clients} clients ...", flush=True)
@@ -247,6 +250,8 @@ def main(argv=None) -> int:
     print(uploads.note(posted))
     print()
     print(relevance.note(relevant))
+    print()
+    print(meetings.note(invited))
     meta = {
         "date": now.isoformat(timespec="seconds"),
         "revision": _git_revision(),
