@@ -83,12 +83,13 @@ def reply_rates(meeting: Meeting) -> list[dict]:
         )
         .order_by("kind", "group")
     )
-    result = []
+    result: list[dict] = []
     for row in rows:
-        row["label"] = row["group"] if row["kind"] == InviteeKind.PARTY else None
-        row["kind_label"] = InviteeKind(row["kind"]).label
-        row["rate"] = round(100 * row["replied"] / row["invited"]) if row["invited"] else 0
-        result.append(row)
+        each = dict(row)
+        each["label"] = row["group"] if row["kind"] == InviteeKind.PARTY else None
+        each["kind_label"] = InviteeKind(row["kind"]).label
+        each["rate"] = round(100 * row["replied"] / row["invited"]) if row["invited"] else 0
+        result.append(each)
     return result
 
 
