@@ -1,8 +1,8 @@
 """Every read a page, the API and the duties share; each takes the user."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 
-from cmsfamily.meetings.choices import Examination, Funding, InviteeKind, Reply
+from cmsfamily.meetings.choices import DelegateRole, Examination, Funding, InviteeKind, Reply
 from cmsfamily.meetings.models import (
     AgendaItem,
     Credentials,
@@ -96,12 +96,20 @@ def reply_rates(meeting: Meeting) -> list[dict]:
 # -- delegations and credentials ------------------------------------------------------------------
 
 
+# The head first, then the alternates, then the advisers.
+ROLE_ORDER = Case(
+    When(role=DelegateRole.HEAD, then=Value(0)),
+    When(role=DelegateRole.ALTERNATE, then=Value(1)),
+    default=Value(2),
+)
+
+
 def delegates(user, invitation):
     return (
         Delegate.objects.visible_to(user)
         .filter(invitation=invitation)
         .select_related("person", "person__organisation")
-        .order_by("role", "person__family_name")
+        .order_by(ROLE_ORDER, "person__family_name")
     )
 
 
@@ -135,7 +143,7 @@ def funded_delegates(user, meeting):
         Delegate.objects.visible_to(user)
         .filter(invitation__meeting=meeting, funding=Funding.GRANTED)
         .select_related("person", "invitation__party")
-        .order_by("invitation__party__name", "role")
+        .order_by("invitation__party__name", ROLE_ORDER)
     )
 
 
