@@ -98,7 +98,7 @@ class InviteForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    answer = forms.ChoiceField(label=_("Reply"), choices=Reply.choices, widget=forms.RadioSelect)
+    answer = forms.ChoiceField(label=_("Reply"), choices=[("", _("Choose…")), *Reply.choices])
     forwarded_to = forms.CharField(
         label=_("Forwarded to"),
         max_length=250,
@@ -131,9 +131,8 @@ class DelegateForm(forms.Form):
 class FundingDecisionForm(forms.Form):
     grant = forms.TypedChoiceField(
         label=_("Decision"),
-        choices=[("yes", _("Grant the funding")), ("no", _("Do not grant it"))],
+        choices=[("", _("Choose…")), ("yes", _("Grant the funding")), ("no", _("Do not grant it"))],
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -163,8 +162,10 @@ class CredentialsForm(forms.Form):
 class ExamineForm(forms.Form):
     examination = forms.ChoiceField(
         label=_("Examination"),
-        choices=[c for c in Examination.choices if c[0] != Examination.PENDING],
-        widget=forms.RadioSelect,
+        choices=[
+            ("", _("Choose…")),
+            *(c for c in Examination.choices if c[0] != Examination.PENDING),
+        ],
     )
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
