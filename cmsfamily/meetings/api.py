@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cmsfamily.core.api import require
+from cmsfamily.core.forms import MAX_ID
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.meetings import selectors, services
 from cmsfamily.meetings.choices import DelegateRole, InviteeKind, MeetingKind, Reply
@@ -190,9 +191,9 @@ class DelegateSerializer(serializers.ModelSerializer):
 
 
 class NameDelegateSerializer(serializers.Serializer):
-    invitation = serializers.IntegerField()
+    invitation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     role = serializers.ChoiceField(choices=DelegateRole.choices)
-    person = serializers.IntegerField(required=False)
+    person = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
