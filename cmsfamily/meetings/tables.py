@@ -8,7 +8,9 @@ from cmsfamily.meetings.models import Invitation, Meeting
 class MeetingTable(tables.Table):
     title = tables.Column(verbose_name=_("Meeting"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
-    instrument = tables.Column(verbose_name=_("Instrument"), accessor="instrument__code")
+    instrument = tables.Column(
+        verbose_name=_("Instrument"), accessor="instrument__label", order_by=("instrument__code",)
+    )
     start = IsoDateColumn(verbose_name=_("From"))
     end = IsoDateColumn(verbose_name=_("To"))
     format = tables.Column(verbose_name=_("Format"))
