@@ -31,6 +31,7 @@ from bench import (
     generate,
     ledger,
     load,
+    meetings,
     queries,
     relevance,
     report,
@@ -194,6 +195,8 @@ def main(argv=None) -> int:
             flush=True,
         )
         analysed = analysis.measure(clients=args.clients)
+        print("Inviting every CMS Party and Partner in one action, in-process ...", flush=True)
+        invited = meetings.measure()
         reporters = reporting.Load(env["DJANGO_SECRET_KEY"], args.clients)
         targets += reporters.targets
         print(f"Measuring with {args.clients} clients ...", flush=True)
@@ -261,6 +264,8 @@ def main(argv=None) -> int:
     print(relevance.note(relevant))
     print()
     print(analysis.note(analysed))
+    print()
+    print(meetings.note(invited))
     meta = {
         "date": now.isoformat(timespec="seconds"),
         "revision": _git_revision(),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cmsfamily.workplans",
     "cmsfamily.reporting",
     "cmsfamily.contributions",
+    "cmsfamily.meetings",
     "cmsfamily.analytics",
     "cmsfamily.api",
 ]
@@ -232,6 +233,9 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 # Confirming documents (ministerial letters) are PDFs of modest size.
 APPOINTMENT_DOCUMENT_MAX_BYTES = env_int("APPOINTMENT_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
+# A meeting document (one language of one revision) and a delegation's credentials letter.
+MEETING_DOCUMENT_MAX_BYTES = env_int("MEETING_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+CREDENTIALS_MAX_BYTES = env_int("CREDENTIALS_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # The IATI activity file of the ledger's money flows names its publisher by an IATI organisation

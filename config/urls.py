@@ -17,6 +17,7 @@ urlpatterns = [
     path("workplans/", include("cmsfamily.workplans.urls")),
     path("reports/", include("cmsfamily.reporting.urls")),
     path("contributions/", include("cmsfamily.contributions.urls")),
+    path("meetings/", include("cmsfamily.meetings.urls")),
     path("analysis/", include("cmsfamily.analytics.urls")),
     path("state-of-the-family/", include("cmsfamily.analytics.editions.urls")),
     path("accounts/", include("allauth.urls")),

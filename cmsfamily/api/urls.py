@@ -11,6 +11,7 @@ from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
 from cmsfamily.core.permissions import ReadScopedWriteByRule
 from cmsfamily.directory import api as directory_api
+from cmsfamily.meetings import api as meetings_api
 from cmsfamily.reporting import api as reporting_api
 from cmsfamily.species import api as species_api
 from cmsfamily.strategy import api as strategy_api
@@ -61,6 +62,12 @@ router.register(
 )
 router.register("exchange-rates", core_api.ExchangeRateViewSet, basename="exchange-rate")
 router.register("progress-updates", workplans_api.ProgressUpdateViewSet, basename="progress-update")
+router.register("meetings", meetings_api.MeetingViewSet, basename="meeting")
+router.register("meeting-documents", meetings_api.DocumentViewSet, basename="meeting-document")
+router.register(
+    "meeting-invitations", meetings_api.InvitationViewSet, basename="meeting-invitation"
+)
+router.register("meeting-delegates", meetings_api.DelegateViewSet, basename="meeting-delegate")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -20,7 +20,10 @@ The duties and how each is judged:
   paid, or in arrears once due (the ``due`` date, or the end of the year where none is set);
 - ``councillor``: a confirmed, current Scientific Councillor with an area of expertise;
 - ``mou``: a confirmed, current focal point for each MoU the Party currently signs;
-- ``credentials`` and ``invitations``: not tracked yet (the meetings come later).
+- ``credentials``: the latest credentials of the Party's delegation to the last COP that has
+  begun, as the Secretariat examined them (``meetings.selectors.duties_credentials``);
+- ``invitations``: the replies to the invitations whose deadline has passed: any unanswered,
+  or answered late (``meetings.selectors.duties_replies``).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from cmsfamily.contributions import selectors as ledger
 from cmsfamily.directory import selectors as registry
 from cmsfamily.directory.choices import AppointmentStatus, InstrumentKind, Role
 from cmsfamily.directory.scope import scope_of
+from cmsfamily.meetings import selectors as meetings
 from cmsfamily.reporting import selectors as reporting
 
 __all__ = [
@@ -77,7 +81,7 @@ __all__ = [
 
 
 def party_duties(user, parties, *, today: date) -> list[PartyDuties]:
-    """The duties of each Party in ``parties`` (a list, in the order wanted). Six queries, with
+    """The duties of each Party in ``parties`` (a list, in the order wanted). Ten queries, with
     the user's scope, whatever the number of Parties."""
     parties = list(parties)
     if not parties:
@@ -104,6 +108,9 @@ def party_duties(user, parties, *, today: date) -> list[PartyDuties]:
     assessed: dict[int, list] = {pk: [] for pk in ids}
     for row in ledger.assessed(user).filter(party__in=ids, instrument__code=CONVENTION):
         assessed[row.party_id].append(row)
+    cop = meetings.last_cop(CONVENTION)
+    credentials = meetings.duties_credentials(user, ids, meeting=cop)
+    replies = meetings.duties_replies(user, ids, today=today)
     acting = scope_of(user).acting_parties
     result = []
     for party in parties:
@@ -126,8 +133,8 @@ def party_duties(user, parties, *, today: date) -> list[PartyDuties]:
                     cells.contribution(party, assessed[party.pk], today),
                     cells.councillor(party, appointments, today),
                     cells.mou(party, appointments, mous[party.pk], today),
-                    cells.not_tracked("credentials"),
-                    cells.not_tracked("invitations"),
+                    cells.credentials(party, cop, credentials.get(party.pk)),
+                    cells.invitations(party, replies[party.pk]),
                 ],
                 next_steps_shown=party.pk in acting,
             )

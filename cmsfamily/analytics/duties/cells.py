@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 from cmsfamily.analytics.duties.common import (
     MET,
     NOT_APPLICABLE,
-    NOT_TRACKED,
     PARTLY,
     UNMET,
     Cell,
@@ -304,9 +303,96 @@ def contribution(party, assessed, today) -> Cell:
     return Cell("contribution", MET, _("Paid to date"), evidence, details)
 
 
-def not_tracked(duty: str) -> Cell:
+def credentials(party, cop, found) -> Cell:
+    """The Party's credentials for the last COP (`cop`), from `found`: (its invitation, its
+    latest credentials or None), or None when it was not invited."""
+    if cop is None:
+        return Cell("credentials", NOT_APPLICABLE, _("No Conference of the Parties recorded yet"))
+    if found is None:
+        return Cell(
+            "credentials",
+            NOT_APPLICABLE,
+            _("Not invited to %(meeting)s") % {"meeting": cop.title},
+        )
+    invitation, latest = found
+    evidence = [Evidence(cop.title, invitation.get_absolute_url(), cop.start)]
+    upload = reverse("meetings:credentials-add", args=[cop.code, invitation.pk])
+    if latest is None:
+        return Cell(
+            "credentials",
+            UNMET,
+            _("No credentials for %(meeting)s") % {"meeting": cop.title},
+            evidence,
+            next_step=_("Upload the credentials letter of the delegation."),
+            next_url=upload,
+        )
+    on = latest.examined_at.date() if latest.examined_at else latest.created.date()
+    evidence = [Evidence(latest.get_examination_display(), invitation.get_absolute_url(), on)]
+    if latest.examination == "accepted":
+        return Cell(
+            "credentials", MET, _("In order for %(meeting)s") % {"meeting": cop.title}, evidence
+        )
+    if latest.examination == "provisional":
+        return Cell(
+            "credentials",
+            PARTLY,
+            _("Accepted provisionally for %(meeting)s") % {"meeting": cop.title},
+            evidence,
+            next_step=_("Send the original of the credentials to the Secretariat."),
+        )
+    if latest.examination == "not_accepted":
+        return Cell(
+            "credentials",
+            UNMET,
+            _("Not accepted: %(reason)s") % {"reason": latest.reason},
+            evidence,
+            next_step=_("Upload credentials issued by a competent authority."),
+            next_url=upload,
+        )
+    return Cell("credentials", PARTLY, _("Submitted, not examined yet"), evidence)
+
+
+def invitations(party, replies) -> Cell:
+    """The Party's replies to the invitations that were due: {due, answered, late, unanswered}."""
+    if not replies or not replies["due"]:
+        return Cell("invitations", NOT_APPLICABLE, _("No invitation due yet"))
+    evidence = [
+        Evidence(invitation.meeting.title, invitation.get_absolute_url(), invitation.deadline)
+        for invitation in replies["unanswered"]
+    ]
+    if replies["unanswered"]:
+        first = replies["unanswered"][0]
+        return Cell(
+            "invitations",
+            UNMET,
+            ngettext(
+                "%(count)s of %(due)s invitations unanswered",
+                "%(count)s of %(due)s invitations unanswered",
+                len(replies["unanswered"]),
+            )
+            % {"count": len(replies["unanswered"]), "due": replies["due"]},
+            evidence,
+            next_step=_("Reply to the invitation, even after its deadline."),
+            next_url=first.get_absolute_url(),
+        )
+    if replies["late"]:
+        return Cell(
+            "invitations",
+            PARTLY,
+            ngettext(
+                "All answered, %(late)s late",
+                "All answered, %(late)s late",
+                replies["late"],
+            )
+            % {"late": replies["late"]},
+        )
     return Cell(
-        duty,
-        NOT_TRACKED,
-        _("The platform does not record meetings yet."),
+        "invitations",
+        MET,
+        ngettext(
+            "%(count)s invitation answered on time",
+            "All %(count)s invitations answered on time",
+            replies["due"],
+        )
+        % {"count": replies["due"]},
     )

@@ -45,11 +45,20 @@ SHORT = {
     "contribution": gettext_lazy("Contribution"),
     "councillor": gettext_lazy("Scientific Councillor"),
     "mou": gettext_lazy("MoU focal points"),
-    # One column for both, while the platform tracks neither (meetings come later).
-    "credentials": gettext_lazy("COP credentials, invitations"),
+    "credentials": gettext_lazy("COP credentials"),
+    "invitations": gettext_lazy("Invitations"),
 }
 # The duties the platform can judge today, offered as a filter.
-TRACKED = ("nfp", "alternate", "report", "contribution", "councillor", "mou")
+TRACKED = (
+    "nfp",
+    "alternate",
+    "report",
+    "contribution",
+    "councillor",
+    "mou",
+    "credentials",
+    "invitations",
+)
 ROLES = (Role.NFP, Role.ALTERNATE_NFP, Role.SCIENTIFIC_COUNCILLOR, Role.MOU_FOCAL_POINT)
 
 

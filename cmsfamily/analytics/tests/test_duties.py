@@ -289,10 +289,75 @@ def test_each_mou_the_party_signs_needs_its_focal_point(secretariat):
     assert f"{signed[0].label}: Mo Focal" in cell.details
 
 
-def test_credentials_and_invitations_are_not_tracked_yet(secretariat):
+def test_without_meetings_credentials_and_invitations_do_not_apply(secretariat):
     row = _row(secretariat, "KE")
-    assert row.cell("credentials").state == judged.NOT_TRACKED
-    assert row.cell("invitations").state == judged.NOT_TRACKED
+    assert row.cell("credentials").state == judged.NOT_APPLICABLE
+    assert row.cell("invitations").state == judged.NOT_APPLICABLE
+
+
+@pytest.fixture
+def held_cop(secretariat, nfp_kenya, settings, tmp_path):
+    """COP14 invited, Kenya's credentials accepted, then the meeting and its deadline moved into
+    the past (the services refuse a deadline already passed)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cmsfamily.core import hostile
+    from cmsfamily.meetings import services as meetings
+    from cmsfamily.meetings.models import Invitation, Meeting
+    from cmsfamily.meetings.tests.fixtures import cop14
+
+    settings.MEDIA_ROOT = tmp_path
+    meeting = cop14()
+    meetings.invite(
+        meeting=meeting,
+        deadline=dt.date(2099, 1, 1),
+        by=secretariat,
+        instrument=Instrument.objects.get(code="cms"),
+    )
+    kenya = meeting.invitations.get(party__code="KE")
+    meetings.reply(invitation=kenya, answer="attend", by=nfp_kenya)
+    meetings.name_delegate(
+        meeting=meeting,
+        party=kenya.party,
+        role="head",
+        given_name="Amina",
+        family_name="Odhiambo",
+        by=nfp_kenya,
+    )
+    letter = SimpleUploadedFile("letter.pdf", hostile.pdf(), "application/pdf")
+    credentials = meetings.submit_credentials(
+        invitation=kenya,
+        letter=letter,
+        authority="head_of_state",
+        names=["Amina Odhiambo"],
+        by=nfp_kenya,
+    )
+    meetings.examine_credentials(credentials=credentials, examination="accepted", by=secretariat)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        start=dt.date(2024, 2, 12), end=dt.date(2024, 2, 17)
+    )
+    Invitation.objects.filter(meeting=meeting).update(deadline=dt.date(2024, 1, 15))
+    return meeting
+
+
+def test_credentials_for_the_last_cop_and_replies_to_invitations(secretariat, held_cop):
+    kenya, germany = _row(secretariat, "KE"), _row(secretariat, "DE")
+    assert kenya.cell("credentials").state == judged.MET
+    assert "In order for" in kenya.cell("credentials").summary
+    assert kenya.cell("invitations").state == judged.MET
+    assert germany.cell("credentials").state == judged.UNMET
+    assert germany.cell("credentials").next_url.endswith("/credentials/")
+    assert germany.cell("invitations").state == judged.UNMET
+    assert "1 of 1 invitations unanswered" in germany.cell("invitations").summary
+
+
+def test_a_late_reply_partly_meets_the_duty(secretariat, nfp_germany, held_cop):
+    from cmsfamily.meetings import services as meetings
+
+    meetings.reply(
+        invitation=held_cop.invitations.get(party__code="DE"), answer="decline", by=nfp_germany
+    )
+    assert _row(secretariat, "DE").cell("invitations").state == judged.PARTLY
 
 
 def test_kenyas_nfp_sees_its_duty_row_with_its_next_steps(

@@ -34,7 +34,7 @@ def test_an_nfp_gets_its_own_row_with_next_steps(client_as, nfp_kenya, cycles, a
     duties = {duty["duty"]: duty for duty in body[0]["duties"]}
     assert duties["contribution"]["state"] == "unmet"
     assert any(duty["next_step"] for duty in body[0]["duties"])
-    assert duties["credentials"]["state"] == "not_tracked"
+    assert duties["credentials"]["state"] == "not_applicable"  # no COP recorded
     # Its neighbour is not reachable through a filter.
     refused = client_as(nfp_kenya).get(URL, {"party": "DE"})
     assert refused.status_code == 400 and "party" in refused.json()["codes"]

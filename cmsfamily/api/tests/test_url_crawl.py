@@ -7,6 +7,7 @@ parameters; then with values a converter accepts but no object has ("²" for a s
 beyond any column). All failures are collected and reported together.
 """
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -16,7 +17,9 @@ from django.urls.resolvers import RoutePattern
 
 from cmsfamily.accounts.models import User
 from cmsfamily.contributions.tests.ledger_data import entry, seed_rules
-from cmsfamily.directory.models import Appointment, Person
+from cmsfamily.directory.models import Appointment, Instrument, Person
+from cmsfamily.meetings import services as meetings
+from cmsfamily.meetings.tests.fixtures import cop14
 from cmsfamily.reporting import services as reporting
 from cmsfamily.reporting.models import Item, Section, Submission
 from cmsfamily.reporting.testing import build_template, open_cycle
@@ -147,6 +150,23 @@ def objects(nfp_kenya, secretariat):
     activity = Activity.objects.select_related("programme").order_by("pk").first()
     section = Section.objects.filter(version=version).order_by("pk").first()
     item = Item.objects.filter(section__version=version).order_by("pk").first()
+    meeting = cop14()
+    meetings.invite(
+        meeting=meeting,
+        deadline=dt.date(2099, 1, 15),
+        by=secretariat,
+        partners=True,
+        instrument=Instrument.objects.get(code="cms"),
+    )
+    invitation = meeting.invitations.get(party__code="KE")
+    delegate = meetings.name_delegate(
+        meeting=meeting,
+        party=invitation.party,
+        role="head",
+        given_name="Amina",
+        family_name="Odhiambo",
+        by=nfp_kenya,
+    )
     ids = [
         kenya.pk,
         contribution.pk,
@@ -154,12 +174,14 @@ def objects(nfp_kenya, secretariat):
         Person.objects.get(user=nfp_kenya).pk,
         Appointment.objects.order_by("pk").first().pk,
         1,
+        invitation.pk,
     ]
     return {
         "pk": ids,
         "id": ids,
         "object_id": ids,
-        "code": ["KE", "cms", "spms-2015-2023", activity.programme.code, "t.departments"],
+        "code": ["KE", "cms", "spms-2015-2023", activity.programme.code, "t.departments", "cop14"],
+        "delegate_pk": [delegate.pk],
         "slug": ["birdlife", template.slug, cycle.slug],
         "number": [1, activity.number, 2],
         "section_id": [section.pk],
