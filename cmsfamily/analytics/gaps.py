@@ -36,6 +36,7 @@ IMPLEMENTATION, NONE, NOT_APPLICABLE = (
     OptionMeaning.NOT_APPLICABLE,
 )
 MEANING_NOT_SET, NOT_REPORTED, NOT_ASKED, NOT_EXPECTED = "unset", "missing", "not_asked", "absent"
+ABSENT = frozenset({NOT_EXPECTED})  # a cell with no reporter expected: nothing to open
 ORDER = [IMPLEMENTATION, NONE, NOT_APPLICABLE, MEANING_NOT_SET]  # the strongest first
 
 # Each status with its mark (read with its label, never by colour alone) and its label.
