@@ -393,7 +393,8 @@ def build(form: GapForm) -> Gaps:
         ]
     targets = form.targets
     tagged, ignored = _tagged(cycles, targets)
-    reporters = reporting.counted_reports(cycles, form.user)
+    codes = {question.code for questions in tagged.values() for question in questions}
+    reporters = reporting.counted_reports(cycles, form.user, codes=codes)
     by_pk = {cycle.pk: cycle for cycle in cycles}
 
     def instrument_of(submission):  # the cycle's template's, read with the cycles

@@ -138,7 +138,7 @@ def rollups(user, targets: list, *, with_progress: bool = False) -> Rollups:
     cycles = reporting.analysable_cycles(user)
     structures = {cycle.pk: reporting.structure(cycle.version) for cycle in cycles}
     asking = [c for c in cycles if wanted & set(structures[c.pk].items_by_code)]
-    reporters = reporting.counted_reports(asking, user)
+    reporters = reporting.counted_reports(asking, user, codes=wanted)
     activities = workplans.serving(user, targets, with_progress=with_progress)
     entries = ledger.to_work_of_targets(
         user,

@@ -10,13 +10,16 @@ version, and a returned or recalled version stops counting with its report's sta
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTransform
 from django.urls import reverse
 
 from cmsfamily.reporting.choices import MEANING_KINDS, QuestionKind, SubmissionStatus, YesNo
+from cmsfamily.reporting.conditions.grammar import references
 from cmsfamily.reporting.models import Cycle, Item, Question, Submission, SubmissionVersion
 from cmsfamily.reporting.selectors.checks import content_relevance
 from cmsfamily.reporting.selectors.tree import Node, Structure, structure
@@ -47,6 +50,14 @@ class CountedReport:
     submission: Submission
     version: SubmissionVersion
     form: Structure  # the cycle's form, read once per cycle
+    # The part of the version's snapshot that was read, when the caller named the questions it
+    # shows (`counted_reports(..., codes=...)`): their answers, those their relevance reads and
+    # the loop items; None when the whole snapshot was read.
+    content: dict | None = None
+
+    @property
+    def snapshot(self) -> dict:
+        return self.version.snapshot if self.content is None else self.content
 
     @property
     def cycle(self) -> Cycle:
@@ -61,7 +72,7 @@ class CountedReport:
         """The version's answers to the questions relevant in it, by question code and loop
         key: a version taken before relevance was transitive may hold answers to questions its
         form now hides, which no figure counts (as no version page shows them)."""
-        content = self.version.snapshot
+        content = self.snapshot
         relevant = content_relevance(self.form, content)
         by_code: dict[str, dict] = {}
         for (code, key), value in relevant.kept(snapshot_values(content)).items():
@@ -70,7 +81,7 @@ class CountedReport:
 
     @property
     def loop_labels(self) -> dict:
-        return self.version.snapshot.get("loop_items", {})
+        return self.snapshot.get("loop_items") or {}
 
     @property
     def url(self) -> str:
@@ -83,10 +94,38 @@ class Reporters:
     missing: list[Submission]  # expected, with nothing that counts for this user
 
 
-def counted_reports(cycles: list[Cycle], user) -> Reporters:
+def relevance_reads(forms: Iterable[Structure], codes: Iterable[str]) -> set[str]:
+    """These questions' codes and those of the questions their relevance reads in these forms:
+    what their own conditions and their sections' conditions reference, transitively."""
+    wanted = set(codes)
+    for form in forms:
+        nodes = {node.id: node for node in form.condition_nodes}
+        todo = [code for code in wanted if code in nodes]
+        seen = set(todo)
+        while todo:
+            node = nodes[todo.pop()]
+            more = [node.within] if node.within else []
+            if node.condition:
+                more += references(node.condition)
+            for each in more:
+                if each in nodes and each not in seen:
+                    seen.add(each)
+                    todo.append(each)
+        wanted |= {each for each in seen if each in form.items_by_code}
+    return wanted
+
+
+def counted_reports(
+    cycles: list[Cycle], user, *, codes: Collection[str] | None = None
+) -> Reporters:
     """The reports of these cycles that count for the user, and the expected ones that do not:
     two queries whatever the number of reporters (the rule is asked per cycle, from the user's
-    scope, which is read once)."""
+    scope, which is read once).
+
+    With `codes`, the database hands over only the answers of those questions (and of those
+    their relevance reads) and the loop items, not each version's whole snapshot: a caller that
+    shows a few questions of many reports reads what it shows. Their `answers` then hold those
+    questions only."""
     kept = [cycle.pk for cycle in cycles if counts_accepted(user, cycle)]
     expected = list(
         Submission.objects.filter(cycle__in=cycles)
@@ -101,15 +140,40 @@ def counted_reports(cycles: list[Cycle], user) -> Reporters:
     counts = Q(submission__status__in=COUNTED_FOR_EVERYONE) | Q(
         submission__status__in=COUNTED_FOR_KEEPERS, submission__cycle__in=kept
     )
-    versions = {
-        version.submission_id: version
-        for version in SubmissionVersion.objects.filter(counts, submission__cycle__in=cycles)
-        .filter(number=Subquery(latest))
-        .only("pk", "submission_id", "number", "content_hash", "snapshot", "submitted_at")
-    }
     forms = {cycle.pk: structure(cycle.version) for cycle in cycles}
+    found = SubmissionVersion.objects.filter(counts, submission__cycle__in=cycles).filter(
+        number=Subquery(latest)
+    )
+    fields = ["pk", "submission_id", "number", "content_hash", "submitted_at"]
+    contents: dict[int, dict] = {}
+    if codes is None:
+        found = found.only(*fields, "snapshot")
+    else:
+        reads = sorted(relevance_reads(forms.values(), codes))
+        answers = KeyTransform("answers", "snapshot")
+        parts = {f"answer_{index}": KeyTransform(code, answers) for index, code in enumerate(reads)}
+        found = found.only(*fields).annotate(
+            **parts, loop_items_part=KeyTransform("loop_items", "snapshot")
+        )
+    versions = {}
+    for version in found:
+        versions[version.submission_id] = version
+        if codes is not None:
+            contents[version.pk] = {
+                "answers": {
+                    code: value
+                    for index, code in enumerate(reads)
+                    if (value := getattr(version, f"answer_{index}")) is not None
+                },
+                "loop_items": version.loop_items_part or {},
+            }
     counted = [
-        CountedReport(submission, versions[submission.pk], forms[submission.cycle_id])
+        CountedReport(
+            submission,
+            versions[submission.pk],
+            forms[submission.cycle_id],
+            contents.get(versions[submission.pk].pk),
+        )
         for submission in expected
         if submission.pk in versions
     ]
