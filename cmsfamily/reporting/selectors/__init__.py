@@ -28,6 +28,7 @@ from cmsfamily.reporting.selectors.analysis import (
     counted_reports,
     counts_accepted,
     option_values,
+    relevance_reads,
     shared_questions,
     target_tags,
 )
@@ -156,6 +157,7 @@ __all__ = [
     "cycle",
     "cycle_reporters",
     "counted_reports",
+    "relevance_reads",
     "counts_accepted",
     "cycles",
     "diff",
