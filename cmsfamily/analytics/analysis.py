@@ -253,13 +253,18 @@ def loop_label(key: str, answers: list[Answer]) -> str:
     return key
 
 
-def analyse(form: AnalysisForm, *, with_tables: bool = True) -> Analysis:
+def analyse(
+    form: AnalysisForm, *, with_tables: bool = True, codes: list[str] | None = None
+) -> Analysis:
     """The figures of the query (the form must be valid); without the tables, only what counts
-    (the answers behind one figure need no other)."""
+    (the answers behind one figure need no other). Only the answers to the questions drawn
+    (or, without the tables, to `codes`) are read from the versions."""
     data = form.cleaned_data
-    reporters = reporting.counted_reports(form.chosen_cycles, form.user)
-    reports = keep(reporters.counted, region=data["region"], kind=data["kind"])
     picked = form.selected_questions() if with_tables else []
+    if with_tables:
+        codes = [shared.code for shared in picked[:MAX_QUESTIONS]]
+    reporters = reporting.counted_reports(form.chosen_cycles, form.user, codes=codes)
+    reports = keep(reporters.counted, region=data["region"], kind=data["kind"])
     by = data["by"] or ("cycle" if len(form.chosen_cycles) > 1 else "")
     group_of = grouper(by)
     groups = [(ALL, _("All"))]

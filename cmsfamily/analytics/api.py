@@ -168,7 +168,7 @@ class AnalysisAnswersView(APIView):
                     )
                 }
             )
-        result = analyzer.analyse(form, with_tables=False)
+        result = analyzer.analyse(form, with_tables=False, codes=[shared.code])
         found = analyzer.drill(
             result,
             shared,

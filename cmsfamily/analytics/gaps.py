@@ -393,21 +393,31 @@ def build(form: GapForm) -> Gaps:
         ]
     targets = form.targets
     tagged, ignored = _tagged(cycles, targets)
-    codes = {question.code for questions in tagged.values() for question in questions}
-    reporters = reporting.counted_reports(cycles, form.user, codes=codes)
+    # Which reports count, first; then the answers of the newest report of each reporter only.
+    reporters = reporting.counted_reports(cycles, form.user, codes=(), answered_only=True)
     by_pk = {cycle.pk: cycle for cycle in cycles}
 
     def instrument_of(submission):  # the cycle's template's, read with the cycles
         return by_pk[submission.cycle_id].version.template.instrument
+
+    newest_of: dict[str, dict[str, reporting.CountedReport]] = {}
+    for reporter_kind, kind in KIND_OF_MATRIX.items():
+        ids = {c.pk for c in cycles if c.version.template.reporter_kind == reporter_kind}
+        counted = [r for r in reporters.counted if r.submission.cycle_id in ids]
+        newest: dict[str, reporting.CountedReport] = {}
+        for report in sorted(counted, key=lambda r: (r.cycle.deadline, r.cycle.pk)):
+            newest[_column_key(report.submission, kind, instrument_of)] = report
+        newest_of[kind] = newest
+    codes = {question.code for questions in tagged.values() for question in questions}
+    shown = [report for newest in newest_of.values() for report in newest.values()]
+    read = dict(zip((id(r) for r in shown), reporting.with_answers(shown, codes), strict=True))
 
     matrices = {}
     for reporter_kind, kind in KIND_OF_MATRIX.items():
         of_kind = [c for c in cycles if c.version.template.reporter_kind == reporter_kind]
         expected = [s for s in reporters.missing if s.cycle_id in {c.pk for c in of_kind}]
         counted = [r for r in reporters.counted if r.submission.cycle_id in {c.pk for c in of_kind}]
-        newest: dict[str, reporting.CountedReport] = {}
-        for report in sorted(counted, key=lambda r: (r.cycle.deadline, r.cycle.pk)):
-            newest[_column_key(report.submission, kind, instrument_of)] = report
+        newest = {key: read[id(report)] for key, report in newest_of[kind].items()}
         waiting = {_column_key(s, kind, instrument_of) for s in expected}
         submissions = [*expected, *(r.submission for r in counted)]
         columns = _columns(kind, submissions, data["region"], instrument_of)

@@ -85,7 +85,7 @@ def target(request, number: int):
             % {"number": number},
             status=404,
         )
-    result = rollup.rollups(request.user, [chosen], with_progress=True)
+    result = rollup.rollups(request.user, [chosen], with_progress=True, with_answers=True)
     row = result.rows[0]
     figures = rollup.figures(result, row, answers_url=reverse("analytics:answers"))
     sheets = [

@@ -129,16 +129,21 @@ def plan_targets(user) -> list:
     return list(strategy.targets(user).filter(plan__code=PLAN_CODE))
 
 
-def rollups(user, targets: list, *, with_progress: bool = False) -> Rollups:
+def rollups(
+    user, targets: list, *, with_progress: bool = False, with_answers: bool = False
+) -> Rollups:
     """The rollup of each of these targets of the plan; `with_progress` reads the activities'
-    progress updates too (one query more)."""
+    progress updates too (one query more); `with_answers` the answers to the tagged questions
+    (for `figures`), not only which reports answer one."""
     plan = targets[0].plan if targets else None
     tags = reporting.target_tags(targets)
     wanted = {code for codes in tags.values() for code in codes}
     cycles = reporting.analysable_cycles(user)
     structures = {cycle.pk: reporting.structure(cycle.version) for cycle in cycles}
     asking = [c for c in cycles if wanted & set(structures[c.pk].items_by_code)]
-    reporters = reporting.counted_reports(asking, user, codes=wanted)
+    reporters = reporting.counted_reports(
+        asking, user, codes=wanted, answered_only=not with_answers
+    )
     activities = workplans.serving(user, targets, with_progress=with_progress)
     entries = ledger.to_work_of_targets(
         user,
@@ -157,7 +162,7 @@ def rollups(user, targets: list, *, with_progress: bool = False) -> Rollups:
         ids = {cycle.pk for cycle in cycles_of}
         counted = [r for r in reporters.counted if r.submission.cycle_id in ids]
         missing = [s for s in reporters.missing if s.cycle_id in ids]
-        answering = [r for r in counted if any(r.answers.get(code) for code in codes)]
+        answering = [r for r in counted if r.answers_any(codes)]
         linked = serving_target(target, links)
         for each in linked:
             each.value = value_of.get(each.activity.pk, ZERO)

@@ -105,7 +105,7 @@ def answers(request):
             request,
             _("The chosen cycles share no question “%(code)s”.") % {"code": code},
         )
-    result = analyzer.analyse(form, with_tables=False)
+    result = analyzer.analyse(form, with_tables=False, codes=[shared.code])
     found = analyzer.drill(
         result,
         shared,

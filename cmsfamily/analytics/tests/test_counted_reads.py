@@ -21,7 +21,6 @@ from cmsfamily.analytics.tests.test_analysis import (  # noqa: F401 (fixtures)
 )
 from cmsfamily.reporting import selectors as reporting
 from cmsfamily.reporting.models import Question
-from cmsfamily.reporting.selectors.tree import structure
 from cmsfamily.strategy.models import Target
 
 # The snapshot column selected whole (a key read from it is `"snapshot" -> ...` or a JSON path).
@@ -42,13 +41,6 @@ def test_a_named_read_holds_the_answers_the_whole_read_holds(reports, secretaria
         "birds": "<p>Nets marked.</p>",
         "aquatic-mammals": "<p>Dams opened.</p>",
     }
-
-
-def test_a_named_read_brings_the_questions_its_conditions_read(reports):
-    form = structure(reports.version)
-    # t.actions is shown when t.obstacles is yes, in the species loop
-    assert reporting.relevance_reads([form], {"t.actions"}) == {"t.actions", "t.obstacles"}
-    assert reporting.relevance_reads([form], {"t.staff"}) == {"t.staff"}
 
 
 def _reads(client, url, query=None) -> list[str]:

@@ -23,7 +23,7 @@ from cmsfamily.reporting.conditions.grammar import (
     unparse,
 )
 from cmsfamily.reporting.conditions.legacy import from_legacy
-from cmsfamily.reporting.conditions.relevance import Node, kept, relevance
+from cmsfamily.reporting.conditions.relevance import Node, kept, relevance, relevance_of
 from cmsfamily.reporting.conditions.words import Label, words
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "parse",
     "references",
     "relevance",
+    "relevance_of",
     "type_of_kind",
     "unparse",
     "words",

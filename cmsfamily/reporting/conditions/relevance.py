@@ -92,6 +92,15 @@ def relevance(items: Iterable[Node], values: Mapping) -> dict[tuple[str, str], b
     }
 
 
+def relevance_of(
+    items: Iterable[Node], values: Mapping, places: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], bool]:
+    """Whether each of these places (id, loop key) is relevant, as `relevance` says it, but
+    evaluating only what they depend on (a figure reads a few answers of a large form)."""
+    state = _Relevance(items, values)
+    return {place: state.relevant(*place) for place in places}
+
+
 def kept(values: Mapping[tuple[str, str], Any], relevant: Mapping[tuple[str, str], bool]):
     """The answers of relevant questions only (an answer to an unknown question is kept)."""
     return {

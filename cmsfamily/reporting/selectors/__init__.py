@@ -28,9 +28,9 @@ from cmsfamily.reporting.selectors.analysis import (
     counted_reports,
     counts_accepted,
     option_values,
-    relevance_reads,
     shared_questions,
     target_tags,
+    with_answers,
 )
 from cmsfamily.reporting.selectors.bank import (
     bank_question,
@@ -157,7 +157,7 @@ __all__ = [
     "cycle",
     "cycle_reporters",
     "counted_reports",
-    "relevance_reads",
+    "with_answers",
     "counts_accepted",
     "cycles",
     "diff",

@@ -10,20 +10,22 @@ version, and a returned or recalled version stops counting with its report's sta
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.fields.json import KeyTransform
+from django.db import connection
+from django.db.models import JSONField, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from cmsfamily.reporting.choices import MEANING_KINDS, QuestionKind, SubmissionStatus, YesNo
-from cmsfamily.reporting.conditions.grammar import references
+from cmsfamily.reporting.conditions import references
 from cmsfamily.reporting.models import Cycle, Item, Question, Submission, SubmissionVersion
-from cmsfamily.reporting.selectors.checks import content_relevance
+from cmsfamily.reporting.selectors.checks import content_kept
 from cmsfamily.reporting.selectors.tree import Node, Structure, structure
-from cmsfamily.reporting.selectors.versions import snapshot_values
 
 COUNTED_FOR_EVERYONE = frozenset({SubmissionStatus.PUBLISHED})
 COUNTED_FOR_KEEPERS = frozenset({SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED})
@@ -50,14 +52,22 @@ class CountedReport:
     submission: Submission
     version: SubmissionVersion
     form: Structure  # the cycle's form, read once per cycle
-    # The part of the version's snapshot that was read, when the caller named the questions it
-    # shows (`counted_reports(..., codes=...)`): their answers, those their relevance reads and
-    # the loop items; None when the whole snapshot was read.
+    # The part of the version's content that was read (`counted_reports(..., codes=...)`): the
+    # answers to some questions and the loop items' labels; None when the whole was read.
     content: dict | None = None
+    # The questions of those asked that it answers (`counted_reports(..., answered_only=True)`),
+    # when no answer was read; None otherwise.
+    answered: frozenset[str] | None = None
 
     @property
     def snapshot(self) -> dict:
         return self.version.snapshot if self.content is None else self.content
+
+    def answers_any(self, codes: Iterable[str]) -> bool:
+        """Whether it answers one of these questions (relevant in it)."""
+        if self.answered is not None:
+            return not self.answered.isdisjoint(codes)
+        return any(self.answers.get(code) for code in codes)
 
     @property
     def cycle(self) -> Cycle:
@@ -72,16 +82,14 @@ class CountedReport:
         """The version's answers to the questions relevant in it, by question code and loop
         key: a version taken before relevance was transitive may hold answers to questions its
         form now hides, which no figure counts (as no version page shows them)."""
-        content = self.snapshot
-        relevant = content_relevance(self.form, content)
         by_code: dict[str, dict] = {}
-        for (code, key), value in relevant.kept(snapshot_values(content)).items():
+        for (code, key), value in content_kept(self.form, self.snapshot).items():
             by_code.setdefault(code, {})[key] = value
         return by_code
 
     @property
     def loop_labels(self) -> dict:
-        return self.snapshot.get("loop_items") or {}
+        return self.snapshot.get("loop_items", {})
 
     @property
     def url(self) -> str:
@@ -94,38 +102,24 @@ class Reporters:
     missing: list[Submission]  # expected, with nothing that counts for this user
 
 
-def relevance_reads(forms: Iterable[Structure], codes: Iterable[str]) -> set[str]:
-    """These questions' codes and those of the questions their relevance reads in these forms:
-    what their own conditions and their sections' conditions reference, transitively."""
-    wanted = set(codes)
-    for form in forms:
-        nodes = {node.id: node for node in form.condition_nodes}
-        todo = [code for code in wanted if code in nodes]
-        seen = set(todo)
-        while todo:
-            node = nodes[todo.pop()]
-            more = [node.within] if node.within else []
-            if node.condition:
-                more += references(node.condition)
-            for each in more:
-                if each in nodes and each not in seen:
-                    seen.add(each)
-                    todo.append(each)
-        wanted |= {each for each in seen if each in form.items_by_code}
-    return wanted
-
-
 def counted_reports(
-    cycles: list[Cycle], user, *, codes: Collection[str] | None = None
+    cycles: list[Cycle],
+    user,
+    *,
+    codes: Iterable[str] | None = None,
+    answered_only: bool = False,
 ) -> Reporters:
     """The reports of these cycles that count for the user, and the expected ones that do not:
     two queries whatever the number of reporters (the rule is asked per cycle, from the user's
     scope, which is read once).
 
-    With `codes`, the database hands over only the answers of those questions (and of those
-    their relevance reads) and the loop items, not each version's whole snapshot: a caller that
-    shows a few questions of many reports reads what it shows. Their `answers` then hold those
-    questions only."""
+    With `codes`, only the answers to those questions (and to the questions their conditions
+    read, so that what is relevant is decided as on the whole) are read, with the loop items'
+    labels: the database picks them out of each version's content, which is sent whole only
+    without `codes` (a national report's content holds thousands of answers; a figure reads a
+    few of them). With `answered_only` too, only which of them each report answers is read
+    (`CountedReport.answers_any`), unless a condition decides whether they are shown: then their
+    answers are read, to decide it as the version's page does."""
     kept = [cycle.pk for cycle in cycles if counts_accepted(user, cycle)]
     expected = list(
         Submission.objects.filter(cycle__in=cycles)
@@ -141,44 +135,136 @@ def counted_reports(
         submission__status__in=COUNTED_FOR_KEEPERS, submission__cycle__in=kept
     )
     forms = {cycle.pk: structure(cycle.version) for cycle in cycles}
-    found = SubmissionVersion.objects.filter(counts, submission__cycle__in=cycles).filter(
+    chosen = SubmissionVersion.objects.filter(counts, submission__cycle__in=cycles).filter(
         number=Subquery(latest)
     )
     fields = ["pk", "submission_id", "number", "content_hash", "submitted_at"]
-    contents: dict[int, dict] = {}
+    keys_only = False
     if codes is None:
-        found = found.only(*fields, "snapshot")
+        chosen = chosen.only(*fields, "snapshot")
     else:
-        reads = sorted(relevance_reads(forms.values(), codes))
-        answers = KeyTransform("answers", "snapshot")
-        parts = {f"answer_{index}": KeyTransform(code, answers) for index, code in enumerate(reads)}
-        found = found.only(*fields).annotate(
-            **parts, loop_items_part=KeyTransform("loop_items", "snapshot")
-        )
-    versions = {}
-    for version in found:
-        versions[version.submission_id] = version
-        if codes is not None:
-            contents[version.pk] = {
-                "answers": {
-                    code: value
-                    for index, code in enumerate(reads)
-                    if (value := getattr(version, f"answer_{index}")) is not None
-                },
-                "loop_items": version.loop_items_part or {},
-            }
+        codes = sorted(set(codes))
+        needed, conditional = _reads(forms.values(), codes)
+        keys_only = answered_only and not conditional
+        chosen = chosen.only(*fields)
+        if not keys_only:
+            chosen = chosen.annotate(part=_content_part(needed))
+        elif codes:
+            chosen = chosen.annotate(answered=_answered(codes))
+    versions = {version.submission_id: version for version in chosen}
     counted = [
         CountedReport(
             submission,
-            versions[submission.pk],
+            version,
             forms[submission.cycle_id],
-            contents.get(versions[submission.pk].pk),
+            getattr(version, "part", None),
+            frozenset(getattr(version, "answered", None) or ()) if keys_only else None,
         )
         for submission in expected
-        if submission.pk in versions
+        if (version := versions.get(submission.pk)) is not None
     ]
     missing = [submission for submission in expected if submission.pk not in versions]
     return Reporters(counted, missing)
+
+
+def with_answers(reports: list[CountedReport], codes: Iterable[str]) -> list[CountedReport]:
+    """These counted reports with their answers to these questions (and to those their
+    conditions read) and their loop items' labels read: one query, for the few reports a page
+    shows answers of among many it counts."""
+    if not reports:
+        return []
+    forms = {id(report.form): report.form for report in reports}.values()
+    needed, _conditional = _reads(forms, sorted(set(codes)))
+    parts = dict(
+        SubmissionVersion.objects.filter(pk__in=[report.version.pk for report in reports])
+        .annotate(part=_content_part(needed))
+        .values_list("pk", "part")
+    )
+    return [replace(report, content=parts[report.version.pk], answered=None) for report in reports]
+
+
+def _reads(forms: Iterable[Structure], codes: Iterable[str]) -> tuple[list[str], bool]:
+    """These question codes and, transitively, those the conditions deciding their relevance
+    read (the items' own and their enclosing sections'); and whether any condition does."""
+    nodes: dict[str, list] = {}
+    for form in forms:
+        for node in form.condition_nodes:
+            nodes.setdefault(node.id, []).append(node)
+    seen = set()
+    conditional = False
+    pending = list(codes)
+    while pending:
+        node_id = pending.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        for node in nodes.get(node_id, []):
+            if node.condition is not None:
+                conditional = True
+                pending += references(node.condition)
+            if node.within:
+                pending.append(node.within)
+    return sorted(node_id for node_id in seen if not node_id.startswith("section:")), conditional
+
+
+# The part of a version's content a figure reads: its answers to some questions and the loop
+# items' labels. The content is read once (`jsonb_each` of the whole, then of its answers):
+# each `->` on the stored column would decompress it again.
+_PART = {
+    "postgresql": """(
+        SELECT jsonb_object_agg(
+            part.key,
+            CASE WHEN part.key = 'answers' THEN COALESCE((
+                SELECT jsonb_object_agg(answer.key, answer.value)
+                FROM jsonb_each(part.value) AS answer
+                WHERE answer.key = ANY(%s)
+            ), '{}'::jsonb) ELSE part.value END
+        )
+        FROM jsonb_each("reporting_submissionversion"."snapshot") AS part
+        WHERE part.key IN ('answers', 'loop_items')
+    )""",
+    "sqlite": """(
+        SELECT json_group_object(
+            part.key,
+            CASE WHEN part.key = 'answers' THEN (
+                SELECT json_group_object(answer.key, json(answer.value))
+                FROM json_each(part.value) AS answer
+                WHERE answer.key IN (SELECT value FROM json_each(%s))
+            ) ELSE json(part.value) END
+        )
+        FROM json_each("reporting_submissionversion"."snapshot") AS part
+        WHERE part.key IN ('answers', 'loop_items')
+    )""",
+}
+
+
+# Which of some questions a version answers (its content holds only answered questions).
+_ANSWERED = {
+    "postgresql": """COALESCE((
+        SELECT jsonb_agg(code)
+        FROM jsonb_object_keys("reporting_submissionversion"."snapshot" -> 'answers') AS code
+        WHERE code = ANY(%s)
+    ), '[]'::jsonb)""",
+    "sqlite": """(
+        SELECT json_group_array(answer.key)
+        FROM json_each("reporting_submissionversion"."snapshot", '$.answers') AS answer
+        WHERE answer.key IN (SELECT value FROM json_each(%s))
+    )""",
+}
+
+
+def _answered(codes: list[str]) -> RawSQL:
+    vendor = connection.vendor
+    param: Any = codes if vendor == "postgresql" else json.dumps(codes)
+    # A constant statement; the codes are passed as a parameter.
+    return RawSQL(_ANSWERED[vendor], (param,), output_field=JSONField())  # noqa: S611
+
+
+def _content_part(codes: list[str]) -> RawSQL:
+    vendor = connection.vendor
+    param: Any = codes if vendor == "postgresql" else json.dumps(codes)
+    # A constant statement; the codes are passed as a parameter.
+    return RawSQL(_PART[vendor], (param,), output_field=JSONField())  # noqa: S611
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,26 @@ def content_relevance(structure: Structure, content: dict) -> Relevance:
     return relevance(structure, values, content_loops(structure, content))
 
 
+def content_kept(structure: Structure, content: dict) -> dict[tuple[str, str], Any]:
+    """The answers a version holds (or the part of them read) to questions relevant in it, as
+    `content_relevance(...).kept(...)` gives them, the relevance of these answers only being
+    evaluated: a figure reads a few answers of a form of thousands of fields."""
+    values = snapshot_answers(content)
+    if not any(node.condition for node in structure.condition_nodes):
+        return values  # a form without conditions shows every question
+    nodes = _report_nodes(structure, content_loops(structure, content))
+    relevant = conditions.relevance_of(nodes, values, values)
+    return {place: value for place, value in values.items() if relevant[place]}
+
+
+def snapshot_answers(content: dict) -> dict[tuple[str, str], Any]:
+    return {
+        (code, key): value
+        for code, by_key in content.get("answers", {}).items()
+        for key, value in by_key.items()
+    }
+
+
 def broken_conditions(
     structure: Structure, values: Mapping, loops: dict, spots
 ) -> dict[tuple[str, str], str]:
