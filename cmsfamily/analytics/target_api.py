@@ -75,7 +75,7 @@ def _figures(request, row: rollup.Rollup) -> dict:
     }
 
 
-ROLLUP = {
+ROLLUP: dict[str, serializers.Field] = {
     "target": serializers.DictField(),
     "questions": serializers.ListField(child=serializers.CharField()),
     "cycles": serializers.ListField(child=serializers.CharField()),

@@ -14,11 +14,10 @@ from cmsfamily.analytics.tests.test_analysis import (  # noqa: F401 (fixtures)
     GERMANY,
     KENYA,
     OTHERS,
-    _of,
-    _publish,
     cycle,
     reports,
 )
+from cmsfamily.analytics.tests.test_analysis_api import of, publish
 from cmsfamily.reporting import selectors as reporting
 from cmsfamily.reporting.models import Question
 from cmsfamily.strategy.models import Target
@@ -69,12 +68,12 @@ def test_no_whole_snapshot_is_read_and_the_cost_is_bounded_at_two_sizes(
             Target.objects.get(plan__code="spms-2015-2023", number=10)
         )
     client.force_login(secretariat)
-    _publish(_of(cycle, "KE"), secretariat, KENYA)
-    _publish(_of(cycle, "DE"), secretariat, GERMANY)
+    publish(of(cycle, "KE"), secretariat, KENYA)
+    publish(of(cycle, "DE"), secretariat, GERMANY)
     client.get(url, query or {})  # warm the form's cache
     small = _reads(client, url, query)
     for code in OTHERS[:5]:
-        _publish(_of(cycle, code), secretariat, KENYA)
+        publish(of(cycle, code), secretariat, KENYA)
     large = _reads(client, url, query)
     assert len(large) == len(small) <= 25, (len(small), len(large))
     assert not [sql for sql in large if WHOLE_SNAPSHOT.search(sql)]

@@ -7,16 +7,26 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cmsfamily.analytics import gaps as gap
-from cmsfamily.analytics.tests.test_gaps import (  # noqa: F401 (fixtures)
-    _answer,
-    _of,
-    cycle,
-    reports,
-)
+from cmsfamily.analytics.tests.test_gaps import REQUIRED, cycle, reports  # noqa: F401 (fixtures)
 from cmsfamily.core.testing import client_for, matrix
 from cmsfamily.reporting import services
+from cmsfamily.reporting.models import Answer, Submission
+from cmsfamily.reporting.services import Edit
 
 URL = "/api/analysis/gaps/"
+
+
+def of(cycle, code):
+    return Submission.objects.get(cycle=cycle, party__code=code)
+
+
+def answer(submission, answers):
+    seen = {
+        (a.question.code, a.loop_key): a.revision
+        for a in Answer.objects.filter(submission=submission).select_related("question")
+    }
+    edits = [Edit(c, k, v, seen.get((c, k), 0)) for c, k, v in [*REQUIRED, *answers]]
+    assert services.save_answers(submission=submission, edits=edits, by=None).ok
 
 
 def _json(client, query="", status=200):
@@ -58,7 +68,7 @@ def test_each_persona_reads_the_cells_its_page_shows(client_as, request, persona
 def test_a_cell_cites_its_version_and_answers(client, reports):
     body = _json(client, f"cycle={reports.slug}&target=3")
     kenya = _cells(body)["party:KE"]
-    version = _of(reports, "KE").versions.get()
+    version = of(reports, "KE").versions.get()
     assert kenya["version"]["reporter"] == "Kenya"
     assert kenya["version"]["number"] == version.number
     assert kenya["version"]["content_hash"] == version.content_hash
@@ -134,8 +144,8 @@ def test_the_cost_does_not_grow_with_the_reporters(
     query = f"cycle={reports.slug}&target=3"
     before = _queries(client, query)
     for code in ("GH", "GB"):
-        submission = _of(reports, code)
-        _answer(submission, [("t.committee", "", "no")])
+        submission = of(reports, code)
+        answer(submission, [("t.committee", "", "no")])
         if submission.status == "draft":
             services.submit(submission=submission, by=None)
         services.accept(submission=submission, by=secretariat)

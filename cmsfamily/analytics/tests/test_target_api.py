@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cmsfamily.analytics.tests.test_analysis import GERMANY, KENYA
+from cmsfamily.analytics.tests.test_analysis_api import of, publish
 from cmsfamily.analytics.tests.test_targets import (  # noqa: F401 (fixtures)
     TAGGED,
     cycle,
@@ -17,8 +19,6 @@ from cmsfamily.analytics.tests.test_targets import (  # noqa: F401 (fixtures)
 )
 from cmsfamily.core.testing import client_for, matrix
 from cmsfamily.reporting.models import SubmissionVersion
-
-from .test_analysis import GERMANY, KENYA, _of, _publish
 
 INDEX = "/api/analysis/targets/"
 TEN = f"{INDEX}10/"
@@ -63,7 +63,7 @@ def test_each_persona_reads_the_figures_its_page_shows(
 
 def test_each_version_is_cited_with_reporter_number_and_hash(client, reports):
     body = _json(client, TEN)
-    kenya = SubmissionVersion.objects.get(submission=_of(reports, "KE"))
+    kenya = SubmissionVersion.objects.get(submission=of(reports, "KE"))
     (cited,) = body["versions"]
     assert cited["reporter"] == "Kenya" and cited["cycle"] == reports.slug
     assert (cited["number"], cited["content_hash"]) == (kenya.number, kenya.content_hash)
@@ -136,11 +136,11 @@ def test_the_cost_does_not_grow_with_the_reports(
     client, secretariat, cycle, django_assert_max_num_queries
 ):
     client.force_login(secretariat)
-    _publish(_of(cycle, "KE"), secretariat, KENYA)
+    publish(of(cycle, "KE"), secretariat, KENYA)
     client.get(TEN)  # warm the form's cache
     two = [_queries(client, INDEX), _queries(client, TEN)]
     for code in ("DE", "FR", "GB", "IT"):
-        _publish(_of(cycle, code), secretariat, GERMANY)
+        publish(of(cycle, code), secretariat, GERMANY)
     assert _json(client, TEN)["reports_counted"] == 5
     assert [_queries(client, INDEX), _queries(client, TEN)] == two
     with django_assert_max_num_queries(25):
