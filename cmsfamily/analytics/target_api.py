@@ -133,7 +133,7 @@ class TargetView(APIView):
                 _("The Strategic Plan for Migratory Species has no target %(number)s.")
                 % {"number": number}
             )
-        result = rollup.rollups(request.user, [chosen], with_progress=True)
+        result = rollup.rollups(request.user, [chosen], with_progress=True, with_answers=True)
         row = result.rows[0]
         answers = reverse("api:analysis-answers", request=request)
         drawn = rollup.figures(result, row, answers_url=answers)
