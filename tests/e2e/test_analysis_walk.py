@@ -17,10 +17,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     DESKTOP,
-    MOBILE,
-    describe_violations,
-    horizontal_overflow,
-    screenshot,
     sign_in,
 )
 
@@ -33,20 +29,6 @@ def _family() -> str:
 
     family.generate_family(size="small")
     return family.cycle_slug("small", "party", family.SIZES["small"].years[-1])
-
-
-def _check(page, name, axe, problems):
-    page.set_viewport_size(DESKTOP)
-    violations = axe(page)
-    if violations:
-        problems.append(f"{name} (axe):\n{describe_violations(violations)}")
-    screenshot(page, f"{name}-1280")
-    page.set_viewport_size(MOBILE)
-    overflow = horizontal_overflow(page, MOBILE["width"])
-    if overflow:
-        problems.append(f"{name}: {overflow}px wider than a 390 px screen")
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(DESKTOP)
 
 
 def _coverage(page) -> str:
@@ -65,14 +47,13 @@ def _submitted(slug):
     )
 
 
-def test_the_done_when_walk_on_the_generated_family(browser, page, live_server, registry, axe):
+def test_the_done_when_walk_on_the_generated_family(browser, page, live_server, registry, look):
     import conftest as root_conftest
     from cmsfamily.accounts.models import User
     from cmsfamily.reporting import services
     from cmsfamily.reporting.models import SubmissionVersion
 
     slug = _family()
-    problems: list[str] = []
 
     # The anonymous visitor (in French) reads target 10 before anything changes.
     visitor = browser.new_context(viewport=DESKTOP, locale="fr-FR")
@@ -80,19 +61,19 @@ def test_the_done_when_walk_on_the_generated_family(browser, page, live_server, 
     public.goto(f"{live_server.url}/analysis/targets/10/")
     expect(public.locator("html")).to_have_attribute("lang", "fr")
     before = _coverage(public)
-    _check(public, "walk-target-10-anonymous-fr", axe, problems)
+    look(public, "walk-target-10-anonymous-fr")
 
     # The Secretariat officer: target 10 → the gap matrix → one Party's cell → the version.
     sign_in(page, live_server, "secretariat")
     page.goto(f"{live_server.url}/analysis/targets/10/")
     expect(page.locator("h1")).to_contain_text("Target 10")
     assert "What the reports say" in page.locator("main").inner_text()
-    _check(page, "walk-target-10", axe, problems)
+    look(page, "walk-target-10")
     page.get_by_role("link", name="Gap matrix of this target").click()
     page.wait_for_url("**/analysis/gaps/?target=10")
     chosen = page.locator("#matrix-parties tr.chosen")
     expect(chosen.locator("th").first).to_contain_text("10")
-    _check(page, "walk-gaps", axe, problems)
+    look(page, "walk-gaps")
 
     # The CSV of the matrix says, for target 10, what each Party's cell on the page says.
     shown = [label.strip() for label in chosen.locator("td .visually-hidden").all_inner_texts()]
@@ -110,7 +91,7 @@ def test_the_done_when_walk_on_the_generated_family(browser, page, live_server, 
     assert "Reported implementation" in verdict
     full_hash = page.locator("main code[title]").first.get_attribute("title")
     number = int(re.search(r"version (\d+)", verdict).group(1))
-    _check(page, "walk-gap-cell", axe, problems)
+    look(page, "walk-gap-cell")
     page.get_by_role("link", name="The version").click()
     page.wait_for_url(f"**/versions/{number}/")
     main = page.locator("main")
@@ -120,7 +101,7 @@ def test_the_done_when_walk_on_the_generated_family(browser, page, live_server, 
         content_hash=full_hash, number=number
     )
     assert version.submission.party.name == party
-    _check(page, "walk-version", axe, problems)
+    look(page, "walk-version")
 
     # Accepting a version changes no figure of the anonymous visitor; publishing it does.
     officer = User.objects.get(email=root_conftest.PERSONAS["secretariat"][0])
@@ -142,5 +123,5 @@ def test_the_done_when_walk_on_the_generated_family(browser, page, live_server, 
     text = page.locator("main").inner_text()
     assert "Kenya" in text and "Germany" not in text
     assert "Next step:" in text
-    _check(page, "walk-duties-nfp-kenya", axe, problems)
-    assert not problems, "\n".join(problems)
+    look(page, "walk-duties-nfp-kenya")
+    assert not look.problems, "\n".join(look.problems)
