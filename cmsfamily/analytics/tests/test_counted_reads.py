@@ -22,8 +22,9 @@ from cmsfamily.reporting import selectors as reporting
 from cmsfamily.reporting.models import Question
 from cmsfamily.strategy.models import Target
 
-# The snapshot column selected whole (a key read from it is `"snapshot" -> ...` or a JSON path).
-WHOLE_SNAPSHOT = re.compile(r'"reporting_submissionversion"\."snapshot"(\s*,|\s+FROM)')
+# The snapshot column selected whole, as a column of the SELECT list (the database reading parts
+# of it names it inside a function: `jsonb_each("...snapshot")`, `json_each("...snapshot", ...)`).
+WHOLE_SNAPSHOT = re.compile(r'(SELECT|,)\s*"reporting_submissionversion"\."snapshot"\s*(,|FROM)')
 
 
 def test_a_named_read_holds_the_answers_the_whole_read_holds(reports, secretariat):
