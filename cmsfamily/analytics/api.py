@@ -53,15 +53,43 @@ def _json(value):
     return str(analyzer.plain_value(value))
 
 
-def _version(report) -> dict:
+def cite(report, request=None) -> dict:
+    """The version a figure rests on: its reporter, cycle, number and content hash (and its
+    page, when the request is given)."""
     version = report.version
-    return {
+    cited = {
         "reporter": str(report.reporter),
         "cycle": report.cycle.slug,
         "submission": report.submission.pk,
         "number": version.number,
         "content_hash": version.content_hash,
         "submitted_at": version.submitted_at,
+    }
+    if request is not None:
+        cited["url"] = request.build_absolute_uri(report.url)
+    return cited
+
+
+def table_json(table: analyzer.Table) -> dict:
+    """One question's figures (one loop item), each cell with the address of its answers."""
+    return {
+        "question": table.shared.code,
+        "number": table.shared.item.number,
+        "text": analyzer.plain_value(table.title),
+        "key": table.key,
+        "loop_label": table.loop_label,
+        "kind": table.kind,
+        "answered": table.answered,
+        "header": [str(name) for name in table.header],
+        "rows": [
+            {
+                "label": analyzer.plain_value(row.label),
+                "cells": [
+                    {"value": _json(cell.value), "answers": cell.href or None} for cell in row.cells
+                ],
+            }
+            for row in table.rows
+        ],
     }
 
 
@@ -114,29 +142,7 @@ class AnalysisView(APIView):
             for value in values
         ]
         analyzer.link_figures(result, reverse("api:analysis-answers", request=request), query)
-        tables = [
-            {
-                "question": table.shared.code,
-                "number": table.shared.item.number,
-                "text": analyzer.plain_value(table.title),
-                "key": table.key,
-                "loop_label": table.loop_label,
-                "kind": table.kind,
-                "answered": table.answered,
-                "header": [str(name) for name in table.header],
-                "rows": [
-                    {
-                        "label": analyzer.plain_value(row.label),
-                        "cells": [
-                            {"value": _json(cell.value), "answers": cell.href or None}
-                            for cell in row.cells
-                        ],
-                    }
-                    for row in table.rows
-                ],
-            }
-            for table in result.tables
-        ]
+        tables = [table_json(table) for table in result.tables]
         return Response(
             {**_counted(result), "more_questions": result.more_questions, "tables": tables}
         )
@@ -181,7 +187,7 @@ class AnalysisAnswersView(APIView):
                     {
                         "answer": answer.value,
                         "reads": analyzer.plain_value(text),
-                        "version": _version(answer.report),
+                        "version": cite(answer.report),
                     }
                     for answer, text in found.rows()
                 ],

@@ -88,7 +88,7 @@ def link_cells(result: gap.Gaps, query: list[tuple[str, str]]) -> None:
     for matrix in result.matrices.values():
         for target, cells in matrix.rows:
             for column, cell in zip(matrix.columns, cells, strict=True):
-                if cell.status != gap.NOT_EXPECTED:
+                if cell.status not in gap.ABSENT:
                     pairs = [*kept, ("target", str(target.number)), ("reporter", column.key)]
                     cell.href = f"{base}?{urlencode(pairs)}"
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cmsfamily.core.text import plain_text
 from cmsfamily.directory.choices import InstrumentKind, OrganisationKind
-from cmsfamily.directory.models import Instrument, Organisation, Party, Region
+from cmsfamily.directory.models import Instrument, Membership, Organisation, Party, Region
 from cmsfamily.reporting import display
 from cmsfamily.reporting import selectors as reporting
 from cmsfamily.reporting.choices import MEANING_KINDS, OptionMeaning, ReporterKind
@@ -35,7 +35,9 @@ IMPLEMENTATION, NONE, NOT_APPLICABLE = (
     OptionMeaning.NONE,
     OptionMeaning.NOT_APPLICABLE,
 )
-MEANING_NOT_SET, NOT_REPORTED, NOT_ASKED, NOT_EXPECTED = "unset", "missing", "not_asked", "absent"
+MEANING_NOT_SET, NOT_REPORTED, NOT_ASKED = "unset", "missing", "not_asked"
+NOT_EXPECTED, NOT_MEMBER = "absent", "not_member"
+ABSENT = frozenset({NOT_EXPECTED, NOT_MEMBER})  # a cell with no reporter expected: nothing to open
 ORDER = [IMPLEMENTATION, NONE, NOT_APPLICABLE, MEANING_NOT_SET]  # the strongest first
 
 # Each status with its mark (read with its label, never by colour alone) and its label.
@@ -47,6 +49,7 @@ STATUSES: dict[str, tuple[str, Any]] = {
     NOT_REPORTED: ("–", gettext_lazy("Not reported")),
     NOT_ASKED: ("·", gettext_lazy("No tagged question asked")),
     NOT_EXPECTED: ("", gettext_lazy("Not expected")),
+    NOT_MEMBER: ("/", gettext_lazy("Not expected (not a member)")),
 }
 EXPLAINED = {
     IMPLEMENTATION: gettext_lazy("an answer chose an option that means implementation"),
@@ -62,6 +65,9 @@ EXPLAINED = {
     ),
     NOT_ASKED: gettext_lazy("the counted report's form asks no question tagged with the target"),
     NOT_EXPECTED: gettext_lazy("no report was expected from this reporter in the chosen cycles"),
+    NOT_MEMBER: gettext_lazy(
+        "not a Party to the instrument of the chosen cycles when they opened, so no report was due"
+    ),
 }
 PARTIES, INSTRUMENTS, PARTNERS = "parties", "instruments", "partners"
 KIND_OF_MATRIX = {
@@ -351,6 +357,30 @@ def _columns(kind: str, expected, region: str, instrument_of) -> list[Column]:
     ]
 
 
+def members(cycles) -> set[str] | None:
+    """The codes of the Parties that were members of the instrument of one of these Party cycles
+    when it opened (one query); None when the registry records no member of those instruments,
+    so that nobody is called a non-member for want of a list."""
+    instruments = {cycle.version.template.instrument_id for cycle in cycles}
+    rows = Membership.objects.filter(instrument__in=instruments).values_list(
+        "party__code", "instrument_id", "start", "end"
+    )
+    found: set[str] = set()
+    recorded = False
+    for code, instrument_id, start, end in rows:
+        recorded = True
+        for cycle in cycles:
+            on = cycle.opens_on
+            if (
+                cycle.version.template.instrument_id == instrument_id
+                and (start is None or start <= on)
+                and (end is None or end >= on)
+            ):
+                found.add(code)
+                break
+    return found if recorded else None
+
+
 def _column_key(submission, kind: str, instrument_of) -> str:
     if kind == PARTIES:
         return f"party:{submission.party.code}"
@@ -400,6 +430,7 @@ def build(form: GapForm) -> Gaps:
         waiting = {_column_key(s, kind, instrument_of) for s in expected}
         submissions = [*expected, *(r.submission for r in counted)]
         columns = _columns(kind, submissions, data["region"], instrument_of)
+        member = members(of_kind) if kind == PARTIES and of_kind else None
         rows = []
         for target in targets:
             questions = tagged.get(target.pk, [])
@@ -408,6 +439,8 @@ def build(form: GapForm) -> Gaps:
                 counted_report = newest.get(column.key)
                 if counted_report is not None:
                     cells.append(cell_of(counted_report, questions))
+                elif member is not None and column.key.removeprefix("party:") not in member:
+                    cells.append(Cell(NOT_MEMBER))
                 elif column.key in waiting:
                     cells.append(Cell(NOT_REPORTED))
                 else:

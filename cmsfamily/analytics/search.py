@@ -292,7 +292,13 @@ def _answers(user, matcher: Matcher, instrument, region) -> list[Hit]:
     if instrument is not None:
         cycles = [c for c in cycles if c.version.template.instrument_id == instrument.pk]
     found = []  # (report, item, key, text)
-    for report in reporting.counted_reports(cycles, user).counted:
+    texts = {  # only the answers a search can find are read
+        code
+        for cycle in cycles
+        for code, item in reporting.structure(cycle.version).items_by_code.items()
+        if item.question.kind in TEXT_KINDS
+    }
+    for report in reporting.counted_reports(cycles, user, codes=texts).counted:
         party = report.submission.party
         if region is not None and (party is None or party.region_id != region.pk):
             continue

@@ -6,7 +6,7 @@ from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from cmsfamily.analytics import api as analytics_api
-from cmsfamily.analytics import indicators_api
+from cmsfamily.analytics import gap_api, indicators_api, target_api
 from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
 from cmsfamily.core.permissions import ReadScopedWriteByRule
@@ -73,6 +73,13 @@ urlpatterns = [
     path("", include(router.urls)),
     path("analysis/", analytics_api.AnalysisView.as_view(), name="analysis"),
     path("analysis/answers/", analytics_api.AnalysisAnswersView.as_view(), name="analysis-answers"),
+    path("analysis/targets/", target_api.TargetsView.as_view(), name="analysis-targets"),
+    path(
+        "analysis/targets/<int:number>/",
+        target_api.TargetView.as_view(),
+        name="analysis-target",
+    ),
+    path("analysis/gaps/", gap_api.GapsView.as_view(), name="analysis-gaps"),
     path("analysis/duties/", analytics_api.DutiesView.as_view(), name="analysis-duties"),
     path(
         "analysis/indicators/<str:key>/",

@@ -21,8 +21,12 @@ from tests.e2e.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
+    MOBILE,
     TIMEOUT_MS,
     axe_violations,
+    describe_violations,
+    horizontal_overflow,
+    screenshot,
     sign_in,
     watch_csp_violations,
 )
@@ -108,3 +112,71 @@ def login():
 def axe():
     """axe(page, exclude=[selectors]) -> the serious and critical axe-core violations."""
     return axe_violations
+
+
+# The test form's answers every report needs before it may be submitted.
+REQUIRED_ANSWERS = [
+    ("t.departments", "", "Ministry of Environment"),
+    ("t.obstacles", "birds", "no"),
+    ("t.obstacles", "aquatic-mammals", "no"),
+]
+
+
+@pytest.fixture
+def published(registry):
+    """published({"KE": [(code, loop key, value), ...]}, parties=(...)) -> a cycle of the test
+    form (reporting.testing) expecting those Parties, with the given Parties' reports answered
+    (the form's required answers added where not given), submitted, accepted and published by
+    the CMS Secretariat officer. The set-up the analysis pages' browser tests share."""
+
+    def publish(answers: dict, *, parties=None):
+        from cmsfamily.accounts.models import User
+        from cmsfamily.reporting import services
+        from cmsfamily.reporting.models import Submission
+        from cmsfamily.reporting.services import Edit
+        from cmsfamily.reporting.testing import build_template, open_cycle
+
+        officer = User.objects.get(email=root_conftest.PERSONAS["secretariat"][0])
+        cycle = open_cycle(build_template()[1], parties=tuple(parties or answers))
+        for code, given in answers.items():
+            report = Submission.objects.get(cycle=cycle, party__code=code)
+            spots = {(question, key) for question, key, _value in given}
+            edits = [
+                Edit(question, key, value, 0)
+                for question, key, value in [
+                    *(each for each in REQUIRED_ANSWERS if each[:2] not in spots),
+                    *given,
+                ]
+            ]
+            result = services.save_answers(submission=report, edits=edits, by=None)
+            assert result.ok, result.errors
+            services.submit(submission=report, by=None)
+            services.accept(submission=report, by=officer)
+            services.publish(submission=report, by=officer)
+        return cycle
+
+    return publish
+
+
+@pytest.fixture
+def look(axe):
+    """look(page, name): axe-core's serious violations at 1280 px, screenshots at 1280 and 390 px
+    (NAME-1280.png, NAME-390.png) and whether the page is wider than a 390 px phone; what was
+    wrong is kept in look.problems (a test ends with `assert not look.problems`)."""
+    problems: list[str] = []
+
+    def check(page, name: str) -> None:
+        page.set_viewport_size(DESKTOP)
+        violations = axe(page)
+        if violations:
+            problems.append(f"{name} (axe):\n{describe_violations(violations)}")
+        screenshot(page, f"{name}-1280")
+        page.set_viewport_size(MOBILE)
+        overflow = horizontal_overflow(page, MOBILE["width"])
+        if overflow:
+            problems.append(f"{name}: {overflow}px wider than a 390 px screen")
+        screenshot(page, f"{name}-390")
+        page.set_viewport_size(DESKTOP)
+
+    check.problems = problems  # type: ignore[attr-defined]
+    return check

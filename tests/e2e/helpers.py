@@ -103,3 +103,13 @@ def horizontal_overflow(page, width: int, tolerance: int = 2) -> int:
     """How many pixels the document is wider than a viewport of `width` (0 when it fits)."""
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     return max(0, scroll_width - width - tolerance)
+
+
+def to_french(page):
+    """Switch the interface to French with the header's language form."""
+    from playwright.sync_api import expect
+
+    switcher = page.locator("form.lang")
+    switcher.get_by_label("Language").select_option(label="Français")
+    switcher.get_by_role("button").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")

@@ -8,13 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import (
-    DESKTOP,
-    MOBILE,
-    describe_violations,
-    horizontal_overflow,
-    screenshot,
-)
+from tests.e2e.helpers import to_french
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -68,32 +62,17 @@ def _duties():
     registry.confirm(appointment=councillor, by=None)
 
 
-def _check(page, name, axe, problems):
-    page.set_viewport_size(DESKTOP)
-    violations = axe(page)
-    if violations:
-        problems.append(f"{name} (axe):\n{describe_violations(violations)}")
-    screenshot(page, f"{name}-1280")
-    page.set_viewport_size(MOBILE)
-    overflow = horizontal_overflow(page, MOBILE["width"])
-    if overflow:
-        problems.append(f"{name}: {overflow}px wider than a 390 px screen")
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(DESKTOP)
-
-
 def test_the_secretariat_reads_the_table_and_kenyas_nfp_its_next_steps(
-    page, live_server, registry, login, axe
+    page, live_server, registry, login, look
 ):
     _duties()
-    problems = []
     login(page, live_server, "secretariat")
     response = page.goto(f"{live_server.url}/analysis/duties/?region=africa")
     assert response is not None and response.status == 200
     main = page.locator("main")
     expect(main.locator("table.duties-table")).to_be_visible()
     assert "Kenya" in main.inner_text()
-    _check(page, "duties-table", axe, problems)
+    look(page, "duties-table")
     page.context.clear_cookies()
 
     login(page, live_server, "nfp_kenya")
@@ -102,14 +81,11 @@ def test_the_secretariat_reads_the_table_and_kenyas_nfp_its_next_steps(
     assert "Kenya" in text and "Germany" not in text
     assert "Next step:" in text
     assert "Pay the assessed contribution" in text
-    _check(page, "duties-nfp-kenya", axe, problems)
+    look(page, "duties-nfp-kenya")
     page.goto(f"{live_server.url}/parties/ke/")
     expect(page.locator("#duties-heading")).to_be_visible()
-    _check(page, "duties-panel-kenya", axe, problems)
-    switcher = page.locator("form.lang")
-    switcher.get_by_label("Language").select_option(label="Français")
-    switcher.get_by_role("button").click()
-    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    look(page, "duties-panel-kenya")
+    to_french(page)
     page.goto(f"{live_server.url}/analysis/duties/ke/")
-    _check(page, "duties-kenya-fr", axe, problems)
-    assert not problems, "\n".join(problems)
+    look(page, "duties-kenya-fr")
+    assert not look.problems, "\n".join(look.problems)

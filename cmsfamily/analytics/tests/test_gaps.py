@@ -337,3 +337,39 @@ def test_the_region_and_instrument_narrow_the_parties(client, reports):
     # Party reports to the Convention: its cycle stays.
     response = _page(client, f"cycle={reports.slug}&target=3&instrument=cms")
     assert _row(response)["party:KE"] == gap.IMPLEMENTATION
+
+
+def test_a_party_that_was_not_a_member_then_is_not_expected_not_a_member(client, reports):
+    """Ghana (expected) and Australia (not asked) joined after the cycle opened; Senegal left
+    before; Kenya's and Germany's memberships hold. "Not a member" is neither "not reported"
+    nor "not expected", is counted apart, and has no cell page to open."""
+    from datetime import date
+
+    from cmsfamily.directory.models import Membership
+
+    cms = Membership.objects.filter(instrument__code="cms")
+    cms.filter(party__code__in=("GH", "AU")).update(start=date(2025, 6, 1))
+    cms.filter(party__code="SN").update(start=date(2000, 1, 1), end=date(2020, 1, 1))
+    response = _page(client, f"cycle={reports.slug}&target=3")
+    row = _row(response)
+    assert row["party:GH"] == row["party:AU"] == gap.NOT_MEMBER
+    assert row["party:SN"] == gap.NOT_REPORTED  # a counted report is read, whatever the registry
+    assert row["party:FR"] == gap.NOT_REPORTED and row["party:KE"] == gap.IMPLEMENTATION
+    assert row["party:CH"] == gap.NOT_EXPECTED  # a member the cycle did not ask
+    page = response.content.decode()
+    assert "Not expected (not a member)" in page
+    gaps = response.context["gaps"]
+    counts = dict(zip(gap.STATUSES, gaps.region_counts()[-1][1], strict=True))
+    assert counts[gap.NOT_MEMBER] == 2 and counts[gap.NOT_REPORTED] == 4
+    ghana = next(c for col, c in gaps.target_cells() if col.key == "party:GH")
+    assert ghana.href == ""
+    assert 'class="gap-not_member"><title>Ghana: Not expected (not a member)</title>' in page
+
+
+def test_a_registry_with_no_members_of_the_instrument_calls_no_one_a_non_member(client, reports):
+    from cmsfamily.directory.models import Membership
+
+    Membership.objects.filter(instrument__code="cms").delete()
+    row = _row(_page(client, f"cycle={reports.slug}&target=3"))
+    assert gap.NOT_MEMBER not in row.values()
+    assert row["party:GH"] == gap.NOT_REPORTED
