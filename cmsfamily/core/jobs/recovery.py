@@ -3,6 +3,7 @@
 JOBS_STALE_SECONDS is queued again as a new attempt by the next worker to start (`jobs_worker`),
 and the orphaned task is closed as failed so nothing runs it twice."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +18,15 @@ from cmsfamily.core.jobs import services
 from cmsfamily.core.jobs.models import Job, JobStatus
 
 
+def _is_database_task(task_id: str) -> bool:
+    """Task ids of the database backend are UUIDs (other backends name theirs otherwise)."""
+    try:
+        uuid.UUID(task_id)
+    except ValueError:
+        return False
+    return True
+
+
 def stale_jobs(now=None):
     """Running jobs whose worker stopped beating, and queued jobs whose task a worker claimed
     and never ran (it died between claiming and starting)."""
@@ -24,7 +34,10 @@ def stale_jobs(now=None):
     claimed = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
     lost = Job.objects.filter(
         Q(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
-        | Q(status=JobStatus.QUEUED, task_id__in=[str(pk) for pk in claimed.values_list("id", flat=True)])
+        | Q(
+            status=JobStatus.QUEUED,
+            task_id__in=[str(pk) for pk in claimed.values_list("id", flat=True)],
+        )
     )
     return lost
 
@@ -40,7 +53,7 @@ def recover(now=None) -> int:
         old_task = job.task_id
         if services.requeue(job=job, reason=reason):
             requeued += 1
-        if old_task:
+        if _is_database_task(old_task):
             DBTaskResult.objects.filter(id=old_task, status=TaskResultStatus.RUNNING).update(
                 status=TaskResultStatus.FAILED,
                 finished_at=timezone.now(),

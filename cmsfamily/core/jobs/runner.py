@@ -60,9 +60,14 @@ def run(job_id: str, attempt: int, *, task_id: str = "", heartbeat: bool = False
     job's current one (the job was re-queued, retried or is already done) does nothing."""
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.attempts != attempt or job.status not in (
-            JobStatus.QUEUED,
-            JobStatus.RUNNING,
+        if (
+            job is None
+            or job.attempts != attempt
+            or job.status
+            not in (
+                JobStatus.QUEUED,
+                JobStatus.RUNNING,
+            )
         ):
             return "skipped"
         now = timezone.now()

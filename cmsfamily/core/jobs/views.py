@@ -30,7 +30,11 @@ def job_status(request, pk):
     return render(
         request,
         "core/jobs/status.html",
-        {"job": job, "done": job.status == JobStatus.DONE, "failed": job.status == JobStatus.FAILED},
+        {
+            "job": job,
+            "done": job.status == JobStatus.DONE,
+            "failed": job.status == JobStatus.FAILED,
+        },
     )
 
 
