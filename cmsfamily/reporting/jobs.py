@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.jobs.kinds import JobFailed, JobKind, JobOutput
-from cmsfamily.core.jobs.rendering import job_request
+from cmsfamily.core.jobs.rendering import job_request, site_url
 from cmsfamily.reporting import selectors
 
 VERSION_PDF = "reporting.version-pdf"
@@ -38,7 +38,7 @@ def render_version_pdf(job, progress) -> JobOutput:
     html = render_to_string("reporting/version_print.html", context, request=request)
     progress(2, 2, _("Laying out the pages"))
     try:
-        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+        pdf = html_to_pdf(html, base_url=site_url())
     except PdfUnavailable as error:
         raise JobFailed(
             _(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.jobs.kinds import JobFailed, JobKind, JobOutput
-from cmsfamily.core.jobs.rendering import job_request
+from cmsfamily.core.jobs.rendering import job_request, site_url
 from cmsfamily.workplans import outputs, selectors
 
 REPORT_PDF = "workplans.progress-report-pdf"
@@ -55,7 +55,7 @@ def render_report_pdf(job, progress) -> JobOutput:
     )
     progress(2, 2, _("Laying out the pages"))
     try:
-        pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+        pdf = html_to_pdf(html, base_url=site_url())
     except PdfUnavailable as error:
         raise JobFailed(
             _(
