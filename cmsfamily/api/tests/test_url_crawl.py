@@ -16,6 +16,7 @@ from django.urls.resolvers import RoutePattern
 
 from cmsfamily.accounts.models import User
 from cmsfamily.contributions.tests.ledger_data import entry, seed_rules
+from cmsfamily.core.jobs.services import start_job
 from cmsfamily.directory.models import Appointment, Person
 from cmsfamily.reporting import services as reporting
 from cmsfamily.reporting.models import Item, Section, Submission
@@ -154,6 +155,14 @@ def objects(nfp_kenya, secretariat):
         Person.objects.get(user=nfp_kenya).pk,
         Appointment.objects.order_by("pk").first().pk,
         1,
+        # a background job (core.jobs) the secretariat asked for: the job pages' uuid
+        start_job(
+            kind="workplans.progress-report-docx",
+            key=["crawl"],
+            by=secretariat,
+            params={"programme": activity.programme.pk},
+            title="Progress report",
+        ).pk,
     ]
     return {
         "pk": ids,
