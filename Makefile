@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements-dev.lock
 install: $(STAMP)
 
 ## make run: install, migrate, load the real reference data and the demo accounts, serve on :8000
-## (or PORT=...) with DEBUG off, as in production: the platform's own 404 and 403 pages (not
+## (or PORT=...) beside a background worker, with DEBUG off, as in production: the platform's own 404 and 403 pages (not
 ## Django's list of every URL), hashed static files with long cache lifetimes, pages and static
 ## files compressed.
 run: $(STAMP) staticfiles/staticfiles.json
@@ -37,6 +37,9 @@ run: $(STAMP) staticfiles/staticfiles.json
 	$(MANAGE) load_demo
 	$(MANAGE) load_reporting_demo
 	$(MANAGE) load_report_templates
+	@# The background worker (PDFs, DOCX, editions: core/jobs) runs beside the server and stops with it.
+	DJANGO_DEBUG=0 $(MANAGE) jobs_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DJANGO_DEBUG=0 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Static files are collected (hashed, with gzip and brotli copies) again only when one has changed.

@@ -239,3 +239,11 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _background_jobs_run_at_once(settings, tmp_path_factory):
+    """A job runs inside the request that starts it (django-tasks' immediate backend), and its
+    file goes to a temporary media folder; `core/jobs/tests` runs the real worker too."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "cmsfamily.core",
     "cmsfamily.accounts",
     "cmsfamily.directory",
@@ -137,6 +139,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background jobs (cmsfamily/core/jobs): Django's Tasks API through the django-tasks backport. The
+# database backend queues in the project's own database (SQLite in `make run`, PostgreSQL in
+# production, where each `manage.py jobs_worker` claims a task with SELECT ... FOR UPDATE SKIP
+# LOCKED, so several workers share one queue). The tests run tasks at once in the request.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A running job's worker touches it this often; a job untouched for JOBS_STALE_SECONDS belonged to
+# a worker that died, and the next worker to start queues it again (at most JOBS_MAX_ATTEMPTS runs).
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 10)
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

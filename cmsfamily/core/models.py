@@ -133,3 +133,7 @@ class ExchangeRate(TimeStampedModel):
 
     def __str__(self):
         return f"1 {self.currency} = {self.rate.normalize():f} {self.quote} ({self.valid_from})"
+
+
+# The background jobs' model lives with the rest of the jobs (core/jobs) and belongs to this app.
+from cmsfamily.core.jobs.models import Job, JobStatus  # noqa: E402, F401

@@ -55,3 +55,24 @@ def status_of(client_as, request, persona, method, url, data=None):
     client = client_for(client_as, request, persona)
     response = client.post(url, data or {}) if method == "POST" else client.get(url)
     return response.status_code
+
+
+def download_through_job(client, url: str):
+    """A download that a background job makes (core.jobs): the link leads to the job's page;
+    the file, once made (at once in the tests), comes from the job's download. Returns that
+    response with its body read, or the job's page when the job failed or the link refused."""
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    response = client.get(url)
+    if response.status_code != 302 or "/jobs/" not in response["Location"]:
+        return response
+    page = client.get(response["Location"])
+    job_id = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    download = client.get(reverse("job-download", args=[job_id]))
+    if download.status_code != 200 or not download.streaming:
+        return page
+    body = HttpResponse(b"".join(download.streaming_content), status=200)
+    for header in ("Content-Type", "Content-Disposition"):
+        body[header] = download[header]
+    return body

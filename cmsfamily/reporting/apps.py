@@ -9,8 +9,12 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from cmsfamily.core.events import register_labels
+        from cmsfamily.core.jobs import kinds
         from cmsfamily.core.models import track_history_of_translated_models
         from cmsfamily.reporting.events import LABELS
+        from cmsfamily.reporting.jobs import KINDS
 
         register_labels(LABELS)
+        for kind in KINDS:
+            kinds.register(kind)
         track_history_of_translated_models(self, ("Question", "Template", "Cycle"))

@@ -9,10 +9,14 @@ class WorkplansConfig(AppConfig):
 
     def ready(self):
         from cmsfamily.core.events import register_labels
+        from cmsfamily.core.jobs import kinds
         from cmsfamily.core.models import track_history_of_translated_models
         from cmsfamily.workplans.events import LABELS
+        from cmsfamily.workplans.jobs import KINDS
 
         register_labels(LABELS)
+        for kind in KINDS:
+            kinds.register(kind)
         track_history_of_translated_models(
             self, ("WorkProgramme", "Activity", "ProgressUpdate", "ResourceLine")
         )

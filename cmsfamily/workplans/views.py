@@ -1,25 +1,24 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cmsfamily.core.jobs.views import start_and_show
 from cmsfamily.core.views import (
     FilteredTableView,
     bad_query_page,
     error_page,
     form_page,
-    pdf_response,
     require_perm,
     run_service,
 )
-from cmsfamily.workplans import outputs, selectors, services
+from cmsfamily.workplans import jobs, outputs, selectors, services
 from cmsfamily.workplans.filtersets import WorkProgrammeFilter
 from cmsfamily.workplans.forms import (
     ActivityForm,
@@ -267,8 +266,8 @@ def resource_add(request, code, number):
 # Whoever may read the programme may read them; a programme they may not see is a 404.
 
 
-def _report_context(request, programme, *, for_pdf=False):
-    rows = selectors.progress_report(request.user, programme)
+def report_context(programme, rows, *, for_pdf=False):
+    """The progress report's page, and its PDF (made by a job, `workplans.jobs`)."""
     return {
         "programme": programme,
         "rows": rows,
@@ -290,33 +289,30 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 def progress_report(request, code):
     programme = _programme(request, code)
-    return render(request, "workplans/progress_report.html", _report_context(request, programme))
+    rows = selectors.progress_report(request.user, programme)
+    return render(request, "workplans/progress_report.html", report_context(programme, rows))
+
+
+def _report_job(request, code, kind, title):
+    """The PDF and the DOCX take seconds for Res. 10.9: a background job makes them, reused
+    while nothing in the report changes (`jobs.report_key`); this leads to its page."""
+    programme = _programme(request, code)
+    rows = selectors.progress_report(request.user, programme)
+    return start_and_show(
+        request,
+        kind=kind,
+        key=jobs.report_key(programme, rows, get_language() or "en"),
+        params={"programme": programme.pk},
+        title=title % {"code": programme.code},
+    )
 
 
 def progress_report_pdf(request, code):
-    programme = _programme(request, code)
-    html = render_to_string(
-        "workplans/progress_report.html",
-        _report_context(request, programme, for_pdf=True),
-        request=request,
-    )
-    return pdf_response(
-        request,
-        html,
-        f"{programme.code}-progress-report.pdf",
-        unavailable=_(
-            "Making a PDF needs the Pango library, which is not installed on this server. "
-            "The report can be read as a web page (and printed from it) or downloaded as DOCX."
-        ),
-        back=reverse("workplans:progress-report", args=[programme.code]),
-    )
+    return _report_job(request, code, jobs.REPORT_PDF, _("Progress report of %(code)s as PDF"))
 
 
 def progress_report_docx(request, code):
-    programme = _programme(request, code)
-    rows = selectors.progress_report(request.user, programme)
-    content = outputs.report_docx(programme, rows, generated=timezone.now())
-    return _download(content, outputs.DOCX_TYPE, f"{programme.code}-progress-report.docx")
+    return _report_job(request, code, jobs.REPORT_DOCX, _("Progress report of %(code)s as DOCX"))
 
 
 def programme_xlsx(request, code):

@@ -35,6 +35,7 @@ from playwright.sync_api import expect
 
 import conftest as root_conftest
 from cmsfamily.accounts.models import User
+from cmsfamily.core.testing import download_through_job
 from cmsfamily.reporting import conditions, selectors
 from cmsfamily.reporting.conditions.evaluate import is_empty
 from cmsfamily.reporting.models import Submission
@@ -460,7 +461,9 @@ def test_a_real_report_runs_without_one_wrong_visibility(
     content_relevance = selectors.content_relevance(structure, version_1.snapshot)
     assert all(content_relevance.shown(items[code], "") for code in answered)
 
-    pdf = _pdf_text(nfp.get(reverse("reporting:version-pdf", args=[submission.pk, 1])).content)
+    pdf = _pdf_text(
+        download_through_job(nfp, reverse("reporting:version-pdf", args=[submission.pk, 1])).content
+    )
     # the text typed last into each question, where the draft holds it (long text as HTML)
     typed = {c: t for c, t in run.tokens.items() if t in str(values.get((c, ""), ""))}
     hidden_tokens = [typed[code] for code in hidden if code in typed]

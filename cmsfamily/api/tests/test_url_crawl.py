@@ -17,6 +17,7 @@ from django.urls.resolvers import RoutePattern
 
 from cmsfamily.accounts.models import User
 from cmsfamily.contributions.tests.ledger_data import entry, seed_rules
+from cmsfamily.core.jobs.services import start_job
 from cmsfamily.directory.models import Appointment, Instrument, Person
 from cmsfamily.meetings import services as meetings
 from cmsfamily.meetings.tests.fixtures import cop14
@@ -175,6 +176,14 @@ def objects(nfp_kenya, secretariat):
         Appointment.objects.order_by("pk").first().pk,
         1,
         invitation.pk,
+        # a background job (core.jobs) the secretariat asked for: the job pages' uuid
+        start_job(
+            kind="workplans.progress-report-docx",
+            key=["crawl"],
+            by=secretariat,
+            params={"programme": activity.programme.pk},
+            title="Progress report",
+        ).pk,
     ]
     return {
         "pk": ids,

@@ -6,16 +6,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cmsfamily.core.jobs.views import start_and_show
 from cmsfamily.core.text import plain_text
-from cmsfamily.core.views import error_page, pdf_response, require_perm
-from cmsfamily.reporting import display, exports, selectors, services
+from cmsfamily.core.views import error_page, require_perm
+from cmsfamily.reporting import display, exports, jobs, selectors, services
 from cmsfamily.reporting.answers import Pickers
 from cmsfamily.reporting.forms import CommentForm, DiffForm
 from cmsfamily.reporting.views.common import (
@@ -179,21 +178,22 @@ def version_print(request, pk, number):
 
 
 def version_pdf(request, pk, number):
-    context = print_context(request, pk, number, for_pdf=True)
-    html = render_to_string("reporting/version_print.html", context, request=request)
-    return pdf_response(
+    """The PDF is made by a background job (2-3 s for a long report): this starts it, or finds
+    the one already made of this version in the reader's language, and leads to its page."""
+    submission = submission_for(request, pk)
+    require_versions_readable(request, submission)
+    version = version_for(request, submission, number)
+    return start_and_show(
         request,
-        html,
-        _version_filename(context["submission"], context["version"], "pdf"),
-        unavailable=_(
-            "Making a PDF needs the Pango library, which is not installed on this server. "
-            "The report can be read as a web page and printed from it."
-        ),
-        back=reverse("reporting:version-print", args=[pk, number]),
+        kind=jobs.VERSION_PDF,
+        key=jobs.version_pdf_key(version, get_language() or "en"),
+        params={"submission": submission.pk, "number": version.number},
+        title=_("PDF of %(reporter)s — %(cycle)s, version %(number)s")
+        % {"reporter": submission.reporter, "cycle": submission.cycle.title, "number": number},
     )
 
 
-def _version_filename(submission, version, extension: str) -> str:
+def version_filename(submission, version, extension: str) -> str:
     code = exports.reporter_code(submission)
     return f"{submission.cycle.slug}-{code}-v{version.number}.{extension}"
 
@@ -208,6 +208,6 @@ def version_json(request, pk, number):
         exports.version_document(version), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
     response["Content-Disposition"] = content_disposition_header(
-        True, _version_filename(submission, version, "json")
+        True, version_filename(submission, version, "json")
     )
     return response
