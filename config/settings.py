@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cmsfamily.workplans",
     "cmsfamily.reporting",
     "cmsfamily.contributions",
+    "cmsfamily.decisions",
     "cmsfamily.analytics",
     "cmsfamily.api",
 ]

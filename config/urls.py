@@ -17,6 +17,7 @@ urlpatterns = [
     path("workplans/", include("cmsfamily.workplans.urls")),
     path("reports/", include("cmsfamily.reporting.urls")),
     path("contributions/", include("cmsfamily.contributions.urls")),
+    path("decisions/", include("cmsfamily.decisions.urls")),
     path("analysis/", include("cmsfamily.analytics.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,91 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext_lazy as _
+
+from cmsfamily.core.forms import MAX_ID
+from cmsfamily.decisions.choices import DecisionStatus, EvidenceKind, ImplementationStatus
+from cmsfamily.decisions.models import Decision
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=DecisionStatus.choices)
+    superseded_by = forms.ModelChoiceField(
+        label=_("Superseded by"),
+        queryset=Decision.objects.none(),
+        required=False,
+        help_text=_("Only when the status is “Superseded”."),
+    )
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["superseded_by"].queryset = Decision.objects.exclude(pk=decision.pk)
+
+
+class ImplementationForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ImplementationStatus.choices)
+    noted_on = forms.DateField(label=_("Date of the note"), required=False, widget=DATE)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class EvidenceForm(forms.Form):
+    """A link by the address of its page on this platform, or by its number."""
+
+    kind = forms.ChoiceField(label=_("Kind of evidence"), choices=EvidenceKind.choices)
+    reference = forms.CharField(
+        label=_("Address or number"),
+        max_length=500,
+        help_text=_(
+            "The address of the activity's or contribution's page, or its number; for a report "
+            "answer, the submission's number and the version, e.g. 12 v2."
+        ),
+    )
+    question_key = forms.CharField(
+        label=_("Question (for a report answer)"), max_length=120, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        reference = (data.get("reference") or "").strip()
+        kind = data.get("kind")
+        if not reference or not kind:
+            return data
+        data["target"] = self._target(kind, reference)
+        return data
+
+    def _target(self, kind: str, reference: str) -> dict:
+        invalid = ValidationError(
+            {"reference": _("“%(value)s” is not an address or a number of this kind.")},
+            params={"value": reference[:80]},
+            code="invalid",
+        )
+        if kind == EvidenceKind.ANSWER:
+            number, _sep, version = reference.lower().replace("/", " ").partition(" v")
+            if not (number.strip().isdigit() and version.strip().isdigit()):
+                raise invalid
+            return {"submission": _bounded(number, invalid), "version": _bounded(version, invalid)}
+        if reference.isdigit():
+            return {"pk": _bounded(reference, invalid)}
+        path = "/" + reference.split("://", 1)[-1].split("/", 1)[-1].split("?")[0]
+        try:
+            match = resolve(path)
+        except Resolver404:
+            raise invalid from None
+        wanted = {
+            EvidenceKind.ACTIVITY: "workplans:activity-detail",
+            EvidenceKind.CONTRIBUTION: "contributions:detail",
+        }[kind]
+        if match.view_name != wanted:
+            raise invalid
+        return dict(match.kwargs)
+
+
+def _bounded(text: str, invalid: ValidationError) -> int:
+    value = int(text.strip())
+    if not 0 < value <= MAX_ID:
+        raise invalid
+    return value
