@@ -282,3 +282,6 @@ class Evidence(models.Model):
         ordering = ["implementation", "added", "pk"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.activity or self.contribution or self.submission_version}"

@@ -158,9 +158,13 @@ def implementation_edit(request, pk, implementer):
         then=request.path + (f"?addressee={addressee.pk}" if implementer == "body" else ""),
     ):
         return done
-    if action == "evidence" and request.method == "POST" and evidence_form.is_valid():
-        if done := _add_evidence(request, evidence_form, row):
-            return done
+    posted_evidence = action == "evidence" and request.method == "POST"
+    if (
+        posted_evidence
+        and evidence_form.is_valid()
+        and (done := _add_evidence(request, evidence_form, row))
+    ):
+        return done
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from cmsfamily.core.testing import LOGIN, cms_secretariat_only, everyone, status_of
 from cmsfamily.core.models import Event
+from cmsfamily.core.testing import LOGIN, cms_secretariat_only, everyone, status_of
 from cmsfamily.decisions import services
 from cmsfamily.decisions.choices import DecisionStatus
 from cmsfamily.decisions.models import Addressee, Decision, OperativeParagraph
