@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("cmsfamily.reporting.urls")),
     path("contributions/", include("cmsfamily.contributions.urls")),
     path("decisions/", include("cmsfamily.decisions.urls")),
+    path("consultations/", include("cmsfamily.decisions.consultation_urls")),
     path("analysis/", include("cmsfamily.analytics.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,3 +43,25 @@ class EvidenceKind(models.TextChoices):
     ANSWER = "answer", _("A report answer")
     ACTIVITY = "activity", _("An activity")
     CONTRIBUTION = "contribution", _("A contribution")
+
+
+class CommentVisibility(models.TextChoices):
+    COMMENTERS = "commenters", _("All who may comment")
+    SECRETARIAT = "secretariat", _("The Secretariat only")
+
+
+class CommentKind(models.TextChoices):
+    GENERAL = "general", _("General remark")
+    PROPOSAL = "proposal", _("Proposed new text")
+
+
+class Resolution(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY = "partly", _("Partly accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+
+class BlockKind(models.TextChoices):
+    HEADING = "heading", _("Heading")
+    PARAGRAPH = "paragraph", _("Paragraph")
+    LIST_ITEM = "list_item", _("List item")

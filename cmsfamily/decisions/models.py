@@ -17,13 +17,18 @@ from simple_history.models import HistoricalRecords
 from cmsfamily.core.models import TimeStampedModel
 from cmsfamily.decisions.choices import (
     AddresseeKind,
+    BlockKind,
     Body,
+    CommentKind,
+    CommentVisibility,
     DecisionKind,
     DecisionStatus,
     EvidenceKind,
     ImplementationStatus,
+    Resolution,
 )
 from cmsfamily.decisions.querysets import (
+    ConsultationQuerySet,
     DecisionQuerySet,
     ImplementationQuerySet,
     ParagraphQuerySet,
@@ -285,3 +290,148 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.activity or self.contribution or self.submission_version}"
+
+
+# -- consultations on drafts ---------------------------------------------------------------------
+
+
+class Consultation(TimeStampedModel):
+    """A draft put to the Family for comment: who may comment, until when, in which languages,
+    and who reads the comments."""
+
+    slug = models.SlugField(_("short code"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=400)
+    deadline = models.DateTimeField(_("deadline for comments"))
+    languages = models.JSONField(_("languages"), default=list)
+    visibility = models.CharField(
+        _("comments are visible to"),
+        max_length=16,
+        choices=CommentVisibility.choices,
+        default=CommentVisibility.SECRETARIAT,
+    )
+    public = models.BooleanField(_("public once closed"), default=False)
+    all_nfps = models.BooleanField(_("all Parties, through their National Focal Points"))
+    regions = models.ManyToManyField(
+        "directory.Region", blank=True, related_name="+", verbose_name=_("regions")
+    )
+    all_partners = models.BooleanField(_("all Partner organisations"), default=False)
+    organisations = models.ManyToManyField(
+        "directory.Organisation", blank=True, related_name="+", verbose_name=_("organisations")
+    )
+    people = models.ManyToManyField(
+        "directory.Person", blank=True, related_name="+", verbose_name=_("named people")
+    )
+    adopted_as = models.OneToOneField(
+        Decision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultation",
+        verbose_name=_("adopted as"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deadline", "slug"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consultations:detail", args=[self.slug])
+
+
+class DraftVersion(models.Model):
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "number"], name="decisions_draft_version_once"
+            )
+        ]
+        verbose_name = _("draft version")
+        verbose_name_plural = _("draft versions")
+
+    def __str__(self):
+        return f"{self.consultation} v{self.number}"
+
+
+class DraftParagraph(models.Model):
+    version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField()
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=BlockKind.choices)
+    level = models.PositiveSmallIntegerField(default=0)
+    ordered = models.BooleanField(default=False)
+    text = models.TextField(_("text"))
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_versions",
+        verbose_name=_("in the previous version"),
+    )
+    answers = models.ManyToManyField(
+        "Comment", blank=True, related_name="answered_by", verbose_name=_("answers the comments")
+    )
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "position"], name="decisions_draft_paragraph_once"
+            )
+        ]
+        verbose_name = _("draft paragraph")
+        verbose_name_plural = _("draft paragraphs")
+
+    def __str__(self):
+        return f"{self.version} ¶{self.number or self.position}"
+
+
+class Comment(TimeStampedModel):
+    paragraph = models.ForeignKey(
+        DraftParagraph, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf = models.CharField(_("on behalf of"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=CommentKind.choices)
+    text = models.TextField(_("comment"), blank=True)
+    proposed_text = models.TextField(_("proposed text"), blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=16, choices=Resolution.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["paragraph", "created", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return f"{self.paragraph}: {self.get_kind_display()}"

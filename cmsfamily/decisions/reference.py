@@ -10,7 +10,7 @@ from django.db import transaction
 
 from cmsfamily.core.loading import Report, upsert
 from cmsfamily.decisions.models import Decision, OperativeParagraph
-from cmsfamily.decisions.services import parse_addressees, place_addressees
+from cmsfamily.decisions.services.register import parse_addressees, place_addressees
 from cmsfamily.directory.models import Instrument
 from cmsfamily.workplans.models import Activity, WorkProgramme
 

@@ -34,3 +34,62 @@ def implements(user, implementation):
 
 rules.add_perm("decisions.change_decision", is_cms_secretariat)
 rules.add_perm("decisions.change_implementation", is_cms_secretariat | implements)
+
+
+# -- consultations ------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_invited(user, consultation):
+    """Included by the consultation: as an NFP (all Parties, or a Party of a named region), as
+    a Partner's focal point (all Partners, or a named organisation), or by name."""
+    from cmsfamily.directory.models import Party
+    from cmsfamily.directory.scope import scope_of
+
+    if consultation is None:
+        return False
+    scope = scope_of(user)
+    if not scope.authenticated:
+        return False
+    if scope.acting_parties and (
+        consultation.all_nfps
+        or Party.objects.filter(
+            pk__in=scope.acting_parties, region__in=consultation.regions.all()
+        ).exists()
+    ):
+        return True
+    if scope.organisations and (
+        consultation.all_partners
+        or consultation.organisations.filter(pk__in=scope.organisations).exists()
+    ):
+        return True
+    return consultation.people.filter(user=user).exists()
+
+
+@rules.predicate
+def is_closed_public(user, consultation):
+    from django.utils import timezone
+
+    return (
+        consultation is not None
+        and consultation.public
+        and consultation.deadline <= timezone.now()
+    )
+
+
+@rules.predicate
+def comments_open_to_commenters(user, consultation):
+    from cmsfamily.decisions.choices import CommentVisibility
+
+    return consultation is not None and consultation.visibility == CommentVisibility.COMMENTERS
+
+
+rules.add_perm("decisions.run_consultation", is_cms_secretariat)
+rules.add_perm("decisions.comment", is_invited)
+rules.add_perm(
+    "decisions.view_consultation", is_cms_secretariat | is_invited | is_closed_public
+)
+rules.add_perm(
+    "decisions.view_all_comments",
+    is_cms_secretariat | (is_invited & comments_open_to_commenters),
+)

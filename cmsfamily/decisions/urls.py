@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cmsfamily.decisions import views
+from cmsfamily.decisions.views import register as views
 
 app_name = "decisions"
 
