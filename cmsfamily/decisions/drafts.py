@@ -76,7 +76,9 @@ def read_markdown(text: str) -> list[Block]:
             blocks.append(Block(HEADING, match[2].strip(" #"), level=len(match[1])))
         elif match := _MD_ORDERED.match(line):
             flush()
-            blocks.append(Block(LIST_ITEM, match[3].strip(), level=len(match[1]) // 2, ordered=True))
+            blocks.append(
+                Block(LIST_ITEM, match[3].strip(), level=len(match[1]) // 2, ordered=True)
+            )
         elif match := _MD_BULLET.match(line):
             flush()
             blocks.append(Block(LIST_ITEM, match[2].strip(), level=len(match[1]) // 2))

@@ -149,7 +149,10 @@ class VersionForm(forms.Form):
 class CommentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[])
     text = forms.CharField(
-        label=_("Comment"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     proposed_text = forms.CharField(
         label=_("Proposed text"),

@@ -408,12 +408,8 @@ class DraftParagraph(models.Model):
 
 
 class Comment(TimeStampedModel):
-    paragraph = models.ForeignKey(
-        DraftParagraph, on_delete=models.CASCADE, related_name="comments"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    paragraph = models.ForeignKey(DraftParagraph, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     on_behalf = models.CharField(_("on behalf of"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=CommentKind.choices)
     text = models.TextField(_("comment"), blank=True)

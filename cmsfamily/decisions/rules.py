@@ -71,9 +71,7 @@ def is_closed_public(user, consultation):
     from django.utils import timezone
 
     return (
-        consultation is not None
-        and consultation.public
-        and consultation.deadline <= timezone.now()
+        consultation is not None and consultation.public and consultation.deadline <= timezone.now()
     )
 
 
@@ -86,9 +84,7 @@ def comments_open_to_commenters(user, consultation):
 
 rules.add_perm("decisions.run_consultation", is_cms_secretariat)
 rules.add_perm("decisions.comment", is_invited)
-rules.add_perm(
-    "decisions.view_consultation", is_cms_secretariat | is_invited | is_closed_public
-)
+rules.add_perm("decisions.view_consultation", is_cms_secretariat | is_invited | is_closed_public)
 rules.add_perm(
     "decisions.view_all_comments",
     is_cms_secretariat | (is_invited & comments_open_to_commenters),

@@ -66,8 +66,10 @@ class Change:
 
     @property
     def changed(self):
-        return self.previous is None or self.paragraph is None or (
-            self.previous.text != self.paragraph.text
+        return (
+            self.previous is None
+            or self.paragraph is None
+            or (self.previous.text != self.paragraph.text)
         )
 
 
@@ -91,8 +93,6 @@ def changes(user, consultation: Consultation, version: DraftVersion) -> list[Cha
         for old in before.paragraphs.exclude(pk__in=[k for k in kept if k]):
             result.append(Change(paragraph=None, previous=old, diff=[("delete", old.text)]))
     return result
-
-
 
 
 def compilation_rows(user, consultation: Consultation):
@@ -146,5 +146,3 @@ def counts(consultation_ids):
         .annotate(n=Count("pk"))
         .order_by()
     )
-
-

@@ -34,9 +34,7 @@ def _error(field: str | None, message: str, code: str) -> ValidationError:
 
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:60] or "consultation"
-    taken = set(
-        Consultation.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    )
+    taken = set(Consultation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 1
     while slug in taken:
         n += 1
@@ -173,7 +171,10 @@ def comment(
     proposed_text: str = "",
     on_behalf: str = "",
 ) -> Comment:
-    consultation = paragraph.version.consultation
+    # Read again, locked: the deadline and the versions are those of this moment.
+    consultation = Consultation.objects.select_for_update().get(
+        pk=paragraph.version.consultation_id
+    )
     require(by, "decisions.comment", consultation)
     if timezone.now() >= consultation.deadline:
         raise _error(None, _("The deadline for comments has passed."), "after_deadline")
@@ -181,7 +182,9 @@ def comment(
     if paragraph.version_id != latest:
         raise _error(
             None,
-            _("This paragraph belongs to an earlier version of the draft; comment on the current one."),
+            _(
+                "This paragraph belongs to an earlier version of the draft; comment on the current one."
+            ),
             "other_version",
         )
     text, proposed_text = text.strip(), proposed_text.strip()
@@ -211,7 +214,9 @@ def resolve_comment(*, comment: Comment, resolution: str, reason: str, by) -> Co
     consultation = comment.paragraph.version.consultation
     require(by, "decisions.run_consultation", consultation)
     if resolution not in Resolution.values:
-        raise _error("resolution", _("Choose accepted, partly accepted or not accepted."), "invalid")
+        raise _error(
+            "resolution", _("Choose accepted, partly accepted or not accepted."), "invalid"
+        )
     if not reason.strip():
         raise _error("reason", _("Give the reason for this resolution."), "reason_required")
     comment.resolution = resolution

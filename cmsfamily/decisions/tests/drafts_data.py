@@ -23,7 +23,10 @@ SEED_004_NOTE = [
         "The added value of the Strategic Plan will highly depend on its buy-in at national, "
         "regional and global level.",
     ),
-    ("number", "Organizing expert meetings and/or regional consultations on the draft Strategic Plan;"),
+    (
+        "number",
+        "Organizing expert meetings and/or regional consultations on the draft Strategic Plan;",
+    ),
 ]
 
 

@@ -34,7 +34,17 @@ def test_markdown_reads_the_same_structure():
         (b"\xff\xfe\x00bad", "note.md"),
         (b"# Only a heading\n", "note.md"),
     ],
-    ids=["macros", "docm", "corrupt", "truncated", "pdf", "old-doc", "empty", "not-utf8", "no-text"],
+    ids=[
+        "macros",
+        "docm",
+        "corrupt",
+        "truncated",
+        "pdf",
+        "old-doc",
+        "empty",
+        "not-utf8",
+        "no-text",
+    ],
 )
 def test_bad_drafts_are_refused_with_a_message(content, name):
     with pytest.raises(ValidationError) as refused:

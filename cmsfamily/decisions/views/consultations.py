@@ -310,4 +310,3 @@ def adopt(request, slug):
         },
         status=400 if request.method == "POST" else 200,
     )
-
