@@ -10,6 +10,7 @@ from cmsfamily.analytics import indicators_api
 from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
 from cmsfamily.core.permissions import ReadScopedWriteByRule
+from cmsfamily.decisions import api as decisions_api
 from cmsfamily.directory import api as directory_api
 from cmsfamily.reporting import api as reporting_api
 from cmsfamily.species import api as species_api
@@ -61,6 +62,12 @@ router.register(
 )
 router.register("exchange-rates", core_api.ExchangeRateViewSet, basename="exchange-rate")
 router.register("progress-updates", workplans_api.ProgressUpdateViewSet, basename="progress-update")
+router.register("decisions", decisions_api.DecisionViewSet, basename="decision")
+router.register(
+    "decision-implementation", decisions_api.ImplementationViewSet, basename="implementation"
+)
+router.register("consultations", decisions_api.ConsultationViewSet, basename="consultation")
+router.register("consultation-comments", decisions_api.CommentViewSet, basename="comment")
 
 urlpatterns = [
     path("", include(router.urls)),
