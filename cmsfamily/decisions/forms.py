@@ -170,7 +170,7 @@ class CommentForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.ChoiceField(label=_("Resolution"), choices=[])
+    resolution = forms.ChoiceField(label=_("Outcome"), choices=[])
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )

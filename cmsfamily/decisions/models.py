@@ -415,7 +415,7 @@ class Comment(TimeStampedModel):
     text = models.TextField(_("comment"), blank=True)
     proposed_text = models.TextField(_("proposed text"), blank=True)
     resolution = models.CharField(
-        _("resolution"), max_length=16, choices=Resolution.choices, blank=True
+        _("outcome"), max_length=16, choices=Resolution.choices, blank=True
     )
     reason = models.TextField(_("reason"), blank=True)
     resolved_by = models.ForeignKey(

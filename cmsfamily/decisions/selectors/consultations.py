@@ -109,7 +109,7 @@ def compilation_rows(user, consultation: Consultation):
         _("Kind"),
         _("Comment"),
         _("Proposed text"),
-        _("Resolution"),
+        _("Outcome"),
         _("Reason"),
         _("Answered in version"),
     ]

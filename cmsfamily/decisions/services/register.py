@@ -229,7 +229,7 @@ def add_evidence(
     if targets[kind] is None or any(v is not None for k, v in targets.items() if k != kind):
         raise _field_error(
             "reference",
-            _("Link exactly one existing %(kind)s.") % {"kind": kind},
+            _("Link exactly one existing item of this kind."),
             "evidence_not_found",
         )
     if kind == EvidenceKind.ANSWER and not question_key.strip():
