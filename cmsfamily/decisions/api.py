@@ -163,11 +163,13 @@ class ConsultationSerializer(serializers.ModelSerializer):
         latest = self._latest(consultation)
         return latest.number if latest else None
 
-    def get_paragraphs(self, consultation) -> list[dict]:
+    def get_paragraphs(self, consultation) -> list:
         if self.context.get("view") is None or self.context["view"].action != "retrieve":
             return []
         latest = self._latest(consultation)
-        return DraftParagraphSerializer(latest.paragraphs.all(), many=True).data if latest else []
+        if latest is None:
+            return []
+        return list(DraftParagraphSerializer(latest.paragraphs.all(), many=True).data)
 
 
 class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):

@@ -21,7 +21,9 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, decision: Decision, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["superseded_by"].queryset = Decision.objects.exclude(pk=decision.pk)
+        successor = self.fields["superseded_by"]
+        assert isinstance(successor, forms.ModelChoiceField)
+        successor.queryset = Decision.objects.exclude(pk=decision.pk)
 
 
 class ImplementationForm(forms.Form):
@@ -75,10 +77,11 @@ class EvidenceForm(forms.Form):
             match = resolve(path)
         except Resolver404:
             raise invalid from None
-        wanted = {
+        views: dict[str, str] = {
             EvidenceKind.ACTIVITY: "workplans:activity-detail",
             EvidenceKind.CONTRIBUTION: "contributions:detail",
-        }[kind]
+        }
+        wanted = views[kind]
         if match.view_name != wanted:
             raise invalid
         return dict(match.kwargs)

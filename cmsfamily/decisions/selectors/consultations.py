@@ -50,7 +50,7 @@ def paragraphs(user, consultation: Consultation, version: DraftVersion):
     )
     for paragraph in result:
         for comment in paragraph.comments.all():
-            comment.diff = (
+            comment.diff = (  # type: ignore[attr-defined]
                 drafts.word_diff(paragraph.text, comment.proposed_text)
                 if comment.proposed_text
                 else []

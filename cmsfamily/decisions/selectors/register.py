@@ -163,9 +163,9 @@ class Duty:
 
 
 def implementer_code(row: Implementation) -> str:
-    if row.party_id:
+    if row.party is not None:
         return f"party-{row.party.code.lower()}"
-    if row.organisation_id:
+    if row.organisation is not None:
         return f"org-{row.organisation.slug}"
     return "body"
 
@@ -223,6 +223,7 @@ def duties(user) -> list[Duty]:
     }
     result = []
     for addressee in addressees:
+        implementers: list[tuple[Party | None, Organisation | None]]
         if addressee.kind == AddresseeKind.PARTIES:
             implementers = [(party, None) for party in parties]
         elif addressee.kind == AddresseeKind.PARTNERS:
@@ -259,8 +260,8 @@ def evidence_target(user, kind: str, target: dict) -> dict | None:
     if kind == EvidenceKind.ANSWER:
         version = SubmissionVersion.objects.filter(
             submission__in=Submission.objects.visible_to(user),
-            submission_id=target.get("submission"),
-            number=target.get("version"),
+            submission_id=target.get("submission", 0),
+            number=target.get("version", 0),
         ).first()
         return {"submission_version": version} if version else None
     if kind == EvidenceKind.ACTIVITY:

@@ -99,7 +99,7 @@ def _link_to_previous(old: list[DraftParagraph], new: list[DraftParagraph]) -> N
         [
             Through(draftparagraph_id=p.pk, comment_id=pk)
             for p in changed
-            for pk in by_paragraph.get(p.previous_id, [])
+            for pk in by_paragraph.get(p.previous_id or 0, [])
         ]
     )
 
@@ -263,7 +263,9 @@ def adopt(
     if consultation.adopted_as_id:
         raise _error(None, _("This text is already adopted."), "adopted")
     version = consultation.versions.order_by("-number").first()
-    paragraphs = [p for p in version.paragraphs.all() if p.number] if version else []
+    if version is None:
+        raise _error(None, _("The consultation has no draft."), "no_draft")
+    paragraphs = [p for p in version.paragraphs.all() if p.number]
     wanted = _addressees_by_number(addressees)
     unknown = set(wanted) - {p.number for p in paragraphs}
     if unknown:

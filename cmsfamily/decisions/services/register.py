@@ -219,7 +219,7 @@ def add_evidence(
     """A link to what shows the implementation; the linked object must exist and be readable by
     the one who links it (checked by the selector that found it)."""
     require(by, "decisions.change_implementation", implementation)
-    targets = {
+    targets: dict[str, object] = {
         EvidenceKind.ANSWER: submission_version,
         EvidenceKind.ACTIVITY: activity,
         EvidenceKind.CONTRIBUTION: contribution,
