@@ -114,6 +114,12 @@ def consultation_detail(request, slug):
         raise Http404
     latest = selectors.version(consultation, None)
     is_open = timezone.now() < consultation.deadline and consultation.adopted_as_id is None
+    paragraphs = selectors.paragraphs(request.user, consultation, version)
+    # One form per paragraph and per comment, each with its own field ids.
+    for paragraph in paragraphs:
+        paragraph.comment_form = CommentForm(auto_id=f"p{paragraph.pk}-%s")
+        for comment in paragraph.comments.all():
+            comment.resolve_form = ResolveForm(auto_id=f"c{comment.pk}-%s")
     return render(
         request,
         "decisions/consultation_detail.html",
@@ -122,15 +128,13 @@ def consultation_detail(request, slug):
             "version": version,
             "latest": latest,
             "versions": list(consultation.versions.all()),
-            "paragraphs": selectors.paragraphs(request.user, consultation, version),
+            "paragraphs": paragraphs,
             "is_open": is_open,
             "may_comment": is_open
             and version == latest
             and request.user.has_perm("decisions.comment", consultation),
             "may_run": request.user.has_perm("decisions.run_consultation", consultation),
             "sees_all": request.user.has_perm("decisions.view_all_comments", consultation),
-            "comment_form": CommentForm(),
-            "resolve_form": ResolveForm(),
         },
     )
 
