@@ -21,6 +21,7 @@ from cmsfamily.core.views import (
     spreadsheet_response,
 )
 from cmsfamily.decisions import drafts, selectors, services
+from cmsfamily.decisions.choices import CommentKind, Resolution
 from cmsfamily.decisions.forms import (
     AdoptForm,
     CommentForm,
@@ -115,11 +116,6 @@ def consultation_detail(request, slug):
     latest = selectors.version(consultation, None)
     is_open = timezone.now() < consultation.deadline and consultation.adopted_as_id is None
     paragraphs = selectors.paragraphs(request.user, consultation, version)
-    # One form per paragraph and per comment, each with its own field ids.
-    for paragraph in paragraphs:
-        paragraph.comment_form = CommentForm(auto_id=f"p{paragraph.pk}-%s")
-        for comment in paragraph.comments.all():
-            comment.resolve_form = ResolveForm(auto_id=f"c{comment.pk}-%s")
     return render(
         request,
         "decisions/consultation_detail.html",
@@ -135,6 +131,11 @@ def consultation_detail(request, slug):
             and request.user.has_perm("decisions.comment", consultation),
             "may_run": request.user.has_perm("decisions.run_consultation", consultation),
             "sees_all": request.user.has_perm("decisions.view_all_comments", consultation),
+            # A draft of 400 paragraphs and 2,000 comments has as many small forms: the
+            # template writes them from these choices, each with its own ids, rather than
+            # rendering a Django form 2,400 times (bench/decisions.py).
+            "comment_kinds": CommentKind.choices,
+            "outcomes": Resolution.choices,
         },
     )
 
