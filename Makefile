@@ -34,6 +34,7 @@ run: $(STAMP) staticfiles/staticfiles.json
 	$(MANAGE) load_strategy
 	$(MANAGE) load_workplans --demo
 	$(MANAGE) load_contributions
+	$(MANAGE) load_decisions
 	$(MANAGE) load_demo
 	$(MANAGE) load_reporting_demo
 	$(MANAGE) load_report_templates

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cmsfamily.reporting",
     "cmsfamily.contributions",
     "cmsfamily.meetings",
+    "cmsfamily.decisions",
     "cmsfamily.analytics",
     "cmsfamily.api",
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("reports/", include("cmsfamily.reporting.urls")),
     path("contributions/", include("cmsfamily.contributions.urls")),
     path("meetings/", include("cmsfamily.meetings.urls")),
+    path("decisions/", include("cmsfamily.decisions.urls")),
+    path("consultations/", include("cmsfamily.decisions.consultation_urls")),
     path("analysis/", include("cmsfamily.analytics.urls")),
     path("state-of-the-family/", include("cmsfamily.analytics.editions.urls")),
     path("accounts/", include("allauth.urls")),

@@ -10,6 +10,7 @@ from cmsfamily.analytics import gap_api, indicators_api, target_api
 from cmsfamily.contributions import api as contributions_api
 from cmsfamily.core import api as core_api
 from cmsfamily.core.permissions import ReadScopedWriteByRule
+from cmsfamily.decisions import api as decisions_api
 from cmsfamily.directory import api as directory_api
 from cmsfamily.meetings import api as meetings_api
 from cmsfamily.reporting import api as reporting_api
@@ -68,6 +69,12 @@ router.register(
     "meeting-invitations", meetings_api.InvitationViewSet, basename="meeting-invitation"
 )
 router.register("meeting-delegates", meetings_api.DelegateViewSet, basename="meeting-delegate")
+router.register("decisions", decisions_api.DecisionViewSet, basename="decision")
+router.register(
+    "decision-implementation", decisions_api.ImplementationViewSet, basename="implementation"
+)
+router.register("consultations", decisions_api.ConsultationViewSet, basename="consultation")
+router.register("consultation-comments", decisions_api.CommentViewSet, basename="comment")
 
 urlpatterns = [
     path("", include(router.urls)),

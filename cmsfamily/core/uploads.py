@@ -259,3 +259,79 @@ def _not_pdf() -> ValidationError:
         _("The document must be a PDF file; this file is not one, or it is damaged."),
         code="not_pdf",
     )
+
+
+# -- Word documents --------------------------------------------------------------------------------
+
+_WORD_MACRO_NAMES = (".docm", ".dotm")
+
+
+def _not_docx() -> UploadRefused:
+    return _refuse(_("This file is not a Word document (.docx). Save it as .docx and upload it."))
+
+
+def _docx_with_macros() -> UploadRefused:
+    return _refuse(_("Word documents with macros are refused. Save it as .docx (no macros)."))
+
+
+def check_docx(source: Source, *, max_bytes: int, max_unpacked_bytes: int, name: str = "") -> None:
+    """Refuse what is not a plain .docx within the limits, before python-docx parses it: an old
+    .doc or an encrypted file, macros (a .docm, a vbaProject part, a macro-enabled content type),
+    a damaged ZIP, unusual compression, a part that unpacks far beyond its size."""
+    size = _size(source)
+    if size > max_bytes:
+        raise _refuse(
+            _("This file is %(size)s MB; a document may be at most %(limit)s MB.")
+            % {"size": number_format(round(size / MIB, 1)), "limit": max_bytes // MIB}
+        )
+    if name.lower().endswith(_WORD_MACRO_NAMES):
+        raise _docx_with_macros()
+    file = _file(source)
+    head = file.read(len(OLE2))
+    if head == OLE2:
+        raise _refuse(
+            _(
+                "This is a Word 97-2003 (.doc) file or an encrypted document. Save it as a Word "
+                "document (.docx), without a password, and upload it again."
+            )
+        )
+    if not head.startswith(ZIP):
+        raise _not_docx()
+    parts, directory = _directory_size(file, size)
+    if parts > 1000 or directory > 1000 * DIRECTORY_BYTES_PER_PART:
+        raise _not_docx()
+    try:
+        archive = zipfile.ZipFile(_file(source))
+        members = archive.infolist()
+        names = {member.filename.lower() for member in members}
+        types = (
+            archive.read("[Content_Types].xml")[: 2 * MIB]
+            if "[content_types].xml" in names
+            and archive.getinfo("[Content_Types].xml").file_size <= 2 * MIB
+            else b""
+        )
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+        raise _refuse(_("This document is damaged or incomplete. Save it again.")) from None
+    finally:
+        file.seek(0)
+    if "word/document.xml" not in names:
+        raise _not_docx()
+    if any(n.endswith("vbaproject.bin") for n in names) or b"macroEnabled" in types:
+        raise _docx_with_macros()
+    if any(member.flag_bits & 0x1 for member in members) or any(
+        member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for member in members
+    ):
+        raise _refuse(
+            _("This document is encrypted or compressed in a way Word does not use. Save it again.")
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > max_unpacked_bytes or any(
+        member.file_size > 100 * max(member.compress_size, 1) and member.file_size > MIB
+        for member in members
+    ):
+        raise _refuse(
+            _(
+                "This document unpacks to far more than its size: it is refused so as not to "
+                "overload the server."
+            )
+        )
