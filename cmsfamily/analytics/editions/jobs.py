@@ -1,16 +1,20 @@
-"""The slow files of the State of the CMS Family, made by a background job (core.jobs): an
-edition as PDF and as DOCX, in the reader's language."""
+"""The slow work of the State of the CMS Family, done by a background job (core.jobs): an
+edition as PDF and as DOCX, in the reader's language, and generating a draft's figures (its
+file a short note of what was generated)."""
 
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cmsfamily.analytics.editions import documents, selectors
+from cmsfamily.analytics.editions import documents, selectors, services
 from cmsfamily.core.documents import PdfUnavailable, html_to_pdf
 from cmsfamily.core.jobs.kinds import JobFailed, JobKind, JobOutput
 from cmsfamily.core.jobs.rendering import job_request, site_url
 
 EDITION_PDF = "analytics.edition-pdf"
 EDITION_DOCX = "analytics.edition-docx"
+EDITION_GENERATE = "analytics.edition-generate"
 
 
 def may_read_edition(user, params: dict) -> bool:
@@ -21,6 +25,21 @@ def may_read_edition(user, params: dict) -> bool:
     except (TypeError, ValueError):
         return False
     return selectors.editions(user).filter(pk=pk).exists()
+
+
+def may_generate(user, params: dict) -> bool:
+    """The rule of the Generate button: the Secretariat, on an edition it reads."""
+    return user.has_perm(services.MANAGE) and may_read_edition(user, params)
+
+
+def back_to_edition(params: dict) -> tuple[str, str]:
+    return reverse("editions:edition", args=[params["edition"]]), _("Back to the edition")
+
+
+def generate_key(edition) -> list:
+    """One generating at a time per edition: a second click while it runs joins it; once it has
+    run, the edition's time of generation has changed, so the next click generates again."""
+    return [edition.pk, edition.generated_at]
 
 
 def edition_key(edition, language: str) -> list:
@@ -77,7 +96,42 @@ def render_edition_docx(job, progress) -> JobOutput:
     )
 
 
+def run_generate(job, progress) -> JobOutput:
+    """Generate the draft's figures (the service, with the job's progress); the file is a note
+    of what was generated, the result itself is the edition's page."""
+    request, edition = _edition(job, progress, 1)
+    try:
+        edition = services.generate_edition(edition=edition, by=request.user, progress=progress)
+    except ValidationError as error:
+        raise JobFailed(" ".join(error.messages)) from error
+    note = _(
+        "%(title)s\nThe figures were generated from the reports as they are now.\n"
+        "SHA-256 of the figures: %(hash)s\n"
+    ) % {"title": edition.title, "hash": edition.content_hash}
+    return JobOutput(
+        content=note.encode(),
+        filename=f"{documents.file_name(edition)}-figures.txt",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 KINDS = [
-    JobKind(name=EDITION_PDF, render=render_edition_pdf, may_read=may_read_edition),
-    JobKind(name=EDITION_DOCX, render=render_edition_docx, may_read=may_read_edition),
+    JobKind(
+        name=EDITION_PDF,
+        render=render_edition_pdf,
+        may_read=may_read_edition,
+        back=back_to_edition,
+    ),
+    JobKind(
+        name=EDITION_DOCX,
+        render=render_edition_docx,
+        may_read=may_read_edition,
+        back=back_to_edition,
+    ),
+    JobKind(
+        name=EDITION_GENERATE,
+        render=run_generate,
+        may_read=may_generate,
+        back=back_to_edition,
+    ),
 ]

@@ -128,14 +128,21 @@ def edition_docx(request, pk: int):
 @login_required
 @require_POST
 def generate(request, pk: int):
+    """Generating reads every report of the period (it takes a while): a background job, whose
+    page follows it step by step and links back to the edition."""
     edition = _edition(request, pk)
     require_perm(request.user, MANAGE)
-    try:
-        services.generate_edition(edition=edition, by=request.user)
-    except ValidationError as error:
-        return _refused(request, edition, error)
-    messages.success(request, _("The figures were generated from the reports as they are now."))
-    return redirect(edition)
+    if edition.is_published:
+        return _refused(
+            request, edition, ValidationError(_("This edition is published: it no longer changes."))
+        )
+    return start_and_show(
+        request,
+        kind=jobs.EDITION_GENERATE,
+        key=jobs.generate_key(edition),
+        params={"edition": edition.pk},
+        title=_("Generating the figures of %(edition)s") % {"edition": edition.title},
+    )
 
 
 @login_required

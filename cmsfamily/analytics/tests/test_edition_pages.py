@@ -114,6 +114,31 @@ def test_who_may_not_read_a_draft_sees_nothing_of_its_files(
     assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("persona", ["anonymous", "nfp_kenya", "birdlife_fp", "eurobats_officer"])
+def test_only_the_secretariat_follows_a_generating_job(
+    client_as,
+    request,
+    persona,
+    secretariat,
+    draft,
+    cycle,  # noqa: F811
+):
+    """Who may not generate gets nothing from its job's page, even among its requesters."""
+    started = _signed_in(secretariat).post(f"{URL}{draft.pk}/generate/")
+    job = Job.objects.get(pk=started["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert job.status == JobStatus.DONE
+    draft.refresh_from_db()
+    assert draft.generated_at is not None
+    # Generating again is another job (the reports may have changed since).
+    again = _signed_in(secretariat).post(f"{URL}{draft.pk}/generate/")
+    assert again["Location"] != started["Location"]
+    client = client_for(client_as, request, persona)
+    if persona != "anonymous":
+        job.requested_by.add(request.getfixturevalue(persona))
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
+
+
 def test_identical_requests_share_the_job_and_a_changed_draft_makes_another(
     client_as, secretariat, nfp_kenya, published, draft
 ):
@@ -209,9 +234,13 @@ def test_the_secretariat_creates_generates_writes_and_publishes(
     )
     edition = Edition.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{URL}{edition.pk}/"
-    assert client.post(f"{URL}{edition.pk}/generate/").status_code == 302
+    generating = client.post(f"{URL}{edition.pk}/generate/")
+    assert generating.status_code == 302 and "/jobs/" in generating["Location"]
     edition.refresh_from_db()
     assert edition.content_hash
+    job_page = client.get(generating["Location"]).content.decode()
+    assert "The file is ready." in job_page and "Back to the edition" in job_page
+    assert client.get(f"{URL}{edition.pk}/generate/").status_code == 405
     response = client.post(
         f"{URL}{edition.pk}/chapters/target-10/",
         {
@@ -319,9 +348,12 @@ def test_bad_input_gets_a_clear_message(client_as, secretariat, draft):
         {"title": "T", "symbol": "X", "period_start": "2024-01-01", "period_end": "2023-01-01"},
     )
     assert "The end of the period comes before its start." in backwards.content.decode()
+    # Generating is a job: with no cycle to read, it fails and its page says why.
     no_cycle = client.post(f"{URL}{draft.pk}/generate/")
-    assert no_cycle.status_code == 400
-    assert "No reporting cycle closed" in no_cycle.content.decode()
+    assert no_cycle.status_code == 302 and "/jobs/" in no_cycle["Location"]
+    failed = client.get(no_cycle["Location"])
+    assert "No reporting cycle closed" in failed.content.decode()
+    assert f'href="{URL}{draft.pk}/"' in failed.content.decode()
     bad_move = client.post(f"{URL}{draft.pk}/status/", {"status": "published"})
     assert bad_move.status_code == 400
     bad_status = client.post(
