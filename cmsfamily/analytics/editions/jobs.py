@@ -21,8 +21,8 @@ def may_read_edition(user, params: dict) -> bool:
     """The rule of the edition's page: the published editions for everyone, the others for the
     Secretariat alone."""
     try:
-        pk = int(params.get("edition"))
-    except (TypeError, ValueError):
+        pk = int(params["edition"])
+    except (KeyError, TypeError, ValueError):
         return False
     return selectors.editions(user).filter(pk=pk).exists()
 

@@ -373,3 +373,13 @@ def test_the_list_costs_a_fixed_number_of_queries(
         _new(secretariat, title=f"Edition {number}")
     with django_assert_max_num_queries(8):
         assert client.get(URL).status_code == 200
+
+
+def test_a_job_with_broken_parameters_is_nobodys(secretariat, draft):
+    from cmsfamily.analytics.editions.jobs import may_generate, may_read_edition
+
+    for params in ({}, {"edition": "x"}, {"edition": None}, {"edition": 99999999999999999999}):
+        assert not may_read_edition(secretariat, params)
+        assert not may_generate(secretariat, params)
+    assert may_read_edition(secretariat, {"edition": draft.pk})
+    assert may_generate(secretariat, {"edition": draft.pk})
