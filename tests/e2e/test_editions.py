@@ -4,6 +4,8 @@ it, a figure leads to its answers; a report accepted afterwards leaves the publi
 alone while a new draft shows the difference. The pages pass axe-core and fit a 390 px phone, in
 English and in French."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,14 +22,14 @@ from tests.e2e.test_analysis import _published
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _closed_cycle():
+def _closed_cycle(published):
     """The analyzer's published reports tagged to Target 10, France's submitted; closed."""
     from cmsfamily.reporting import services
     from cmsfamily.reporting.models import Question, Submission
     from cmsfamily.reporting.services import Edit
     from cmsfamily.strategy.models import Target
 
-    cycle = _published()
+    cycle = _published(published)
     ten = Target.objects.get(plan__code="spms-2015-2023", number=10)
     for code in ("t.staff", "t.priority"):
         services.tag_question(question=Question.objects.get(code=code), targets=[ten], by=None)
@@ -65,17 +67,17 @@ def _ready_all(edition_id):
 
 
 def test_an_edition_is_generated_written_published_and_compared(
-    page, live_server, registry, axe, login
+    page, live_server, registry, published, axe, login
 ):
     import conftest as root_conftest
     from cmsfamily.accounts.models import User
     from cmsfamily.analytics.models import Edition
     from cmsfamily.reporting import services
 
-    _cycle, france = _closed_cycle()
+    _cycle, france = _closed_cycle(published)
     problems: list[str] = []
-    # Generating runs inside the request for now (a background job later), and the first view of
-    # an edition draws each chart: both take longer than a page on this shared machine.
+    # Generating is a background job (run at once in the tests), and the first view of an
+    # edition draws each chart: both take longer than a page on this shared machine.
     page.set_default_timeout(120_000)
     login(page, live_server, "secretariat")
     page.goto(f"{live_server.url}/analysis/")
@@ -88,7 +90,10 @@ def test_an_edition_is_generated_written_published_and_compared(
     page.get_by_label("Cycles with a deadline until").fill("2024-12-31")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Generate the figures").click()
-    expect(page.locator(".messages")).to_contain_text("The figures were generated")
+    page.wait_for_url("**/jobs/**")
+    expect(page.locator("main")).to_contain_text("The file is ready.")
+    _check(page, "edition-generate-job", axe, problems)
+    page.get_by_role("link", name="Back to the edition").click()
     edition = Edition.objects.get()
     main = page.locator("main")
     expect(main).to_contain_text("What the reports say on Target 10")
@@ -110,11 +115,17 @@ def test_an_edition_is_generated_written_published_and_compared(
     frozen = edition.content_hash
     _check(page, "edition", axe, problems)
 
-    pdf = page.request.get(
-        f"{live_server.url}/state-of-the-family/{edition.pk}/edition.pdf", timeout=180_000
-    )
-    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
-    (SCREENSHOTS / "edition.pdf").write_bytes(pdf.body())
+    # The PDF is made by a background job (at once in the tests): the link leads to the job's
+    # page, whose link gives the file.
+    page.get_by_role("link", name="Download PDF").click(timeout=180_000)
+    page.wait_for_url("**/jobs/**")
+    expect(main).to_contain_text("The file is ready.")
+    _check(page, "edition-pdf-job", axe, problems)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^Download .+\.pdf$")).click()
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+    (SCREENSHOTS / "edition.pdf").write_bytes(pdf)
 
     # The public reads it; a figure leads to its answers.
     page.context.clear_cookies()
@@ -140,6 +151,7 @@ def test_an_edition_is_generated_written_published_and_compared(
     page.get_by_label("Cycles with a deadline until").fill("2024-12-31")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Generate the figures").click()
+    page.get_by_role("link", name="Back to the edition").click()
     page.get_by_role("link", name="Compare with State of the CMS Family 2024").click()
     expect(main).to_contain_text("Figures changed")
     expect(main).to_contain_text("Reports counted")

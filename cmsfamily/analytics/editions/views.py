@@ -1,5 +1,5 @@
 """The pages of the State of the CMS Family report (`/state-of-the-family/`): the editions, an
-edition in HTML, PDF and DOCX in the page's language, the Secretariat's pages (a new edition,
+edition in HTML, and in PDF and DOCX (made by background jobs) in the page's language, the Secretariat's pages (a new edition,
 generating its figures, a chapter's texts, its status, publishing) and a draft compared with the
 last published edition. Reads are `selectors`', writes `services`'."""
 
@@ -8,19 +8,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cmsfamily.analytics.editions import compare as comparing
-from cmsfamily.analytics.editions import documents, selectors, services
+from cmsfamily.analytics.editions import jobs, selectors, services
 from cmsfamily.analytics.editions.charts import cached_chart
 from cmsfamily.analytics.editions.forms import ChapterForm, EditionForm, MoveForm
-from cmsfamily.core.views import error_page, form_page, pdf_response, require_perm, run_service
+from cmsfamily.core.jobs.views import start_and_show
+from cmsfamily.core.views import error_page, form_page, require_perm, run_service
 
 MANAGE = "analytics.manage_editions"
 
@@ -73,7 +73,7 @@ def add(request):
     )
 
 
-def _context(request, edition, *, for_pdf: bool = False) -> dict:
+def edition_context(request, edition, *, for_pdf: bool = False) -> dict:
     view = selectors.read(edition)
     annexed = {entry["id"]: entry for entry in view.annex.get("versions", [])}
     chapters = []
@@ -102,47 +102,47 @@ def _context(request, edition, *, for_pdf: bool = False) -> dict:
 
 def edition(request, pk: int):
     edition = _edition(request, pk)
-    return render(request, "analytics/editions/edition.html", _context(request, edition))
+    return render(request, "analytics/editions/edition.html", edition_context(request, edition))
+
+
+def _download(request, pk: int, *, kind: str, title):
+    edition = _edition(request, pk)
+    return start_and_show(
+        request,
+        kind=kind,
+        key=jobs.edition_key(edition, get_language() or "en"),
+        params={"edition": edition.pk},
+        title=title % {"edition": edition.title},
+    )
 
 
 def edition_pdf(request, pk: int):
-    edition = _edition(request, pk)
-    html = render_to_string(
-        "analytics/editions/edition.html", _context(request, edition, for_pdf=True), request
-    )
-    return pdf_response(
-        request,
-        html,
-        f"{documents.file_name(edition)}.pdf",
-        unavailable=_(
-            "Making a PDF needs the Pango library, which is not installed on this server. "
-            "The edition can be read as a web page or downloaded as DOCX."
-        ),
-        back=edition.get_absolute_url(),
-    )
+    """The edition as PDF, made by a background job (it takes a while): leads to the job's page."""
+    return _download(request, pk, kind=jobs.EDITION_PDF, title=_("PDF of %(edition)s"))
 
 
 def edition_docx(request, pk: int):
-    edition = _edition(request, pk)
-    content = documents.edition_docx(selectors.read(edition))
-    response = HttpResponse(content, content_type=documents.DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{documents.file_name(edition)}.docx"
-    )
-    return response
+    return _download(request, pk, kind=jobs.EDITION_DOCX, title=_("DOCX of %(edition)s"))
 
 
 @login_required
 @require_POST
 def generate(request, pk: int):
+    """Generating reads every report of the period (it takes a while): a background job, whose
+    page follows it step by step and links back to the edition."""
     edition = _edition(request, pk)
     require_perm(request.user, MANAGE)
-    try:
-        services.generate_edition(edition=edition, by=request.user)
-    except ValidationError as error:
-        return _refused(request, edition, error)
-    messages.success(request, _("The figures were generated from the reports as they are now."))
-    return redirect(edition)
+    if edition.is_published:
+        return _refused(
+            request, edition, ValidationError(_("This edition is published: it no longer changes."))
+        )
+    return start_and_show(
+        request,
+        kind=jobs.EDITION_GENERATE,
+        key=jobs.generate_key(edition),
+        params={"edition": edition.pk},
+        title=_("Generating the figures of %(edition)s") % {"edition": edition.title},
+    )
 
 
 @login_required

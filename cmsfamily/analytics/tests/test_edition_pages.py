@@ -5,10 +5,20 @@ and what the list costs in queries."""
 import io
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from cmsfamily.analytics.editions import services as editions
 from cmsfamily.analytics.models import ChapterStatus, Edition, EditionStatus
-from cmsfamily.core.testing import LOGIN, PERSONAS, client_for, cms_secretariat_only, matrix
+from cmsfamily.core.jobs.models import Job, JobStatus
+from cmsfamily.core.testing import (
+    LOGIN,
+    PERSONAS,
+    client_for,
+    cms_secretariat_only,
+    download_through_job,
+    matrix,
+)
 from cmsfamily.reporting import services
 
 from .test_editions import END, START, _of, _ready
@@ -62,7 +72,7 @@ def test_everyone_reads_the_published_editions_and_their_downloads(
         page = client.get(f"{URL}{published.pk}/")
         assert page.status_code == 200, persona
         assert published.content_hash in page.content.decode()
-        docx = client.get(f"{URL}{published.pk}/edition.docx")
+        docx = download_through_job(client, f"{URL}{published.pk}/edition.docx")
         assert docx.status_code == 200, persona
         assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
 
@@ -71,7 +81,83 @@ def test_everyone_reads_the_published_editions_and_their_downloads(
 def test_a_draft_edition_is_the_secretariats_alone(client_as, request, persona, expected, draft):
     client = client_for(client_as, request, persona)
     assert client.get(f"{URL}{draft.pk}/").status_code == expected
-    assert client.get(f"{URL}{draft.pk}/edition.docx").status_code == expected
+    assert download_through_job(client, f"{URL}{draft.pk}/edition.docx").status_code == expected
+
+
+def _signed_in(user):
+    other = Client()
+    other.force_login(user)
+    return other
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "nfp_kenya", "birdlife_fp"])
+def test_who_may_not_read_a_draft_sees_nothing_of_its_files(
+    client_as, request, persona, secretariat, draft
+):
+    """Starting its PDF or DOCX job is a 404; so is the job's page, even had they been among
+    its requesters (the rule is asked again on the page and at the download)."""
+    client = client_for(client_as, request, persona)
+    assert client.get(f"{URL}{draft.pk}/edition.pdf").status_code == 404
+    assert client.get(f"{URL}{draft.pk}/edition.docx").status_code == 404
+    started = _signed_in(secretariat).get(f"{URL}{draft.pk}/edition.docx")
+    job = Job.objects.get(pk=started["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert job.status == JobStatus.DONE
+    if persona == "anonymous":
+        session = client.session
+        session["jobs"] = [str(job.pk)]
+        session.save()
+        job.requested_by.clear()
+        Job.objects.filter(pk=job.pk).update(started_by=None)
+    else:
+        job.requested_by.add(request.getfixturevalue(persona))
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "nfp_kenya", "birdlife_fp", "eurobats_officer"])
+def test_only_the_secretariat_follows_a_generating_job(
+    client_as,
+    request,
+    persona,
+    secretariat,
+    draft,
+    cycle,  # noqa: F811
+):
+    """Who may not generate gets nothing from its job's page, even among its requesters."""
+    started = _signed_in(secretariat).post(f"{URL}{draft.pk}/generate/")
+    job = Job.objects.get(pk=started["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert job.status == JobStatus.DONE
+    draft.refresh_from_db()
+    assert draft.generated_at is not None
+    # Generating again is another job (the reports may have changed since).
+    again = _signed_in(secretariat).post(f"{URL}{draft.pk}/generate/")
+    assert again["Location"] != started["Location"]
+    client = client_for(client_as, request, persona)
+    if persona != "anonymous":
+        job.requested_by.add(request.getfixturevalue(persona))
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
+
+
+def test_identical_requests_share_the_job_and_a_changed_draft_makes_another(
+    client_as, secretariat, nfp_kenya, published, draft
+):
+    client = client_as(secretariat)
+    first = client.get(f"{URL}{published.pk}/edition.docx")["Location"]
+    assert client.get(f"{URL}{published.pk}/edition.docx")["Location"] == first
+    # The public reads the published edition's file the Secretariat's request made.
+    assert _signed_in(nfp_kenya).get(f"{URL}{published.pk}/edition.docx")["Location"] == first
+    # Another language is another file.
+    french = client.get(f"{URL}{published.pk}/edition.docx", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 302 and french["Location"] != first
+    # The PDF is another job.
+    assert client.get(f"{URL}{published.pk}/edition.pdf")["Location"] != first
+    # A draft whose texts change gets a new file.
+    before = client.get(f"{URL}{draft.pk}/edition.docx")["Location"]
+    editions.edit_chapter(
+        chapter=draft.chapters.get(key="overview"), by=secretariat, text_en="<p>New words.</p>"
+    )
+    assert client.get(f"{URL}{draft.pk}/edition.docx")["Location"] != before
 
 
 @pytest.mark.parametrize(("persona", "expected"), cms_secretariat_only(anonymous=LOGIN))
@@ -148,9 +234,13 @@ def test_the_secretariat_creates_generates_writes_and_publishes(
     )
     edition = Edition.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{URL}{edition.pk}/"
-    assert client.post(f"{URL}{edition.pk}/generate/").status_code == 302
+    generating = client.post(f"{URL}{edition.pk}/generate/")
+    assert generating.status_code == 302 and "/jobs/" in generating["Location"]
     edition.refresh_from_db()
     assert edition.content_hash
+    job_page = client.get(generating["Location"]).content.decode()
+    assert "The file is ready." in job_page and "Back to the edition" in job_page
+    assert client.get(f"{URL}{edition.pk}/generate/").status_code == 405
     response = client.post(
         f"{URL}{edition.pk}/chapters/target-10/",
         {
@@ -218,8 +308,8 @@ def test_a_new_draft_is_compared_with_the_published_edition(
 
 def test_the_pdf_has_the_symbol_on_its_cover(client, published):
     pytest.importorskip("weasyprint")
-    response = client.get(f"{URL}{published.pk}/edition.pdf")
-    if response.status_code == 503:
+    response = download_through_job(client, f"{URL}{published.pk}/edition.pdf")
+    if b"Pango" in response.content:
         pytest.skip("Pango is not installed")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
@@ -228,7 +318,7 @@ def test_the_pdf_has_the_symbol_on_its_cover(client, published):
 def test_the_docx_has_real_headings(client, published):
     import docx
 
-    response = client.get(f"{URL}{published.pk}/edition.docx")
+    response = download_through_job(client, f"{URL}{published.pk}/edition.docx")
     document = docx.Document(io.BytesIO(response.content))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "The CMS Family at a glance"
@@ -258,9 +348,12 @@ def test_bad_input_gets_a_clear_message(client_as, secretariat, draft):
         {"title": "T", "symbol": "X", "period_start": "2024-01-01", "period_end": "2023-01-01"},
     )
     assert "The end of the period comes before its start." in backwards.content.decode()
+    # Generating is a job: with no cycle to read, it fails and its page says why.
     no_cycle = client.post(f"{URL}{draft.pk}/generate/")
-    assert no_cycle.status_code == 400
-    assert "No reporting cycle closed" in no_cycle.content.decode()
+    assert no_cycle.status_code == 302 and "/jobs/" in no_cycle["Location"]
+    failed = client.get(no_cycle["Location"])
+    assert "No reporting cycle closed" in failed.content.decode()
+    assert f'href="{URL}{draft.pk}/"' in failed.content.decode()
     bad_move = client.post(f"{URL}{draft.pk}/status/", {"status": "published"})
     assert bad_move.status_code == 400
     bad_status = client.post(
@@ -280,3 +373,13 @@ def test_the_list_costs_a_fixed_number_of_queries(
         _new(secretariat, title=f"Edition {number}")
     with django_assert_max_num_queries(8):
         assert client.get(URL).status_code == 200
+
+
+def test_a_job_with_broken_parameters_is_nobodys(secretariat, draft):
+    from cmsfamily.analytics.editions.jobs import may_generate, may_read_edition
+
+    for params in ({}, {"edition": "x"}, {"edition": None}, {"edition": 99999999999999999999}):
+        assert not may_read_edition(secretariat, params)
+        assert not may_generate(secretariat, params)
+    assert may_read_edition(secretariat, {"edition": draft.pk})
+    assert may_generate(secretariat, {"edition": draft.pk})

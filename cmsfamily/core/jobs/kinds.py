@@ -35,6 +35,8 @@ class JobKind:
     # may_read(user, params) -> bool: asked when the job is started, on its status page and at
     # the download, so a reader who lost the right since sees nothing of it
     may_read: Callable[[Any, dict], bool]
+    # back(params) -> (url, label): the page the file was asked from, linked from the job's page
+    back: Callable[[dict], tuple[str, str]] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cmsfamily.core.jobs import selectors, services
+from cmsfamily.core.jobs import kinds, selectors, services
 from cmsfamily.core.jobs.models import JobStatus
 
 
@@ -27,6 +27,8 @@ def _job(request, pk):
 
 def job_status(request, pk):
     job = _job(request, pk)
+    kind = kinds.get(job.kind)
+    back = kind.back(job.params) if kind is not None and kind.back is not None else None
     return render(
         request,
         "core/jobs/status.html",
@@ -34,6 +36,7 @@ def job_status(request, pk):
             "job": job,
             "done": job.status == JobStatus.DONE,
             "failed": job.status == JobStatus.FAILED,
+            "back": back,
         },
     )
 
