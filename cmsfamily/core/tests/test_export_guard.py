@@ -70,6 +70,10 @@ EXPORTS = {
     "analytics:duties": _list("secretariat"),
     "analytics:gaps": Export("secretariat", ("csv", "xlsx"), "query"),
     "analytics:indicator": _list("secretariat"),
+    "meetings:list": _list(),
+    "meetings:invitations": _list("secretariat"),
+    "decisions:decision-list": _list(),
+    "consultations:compilation": Export("secretariat", ("xlsx",), "path"),
 }
 # Found by the walk but no spreadsheet: why each is left out.
 NOT_SPREADSHEETS = {
@@ -78,6 +82,7 @@ NOT_SPREADSHEETS = {
     "reporting:cycle": "the cycle's page, which links to its exports",
     "reporting:workbook-upload": "reads a workbook, writes none",
     "reporting:template-import-xlsform": "reads an XLSForm workbook, writes none",
+    "api:analysis-targets": "the targets' figures as JSON (the API renders no spreadsheet)",
 }
 
 
@@ -303,6 +308,7 @@ def world(db, secretariat, nfp_kenya, nfp_germany, birdlife_fp):
             currency="EUR",
         )
     indicator = _indicator_with_a_value()  # before the planting: its note turns hostile
+    meeting, consultation = _meeting_and_consultation(secretariat, nfp_kenya)
     _plant()
     return {
         "cycle": cycle,
@@ -312,7 +318,55 @@ def world(db, secretariat, nfp_kenya, nfp_germany, birdlife_fp):
         "plan": StrategicPlan.objects.order_by("pk").first(),
         "indicator": indicator,
         "programme": WorkProgramme.objects.filter(activities__isnull=False).first(),
+        "meeting": meeting,
+        "consultation": consultation,
     }
+
+
+def _meeting_and_consultation(secretariat, nfp_kenya):
+    """COP14 with its invitations, a Resolution in the register and a consultation on a draft
+    with Kenya's comment: the rows the meetings' and decisions' exports write."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cmsfamily.decisions import services as decisions
+    from cmsfamily.decisions.models import DraftParagraph
+    from cmsfamily.decisions.tests.drafts_data import note_markdown
+    from cmsfamily.directory.models import Instrument
+    from cmsfamily.meetings import services as meetings
+    from cmsfamily.meetings.tests.fixtures import cop14
+
+    meeting = cop14()
+    meetings.invite(
+        meeting=meeting,
+        deadline=datetime.date(2099, 1, 15),
+        by=secretariat,
+        partners=True,
+        instrument=Instrument.objects.get(code="cms"),
+    )
+    decisions.record_decision(
+        by=None,
+        slug="cms-res-guard",
+        kind="resolution",
+        number="14.98",
+        title="Guarded resolution",
+        body="cop",
+        meeting="COP14",
+        paragraphs=[{"number": "1", "text": "Urges Parties.", "addressees": ["parties"]}],
+    )
+    consultation = decisions.open_consultation(
+        title="Concept note",
+        content=note_markdown(),
+        file_name="concept-note.md",
+        deadline=timezone.now() + datetime.timedelta(days=30),
+        visibility="commenters",
+        all_nfps=True,
+        by=secretariat,
+    )
+    paragraph = DraftParagraph.objects.filter(version__consultation=consultation).first()
+    decisions.comment(paragraph=paragraph, kind="general", by=nfp_kenya, text="A remark")
+    return meeting, consultation
 
 
 def _indicator_with_a_value():
@@ -357,6 +411,8 @@ def _urls(name: str, export: Export, fmt: str, world) -> list[str]:
         "reporting:workbook": [world["germany"].pk],
         "reporting:version-xlsx": [world["kenya"].pk, 1],
         "analytics:indicator": [world["indicator"].pk] if name == "analytics:indicator" else [],
+        "meetings:invitations": [world["meeting"].code],
+        "consultations:compilation": [world["consultation"].slug, fmt],
     }.get(name, [])
     url = reverse(name, args=args)
     if name == "analytics:gaps":

@@ -4,6 +4,7 @@ and from the template JSON it exports, the same structure and conditions both wa
 
 from django.urls import reverse
 
+from cmsfamily.core.testing import download_through_job
 from cmsfamily.core.text import clean_html
 from cmsfamily.reporting.exchange import export_version, import_template
 from cmsfamily.reporting.models import Item, Submission
@@ -227,7 +228,9 @@ def test_the_population_groups_open_when_kobo_or_table_is_not_asked(
             page.extract_text() or ""
             for page in PdfReader(
                 io.BytesIO(
-                    client.get(reverse("reporting:version-pdf", args=[submission.pk, 1])).content
+                    download_through_job(
+                        client, reverse("reporting:version-pdf", args=[submission.pk, 1])
+                    ).content
                 )
             ).pages
         ),
