@@ -272,7 +272,7 @@ def _answered(codes: list[str]) -> RawSQL:
     vendor = connection.vendor
     param: Any = codes if vendor == "postgresql" else json.dumps(codes)
     # A constant statement; the codes are passed as a parameter.
-    return RawSQL(_ANSWERED[vendor], (param,), output_field=JSONField())  # noqa: S611
+    return RawSQL(_ANSWERED[vendor], (param,), output_field=JSONField())  # noqa: S611  # nosec B611
 
 
 _LABELS = """, 'loop_items', COALESCE(
@@ -297,7 +297,7 @@ def _content_part(codes: list[str], forms: Iterable[Structure]) -> RawSQL:
         keys = "('answers', 'loop_items')" if looped else "('answers')"
         statement = _PART[vendor].replace("{keys}", keys)
     # A constant statement; the codes are passed as a parameter.
-    return RawSQL(statement, (param,), output_field=JSONField())  # noqa: S611
+    return RawSQL(statement, (param,), output_field=JSONField())  # noqa: S611  # nosec B611
 
 
 @dataclass(frozen=True)
