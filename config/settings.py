@@ -298,6 +298,9 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "cmsfamily.directory.choices.OrganisationKind",
         "MappingKindEnum": "cmsfamily.strategy.choices.MappingKind",
         "AppendixEnum": "cmsfamily.species.choices.Appendix",
+        "MeetingReplyEnum": "cmsfamily.meetings.choices.Reply",
+        "DelegateRoleEnum": "cmsfamily.meetings.choices.DelegateRole",
+        "AppointmentRoleEnum": "cmsfamily.directory.choices.Role",
     },
 }
 
